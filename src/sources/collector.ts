@@ -1,0 +1,28 @@
+import type { Clock, CollectedItem, Source, SourceState } from "../model/index.js";
+import type { FetchOptions } from "./fetch.js";
+
+/** What a source kind needs from the outside world for one pass. */
+export interface CollectContext {
+  readonly clock: Clock;
+  /** Fetch limits and identity (User-Agent); validators are added per request. */
+  readonly fetchOptions: FetchOptions;
+  /** What the store remembered from the previous pass (validators for conditional GET). */
+  readonly previous?: SourceState;
+  /** Which of these ids the store already holds (html-articles skips known pages). */
+  readonly knownIds: (ids: readonly string[]) => Promise<ReadonlySet<string>>;
+  readonly signal?: AbortSignal;
+}
+
+/** The result of one pass over one source. Throwing means the whole source failed. */
+export interface CollectOutcome {
+  readonly items: readonly CollectedItem[];
+  /** Non-fatal problems, shown on the source's status. */
+  readonly warnings: readonly string[];
+  /** Upstream answered 304: nothing new, keep everything. */
+  readonly notModified: boolean;
+  /** Upstream validators to send next time. */
+  readonly etag?: string;
+  readonly lastModified?: string;
+}
+
+export type Collector = (source: Source, ctx: CollectContext) => Promise<CollectOutcome>;

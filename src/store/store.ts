@@ -1,0 +1,71 @@
+import type { ClassifiedItem, EpochMs, FeedQuery, SourceState, StoredItem, Retention } from "../model/index.js";
+
+/** The outcome of one source's collect pass, written atomically with its items. */
+export interface SourceRunRecord {
+  readonly sourceId: string;
+  readonly at: EpochMs;
+  /** Present when the pass failed; items may still be empty or partial. */
+  readonly error?: string;
+  /** Non-fatal problems (a bad ticker line, an article page that 404ed). */
+  readonly warnings?: readonly string[];
+  /** New upstream validators (conditional GET); undefined keeps the old ones. */
+  readonly etag?: string | null;
+  readonly lastModified?: string | null;
+  /** Earliest time the next fetch may run (Retry-After, backoff); null clears it. */
+  readonly nextAttemptAt?: EpochMs | null;
+}
+
+export interface UpsertResult {
+  /** Ids stored for the first time. */
+  readonly inserted: readonly string[];
+  /** Ids whose stored content or categories changed. */
+  readonly updated: readonly string[];
+  readonly unchanged: number;
+  /** Category slugs whose feeds changed ("all" is implied whenever anything changed). */
+  readonly changedCategories: readonly string[];
+}
+
+export interface PruneResult {
+  readonly removed: number;
+  readonly changedCategories: readonly string[];
+}
+
+/** A page of a feed plus the facts validators are built from. */
+export interface FeedPage {
+  readonly items: readonly StoredItem[];
+  /** Whether a further (older) page exists. */
+  readonly hasMore: boolean;
+}
+
+/**
+ * The only way the rest of the service touches persistent state. Async throughout so the
+ * PostgreSQL implementation fits behind it; nothing outside store/ may assume SQLite.
+ */
+export interface Store {
+  /** Apply pending migrations in order; safe to call on every start. */
+  migrate(): Promise<void>;
+
+  /**
+   * Upsert a source's items and record the run, in one transaction. An item seen before keeps
+   * its id, `published` and `firstSeen`; a changed item gets a new `updated`. `now` is the
+   * first-seen time for new items and the published time for undated ones.
+   */
+  commitRun(run: SourceRunRecord, items: readonly ClassifiedItem[], now: EpochMs): Promise<UpsertResult>;
+
+  /** Which of these ids are already stored (html-articles skips known pages). */
+  knownIds(ids: readonly string[]): Promise<ReadonlySet<string>>;
+
+  /** Items for a feed, newest first (by published, then id), one page. */
+  queryFeed(query: FeedQuery): Promise<FeedPage>;
+
+  /** Apply retention per source; returns what changed. */
+  prune(sourceId: string, retention: Retention, now: EpochMs): Promise<PruneResult>;
+
+  getSourceState(sourceId: string): Promise<SourceState | undefined>;
+  listSourceStates(): Promise<readonly SourceState[]>;
+
+  /** Per-category item count and newest published time, for status pages. */
+  categoryStats(): Promise<ReadonlyArray<{ slug: string; count: number; newest?: EpochMs }>>;
+
+  close(): Promise<void>;
+}
