@@ -1,5 +1,7 @@
 import type { ClassifiedItem, EpochMs, FeedQuery, SourceState, StoredItem, Retention } from "../model/index.js";
 
+export { StoreError } from "./store-error.js";
+
 /** The outcome of one source's collect pass, written atomically with its items. */
 export interface SourceRunRecord {
   readonly sourceId: string;
@@ -66,6 +68,30 @@ export interface Store {
 
   /** Per-category item count and newest published time, for status pages. */
   categoryStats(): Promise<ReadonlyArray<{ slug: string; count: number; newest?: EpochMs }>>;
+
+  /**
+   * A counter bumped in the same transaction as every committed change to items (insert,
+   * content or category change, prune), so replicas and caches can tell the store changed
+   * with one cheap read. It never decreases and does not move when nothing changed.
+   */
+  revision(): Promise<number>;
+
+  /**
+   * One batch of stored items in id order, starting after `afterId` (undefined: from the
+   * start), with their categories; an empty result means the walk is done. Used to
+   * reclassify every stored item after a category config change.
+   */
+  listItemsForReclassification(afterId: string | undefined, batch: number): Promise<StoredItem[]>;
+
+  /**
+   * Replace the categories of these items in one transaction. Only items whose set of slugs
+   * really changed get `changedAt = now` (and bump the revision); unknown ids are skipped.
+   * Returns the union of old and new slugs of the changed items.
+   */
+  setItemCategories(
+    changes: ReadonlyArray<{ readonly id: string; readonly categories: readonly string[] }>,
+    now: EpochMs,
+  ): Promise<{ changedCategories: string[] }>;
 
   close(): Promise<void>;
 }

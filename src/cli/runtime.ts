@@ -1,0 +1,88 @@
+import type { Logger } from "pino";
+import type { Config, ConfigProblem } from "../config/config.js";
+import type { Settings } from "../config/settings.js";
+import { compileClassifier } from "../classify/classifier.js";
+import type { Clock, EpochMs } from "../model/index.js";
+import { ALL_SLUG } from "../model/index.js";
+import { createFeedService, type FeedCatalog, type FeedService } from "../publish/feed-service.js";
+import { COLLECTORS } from "../sources/registry.js";
+import { openStore } from "../store/open-store.js";
+import type { Store } from "../store/store.js";
+import { DEFAULT_BACKOFF } from "../worker/backoff.js";
+import type { SourceRunResult } from "../worker/collect-source.js";
+import { createLimiter } from "../worker/limiter.js";
+import { createWorker, type Worker, type WorkerPlan } from "../worker/worker.js";
+import { ttlMinutes } from "./freshness.js";
+
+export const GENERATOR = "news-feed-publisher/0.1";
+
+/** The config in force plus what the last reload attempt said about it. */
+export interface ConfigState {
+  readonly config: Config;
+  readonly loadedAt: EpochMs;
+  readonly warnings: readonly ConfigProblem[];
+  readonly rejected?: { readonly at: EpochMs; readonly problems: readonly ConfigProblem[] };
+}
+
+export interface Runtime {
+  readonly settings: Settings;
+  readonly store: Store;
+  readonly feeds: FeedService;
+  readonly worker: Worker;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  configState(): ConfigState;
+  catalog(): FeedCatalog;
+  /** Hooks run after every source run that changed something (cache, snapshot, push). */
+  onChange(listener: (result: SourceRunResult) => void): void;
+  close(): Promise<void>;
+}
+
+/** Builds the service graph from settings and a validated config: the one place that wires. */
+export async function createRuntime(settings: Settings, initial: ConfigState, clock: Clock, logger: Logger): Promise<Runtime> {
+  const state: { current: ConfigState } = { current: initial };
+  const store = await openStore(settings.databaseUrl, { clock });
+  const listeners: Array<(result: SourceRunResult) => void> = [];
+  const catalog = (): FeedCatalog => ({ site: state.current.config.site, categories: state.current.config.categories });
+
+  const feeds = createFeedService({
+    baseUrl: settings.baseUrl,
+    catalog,
+    loadPage: (query) => store.queryFeed(query),
+    hubs: () => [],
+    ttlMinutes: () => ttlMinutes(state.current.config.sources),
+    generator: GENERATOR,
+  });
+
+  const worker = createWorker(planFor(state.current.config), {
+    store,
+    collectors: COLLECTORS,
+    clock,
+    backoff: DEFAULT_BACKOFF,
+    random: Math.random,
+    logger,
+    limiter: createLimiter(initial.config.worker.concurrency, initial.config.worker.perHost),
+    onResult: (result) => {
+      if (!result.changed) return;
+      feeds.invalidate([...result.changedCategories, ALL_SLUG]);
+      for (const listener of listeners) listener(result);
+    },
+  });
+
+  return {
+    settings,
+    store,
+    feeds,
+    worker,
+    clock,
+    logger,
+    configState: () => state.current,
+    catalog,
+    onChange: (listener) => listeners.push(listener),
+    close: () => store.close(),
+  };
+}
+
+export function planFor(config: Config): WorkerPlan {
+  return { sources: config.sources, classify: compileClassifier(config.categories), fetchOptions: config.fetch };
+}

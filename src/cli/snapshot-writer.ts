@@ -1,0 +1,56 @@
+import type { Logger } from "pino";
+import { ALL_SLUG, DEFAULT_LIMIT, FEED_FORMATS } from "../model/index.js";
+import type { FeedCatalog, FeedService } from "../publish/feed-service.js";
+import { FORMAT_EXTENSIONS, type FeedVariant } from "../publish/feed-variant.js";
+import { writeSnapshot } from "../publish/snapshot.js";
+import { describeError } from "../worker/describe-error.js";
+
+export interface SnapshotWriter {
+  /** Ask for a fresh snapshot; requests that arrive while one is written coalesce into one more. */
+  request(): void;
+  /** Resolves when no snapshot is being written or pending. */
+  idle(): Promise<void>;
+}
+
+/**
+ * Keeps FEEDS_DIR holding the default variant of every category feed (and `all`) in every
+ * format, for a static host or CDN. The bytes are the same the server answers with, from the
+ * same render cache.
+ */
+export function createSnapshotWriter(dir: string, feeds: FeedService, catalog: () => FeedCatalog, logger: Logger): SnapshotWriter {
+  let running: Promise<void> | undefined;
+  let again = false;
+
+  async function writeAll(): Promise<void> {
+    const slugs = [...catalog().categories.map((category) => category.slug), ALL_SLUG];
+    const variants: FeedVariant[] = slugs.flatMap((slug) =>
+      FEED_FORMATS.map((format) => ({ slug, format, query: { categories: slug === ALL_SLUG ? [] : [slug], limit: DEFAULT_LIMIT, page: 1 } })),
+    );
+    const rendered = await Promise.all(variants.map((variant) => feeds.render(variant)));
+    await writeSnapshot(
+      dir,
+      rendered.map((feed) => ({ name: `${feed.variant.slug}.${FORMAT_EXTENSIONS[feed.variant.format]}`, body: feed.identity })),
+    );
+    logger.debug({ dir, files: rendered.length }, "feed snapshot written");
+  }
+
+  function loop(): Promise<void> {
+    again = false;
+    return writeAll()
+      .catch((error: unknown) => logger.error({ dir, err: describeError(error) }, "could not write the feed snapshot"))
+      .then(() => (again ? loop() : undefined));
+  }
+
+  return {
+    request() {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = loop().finally(() => {
+        running = undefined;
+      });
+    },
+    idle: () => running ?? Promise.resolve(),
+  };
+}

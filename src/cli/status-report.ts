@@ -1,0 +1,58 @@
+import { formatProblem } from "../config/config.js";
+import type { StatusReport, SourceStatus } from "../http/status.js";
+import type { EpochMs, Schedule, Source, SourceState } from "../model/index.js";
+import type { SourceSchedule } from "../worker/worker.js";
+import type { Runtime } from "./runtime.js";
+
+/** Gathers what ops need to see on /status from the config, the store and the worker. */
+export async function buildStatusReport(runtime: Runtime, leader: boolean): Promise<StatusReport> {
+  const state = runtime.configState();
+  const [sourceStates, categoryStats] = await Promise.all([runtime.store.listSourceStates(), runtime.store.categoryStats()]);
+  const statesById = new Map(sourceStates.map((s) => [s.sourceId, s]));
+  const schedulesById = new Map(runtime.worker.schedules().map((s) => [s.sourceId, s]));
+  const statsBySlug = new Map(categoryStats.map((s) => [s.slug, s]));
+  return {
+    generatedAt: iso(runtime.clock()) ?? "",
+    worker: { leader },
+    config: {
+      loadedAt: iso(state.loadedAt),
+      sources: state.config.sources.length,
+      categories: state.config.categories.length,
+      warnings: state.warnings.map(formatProblem),
+      ...(state.rejected ? { rejected: { at: iso(state.rejected.at) ?? "", problems: state.rejected.problems.map(formatProblem) } } : {}),
+    },
+    sources: state.config.sources.map((source) => sourceStatus(source, statesById.get(source.id), schedulesById.get(source.id))),
+    categories: state.config.categories.map((category) => {
+      const stats = statsBySlug.get(category.slug);
+      return { slug: category.slug, title: category.title, items: stats?.count ?? 0, newestItemAt: iso(stats?.newest) };
+    }),
+  };
+}
+
+function sourceStatus(source: Source, state: SourceState | undefined, schedule: SourceSchedule | undefined): SourceStatus {
+  return {
+    id: source.id,
+    kind: source.kind,
+    url: source.url,
+    schedule: describeSchedule(source.schedule),
+    enabled: source.enabled,
+    state: !source.enabled ? "disabled" : !state?.lastRunAt ? "pending" : state.consecutiveFailures > 0 ? "failing" : "ok",
+    running: schedule?.running ?? false,
+    lastRunAt: iso(state?.lastRunAt),
+    lastSuccessAt: iso(state?.lastSuccessAt),
+    lastError: state?.consecutiveFailures ? state.lastError : undefined,
+    lastErrorAt: iso(state?.lastErrorAt),
+    consecutiveFailures: state?.consecutiveFailures ?? 0,
+    nextRunAt: iso(Math.max(schedule?.nextRunAt ?? 0, state?.nextAttemptAt ?? 0) || undefined),
+    itemsCollected: state?.itemsCollected ?? 0,
+    warnings: state?.warnings ?? [],
+  };
+}
+
+function describeSchedule(schedule: Schedule): string {
+  return "cron" in schedule ? `cron ${schedule.cron}` : `every ${Math.round(schedule.every / 1000)}s`;
+}
+
+function iso(at: EpochMs | undefined): string | undefined {
+  return at === undefined ? undefined : new Date(at).toISOString();
+}

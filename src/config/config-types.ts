@@ -1,0 +1,22 @@
+import type { Category, Source } from "../model/index.js";
+import type { ConfigProblem } from "./problem.js";
+
+/** Everything config/*.yaml says, validated, defaulted and deeply frozen. */
+export interface Config {
+  readonly sources: readonly Source[];
+  readonly categories: readonly Category[];
+  readonly site: { readonly title: string; readonly description: string; readonly language: string };
+  readonly fetch: {
+    /** `news-feed-publisher/0.1 (+<contact>)` */
+    readonly userAgent: string;
+    readonly connectTimeoutMs: number;
+    readonly timeoutMs: number;
+    readonly maxBytes: number;
+    readonly maxRedirects: number;
+  };
+  readonly worker: { readonly concurrency: number; readonly perHost: number };
+}
+
+export type ConfigResult =
+  | { readonly ok: true; readonly config: Config; readonly warnings: readonly ConfigProblem[] }
+  | { readonly ok: false; readonly problems: readonly ConfigProblem[] };

@@ -1,0 +1,87 @@
+/**
+ * zod issues → ConfigProblems in words an operator understands, positioned via the YAML nodes.
+ */
+import type * as z from "zod";
+import type { ConfigProblem, PathSegment } from "./problem.js";
+import type { YamlFile } from "./yaml-file.js";
+import { KIND_SPECIFIC_FIELDS } from "./schema.js";
+
+export function schemaProblems(yaml: YamlFile, issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
+  return issues.flatMap((issue) => issueProblems(yaml, issue));
+}
+
+function issueProblems(yaml: YamlFile, issue: z.core.$ZodIssue): ConfigProblem[] {
+  const path = issue.path.filter((segment): segment is PathSegment => typeof segment !== "symbol");
+  const actual = valueAt(yaml.value, path);
+  switch (issue.code) {
+    case "unrecognized_keys":
+      return issue.keys.map((key) => yaml.problemAtKey(path, key, unknownFieldMessage(yaml.value, path, key)));
+    case "invalid_type":
+      return [yaml.problemAt(path, actual.found ? `expected ${typeName(issue.expected)}, got ${describeValue(actual.value)}` : `missing required field "${String(path.at(-1) ?? "")}"`)];
+    case "invalid_union":
+      if (issue.discriminator !== undefined) {
+        const options = (issue.options ?? []).map(String).join(", ");
+        return [yaml.problemAt(path, actual.found ? `expected one of ${options}, got ${describeValue(actual.value)}` : `missing required field "${issue.discriminator}" (one of ${options})`)];
+      }
+      return [yaml.problemAt(path, issue.message)];
+    case "invalid_value":
+      return [yaml.problemAt(path, `expected ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}, got ${describeValue(actual.value)}`)];
+    case "too_small":
+      return [yaml.problemAt(path, tooSmallMessage(issue))];
+    case "too_big":
+      return [yaml.problemAt(path, issue.origin === "array" ? `must list at most ${String(issue.maximum)} entries` : `must be at most ${String(issue.maximum)}`)];
+    default:
+      return [yaml.problemAt(path, issue.message)];
+  }
+}
+
+function tooSmallMessage(issue: z.core.$ZodIssueTooSmall): string {
+  if (issue.origin === "array") return "must list at least one entry";
+  if (issue.origin === "string") return issue.message;
+  return `must be at least ${String(issue.minimum)}`;
+}
+
+function unknownFieldMessage(root: unknown, path: readonly PathSegment[], key: string): string {
+  const kinds = KIND_SPECIFIC_FIELDS.get(key);
+  const kind = valueAt(root, [...path, "kind"]).value;
+  if (kinds !== undefined && typeof kind === "string") {
+    return `unknown field "${key}": only sources of kind ${kinds.join(" or ")} use it, this one is ${kind}`;
+  }
+  return `unknown field "${key}"`;
+}
+
+function typeName(expected: string): string {
+  switch (expected) {
+    case "string":
+      return "text";
+    case "number":
+      return "a number";
+    case "int":
+      return "a whole number";
+    case "boolean":
+      return "true or false";
+    case "array":
+      return "a list";
+    case "object":
+      return "a mapping (key: value)";
+    default:
+      return expected;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "nothing (null)";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a mapping";
+  if (typeof value === "string") return JSON.stringify(value);
+  return String(value);
+}
+
+export function valueAt(root: unknown, path: readonly PathSegment[]): { found: boolean; value: unknown } {
+  let current: unknown = root;
+  for (const segment of path) {
+    if (current === null || typeof current !== "object" || !Object.hasOwn(current, segment)) return { found: false, value: undefined };
+    current = (current as Record<PathSegment, unknown>)[segment];
+  }
+  return { found: current !== undefined, value: current };
+}

@@ -1,0 +1,221 @@
+/**
+ * The two YAML files as zod schemas, in the words ops write (snake_case, `10m`, `10MB`).
+ * Structure only plus per-entry checks; rules that span entries or files (duplicate ids, unknown
+ * categories) live in cross-check.ts, and turning text into numbers lives in build.ts. Kept free of
+ * transforms so z.toJSONSchema can publish the very same shapes for editors (json-schema.ts).
+ */
+import * as z from "zod";
+import { validate as isValidCron } from "node-cron";
+import { BYTE_SIZE_HINT, BYTE_SIZE_PATTERN, DURATION_HINT, DURATION_PATTERN } from "./duration.js";
+
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export const SOURCE_ID_PATTERN = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
+export const RESERVED_CATEGORY_SLUG = "all";
+
+const duration = z.string().regex(DURATION_PATTERN, DURATION_HINT);
+const byteSize = z.string().regex(BYTE_SIZE_PATTERN, BYTE_SIZE_HINT);
+const text = z.string().trim().min(1, "must not be empty");
+
+/** A word or phrase must contain something to match: letters or digits. */
+const phrase = z
+  .string()
+  .refine((value) => /[\p{L}\p{N}]/u.test(value), "must contain at least one letter or digit")
+  .describe("A whole word or phrase; case- and accent-insensitive");
+
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const URL_SCHEME = /^([a-z][a-z0-9+.-]*):/i;
+
+/** http(s): URLs, file: URLs, or a plain path (resolved against CONFIG_DIR later). */
+export function isSourceUrl(value: string): boolean {
+  if (value.trim() === "") return false;
+  const scheme = URL_SCHEME.exec(value)?.[1]?.toLowerCase();
+  if (scheme === undefined) return true;
+  if (scheme === "file") return true;
+  return (scheme === "http" || scheme === "https") && URL.canParse(value);
+}
+
+function isContact(value: string): boolean {
+  return /^(https?|mailto):/i.test(value) && URL.canParse(value);
+}
+
+const retention = z
+  .strictObject({
+    max_items: z.int().min(1).optional().describe("Keep at most this many items of the source (default 1000)"),
+    max_age: duration.optional().describe("Drop items published longer ago than this (default 90d)"),
+  })
+  .describe("How long items of a source are kept");
+
+const fetchLimits = z.strictObject({
+  timeout: duration.optional().describe("Whole-request timeout (default 20s)"),
+  connect_timeout: duration.optional().describe("Connection timeout (default 5s)"),
+  max_bytes: byteSize.optional().describe("Largest response body accepted (default 10MB)"),
+  max_redirects: z.int().min(0).max(20).optional().describe("Redirects followed (default 5)"),
+});
+
+const defaults = z.strictObject({
+  every: duration.optional().describe("Interval for sources without `every` or `schedule` (default 15m)"),
+  retention: retention.optional(),
+  fetch: fetchLimits.optional(),
+  contact: z
+    .string()
+    .refine(isContact, "expected an http(s): or mailto: URL where upstream admins can reach the operator")
+    .optional()
+    .describe("Put into the User-Agent so upstream admins can reach the operator"),
+});
+
+const worker = z.strictObject({
+  concurrency: z.int().min(1).max(64).optional().describe("Sources fetched at once (default 4)"),
+  per_host: z.int().min(1).max(16).optional().describe("Requests at once to one host (default 1)"),
+});
+
+const commonSourceFields = {
+  id: z
+    .string()
+    .regex(SOURCE_ID_PATTERN, "expected a lowercase slug like walaw-world (letters, digits, - or _)")
+    .describe("Unique, stable slug: item ids and metrics use it"),
+  url: z
+    .string()
+    .refine(isSourceUrl, "expected an http(s): URL, or a file path relative to the config directory")
+    .describe("http(s): URL, or a file path / file: URL relative to the config directory"),
+  every: duration.optional().describe("Run at this interval (30s, 10m, 1h, 1d)"),
+  schedule: z
+    .string()
+    .refine((cron) => isValidCron(cron), "expected a cron expression like \"*/10 * * * *\"")
+    .optional()
+    .describe("Run on this cron schedule (node-cron syntax) instead of `every`"),
+  categories: z.array(z.string()).optional().describe("Every item of this source gets these category slugs"),
+  enabled: z.boolean().optional().describe("Default true"),
+  retention: retention.optional(),
+};
+
+const timeZone = z
+  .string()
+  .refine(isTimeZone, "expected an IANA time zone like Africa/Casablanca")
+  .describe("IANA time zone of the page's wall-clock times");
+
+const selector = z.string().trim().min(1, "must not be empty").describe("CSS selector");
+
+/** Interval and cron are two ways to say one thing; both at once is ambiguous. */
+function everyXorSchedule(source: { every?: string | undefined; schedule?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (source.every !== undefined && source.schedule !== undefined) {
+    ctx.addIssue({ code: "custom", path: ["schedule"], message: "use either `every` or `schedule`, not both" });
+  }
+}
+
+const feedSource = z
+  .strictObject({ kind: z.literal("feed"), ...commonSourceFields })
+  .superRefine(everyXorSchedule)
+  .describe("An RSS, Atom or JSON Feed");
+
+const htmlArticlesSource = z
+  .strictObject({
+    kind: z.literal("html-articles"),
+    ...commonSourceFields,
+    timezone: timeZone.optional(),
+    select: z.strictObject({
+      item: selector.optional(),
+      time: selector.optional(),
+      title: selector.optional(),
+      link: selector,
+      body: selector.optional(),
+    }),
+    max_articles: z.int().min(1).max(500).optional().describe("Article pages fetched per pass (default 20)"),
+    refresh: z.boolean().optional().describe("Re-fetch article pages already stored (default false)"),
+  })
+  .superRefine(everyXorSchedule)
+  .describe("A listing page whose links lead to article pages");
+
+const htmlTickerSource = z
+  .strictObject({
+    kind: z.literal("html-ticker"),
+    ...commonSourceFields,
+    timezone: timeZone,
+    select: z.strictObject({
+      item: selector,
+      time: selector,
+      title: selector,
+      link: selector.optional(),
+      body: selector.optional(),
+    }),
+  })
+  .superRefine(everyXorSchedule)
+  .describe("A page of short timestamped headlines");
+
+export const sourceSchema = z.discriminatedUnion("kind", [feedSource, htmlArticlesSource, htmlTickerSource]);
+
+export const sourcesFileSchema = z
+  .strictObject({
+    defaults: defaults.optional(),
+    worker: worker.optional(),
+    sources: z.array(sourceSchema),
+  })
+  .describe("news-feed-publisher: upstream sources (config/sources.yaml)");
+
+const rule = z
+  .strictObject({
+    sources: z.array(z.string()).min(1).optional().describe("Every item of these sources"),
+    tags: z.array(text).min(1).optional().describe("Upstream categories/tags, whole tag, case-insensitive"),
+    keywords: z.array(phrase).min(1).optional().describe("A whole word or phrase in the title or summary"),
+    with: z.array(phrase).min(1).optional().describe("…and also one of these words or phrases"),
+  })
+  .superRefine((value, ctx) => {
+    if (value.sources === undefined && value.tags === undefined && value.keywords === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: [],
+        message:
+          value.with === undefined
+            ? "a rule needs at least one of sources, tags or keywords"
+            : "`with` only narrows a rule: add sources, tags or keywords",
+      });
+    }
+  })
+  .describe("A match rule: its fields are ANDed; a category's rules are ORed");
+
+const category = z.strictObject({
+  slug: z
+    .string()
+    .regex(SLUG_PATTERN, "expected a lowercase slug like morocco-economy (letters, digits and single hyphens)")
+    .refine((slug) => slug !== RESERVED_CATEGORY_SLUG, "\"all\" is reserved for the feed of every item")
+    .describe("Used in feed URLs: /feeds/{slug}.rss"),
+  title: text,
+  description: z.string(),
+  match: z.array(rule).describe("Any one rule is enough"),
+  exclude: z.array(phrase).optional().describe("Any of these words or phrases vetoes the category"),
+});
+
+export const categoriesFileSchema = z
+  .strictObject({
+    site: z
+      .strictObject({
+        title: text.optional(),
+        description: text.optional(),
+        language: z
+          .string()
+          .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "expected a language tag like en or en-GB")
+          .optional(),
+      })
+      .optional(),
+    categories: z.array(category),
+  })
+  .describe("news-feed-publisher: categories (config/categories.yaml)");
+
+export type SourcesFile = z.infer<typeof sourcesFileSchema>;
+export type SourceEntry = z.infer<typeof sourceSchema>;
+export type CategoriesFile = z.infer<typeof categoriesFileSchema>;
+
+/** Fields some source kind accepts, so an unknown field can be explained ("not used by kind feed"). */
+export const KIND_SPECIFIC_FIELDS: ReadonlyMap<string, readonly string[]> = new Map([
+  ["timezone", ["html-articles", "html-ticker"]],
+  ["select", ["html-articles", "html-ticker"]],
+  ["max_articles", ["html-articles"]],
+  ["refresh", ["html-articles"]],
+]);

@@ -1,0 +1,68 @@
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from "express";
+import type { Logger } from "pino";
+import type { Clock } from "../model/index.js";
+import type { FeedCatalog } from "../publish/feed-service.js";
+import { listFeeds } from "../publish/feed-list.js";
+import { renderIndexPage } from "../publish/index-page.js";
+import { renderOpml } from "../publish/opml.js";
+import type { Store } from "../store/store.js";
+import type { FeedHandler } from "./feed-handler.js";
+import { HttpProblem, sendProblem } from "./problem.js";
+import { createStatusRoutes, type StatusSource } from "./status.js";
+
+export interface AppDeps {
+  readonly store: Store;
+  readonly catalog: () => FeedCatalog;
+  readonly feedHandler: FeedHandler;
+  readonly baseUrl: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly status: StatusSource;
+}
+
+/** The Express application: every route but the feed hot path is here (see server.ts). */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+
+  app.get("/healthz", (_req, res) => {
+    res.type("application/json").set("Cache-Control", "no-store").send('{"status":"ok"}');
+  });
+  app.get("/", (_req, res) => sendPage(res, "text/html; charset=utf-8", renderIndexPage(deps.catalog(), listFeeds(deps.catalog(), deps.baseUrl), deps.baseUrl)));
+  app.get("/feeds.opml", (_req, res) => sendPage(res, "text/x-opml; charset=utf-8", renderOpml(deps.catalog(), listFeeds(deps.catalog(), deps.baseUrl), deps.baseUrl)));
+  app.use("/feeds", (req: Request, res: Response) => deps.feedHandler(withOriginalUrl(req), res));
+  app.use(createStatusRoutes(deps.status));
+  app.use((req: Request, res: Response) => {
+    sendProblem(res, new HttpProblem(404, "Not found", `Nothing is served at ${req.path}.`, { see: `${deps.baseUrl}/` }), req.originalUrl);
+  });
+  app.use(errorHandler(deps.logger));
+  return app;
+}
+
+function sendPage(res: Response, contentType: string, body: string): void {
+  res.set({ "Content-Type": contentType, "Cache-Control": "public, max-age=60" }).send(body);
+}
+
+/** Under `app.use("/feeds")` Express strips the mount path; the feed handler parses the full URL. */
+function withOriginalUrl(req: Request): Request {
+  req.url = req.originalUrl;
+  return req;
+}
+
+function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    if (error instanceof HttpProblem) {
+      sendProblem(res, error, req.originalUrl);
+      return;
+    }
+    const status = typeof error === "object" && error !== null && "status" in error && typeof error.status === "number" && error.status >= 400 && error.status < 500 ? error.status : 500;
+    if (status === 500) logger.error({ err: error, url: req.originalUrl }, "request failed");
+    const detail = status === 500 ? "The server could not answer this request; it has been logged." : error instanceof Error ? error.message : "Bad request.";
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendProblem(res, new HttpProblem(status, status === 500 ? "Internal server error" : "Bad request", detail), req.originalUrl);
+  };
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+/**
+ * The composition root's front door: `serve` (default), `collect`, `check-config`.
+ * Nothing else in src/ reads process.env or process.argv.
+ */
+import { checkConfigCommand, collectCommand, serveCommand } from "./cli/commands.js";
+
+const COMMANDS: Readonly<Record<string, (env: NodeJS.ProcessEnv) => Promise<number>>> = {
+  serve: serveCommand,
+  collect: collectCommand,
+  "check-config": checkConfigCommand,
+};
+
+const name = process.argv[2] ?? "serve";
+const command = COMMANDS[name];
+if (!command) {
+  console.error(`unknown command "${name}"; use one of: ${Object.keys(COMMANDS).join(", ")}`);
+  process.exit(64);
+}
+command(process.env).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

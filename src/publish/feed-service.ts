@@ -1,0 +1,144 @@
+import { createHash } from "node:crypto";
+import { promisify } from "node:util";
+import { brotliCompress, constants as zlibConstants, gzip } from "node:zlib";
+import type { Category, Channel, EpochMs, FeedQuery, StoredItem } from "../model/index.js";
+import { ALL_SLUG } from "../model/index.js";
+import { CONTENT_TYPES, RENDERERS } from "./render.js";
+import { ANY_CATEGORY_TAG, createRenderCache, type RenderCache } from "./render-cache.js";
+import { cacheKey, describeKind, feedIdentity, variantUrl, type FeedVariant } from "./feed-variant.js";
+
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+export interface SiteInfo {
+  readonly title: string;
+  readonly description: string;
+  readonly language: string;
+}
+
+/** What the feeds are made of; replaced as a whole on a config reload. */
+export interface FeedCatalog {
+  readonly site: SiteInfo;
+  readonly categories: readonly Category[];
+}
+
+export interface FeedPageData {
+  readonly items: readonly StoredItem[];
+  readonly hasMore: boolean;
+}
+
+/** A rendered variant with everything a response needs, computed once per store change. */
+export interface RenderedFeed {
+  readonly variant: FeedVariant;
+  readonly contentType: string;
+  readonly identity: Buffer;
+  readonly gzip: Buffer;
+  readonly brotli: Buffer;
+  /** Strong validators, one per content coding (RFC 9110 §8.8.3: they are distinct representations). */
+  readonly etags: { readonly identity: string; readonly gzip: string; readonly brotli: string };
+  /** Newest item change in this feed; undefined for an empty feed. */
+  readonly lastModified?: EpochMs;
+  readonly selfUrl: string;
+  readonly hubs: readonly string[];
+  readonly paging: NonNullable<Channel["paging"]>;
+  readonly itemCount: number;
+}
+
+export interface FeedServiceDeps {
+  readonly baseUrl: string;
+  readonly catalog: () => FeedCatalog;
+  readonly loadPage: (query: FeedQuery) => Promise<FeedPageData>;
+  readonly hubs: () => readonly string[];
+  readonly ttlMinutes: () => number | undefined;
+  readonly generator: string;
+}
+
+export interface FeedService {
+  /** The cached rendering, if present (no I/O): the hot path. */
+  cached(variant: FeedVariant): RenderedFeed | undefined;
+  render(variant: FeedVariant): Promise<RenderedFeed>;
+  invalidate(categories: readonly string[]): void;
+  invalidateAll(): void;
+  readonly cache: RenderCache<RenderedFeed>;
+}
+
+export function createFeedService(deps: FeedServiceDeps): FeedService {
+  const cache = createRenderCache<RenderedFeed>();
+  return {
+    cache,
+    cached: (variant) => cache.peek(cacheKey(variant)),
+    render: (variant) => cache.get(cacheKey(variant), dependencyTags(variant), () => renderVariant(variant, deps)),
+    invalidate: (categories) => cache.invalidate(categories),
+    invalidateAll: () => cache.clear(),
+  };
+}
+
+/** The categories a variant's content depends on: its own, or any category for `all`. */
+function dependencyTags(variant: FeedVariant): string[] {
+  if (variant.slug === ALL_SLUG && variant.query.categories.length === 0) return [ANY_CATEGORY_TAG];
+  return variant.slug === ALL_SLUG ? [...variant.query.categories] : [variant.slug];
+}
+
+async function renderVariant(variant: FeedVariant, deps: FeedServiceDeps): Promise<RenderedFeed> {
+  const page = await deps.loadPage(variant.query);
+  const channel = buildChannel(variant, page, deps);
+  const text = RENDERERS[variant.format](channel, page.items);
+  const identity = Buffer.from(text, "utf8");
+  const [gzipped, brotli] = await Promise.all([
+    gzipAsync(identity, { level: 6 }),
+    brotliAsync(identity, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: identity.length } }),
+  ]);
+  const hash = createHash("sha256").update(identity).digest("base64url").slice(0, 27);
+  return {
+    variant,
+    contentType: CONTENT_TYPES[variant.format],
+    identity,
+    gzip: gzipped,
+    brotli,
+    etags: { identity: `"${hash}"`, gzip: `"${hash}-gz"`, brotli: `"${hash}-br"` },
+    lastModified: newestChange(page.items),
+    selfUrl: channel.selfUrl,
+    hubs: channel.hubs,
+    paging: channel.paging ?? {},
+    itemCount: page.items.length,
+  };
+}
+
+function buildChannel(variant: FeedVariant, page: FeedPageData, deps: FeedServiceDeps): Channel {
+  const { site, categories } = deps.catalog();
+  const chosen = variant.slug === ALL_SLUG ? variant.query.categories : [variant.slug];
+  const named = chosen.map((slug) => categories.find((category) => category.slug === slug));
+  const titles = named.map((category, i) => category?.title ?? chosen[i] ?? "");
+  const kindLabel = describeKind(variant.query.kind);
+  const scope = titles.length > 0 ? titles.join(" + ") : "All news";
+  const description =
+    named.length === 1 && named[0] ? named[0].description : `${scope} from ${site.title}`;
+  const pageNumber = variant.query.page;
+  return {
+    title: `${site.title}: ${scope}${kindLabel ? ` (${kindLabel})` : ""}`,
+    description: kindLabel ? `${description} (${kindLabel})` : description,
+    homePageUrl: `${deps.baseUrl}/`,
+    selfUrl: variantUrl(deps.baseUrl, variant),
+    id: feedIdentity(deps.baseUrl, variant),
+    language: site.language,
+    updated: newestUpdate(page.items),
+    generator: deps.generator,
+    ttlMinutes: deps.ttlMinutes(),
+    hubs: deps.hubs(),
+    paging: {
+      first: variantUrl(deps.baseUrl, variant, 1),
+      current: variantUrl(deps.baseUrl, variant, pageNumber),
+      ...(pageNumber > 1 ? { prev: variantUrl(deps.baseUrl, variant, pageNumber - 1) } : {}),
+      ...(page.hasMore ? { next: variantUrl(deps.baseUrl, variant, pageNumber + 1) } : {}),
+    },
+    categories: titles,
+  };
+}
+
+function newestUpdate(items: readonly StoredItem[]): EpochMs | undefined {
+  return items.reduce<EpochMs | undefined>((newest, item) => (newest === undefined || item.updated > newest ? item.updated : newest), undefined);
+}
+
+function newestChange(items: readonly StoredItem[]): EpochMs | undefined {
+  return items.reduce<EpochMs | undefined>((newest, item) => (newest === undefined || item.changedAt > newest ? item.changedAt : newest), undefined);
+}

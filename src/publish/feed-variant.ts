@@ -1,0 +1,48 @@
+import type { FeedFormat, FeedQuery, ItemKind } from "../model/index.js";
+import { DEFAULT_LIMIT } from "../model/index.js";
+
+export const FORMAT_EXTENSIONS: Readonly<Record<FeedFormat, string>> = { rss: "rss", atom: "atom", json: "json" };
+
+/** One published document: which items (query), in which format, under which URL slug. */
+export interface FeedVariant {
+  /** A category slug, or `all`. */
+  readonly slug: string;
+  readonly format: FeedFormat;
+  readonly query: FeedQuery;
+}
+
+/**
+ * The canonical query string of a variant: parameters in a fixed order, defaults omitted, so
+ * every spelling of the same request shares one cache entry and one self URL.
+ */
+export function canonicalSearch(variant: FeedVariant, page = variant.query.page): string {
+  const params: string[] = [];
+  const { categories, kind, limit } = variant.query;
+  if (variant.slug === "all" && categories.length > 0) params.push(`category=${categories.join(",")}`);
+  if (kind) params.push(`kind=${kind}`);
+  if (limit !== DEFAULT_LIMIT) params.push(`limit=${limit}`);
+  if (page > 1) params.push(`page=${page}`);
+  return params.length > 0 ? `?${params.join("&")}` : "";
+}
+
+export function variantUrl(baseUrl: string, variant: FeedVariant, page = variant.query.page): string {
+  return `${baseUrl}/feeds/${variant.slug}.${FORMAT_EXTENSIONS[variant.format]}${canonicalSearch(variant, page)}`;
+}
+
+/** The feed's identity: the same for every format and page of it (Atom `id`, RFC 4287 §4.2.6). */
+export function feedIdentity(baseUrl: string, variant: FeedVariant): string {
+  const params: string[] = [];
+  if (variant.slug === "all" && variant.query.categories.length > 0) params.push(`category=${variant.query.categories.join(",")}`);
+  if (variant.query.kind) params.push(`kind=${variant.query.kind}`);
+  return `${baseUrl}/feeds/${variant.slug}${params.length > 0 ? `?${params.join("&")}` : ""}`;
+}
+
+export function cacheKey(variant: FeedVariant): string {
+  return `${variant.slug}.${variant.format}${canonicalSearch(variant)}`;
+}
+
+export function describeKind(kind: ItemKind | undefined): string {
+  if (kind === "ticker") return "latest headlines";
+  if (kind === "article") return "articles";
+  return "";
+}

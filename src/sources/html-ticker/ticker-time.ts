@@ -1,0 +1,49 @@
+/**
+ * Reading the wall-clock time a news ticker prints in front of each line.
+ *
+ * Sites write it as `17:10`, `9:05`, `17h10` (French usage) or `17.10`, and some put the time and
+ * the headline in one element with no space between them (`17:10Société Générale…`), so the time
+ * is read from the start of the text and whatever follows is handed back.
+ */
+
+/** A local wall-clock time of day, 0 ≤ hour ≤ 23, 0 ≤ minute ≤ 59. */
+export interface LocalTime {
+  readonly hour: number;
+  readonly minute: number;
+}
+
+export interface ParsedTickerTime {
+  readonly time: LocalTime;
+  /** The text after the time, trimmed (the headline when time and title share one element). */
+  readonly rest: string;
+}
+
+// H or HH, a separator (":", "h"/"H", "."), then exactly MM not followed by another digit,
+// so "17:105" or "2.505" are not times.
+const LEADING_TIME = /^(\d{1,2})\s?[:hH.]\s?(\d{2})(?!\d)/;
+
+/** Parses a time at the start of `text`; undefined when there is none or it is out of range. */
+export function parseTickerTime(text: string): ParsedTickerTime | undefined {
+  const trimmed = text.replace(/\s+/g, " ").trim();
+  const match = LEADING_TIME.exec(trimmed);
+  if (!match) return undefined;
+  const hour = Number(match[1]);
+  const minute = Number(match[2]);
+  if (hour > 23 || minute > 59) return undefined;
+  const rest = trimmed.slice(match[0].length).replace(/^[\s\-–—|:·•]+/, "").trim();
+  return { time: { hour, minute }, rest };
+}
+
+/** The headline without a leading copy of the line's own time (title and time in one element). */
+export function stripLeadingTime(title: string, time: LocalTime): string {
+  const parsed = parseTickerTime(title);
+  if (!parsed || parsed.time.hour !== time.hour || parsed.time.minute !== time.minute) {
+    return title.replace(/\s+/g, " ").trim();
+  }
+  return parsed.rest;
+}
+
+/** `HH:MM`, for messages and stable identity keys. */
+export function formatLocalTime(time: LocalTime): string {
+  return `${String(time.hour).padStart(2, "0")}:${String(time.minute).padStart(2, "0")}`;
+}

@@ -1,0 +1,172 @@
+import type { Author, CollectedItem, Enclosure, EpochMs, ItemKind } from "../model/index.js";
+import { parseDate } from "./dates.js";
+import { collapseWhitespace, htmlToText, looksLikeHtml, truncateAtWord } from "./html-text.js";
+import { mintItemId } from "./item-id.js";
+import type { RawItem } from "./raw-item.js";
+import { sanitizeHtml } from "./sanitize.js";
+import { resolveUrl } from "./urls.js";
+import { stripXmlIllegal } from "./xml-chars.js";
+
+export type { RawItem } from "./raw-item.js";
+export { parseDate } from "./dates.js";
+export { htmlToText } from "./html-text.js";
+export { mintItemId } from "./item-id.js";
+export { sanitizeHtml } from "./sanitize.js";
+export { resolveUrl } from "./urls.js";
+export { stripXmlIllegal } from "./xml-chars.js";
+
+/**
+ * The one normalizer every source kind calls (DESIGN.md "Normalize once, at the edge"): after this,
+ * an item has a stable id, absolute URLs, sanitized HTML, plain-text title and summary, UTC dates
+ * and no XML-illegal characters, and nothing downstream reshapes it.
+ */
+
+export interface NormalizeContext {
+  readonly sourceId: string;
+  readonly kind: ItemKind;
+  /** Absolute http(s) URL that relative references resolve against (the document's URL or its base). */
+  readonly baseUrl: string;
+  /**
+   * "Now" for rejecting far-future dates (pass `ctx.clock()`); when absent, future dates are not
+   * checked, because this module never reads the wall clock itself.
+   */
+  readonly now?: EpochMs;
+}
+
+/** Summaries are teasers; the full text lives in contentHtml. */
+export const SUMMARY_MAX_CHARS = 500;
+/** A title derived from the body (micro-blog posts have none) stays headline-sized. */
+const DERIVED_TITLE_MAX_CHARS = 100;
+const DEFAULT_ENCLOSURE_TYPE = "application/octet-stream";
+
+/** Plain text from a value that may be HTML or text; entities decoded exactly once. */
+function plainText(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const clean = stripXmlIllegal(value);
+  const text = looksLikeHtml(clean) ? htmlToText(clean) : collapseWhitespace(clean);
+  return text === "" ? undefined : text;
+}
+
+function cleanHtml(value: string | undefined, baseUrl: string): string | undefined {
+  if (value === undefined || value.trim() === "") return undefined;
+  const html = sanitizeHtml(value, baseUrl);
+  return html === "" ? undefined : html;
+}
+
+/** The HTML body: explicit content, else a summary that is itself markup (RSS `description`). */
+function contentHtmlOf(raw: RawItem, baseUrl: string): string | undefined {
+  const content = cleanHtml(raw.contentHtml, baseUrl);
+  if (content !== undefined) return content;
+  return raw.summary !== undefined && looksLikeHtml(raw.summary) ? cleanHtml(raw.summary, baseUrl) : undefined;
+}
+
+function summaryOf(raw: RawItem, contentHtml: string | undefined): string | undefined {
+  const text = plainText(raw.summary) ?? (contentHtml === undefined ? undefined : plainText(contentHtml));
+  return text === undefined ? undefined : truncateAtWord(text, SUMMARY_MAX_CHARS);
+}
+
+function authorsOf(raw: RawItem, baseUrl: string): Author[] {
+  const out: Author[] = [];
+  const seen = new Set<string>();
+  for (const a of raw.authors ?? []) {
+    const name = plainText(a.name);
+    const email = plainText(a.email);
+    const url = resolveUrl(a.url, baseUrl);
+    const shownName = name ?? email;
+    if (shownName === undefined) continue;
+    const key = `${shownName}\n${email ?? ""}`.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ name: shownName, ...(email !== undefined && { email }), ...(url !== undefined && { url }) });
+  }
+  return out;
+}
+
+function tagsOf(raw: RawItem): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const t of raw.tags ?? []) {
+    const tag = plainText(t);
+    if (tag === undefined || seen.has(tag.toLowerCase())) continue;
+    seen.add(tag.toLowerCase());
+    out.push(tag);
+  }
+  return out;
+}
+
+function lengthOf(value: number | string | undefined): number | undefined {
+  const n = typeof value === "string" ? Number(value.trim()) : value;
+  return n !== undefined && Number.isSafeInteger(n) && n > 0 ? n : undefined;
+}
+
+function enclosuresOf(raw: RawItem, baseUrl: string): Enclosure[] {
+  const out: Enclosure[] = [];
+  const seen = new Set<string>();
+  for (const e of raw.enclosures ?? []) {
+    const url = resolveUrl(e.url, baseUrl);
+    if (url === undefined || seen.has(url)) continue;
+    seen.add(url);
+    const type = plainText(e.type)?.toLowerCase() ?? DEFAULT_ENCLOSURE_TYPE;
+    const length = lengthOf(e.length);
+    out.push({ url, type, ...(length !== undefined && { length }) });
+  }
+  return out;
+}
+
+function languageOf(value: string | undefined): string | undefined {
+  const lang = value?.trim();
+  // BCP 47 shape (RFC 5646 §2.1), loosely: "en", "pt-BR", "zh-Hant-TW"; also accept "en_US".
+  return lang && /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$/.test(lang) ? lang.replace(/_/g, "-") : undefined;
+}
+
+/** A headline for items that have none: the start of the body, else the link. */
+function titleOf(raw: RawItem, summary: string | undefined, url: string | undefined): string | undefined {
+  return plainText(raw.title) ?? (summary === undefined ? undefined : truncateAtWord(summary, DERIVED_TITLE_MAX_CHARS)) ?? url;
+}
+
+function optionalGuid(value: string | undefined): string | undefined {
+  const guid = value === undefined ? undefined : stripXmlIllegal(value).trim();
+  return guid === "" ? undefined : guid;
+}
+
+/** The normalized item, or undefined when upstream gave nothing usable (no title, no content, no link). */
+export function normalizeItem(raw: RawItem, ctx: NormalizeContext): CollectedItem | undefined {
+  const baseUrl = resolveUrl(raw.baseUrl, ctx.baseUrl) ?? ctx.baseUrl;
+  const url = resolveUrl(raw.url, baseUrl);
+  const contentHtml = contentHtmlOf(raw, baseUrl);
+  const summary = summaryOf(raw, contentHtml);
+  const title = titleOf(raw, summary, url);
+  if (title === undefined) return undefined;
+  const published = parseDate(raw.published, ctx.now);
+  const updated = parseDate(raw.updated, ctx.now);
+  const enclosures = enclosuresOf(raw, baseUrl);
+  const imageUrl = resolveUrl(raw.imageUrl, baseUrl) ?? enclosures.find((e) => e.type.startsWith("image/"))?.url;
+  const language = languageOf(raw.language);
+  const guid = optionalGuid(raw.guid);
+  return {
+    id: mintItemId({ sourceId: ctx.sourceId, title, ...(guid !== undefined && { guid }), ...(url !== undefined && { url }), ...(published !== undefined && { published }) }),
+    sourceId: ctx.sourceId,
+    kind: ctx.kind,
+    title,
+    authors: authorsOf(raw, baseUrl),
+    tags: tagsOf(raw),
+    enclosures,
+    ...(url !== undefined && { url }),
+    ...(summary !== undefined && { summary }),
+    ...(contentHtml !== undefined && { contentHtml }),
+    ...(published !== undefined && { published }),
+    ...(updated !== undefined && { updated }),
+    ...(imageUrl !== undefined && { imageUrl }),
+    ...(language !== undefined && { language }),
+  };
+}
+
+/** One item per id, the first occurrence winning (feeds list newest first, and repeat ids are stale copies). */
+export function dedupeById(items: readonly CollectedItem[]): CollectedItem[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    if (seen.has(item.id)) return false;
+    seen.add(item.id);
+    return true;
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * The SQLite schema as an ordered, append-only list. A released migration is never edited:
+ * a change to the schema is a new entry with the next version.
+ */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "items, categories, source state, revision",
+    sql: `
+      CREATE TABLE items (
+        id            TEXT PRIMARY KEY,
+        source_id     TEXT NOT NULL,
+        kind          TEXT NOT NULL CHECK (kind IN ('article', 'ticker')),
+        url           TEXT,
+        title         TEXT NOT NULL,
+        summary       TEXT,
+        content_html  TEXT,
+        authors       TEXT NOT NULL DEFAULT '[]',
+        tags          TEXT NOT NULL DEFAULT '[]',
+        enclosures    TEXT NOT NULL DEFAULT '[]',
+        image_url     TEXT,
+        language      TEXT,
+        published     INTEGER NOT NULL,
+        updated       INTEGER NOT NULL,
+        first_seen    INTEGER NOT NULL,
+        changed_at    INTEGER NOT NULL,
+        content_hash  TEXT NOT NULL
+      ) STRICT;
+
+      -- Feed order is published DESC, id DESC everywhere.
+      CREATE INDEX items_feed_order ON items (published DESC, id DESC);
+      CREATE INDEX items_kind_feed_order ON items (kind, published DESC, id DESC);
+      -- Retention walks one source newest first.
+      CREATE INDEX items_source_order ON items (source_id, published DESC, id DESC);
+
+      -- published is copied from items (it never changes once stored) so one category pages
+      -- straight off an index, without sorting.
+      CREATE TABLE item_categories (
+        item_id    TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+        slug       TEXT NOT NULL,
+        published  INTEGER NOT NULL,
+        PRIMARY KEY (slug, item_id)
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE INDEX item_categories_page ON item_categories (slug, published DESC, item_id DESC);
+      CREATE INDEX item_categories_item ON item_categories (item_id, slug);
+
+      CREATE TABLE source_state (
+        source_id             TEXT PRIMARY KEY,
+        last_run_at           INTEGER,
+        last_success_at       INTEGER,
+        last_error            TEXT,
+        last_error_at         INTEGER,
+        consecutive_failures  INTEGER NOT NULL DEFAULT 0,
+        items_collected       INTEGER NOT NULL DEFAULT 0,
+        etag                  TEXT,
+        last_modified         TEXT,
+        next_attempt_at       INTEGER,
+        warnings              TEXT NOT NULL DEFAULT '[]'
+      ) STRICT;
+
+      -- One row: bumped in the same transaction as every change to items, so readers and
+      -- caches can tell the store changed with one cheap read.
+      CREATE TABLE store_revision (
+        id        INTEGER PRIMARY KEY CHECK (id = 1),
+        revision  INTEGER NOT NULL
+      ) STRICT;
+      INSERT INTO store_revision (id, revision) VALUES (1, 0);
+    `,
+  },
+];

@@ -1,0 +1,467 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import Database from "better-sqlite3";
+import {
+  MAX_LIMIT,
+  type ClassifiedItem,
+  type Clock,
+  type EpochMs,
+  type FeedQuery,
+  type Retention,
+  type SourceState,
+  type StoredItem,
+} from "../../model/index.js";
+import type { FeedPage, PruneResult, SourceRunRecord, Store, UpsertResult } from "../store.js";
+import { StoreError } from "../store-error.js";
+import { applyMigrations } from "./apply-migrations.js";
+import { contentHash } from "./content-hash.js";
+import { itemContentParams, storedItemFromRow, type ItemRow } from "./item-row.js";
+import { MIGRATIONS } from "./migrations.js";
+import { sourceStateFromRow, type SourceStateRow } from "./source-state-row.js";
+
+export interface SqliteStoreOptions {
+  /** Stamps `schema_migrations.applied_at`; defaults to the system clock. */
+  readonly clock?: Clock;
+}
+
+/** How long a writer waits for another process (serve vs collect) to release the database. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * Open (creating it and its parent directory if needed) a SQLite database file, or `:memory:`.
+ * Call `migrate()` before anything else.
+ */
+export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): SqliteStore {
+  let db: Database.Database | undefined;
+  try {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    db = new Database(path);
+    // WAL lets the server read while the worker writes; NORMAL is durable against process
+    // crashes in WAL mode and only risks the last commits on power loss (sqlite.org/wal.html).
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = NORMAL");
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma("foreign_keys = ON");
+  } catch (cause) {
+    db?.close();
+    throw new StoreError(`store: cannot open SQLite database ${JSON.stringify(path)}`, { cause });
+  }
+  return new SqliteStore(db, opts.clock ?? Date.now);
+}
+
+interface UpsertCandidate {
+  readonly source_id: string;
+  readonly published: number;
+  readonly content_hash: string;
+}
+
+interface RunPlan {
+  readonly inserted: string[];
+  readonly updated: string[];
+  unchanged: number;
+  readonly changedCategories: Set<string>;
+}
+
+type FeedShape = "all" | "one" | "many";
+
+/** better-sqlite3 behind the async Store interface; nothing outside store/ sees that it is synchronous. */
+export class SqliteStore implements Store {
+  readonly #db: Database.Database;
+  readonly #clock: Clock;
+  #statements: Statements | undefined;
+  readonly #feedStatements = new Map<string, Database.Statement<[FeedParams], ItemRow>>();
+
+  constructor(db: Database.Database, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  async migrate(): Promise<void> {
+    this.#guard("migrate", () => applyMigrations(this.#db, MIGRATIONS, this.#clock()));
+  }
+
+  async commitRun(run: SourceRunRecord, items: readonly ClassifiedItem[], now: EpochMs): Promise<UpsertResult> {
+    return this.#guard(`commit run of source ${JSON.stringify(run.sourceId)}`, () => {
+      const plan = this.#write(() => {
+        const plan: RunPlan = { inserted: [], updated: [], unchanged: 0, changedCategories: new Set() };
+        for (const item of firstOfEachId(items)) this.#upsertItem(item, now, plan);
+        this.#recordRun(run, plan.inserted.length);
+        return { plan, changed: plan.inserted.length + plan.updated.length > 0 };
+      });
+      return {
+        inserted: plan.inserted,
+        updated: plan.updated,
+        unchanged: plan.unchanged,
+        changedCategories: [...plan.changedCategories].sort(),
+      };
+    });
+  }
+
+  async knownIds(ids: readonly string[]): Promise<ReadonlySet<string>> {
+    return this.#guard("known ids", () => {
+      if (ids.length === 0) return new Set<string>();
+      return new Set(this.#sql.knownIds.all(JSON.stringify(ids)));
+    });
+  }
+
+  async queryFeed(query: FeedQuery): Promise<FeedPage> {
+    checkQuery(query);
+    return this.#guard("query feed", () => {
+      const shape: FeedShape = query.categories.length === 0 ? "all" : query.categories.length === 1 ? "one" : "many";
+      const params: FeedParams = {
+        limit: query.limit + 1, // one more than asked tells whether an older page exists
+        offset: (query.page - 1) * query.limit,
+        ...(shape === "one" ? { slug: query.categories[0] } : {}),
+        ...(shape === "many" ? { slugs: JSON.stringify(query.categories) } : {}),
+        ...(query.kind === undefined ? {} : { kind: query.kind }),
+      };
+      const rows = this.#feedStatement(shape, query.kind !== undefined).all(params);
+      const page = rows.slice(0, query.limit);
+      return { items: this.#withCategories(page), hasMore: rows.length > query.limit };
+    });
+  }
+
+  async prune(sourceId: string, retention: Retention, now: EpochMs): Promise<PruneResult> {
+    checkRetention(retention);
+    return this.#guard(`prune source ${JSON.stringify(sourceId)}`, () =>
+      this.#write(() => {
+        const doomed = new Set(this.#sql.overflowIds.all(sourceId, keepCount(retention.maxItemsPerSource)));
+        if (Number.isFinite(retention.maxAgeMs)) {
+          for (const id of this.#sql.expiredIds.all(sourceId, now - retention.maxAgeMs)) doomed.add(id);
+        }
+        const ids = [...doomed];
+        const changedCategories = ids.length === 0 ? [] : this.#sql.distinctSlugsOf.all(JSON.stringify(ids));
+        for (const id of ids) this.#sql.deleteItem.run(id);
+        return { plan: { removed: ids.length, changedCategories }, changed: ids.length > 0 };
+      }),
+    );
+  }
+
+  async getSourceState(sourceId: string): Promise<SourceState | undefined> {
+    return this.#guard("read source state", () => {
+      const row = this.#sql.sourceState.get(sourceId);
+      return row === undefined ? undefined : sourceStateFromRow(row);
+    });
+  }
+
+  async listSourceStates(): Promise<readonly SourceState[]> {
+    return this.#guard("list source states", () => this.#sql.allSourceStates.all().map(sourceStateFromRow));
+  }
+
+  async categoryStats(): Promise<ReadonlyArray<{ slug: string; count: number; newest?: EpochMs }>> {
+    return this.#guard("category stats", () =>
+      this.#sql.categoryStats.all().map((row) => ({ slug: row.slug, count: row.count, newest: row.newest })),
+    );
+  }
+
+  async revision(): Promise<number> {
+    return this.#guard("read revision", () => this.#sql.revision.get() ?? 0);
+  }
+
+  async listItemsForReclassification(afterId: string | undefined, batch: number): Promise<StoredItem[]> {
+    if (!Number.isSafeInteger(batch) || batch < 1) {
+      throw new StoreError(`store: reclassification batch must be a positive integer, got ${batch}`);
+    }
+    return this.#guard("list items for reclassification", () => {
+      const rows =
+        afterId === undefined ? this.#sql.itemsFromStart.all(batch) : this.#sql.itemsAfter.all(afterId, batch);
+      return this.#withCategories(rows);
+    });
+  }
+
+  async setItemCategories(
+    changes: ReadonlyArray<{ readonly id: string; readonly categories: readonly string[] }>,
+    now: EpochMs,
+  ): Promise<{ changedCategories: string[] }> {
+    return this.#guard("set item categories", () => {
+      const changedCategories = this.#write(() => {
+        const touched = new Set<string>();
+        let changed = false;
+        for (const change of changes) {
+          const published = this.#sql.publishedOf.get(change.id);
+          if (published === undefined) continue; // pruned since it was listed
+          const before = this.#sql.slugsOf.all(change.id);
+          const after = uniqueSlugs(change.categories);
+          if (sameSet(before, after)) continue;
+          this.#replaceSlugs(change.id, after, published);
+          this.#sql.touchItem.run(now, change.id);
+          for (const slug of [...before, ...after]) touched.add(slug);
+          changed = true;
+        }
+        return { plan: touched, changed };
+      });
+      return { changedCategories: [...changedCategories].sort() };
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#guard("close", () => {
+      if (this.#db.open) this.#db.close();
+    });
+  }
+
+  /** Insert a new item, or update a stored one whose content or categories changed. */
+  #upsertItem(item: ClassifiedItem, now: EpochMs, plan: RunPlan): void {
+    const hash = contentHash(item);
+    const categories = uniqueSlugs(item.categories);
+    const stored = this.#sql.upsertCandidate.get(item.id);
+    if (stored === undefined) {
+      // Never invent "now" as a publication date: an undated item is dated by when we first saw it,
+      // once (DESIGN.md). `updated` is never earlier than `published`.
+      const published = item.published ?? now;
+      const updated = Math.max(item.updated ?? published, published);
+      this.#sql.insertItem.run({ ...itemContentParams(item, hash), published, updated, first_seen: now, changed_at: now });
+      this.#replaceSlugs(item.id, categories, published);
+      plan.inserted.push(item.id);
+      for (const slug of categories) plan.changedCategories.add(slug);
+      return;
+    }
+    const before = this.#sql.slugsOf.all(item.id);
+    // Ids are global, so two sources may carry the same story (one site's world and economy feeds
+    // share guids). The source that stored it first owns its content; another source only adds
+    // its categories. Letting the last writer win would flip the row on every pass of each.
+    const foreign = stored.source_id !== item.sourceId;
+    const after = foreign ? uniqueSlugs([...before, ...categories]) : categories;
+    const contentChanged = !foreign && stored.content_hash !== hash;
+    const slugsChanged = !sameSet(before, after);
+    if (!contentChanged && !slugsChanged) {
+      plan.unchanged += 1;
+      return;
+    }
+    if (contentChanged) {
+      const updated = Math.max(item.updated ?? now, stored.published);
+      this.#sql.updateItemContent.run({ ...itemContentParams(item, hash), updated, changed_at: now });
+    } else {
+      this.#sql.touchItem.run(now, item.id);
+    }
+    if (slugsChanged) this.#replaceSlugs(item.id, after, stored.published);
+    plan.updated.push(item.id);
+    for (const slug of [...before, ...after]) plan.changedCategories.add(slug);
+  }
+
+  #replaceSlugs(itemId: string, slugs: readonly string[], published: number): void {
+    this.#sql.deleteSlugs.run(itemId);
+    for (const slug of slugs) this.#sql.insertSlug.run(itemId, slug, published);
+  }
+
+  /** Source health after a run: success resets the failure streak, the last error stays as history. */
+  #recordRun(run: SourceRunRecord, inserted: number): void {
+    const previous = this.#sql.sourceState.get(run.sourceId);
+    const failed = run.error !== undefined;
+    this.#sql.saveSourceState.run({
+      source_id: run.sourceId,
+      last_run_at: run.at,
+      last_success_at: failed ? (previous?.last_success_at ?? null) : run.at,
+      last_error: failed ? run.error : (previous?.last_error ?? null),
+      last_error_at: failed ? run.at : (previous?.last_error_at ?? null),
+      consecutive_failures: failed ? (previous?.consecutive_failures ?? 0) + 1 : 0,
+      items_collected: (previous?.items_collected ?? 0) + inserted,
+      etag: nextValue(run.etag, previous?.etag ?? null),
+      last_modified: nextValue(run.lastModified, previous?.last_modified ?? null),
+      next_attempt_at: nextValue(run.nextAttemptAt, previous?.next_attempt_at ?? null),
+      warnings: JSON.stringify(run.warnings ?? []),
+    });
+  }
+
+  /** Fill `categories` for a page of rows with one query, not one per item. */
+  #withCategories(rows: readonly ItemRow[]): StoredItem[] {
+    if (rows.length === 0) return [];
+    const slugs = new Map<string, string[]>();
+    for (const { item_id, slug } of this.#sql.slugsOfMany.all(JSON.stringify(rows.map((row) => row.id)))) {
+      const list = slugs.get(item_id);
+      if (list === undefined) slugs.set(item_id, [slug]);
+      else list.push(slug);
+    }
+    return rows.map((row) => storedItemFromRow(row, slugs.get(row.id) ?? []));
+  }
+
+  /**
+   * Run a write in one IMMEDIATE transaction (the write lock is taken up front, so a concurrent
+   * writer waits on busy_timeout instead of failing at upgrade), bumping the revision in the same
+   * transaction when anything changed.
+   */
+  #write<T>(work: () => { plan: T; changed: boolean }): T {
+    const transaction = this.#db.transaction(() => {
+      const { plan, changed } = work();
+      if (changed) this.#sql.bumpRevision.run();
+      return plan;
+    });
+    return transaction.immediate();
+  }
+
+  #guard<T>(action: string, work: () => T): T {
+    try {
+      return work();
+    } catch (cause) {
+      if (cause instanceof StoreError) throw cause;
+      throw new StoreError(`store: ${action} failed: ${describe(cause)}`, { cause });
+    }
+  }
+
+  get #sql(): Statements {
+    this.#statements ??= prepareStatements(this.#db);
+    return this.#statements;
+  }
+
+  #feedStatement(shape: FeedShape, withKind: boolean): Database.Statement<[FeedParams], ItemRow> {
+    const key = `${shape}:${withKind}`;
+    let statement = this.#feedStatements.get(key);
+    if (statement === undefined) {
+      statement = this.#db.prepare<[FeedParams], ItemRow>(feedSql(shape, withKind));
+      this.#feedStatements.set(key, statement);
+    }
+    return statement;
+  }
+}
+
+interface FeedParams {
+  readonly limit: number;
+  readonly offset: number;
+  readonly slug?: string | undefined;
+  readonly slugs?: string;
+  readonly kind?: string;
+}
+
+/**
+ * One category pages straight off item_categories_page; a union uses EXISTS so an item in two of
+ * the asked categories still comes back once. Ties on `published` are broken by id, so paging is
+ * stable and complete.
+ */
+function feedSql(shape: FeedShape, withKind: boolean): string {
+  switch (shape) {
+    case "all":
+      return `SELECT * FROM items ${withKind ? "WHERE kind = @kind" : ""}
+        ORDER BY published DESC, id DESC LIMIT @limit OFFSET @offset`;
+    case "one":
+      return `SELECT i.* FROM item_categories c JOIN items i ON i.id = c.item_id
+        WHERE c.slug = @slug ${withKind ? "AND i.kind = @kind" : ""}
+        ORDER BY c.published DESC, c.item_id DESC LIMIT @limit OFFSET @offset`;
+    case "many":
+      return `SELECT * FROM items i
+        WHERE EXISTS (SELECT 1 FROM item_categories c
+                      WHERE c.item_id = i.id AND c.slug IN (SELECT value FROM json_each(@slugs)))
+        ${withKind ? "AND i.kind = @kind" : ""}
+        ORDER BY i.published DESC, i.id DESC LIMIT @limit OFFSET @offset`;
+  }
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+/** Every fixed statement, prepared once (after migrate, since they name its tables). */
+function prepareStatements(db: Database.Database) {
+  return {
+    upsertCandidate: db.prepare<[string], UpsertCandidate>(
+      "SELECT source_id, published, content_hash FROM items WHERE id = ?",
+    ),
+    publishedOf: db.prepare<[string], number>("SELECT published FROM items WHERE id = ?").pluck(),
+    insertItem: db.prepare(`INSERT INTO items
+      (id, source_id, kind, url, title, summary, content_html, authors, tags, enclosures, image_url, language,
+       published, updated, first_seen, changed_at, content_hash)
+      VALUES (@id, @source_id, @kind, @url, @title, @summary, @content_html, @authors, @tags, @enclosures,
+       @image_url, @language, @published, @updated, @first_seen, @changed_at, @content_hash)`),
+    updateItemContent: db.prepare(`UPDATE items SET
+      kind = @kind, url = @url, title = @title, summary = @summary, content_html = @content_html,
+      authors = @authors, tags = @tags, enclosures = @enclosures, image_url = @image_url, language = @language,
+      updated = @updated, changed_at = @changed_at, content_hash = @content_hash
+      WHERE id = @id`),
+    touchItem: db.prepare<[number, string]>("UPDATE items SET changed_at = ? WHERE id = ?"),
+    deleteItem: db.prepare<[string]>("DELETE FROM items WHERE id = ?"),
+    slugsOf: db.prepare<[string], string>("SELECT slug FROM item_categories WHERE item_id = ? ORDER BY slug").pluck(),
+    slugsOfMany: db.prepare<[string], { item_id: string; slug: string }>(
+      `SELECT item_id, slug FROM item_categories
+       WHERE item_id IN (SELECT value FROM json_each(?)) ORDER BY item_id, slug`,
+    ),
+    distinctSlugsOf: db
+      .prepare<[string], string>(
+        `SELECT DISTINCT slug FROM item_categories
+         WHERE item_id IN (SELECT value FROM json_each(?)) ORDER BY slug`,
+      )
+      .pluck(),
+    deleteSlugs: db.prepare<[string]>("DELETE FROM item_categories WHERE item_id = ?"),
+    insertSlug: db.prepare<[string, string, number]>(
+      "INSERT INTO item_categories (item_id, slug, published) VALUES (?, ?, ?)",
+    ),
+    knownIds: db
+      .prepare<[string], string>("SELECT id FROM items WHERE id IN (SELECT value FROM json_each(?))")
+      .pluck(),
+    overflowIds: db
+      .prepare<[string, number], string>(
+        "SELECT id FROM items WHERE source_id = ? ORDER BY published DESC, id DESC LIMIT -1 OFFSET ?",
+      )
+      .pluck(),
+    expiredIds: db
+      .prepare<[string, number], string>("SELECT id FROM items WHERE source_id = ? AND published < ?")
+      .pluck(),
+    itemsFromStart: db.prepare<[number], ItemRow>("SELECT * FROM items ORDER BY id LIMIT ?"),
+    itemsAfter: db.prepare<[string, number], ItemRow>("SELECT * FROM items WHERE id > ? ORDER BY id LIMIT ?"),
+    sourceState: db.prepare<[string], SourceStateRow>("SELECT * FROM source_state WHERE source_id = ?"),
+    allSourceStates: db.prepare<[], SourceStateRow>("SELECT * FROM source_state ORDER BY source_id"),
+    saveSourceState: db.prepare<[SourceStateRow]>(`INSERT INTO source_state
+      (source_id, last_run_at, last_success_at, last_error, last_error_at, consecutive_failures, items_collected,
+       etag, last_modified, next_attempt_at, warnings)
+      VALUES (@source_id, @last_run_at, @last_success_at, @last_error, @last_error_at, @consecutive_failures,
+       @items_collected, @etag, @last_modified, @next_attempt_at, @warnings)
+      ON CONFLICT (source_id) DO UPDATE SET
+        last_run_at = excluded.last_run_at, last_success_at = excluded.last_success_at,
+        last_error = excluded.last_error, last_error_at = excluded.last_error_at,
+        consecutive_failures = excluded.consecutive_failures, items_collected = excluded.items_collected,
+        etag = excluded.etag, last_modified = excluded.last_modified,
+        next_attempt_at = excluded.next_attempt_at, warnings = excluded.warnings`),
+    categoryStats: db.prepare<[], { slug: string; count: number; newest: number }>(
+      "SELECT slug, count(*) AS count, max(published) AS newest FROM item_categories GROUP BY slug ORDER BY slug",
+    ),
+    revision: db.prepare<[], number>("SELECT revision FROM store_revision WHERE id = 1").pluck(),
+    bumpRevision: db.prepare("UPDATE store_revision SET revision = revision + 1 WHERE id = 1"),
+  };
+}
+
+/** A feed re-fetch may list one story twice; the first (newest-listed) copy is the one stored. */
+function firstOfEachId(items: readonly ClassifiedItem[]): ClassifiedItem[] {
+  const byId = new Map<string, ClassifiedItem>();
+  for (const item of items) if (!byId.has(item.id)) byId.set(item.id, item);
+  return [...byId.values()];
+}
+
+function uniqueSlugs(slugs: readonly string[]): string[] {
+  return [...new Set(slugs)].sort();
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const left = new Set(a);
+  const right = new Set(b);
+  return left.size === right.size && [...left].every((slug) => right.has(slug));
+}
+
+/** SourceRunRecord validators: undefined keeps the stored value, null clears it, a value replaces it. */
+function nextValue<T>(given: T | null | undefined, stored: T | null): T | null {
+  return given === undefined ? stored : given;
+}
+
+/** How many newest items to skip before the overflow starts; an unbounded retention keeps every item. */
+function keepCount(maxItems: number): number {
+  return Number.isFinite(maxItems) ? maxItems : Number.MAX_SAFE_INTEGER;
+}
+
+function checkQuery(query: FeedQuery): void {
+  if (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > MAX_LIMIT) {
+    throw new StoreError(`store: feed limit must be an integer from 1 to ${MAX_LIMIT}, got ${query.limit}`);
+  }
+  if (!Number.isSafeInteger(query.page) || query.page < 1) {
+    throw new StoreError(`store: feed page must be a positive integer, got ${query.page}`);
+  }
+}
+
+function checkRetention(retention: Retention): void {
+  const { maxItemsPerSource, maxAgeMs } = retention;
+  const countOk = maxItemsPerSource === Infinity || (Number.isSafeInteger(maxItemsPerSource) && maxItemsPerSource >= 0);
+  if (!countOk) {
+    throw new StoreError(`store: retention maxItemsPerSource must be a whole number ≥ 0, got ${maxItemsPerSource}`);
+  }
+  if (Number.isNaN(maxAgeMs) || maxAgeMs < 0) {
+    throw new StoreError(`store: retention maxAgeMs must be ≥ 0, got ${maxAgeMs}`);
+  }
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}

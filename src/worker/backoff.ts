@@ -1,0 +1,28 @@
+import type { EpochMs } from "../model/index.js";
+
+export interface BackoffPolicy {
+  /** First retry delay after one failure. */
+  readonly baseMs: number;
+  /** Upper bound for the delay, however many failures. */
+  readonly capMs: number;
+}
+
+export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 60_000, capMs: 6 * 60 * 60_000 };
+
+/**
+ * When a failing source may be tried again: exponential in the number of consecutive
+ * failures, with "equal jitter" (half fixed, half random) so many failing sources do not retry in lockstep.
+ * An upstream Retry-After (RFC 9110 §10.2.3) wins when it asks for longer.
+ */
+export function nextAttemptAfterFailure(
+  now: EpochMs,
+  consecutiveFailures: number,
+  policy: BackoffPolicy,
+  random: () => number,
+  retryAfterMs?: number,
+): EpochMs {
+  const exponent = Math.max(0, consecutiveFailures - 1);
+  const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(exponent, 30));
+  const delay = ceiling / 2 + random() * (ceiling / 2);
+  return now + Math.max(delay, retryAfterMs ?? 0);
+}

@@ -1,0 +1,154 @@
+import type { Logger } from "pino";
+import type { ClassifiedItem, Clock, CollectedItem, Source, SourceKind } from "../model/index.js";
+import type { Classifier } from "../classify/classifier.js";
+import type { Collector, CollectOutcome } from "../sources/collector.js";
+import type { FetchOptions } from "../sources/fetch.js";
+import { FetchError } from "../sources/fetch.js";
+import type { Store } from "../store/store.js";
+import { nextAttemptAfterFailure, type BackoffPolicy } from "./backoff.js";
+import { describeError } from "./describe-error.js";
+
+export interface CollectDeps {
+  readonly store: Store;
+  readonly collectors: Readonly<Record<SourceKind, Collector>>;
+  readonly classify: Classifier;
+  readonly clock: Clock;
+  readonly fetchOptions: FetchOptions;
+  readonly backoff: BackoffPolicy;
+  readonly random: () => number;
+  readonly logger: Logger;
+}
+
+export interface SourceRunResult {
+  readonly sourceId: string;
+  readonly ok: boolean;
+  /** The pass did not run: the source is backing off or asked us to wait (Retry-After). */
+  readonly skipped: boolean;
+  readonly notModified: boolean;
+  readonly inserted: number;
+  readonly updated: number;
+  readonly removed: number;
+  /** Category slugs whose feeds changed; empty when nothing changed. */
+  readonly changedCategories: readonly string[];
+  readonly changed: boolean;
+  readonly error?: string;
+  readonly warnings: readonly string[];
+}
+
+export interface CollectOptions {
+  /** Ignore backoff / Retry-After (an admin "refresh now"). */
+  readonly force?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * One pass over one source: fetch and parse (the source kind's collector), classify, then
+ * store items and run state in one transaction, then apply retention. A failure here fails
+ * only this source: it is recorded on the source's state and never thrown to the caller.
+ */
+export async function collectSource(
+  source: Source,
+  deps: CollectDeps,
+  options: CollectOptions = {},
+): Promise<SourceRunResult> {
+  const log = deps.logger.child({ source: source.id });
+  const startedAt = deps.clock();
+  const previous = await deps.store.getSourceState(source.id);
+  if (!options.force && previous?.nextAttemptAt !== undefined && previous.nextAttemptAt > startedAt) {
+    log.debug({ nextAttemptAt: new Date(previous.nextAttemptAt).toISOString() }, "source is backing off");
+    return skippedResult(source.id);
+  }
+  try {
+    const outcome = await fetchAndParse(source, deps, previous, options.signal);
+    const items = classifyItems(outcome.items, source, deps.classify);
+    const upsert = await deps.store.commitRun(
+      {
+        sourceId: source.id,
+        at: deps.clock(),
+        warnings: outcome.warnings,
+        etag: outcome.etag ?? (outcome.notModified ? undefined : null),
+        lastModified: outcome.lastModified ?? (outcome.notModified ? undefined : null),
+        nextAttemptAt: null,
+      },
+      items,
+      deps.clock(),
+    );
+    const pruned = await deps.store.prune(source.id, source.retention, deps.clock());
+    const changedCategories = [...new Set([...upsert.changedCategories, ...pruned.changedCategories])];
+    const result: SourceRunResult = {
+      sourceId: source.id,
+      ok: true,
+      skipped: false,
+      notModified: outcome.notModified,
+      inserted: upsert.inserted.length,
+      updated: upsert.updated.length,
+      removed: pruned.removed,
+      changedCategories,
+      changed: upsert.inserted.length + upsert.updated.length + pruned.removed > 0,
+      warnings: outcome.warnings,
+    };
+    log.info(
+      { inserted: result.inserted, updated: result.updated, removed: result.removed, notModified: result.notModified, warnings: outcome.warnings.length, ms: deps.clock() - startedAt },
+      "source collected",
+    );
+    for (const warning of outcome.warnings) log.warn({ warning }, "source warning");
+    return result;
+  } catch (error) {
+    return recordFailure(source, deps, previous?.consecutiveFailures ?? 0, error, log);
+  }
+}
+
+function fetchAndParse(
+  source: Source,
+  deps: CollectDeps,
+  previous: Awaited<ReturnType<Store["getSourceState"]>>,
+  signal: AbortSignal | undefined,
+): Promise<CollectOutcome> {
+  const collector = deps.collectors[source.kind];
+  return collector(source, {
+    clock: deps.clock,
+    fetchOptions: deps.fetchOptions,
+    previous,
+    knownIds: (ids) => deps.store.knownIds(ids),
+    signal,
+  });
+}
+
+function classifyItems(items: readonly CollectedItem[], source: Source, classify: Classifier): ClassifiedItem[] {
+  return items.map((item) => ({ ...item, categories: classify(item, source.categories) }));
+}
+
+async function recordFailure(
+  source: Source,
+  deps: CollectDeps,
+  failuresSoFar: number,
+  error: unknown,
+  log: Logger,
+): Promise<SourceRunResult> {
+  const message = describeError(error);
+  const now = deps.clock();
+  const retryAfterMs = error instanceof FetchError ? error.retryAfterMs : undefined;
+  const nextAttemptAt = nextAttemptAfterFailure(now, failuresSoFar + 1, deps.backoff, deps.random, retryAfterMs);
+  log.warn({ err: message, failures: failuresSoFar + 1, nextAttemptAt: new Date(nextAttemptAt).toISOString() }, "source failed");
+  try {
+    await deps.store.commitRun({ sourceId: source.id, at: now, error: message, nextAttemptAt }, [], now);
+  } catch (storeError) {
+    log.error({ err: describeError(storeError) }, "could not record the source failure");
+  }
+  return { ...skippedResult(source.id), ok: false, skipped: false, error: message };
+}
+
+function skippedResult(sourceId: string): SourceRunResult {
+  return {
+    sourceId,
+    ok: true,
+    skipped: true,
+    notModified: false,
+    inserted: 0,
+    updated: 0,
+    removed: 0,
+    changedCategories: [],
+    changed: false,
+    warnings: [],
+  };
+}

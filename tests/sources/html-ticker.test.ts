@@ -1,0 +1,213 @@
+import { describe, expect, it } from "vitest";
+import { parseTickerTime, stripLeadingTime } from "../../src/sources/html-ticker/ticker-time.js";
+import {
+  assignTickerDates,
+  assignTickerDays,
+  formatLocalDate,
+  zonedToEpoch,
+} from "../../src/sources/html-ticker/ticker-dates.js";
+import type { LocalTime } from "../../src/sources/html-ticker/ticker-time.js";
+
+const CASABLANCA = "Africa/Casablanca";
+const PARIS = "Europe/Paris";
+
+const at = (iso: string): number => Date.parse(iso);
+const iso = (ms: number): string => new Date(ms).toISOString();
+const hm = (text: string): LocalTime => {
+  const parsed = parseTickerTime(text);
+  if (!parsed) throw new Error(`test setup: '${text}' is not a time`);
+  return parsed.time;
+};
+const times = (...texts: string[]): LocalTime[] => texts.map(hm);
+
+describe("parseTickerTime", () => {
+  it.each([
+    ["17:10", 17, 10, ""],
+    ["9:05", 9, 5, ""],
+    ["09:05", 9, 5, ""],
+    ["17h10", 17, 10, ""],
+    ["17H10", 17, 10, ""],
+    ["17.10", 17, 10, ""],
+    ["  00:00 ", 0, 0, ""],
+    ["23:59", 23, 59, ""],
+    ["17:10Société Générale Maroc modernizes banking", 17, 10, "Société Générale Maroc modernizes banking"],
+    ["17:10 - Markets close higher", 17, 10, "Markets close higher"],
+    ["8h30 Bourse de Casablanca", 8, 30, "Bourse de Casablanca"],
+  ])("reads %j", (text, hour, minute, rest) => {
+    expect(parseTickerTime(text)).toEqual({ time: { hour, minute }, rest });
+  });
+
+  it.each(["", "Breaking", "24:00", "17:60", "17:105", "1710", "17:1", "at 17:10", "2.5 percent"])(
+    "rejects %j",
+    (text) => {
+      expect(parseTickerTime(text)).toBeUndefined();
+    },
+  );
+});
+
+describe("stripLeadingTime", () => {
+  it("removes the line's own time when title and time share one element", () => {
+    expect(stripLeadingTime("17:10Société Générale Maroc", { hour: 17, minute: 10 })).toBe("Société Générale Maroc");
+  });
+
+  it("keeps a headline that merely starts with a different number", () => {
+    expect(stripLeadingTime("10.50 dirhams a litre: fuel prices ease", { hour: 17, minute: 10 })).toBe(
+      "10.50 dirhams a litre: fuel prices ease",
+    );
+  });
+});
+
+describe("assignTickerDates", () => {
+  const latestNews = times("17:10", "16:45", "16:15", "15:45", "15:10", "14:30", "13:30");
+
+  it("dates every line of today's ticker today (Casablanca is UTC+1 outside Ramadan)", () => {
+    const dates = assignTickerDates(latestNews, at("2025-06-10T16:30:00Z"), CASABLANCA);
+    expect(dates.map(iso)).toEqual([
+      "2025-06-10T16:10:00.000Z",
+      "2025-06-10T15:45:00.000Z",
+      "2025-06-10T15:15:00.000Z",
+      "2025-06-10T14:45:00.000Z",
+      "2025-06-10T14:10:00.000Z",
+      "2025-06-10T13:30:00.000Z",
+      "2025-06-10T12:30:00.000Z",
+    ]);
+  });
+
+  it("dates a newest line that would be in the future yesterday", () => {
+    // 08:00 local on 11 June: 17:10 today has not happened yet.
+    const dates = assignTickerDates(latestNews, at("2025-06-11T07:00:00Z"), CASABLANCA);
+    expect(iso(dates[0] ?? 0)).toBe("2025-06-10T16:10:00.000Z");
+    expect(iso(dates[6] ?? 0)).toBe("2025-06-10T12:30:00.000Z");
+  });
+
+  it("steps back a day where the ticker crosses midnight", () => {
+    const dates = assignTickerDates(times("00:40", "00:05", "23:50", "22:15"), at("2025-06-10T23:50:00Z"), CASABLANCA);
+    expect(dates.map(iso)).toEqual([
+      "2025-06-10T23:40:00.000Z", // 00:40 on 11 June, local
+      "2025-06-10T23:05:00.000Z",
+      "2025-06-10T22:50:00.000Z", // 23:50 on 10 June
+      "2025-06-10T21:15:00.000Z",
+    ]);
+  });
+
+  it("dates a top line of 23:58 read at 00:20 yesterday", () => {
+    // 00:20 local on 11 June (UTC+1).
+    const days = assignTickerDays(times("23:58", "23:30"), at("2025-06-10T23:20:00Z"), CASABLANCA);
+    expect(days.map(formatLocalDate)).toEqual(["2025-06-10", "2025-06-10"]);
+  });
+
+  it("keeps lines with equal times on the same day", () => {
+    const days = assignTickerDays(times("12:00", "12:00", "11:59"), at("2025-06-10T12:00:00Z"), CASABLANCA);
+    expect(days.map(formatLocalDate)).toEqual(["2025-06-10", "2025-06-10", "2025-06-10"]);
+  });
+
+  it("never dates a line after now, whatever the clock reads", () => {
+    for (let hour = 0; hour < 48; hour += 0.25) {
+      const now = at("2025-02-22T00:00:00Z") + hour * 3_600_000;
+      for (const zone of [CASABLANCA, PARIS]) {
+        for (const date of assignTickerDates(latestNews, now, zone)) expect(date).toBeLessThanOrEqual(now);
+      }
+    }
+  });
+
+  it("gives the same dates when the same ticker is re-scraped hours apart and the next morning", () => {
+    const first = assignTickerDates(latestNews, at("2025-06-10T16:20:00Z"), CASABLANCA);
+    for (const later of ["2025-06-10T19:00:00Z", "2025-06-10T22:59:00Z", "2025-06-11T03:00:00Z", "2025-06-11T07:30:00Z", "2025-06-11T16:09:00Z"]) {
+      expect(assignTickerDates(latestNews, at(later), CASABLANCA), later).toEqual(first);
+    }
+  });
+
+  it("keeps yesterday's lines on yesterday when new lines appear on top the next morning", () => {
+    const first = assignTickerDates(latestNews, at("2025-06-10T16:20:00Z"), CASABLANCA);
+    const morning = assignTickerDates(times("07:55", "07:30", ...latestNews.map((t) => `${t.hour}:${String(t.minute).padStart(2, "0")}`)), at("2025-06-11T07:00:00Z"), CASABLANCA);
+    expect(morning.slice(0, 2).map(iso)).toEqual(["2025-06-11T06:55:00.000Z", "2025-06-11T06:30:00.000Z"]);
+    expect(morning.slice(2)).toEqual(first);
+  });
+
+  describe("Africa/Casablanca around Ramadan (UTC+1 → UTC+0 on 2025-02-23, back on 2025-04-06)", () => {
+    it("reads the hour repeated on 2025-02-23 as its first occurrence", () => {
+      // Clocks went back from 03:00 (+01:00) to 02:00 (+00:00): 02:00–02:59 happened twice.
+      expect(iso(zonedToEpoch({ year: 2025, month: 2, day: 23 }, { hour: 2, minute: 30 }, CASABLANCA))).toBe(
+        "2025-02-23T01:30:00.000Z",
+      );
+      const dates = assignTickerDates(times("09:15", "03:30", "02:30", "01:30", "23:45"), at("2025-02-23T10:00:00Z"), CASABLANCA);
+      expect(dates.map(iso)).toEqual([
+        "2025-02-23T09:15:00.000Z", // UTC+0 now
+        "2025-02-23T03:30:00.000Z",
+        "2025-02-23T01:30:00.000Z", // ambiguous → first occurrence, still UTC+1
+        "2025-02-23T00:30:00.000Z",
+        "2025-02-22T22:45:00.000Z", // the day before, UTC+1
+      ]);
+    });
+
+    it("maps the hour skipped on 2025-04-06 forward, with the offset before the gap", () => {
+      // Clocks went forward from 02:00 (+00:00) to 03:00 (+01:00): 02:30 never happened.
+      expect(iso(zonedToEpoch({ year: 2025, month: 4, day: 6 }, { hour: 2, minute: 30 }, CASABLANCA))).toBe(
+        "2025-04-06T02:30:00.000Z", // i.e. 03:30 local
+      );
+      const dates = assignTickerDates(times("10:30", "03:10", "01:50", "23:10"), at("2025-04-06T10:00:00Z"), CASABLANCA);
+      expect(dates.map(iso)).toEqual([
+        "2025-04-06T09:30:00.000Z", // UTC+1 again
+        "2025-04-06T02:10:00.000Z",
+        "2025-04-06T01:50:00.000Z", // still UTC+0
+        "2025-04-05T23:10:00.000Z",
+      ]);
+    });
+  });
+
+  describe("Europe/Paris", () => {
+    it("handles the spring-forward day 2025-03-30 (02:00 → 03:00)", () => {
+      const day = { year: 2025, month: 3, day: 30 };
+      expect(iso(zonedToEpoch(day, { hour: 1, minute: 59 }, PARIS))).toBe("2025-03-30T00:59:00.000Z");
+      expect(iso(zonedToEpoch(day, { hour: 2, minute: 30 }, PARIS))).toBe("2025-03-30T01:30:00.000Z");
+      expect(iso(zonedToEpoch(day, { hour: 3, minute: 0 }, PARIS))).toBe("2025-03-30T01:00:00.000Z");
+      const dates = assignTickerDates(times("11:00", "03:05", "01:30", "23:50"), at("2025-03-30T10:00:00Z"), PARIS);
+      expect(dates.map(iso)).toEqual([
+        "2025-03-30T09:00:00.000Z",
+        "2025-03-30T01:05:00.000Z",
+        "2025-03-30T00:30:00.000Z",
+        "2025-03-29T22:50:00.000Z",
+      ]);
+    });
+
+    it("handles the fall-back day 2025-10-26 (03:00 → 02:00)", () => {
+      const day = { year: 2025, month: 10, day: 26 };
+      expect(iso(zonedToEpoch(day, { hour: 2, minute: 30 }, PARIS))).toBe("2025-10-26T00:30:00.000Z");
+      expect(iso(zonedToEpoch(day, { hour: 3, minute: 0 }, PARIS))).toBe("2025-10-26T02:00:00.000Z");
+      const dates = assignTickerDates(times("11:00", "03:05", "02:30", "01:30"), at("2025-10-26T12:00:00Z"), PARIS);
+      expect(dates.map(iso)).toEqual([
+        "2025-10-26T10:00:00.000Z",
+        "2025-10-26T02:05:00.000Z",
+        "2025-10-26T00:30:00.000Z",
+        "2025-10-25T23:30:00.000Z",
+      ]);
+    });
+
+    it("dates a top line still ahead in the repeated hour yesterday", () => {
+      // 00:30Z is 02:30 CEST, the first pass through 02:xx; 02:40 has not happened yet.
+      const days = assignTickerDays(times("02:40"), at("2025-10-26T00:30:00Z"), PARIS);
+      expect(days.map(formatLocalDate)).toEqual(["2025-10-25"]);
+      // An hour later the clocks read 02:30 again (CET), and 02:40's first occurrence is past.
+      expect(assignTickerDays(times("02:40"), at("2025-10-26T01:30:00Z"), PARIS).map(formatLocalDate)).toEqual(["2025-10-26"]);
+    });
+  });
+
+  it("lets a recalled earlier day override the walk, and carries it down the ticker", () => {
+    const days = assignTickerDays(
+      times("17:10", "16:45", "16:15"),
+      at("2025-06-11T17:00:00Z"),
+      CASABLANCA,
+      (index) => (index === 0 ? { year: 2025, month: 6, day: 10 } : undefined),
+    );
+    expect(days.map(formatLocalDate)).toEqual(["2025-06-10", "2025-06-10", "2025-06-10"]);
+  });
+
+  it("ignores a recalled day that is later than the walk", () => {
+    const days = assignTickerDays(times("17:10"), at("2025-06-10T17:00:00Z"), CASABLANCA, () => ({ year: 2025, month: 6, day: 11 }));
+    expect(days.map(formatLocalDate)).toEqual(["2025-06-10"]);
+  });
+
+  it("rejects an unknown time zone by name", () => {
+    expect(() => assignTickerDates(latestNews, 0, "Africa/Atlantis")).toThrow(/unknown time zone 'Africa\/Atlantis'/);
+  });
+});

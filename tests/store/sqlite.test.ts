@@ -1,0 +1,184 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { openStore } from "../../src/store/open-store.js";
+import { MIGRATIONS } from "../../src/store/sqlite/migrations.js";
+import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { StoreError } from "../../src/store/store-error.js";
+import { describeStoreContract, makeItem } from "./store-contract.js";
+
+const clock = () => 1_700_000_000_000;
+
+let dir: string;
+let opened: Array<{ close(): Promise<void> }> = [];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "store-sqlite-"));
+});
+
+afterEach(async () => {
+  for (const store of opened) await store.close();
+  opened = [];
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describeStoreContract("SQLite (temp file)", async () => {
+  const store = openSqliteStore(join(dir, "contract.db"), { clock });
+  await store.migrate();
+  return store;
+});
+
+describe("SQLite store", () => {
+  it("creates the parent directory and opens the file in WAL mode with foreign keys on", async () => {
+    const path = join(dir, "nested", "deeper", "feeds.db");
+    const store = openSqliteStore(path, { clock });
+    opened.push(store);
+    await store.migrate();
+    await store.commitRun({ sourceId: "s", at: 1 }, [makeItem("a")], 1);
+
+    const raw = new Database(path, { readonly: true });
+    try {
+      expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
+      expect(raw.prepare("SELECT count(*) AS n FROM items").get()).toEqual({ n: 1 });
+    } finally {
+      raw.close();
+    }
+  });
+
+  it("applies migrations once; migrating again is a no-op", async () => {
+    const path = join(dir, "m.db");
+    const first = openSqliteStore(path, { clock });
+    await first.migrate();
+    await first.commitRun({ sourceId: "s", at: 1 }, [makeItem("kept")], 1);
+    await first.migrate();
+    await first.close();
+
+    const second = openSqliteStore(path, { clock: () => 42 });
+    opened.push(second);
+    await second.migrate();
+    expect(await second.knownIds(["kept"])).toEqual(new Set(["kept"]));
+
+    const raw = new Database(path, { readonly: true });
+    try {
+      const rows = raw.prepare("SELECT version, name, applied_at FROM schema_migrations ORDER BY version").all();
+      expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name, applied_at: clock() })));
+    } finally {
+      raw.close();
+    }
+  });
+
+  it("refuses a database migrated by a newer build", async () => {
+    const path = join(dir, "newer.db");
+    const store = openSqliteStore(path, { clock });
+    await store.migrate();
+    await store.close();
+    const raw = new Database(path);
+    raw.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(MIGRATIONS.length + 1, "future", 1);
+    raw.close();
+
+    const again = openSqliteStore(path, { clock });
+    opened.push(again);
+    await expect(again.migrate()).rejects.toThrow(/newer than this build/);
+  });
+
+  it("deletes a pruned item's category rows with it", async () => {
+    const path = join(dir, "fk.db");
+    const store = openSqliteStore(path, { clock });
+    opened.push(store);
+    await store.migrate();
+    await store.commitRun({ sourceId: "s", at: 1 }, [makeItem("gone", { sourceId: "s", categories: ["world", "technology"] })], 1);
+    await store.prune("s", { maxItemsPerSource: 0, maxAgeMs: Infinity }, 1);
+
+    const raw = new Database(path, { readonly: true });
+    try {
+      expect(raw.prepare("SELECT count(*) AS n FROM item_categories").get()).toEqual({ n: 0 });
+    } finally {
+      raw.close();
+    }
+  });
+
+  it("rejects every call after close with a StoreError", async () => {
+    const store = openSqliteStore(join(dir, "closed.db"), { clock });
+    await store.migrate();
+    await store.close();
+    await expect(store.queryFeed({ categories: [], limit: 10, page: 1 })).rejects.toBeInstanceOf(StoreError);
+    await expect(store.close()).resolves.toBeUndefined();
+  });
+
+  it("reports a database it cannot open as a StoreError naming the path", () => {
+    const blocker = join(dir, "a-file");
+    rmSync(blocker, { force: true });
+    new Database(blocker).close();
+    expect(() => openSqliteStore(join(blocker, "child.db"), { clock })).toThrow(StoreError);
+    expect(() => openSqliteStore(join(blocker, "child.db"), { clock })).toThrow(/a-file/);
+  });
+
+  it("reclassifies 20,000 stored items in batches of 5,000", async () => {
+    const store = openSqliteStore(join(dir, "big.db"), { clock });
+    opened.push(store);
+    await store.migrate();
+    const total = 20_000;
+    const items = Array.from({ length: total }, (_, n) =>
+      makeItem(`big-${String(n).padStart(6, "0")}`, { sourceId: "s", published: n, categories: ["world"] }),
+    );
+    await store.commitRun({ sourceId: "s", at: 1 }, items, 1);
+
+    let after: string | undefined;
+    let walked = 0;
+    let changed = new Set<string>();
+    for (;;) {
+      const batch = await store.listItemsForReclassification(after, 5_000);
+      if (batch.length === 0) break;
+      walked += batch.length;
+      after = batch.at(-1)?.id;
+      const result = await store.setItemCategories(
+        batch.map((item) => ({ id: item.id, categories: item.published % 2 === 0 ? ["world", "technology"] : ["world"] })),
+        2,
+      );
+      changed = new Set([...changed, ...result.changedCategories]);
+    }
+    expect(walked).toBe(total);
+    expect([...changed].sort()).toEqual(["technology", "world"]);
+    expect(await store.categoryStats()).toEqual([
+      { slug: "technology", count: total / 2, newest: total - 2 },
+      { slug: "world", count: total, newest: total - 1 },
+    ]);
+  });
+});
+
+describe("openStore", () => {
+  it("opens and migrates sqlite::memory:", async () => {
+    const store = await openStore("sqlite::memory:", { clock });
+    opened.push(store);
+    await store.commitRun({ sourceId: "s", at: 1 }, [makeItem("m")], 1);
+    expect(await store.knownIds(["m"])).toEqual(new Set(["m"]));
+  });
+
+  it("resolves a relative sqlite: path against the given cwd", async () => {
+    const store = await openStore("sqlite:./data/feeds.db", { clock, cwd: dir });
+    opened.push(store);
+    await store.commitRun({ sourceId: "s", at: 1 }, [makeItem("f")], 1);
+    const raw = new Database(join(dir, "data", "feeds.db"), { readonly: true });
+    try {
+      expect(raw.prepare("SELECT id FROM items").all()).toEqual([{ id: "f" }]);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it("says PostgreSQL is not available yet", async () => {
+    for (const url of ["postgres://u:secret@db/feeds", "postgresql://db/feeds"]) {
+      await expect(openStore(url, { clock })).rejects.toThrow(new StoreError("store: PostgreSQL is not available in this build"));
+    }
+  });
+
+  it("names the accepted schemes for anything else, without echoing a password", async () => {
+    const error = await openStore("mysql://root:hunter2@db/feeds", { clock }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreError);
+    expect(String((error as Error).message)).toMatch(/sqlite:PATH.*postgres:\/\//);
+    expect(String((error as Error).message)).not.toContain("hunter2");
+    await expect(openStore("sqlite:", { clock })).rejects.toBeInstanceOf(StoreError);
+  });
+});

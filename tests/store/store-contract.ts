@@ -1,0 +1,542 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { ClassifiedItem, FeedQuery, StoredItem } from "../../src/model/index.js";
+import { StoreError, type SourceRunRecord, type Store } from "../../src/store/store.js";
+
+/** A realistic small item; override what a test is about. */
+export function makeItem(id: string, overrides: Partial<ClassifiedItem> = {}): ClassifiedItem {
+  return {
+    id,
+    sourceId: "walaw-world",
+    kind: "article",
+    url: `https://example.org/news/${encodeURIComponent(id)}`,
+    title: `Story ${id}`,
+    summary: `Summary of ${id}`,
+    authors: [],
+    tags: [],
+    enclosures: [],
+    categories: ["world"],
+    ...overrides,
+  };
+}
+
+function run(sourceId: string, at: number, extra: Partial<SourceRunRecord> = {}): SourceRunRecord {
+  return { sourceId, at, ...extra };
+}
+
+function feed(overrides: Partial<FeedQuery> = {}): FeedQuery {
+  return { categories: [], limit: 50, page: 1, ...overrides };
+}
+
+function ids(items: readonly StoredItem[]): string[] {
+  return items.map((item) => item.id);
+}
+
+/**
+ * The behaviour every Store implementation must have. `makeStore` returns a fresh, empty,
+ * migrated store; the suite closes it after each test.
+ */
+export function describeStoreContract(name: string, makeStore: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+
+    beforeEach(async () => {
+      store = await makeStore();
+    });
+
+    afterEach(async () => {
+      await store.close();
+    });
+
+    describe("commitRun", () => {
+      it("stores every field of an item and reads it back unchanged", async () => {
+        const full = makeItem("urn:full", {
+          kind: "ticker",
+          contentHtml: "<p>Body with <a href=\"https://example.org/x\">link</a></p>",
+          authors: [{ name: "Amina El Idrissi", email: "amina@example.org", url: "https://example.org/amina" }, { name: "Desk" }],
+          tags: ["Économie", "Maroc"],
+          enclosures: [{ url: "https://example.org/a.mp3", type: "audio/mpeg", length: 1234 }, { url: "https://example.org/b.jpg", type: "image/jpeg" }],
+          imageUrl: "https://example.org/lead.jpg",
+          language: "fr",
+          published: 1_700_000_000_000,
+          updated: 1_700_000_100_000,
+          categories: ["world", "morocco-economy"],
+        });
+        await store.commitRun(run("walaw-world", 1_700_000_200_000), [full], 1_700_000_200_000);
+
+        const { items } = await store.queryFeed(feed());
+        expect(items).toHaveLength(1);
+        const stored = items[0];
+        expect(stored).toEqual({
+          ...full,
+          categories: ["morocco-economy", "world"],
+          published: 1_700_000_000_000,
+          updated: 1_700_000_100_000,
+          firstSeen: 1_700_000_200_000,
+          changedAt: 1_700_000_200_000,
+        });
+        // Optional fields that were absent stay absent instead of coming back as null.
+        const bare = makeItem("urn:bare", { url: undefined, summary: undefined, published: 5 });
+        await store.commitRun(run("walaw-world", 10), [bare], 10);
+        const bareStored = (await store.queryFeed(feed())).items.find((i) => i.id === "urn:bare");
+        expect(bareStored).toBeDefined();
+        expect(bareStored && "url" in bareStored).toBe(false);
+        expect(bareStored && "contentHtml" in bareStored).toBe(false);
+      });
+
+      it("is idempotent: the same story twice is one row, counted unchanged the second time", async () => {
+        const story = makeItem("urn:a", { published: 1_000 });
+        const first = await store.commitRun(run("walaw-world", 2_000), [story], 2_000);
+        expect(first).toEqual({ inserted: ["urn:a"], updated: [], unchanged: 0, changedCategories: ["world"] });
+
+        const second = await store.commitRun(run("walaw-world", 3_000), [{ ...story }], 3_000);
+        expect(second).toEqual({ inserted: [], updated: [], unchanged: 1, changedCategories: [] });
+
+        const { items } = await store.queryFeed(feed());
+        expect(ids(items)).toEqual(["urn:a"]);
+        expect(items[0]?.changedAt).toBe(2_000);
+      });
+
+      it("stores an id listed twice in one run once", async () => {
+        const result = await store.commitRun(
+          run("walaw-world", 2_000),
+          [makeItem("urn:dup", { title: "First copy" }), makeItem("urn:dup", { title: "Second copy" })],
+          2_000,
+        );
+        expect(result.inserted).toEqual(["urn:dup"]);
+        expect(result.updated).toEqual([]);
+        const { items } = await store.queryFeed(feed());
+        expect(items.map((i) => i.title)).toEqual(["First copy"]);
+      });
+
+      it("updates a changed item's content and `updated`, keeping `published` and `firstSeen`", async () => {
+        await store.commitRun(run("walaw-world", 2_000), [makeItem("urn:a", { published: 1_000 })], 2_000);
+
+        const changed = await store.commitRun(
+          run("walaw-world", 5_000),
+          [makeItem("urn:a", { published: 1_500, title: "Corrected headline" })],
+          5_000,
+        );
+        expect(changed.updated).toEqual(["urn:a"]);
+        expect(changed.inserted).toEqual([]);
+        expect(changed.changedCategories).toEqual(["world"]);
+
+        const [stored] = (await store.queryFeed(feed())).items;
+        expect(stored).toMatchObject({ title: "Corrected headline", published: 1_000, firstSeen: 2_000, updated: 5_000, changedAt: 5_000 });
+      });
+
+      it("takes `updated` from upstream when given, never earlier than `published`", async () => {
+        await store.commitRun(run("s", 2_000), [makeItem("urn:u", { sourceId: "s", published: 1_000 })], 2_000);
+        await store.commitRun(run("s", 6_000), [makeItem("urn:u", { sourceId: "s", published: 1_000, updated: 4_000, title: "v2" })], 6_000);
+        expect((await store.queryFeed(feed())).items[0]).toMatchObject({ updated: 4_000, changedAt: 6_000 });
+
+        await store.commitRun(run("s", 7_000), [makeItem("urn:u", { sourceId: "s", published: 1_000, updated: 500, title: "v3" })], 7_000);
+        expect((await store.queryFeed(feed())).items[0]).toMatchObject({ published: 1_000, updated: 1_000, changedAt: 7_000 });
+
+        await store.commitRun(run("s", 8_000), [makeItem("urn:new", { sourceId: "s", published: 3_000, updated: 2_000 })], 8_000);
+        const fresh = (await store.queryFeed(feed())).items.find((i) => i.id === "urn:new");
+        expect(fresh).toMatchObject({ published: 3_000, updated: 3_000 });
+      });
+
+      it("gives an undated item its first-seen time once and keeps it on later passes", async () => {
+        const undated = makeItem("urn:undated", { published: undefined });
+        await store.commitRun(run("walaw-world", 1_000), [undated], 1_000);
+        expect((await store.queryFeed(feed())).items[0]).toMatchObject({ published: 1_000, updated: 1_000, firstSeen: 1_000 });
+
+        const again = await store.commitRun(run("walaw-world", 50_000), [undated], 50_000);
+        expect(again.unchanged).toBe(1);
+        expect((await store.queryFeed(feed())).items[0]).toMatchObject({ published: 1_000, updated: 1_000, firstSeen: 1_000, changedAt: 1_000 });
+
+        await store.commitRun(run("walaw-world", 90_000), [{ ...undated, summary: "Now with a longer summary" }], 90_000);
+        expect((await store.queryFeed(feed())).items[0]).toMatchObject({ published: 1_000, firstSeen: 1_000, updated: 90_000, changedAt: 90_000 });
+      });
+
+      it("replaces categories when only they changed and reports old and new slugs", async () => {
+        await store.commitRun(run("walaw-world", 1_000), [makeItem("urn:c", { published: 100, categories: ["world", "technology"] })], 1_000);
+        const result = await store.commitRun(
+          run("walaw-world", 2_000),
+          [makeItem("urn:c", { published: 100, categories: ["world", "morocco-economy"] })],
+          2_000,
+        );
+        expect(result.updated).toEqual(["urn:c"]);
+        expect(result.changedCategories).toEqual(["morocco-economy", "technology", "world"]);
+        expect(ids((await store.queryFeed(feed({ categories: ["technology"] }))).items)).toEqual([]);
+        const [stored] = (await store.queryFeed(feed({ categories: ["morocco-economy"] }))).items;
+        expect(stored).toMatchObject({ id: "urn:c", categories: ["morocco-economy", "world"], changedAt: 2_000, updated: 100 });
+      });
+
+      it("treats categories as a set: order and repeats are not a change", async () => {
+        await store.commitRun(run("walaw-world", 1_000), [makeItem("urn:s", { categories: ["world", "technology"] })], 1_000);
+        const result = await store.commitRun(
+          run("walaw-world", 2_000),
+          [makeItem("urn:s", { categories: ["technology", "world", "world"] })],
+          2_000,
+        );
+        expect(result).toMatchObject({ updated: [], unchanged: 1 });
+      });
+
+      it("lets a second source carrying the same id add its categories without taking the story over", async () => {
+        await store.commitRun(run("walaw-world", 1_000), [makeItem("urn:shared", { published: 100, categories: ["world"] })], 1_000);
+        const fromEconomy = makeItem("urn:shared", {
+          sourceId: "walaw-economy",
+          published: 100,
+          summary: "The economy feed's shorter summary",
+          categories: ["morocco-economy"],
+        });
+        const first = await store.commitRun(run("walaw-economy", 2_000), [fromEconomy], 2_000);
+        expect(first.updated).toEqual(["urn:shared"]);
+        const second = await store.commitRun(run("walaw-economy", 3_000), [fromEconomy], 3_000);
+        const third = await store.commitRun(run("walaw-world", 4_000), [makeItem("urn:shared", { published: 100, categories: ["world"] })], 4_000);
+        expect([second.unchanged, third.unchanged]).toEqual([1, 1]);
+
+        const { items } = await store.queryFeed(feed());
+        expect(items).toHaveLength(1);
+        expect(items[0]).toMatchObject({ sourceId: "walaw-world", summary: "Summary of urn:shared", categories: ["morocco-economy", "world"] });
+      });
+
+      it("reports inserted and changed categories, not those of unchanged items", async () => {
+        await store.commitRun(run("s", 1_000), [makeItem("urn:old", { sourceId: "s", categories: ["technology"] })], 1_000);
+        const result = await store.commitRun(
+          run("s", 2_000),
+          [makeItem("urn:old", { sourceId: "s", categories: ["technology"] }), makeItem("urn:new", { sourceId: "s", categories: ["world", "morocco-economy"] })],
+          2_000,
+        );
+        expect(result).toEqual({ inserted: ["urn:new"], updated: [], unchanged: 1, changedCategories: ["morocco-economy", "world"] });
+      });
+
+      it("rejects with a StoreError on an item the store cannot hold, writing nothing of the run", async () => {
+        const broken = { ...makeItem("urn:broken"), kind: "podcast" } as unknown as ClassifiedItem;
+        await expect(store.commitRun(run("s", 1_000), [makeItem("urn:fine"), broken], 1_000)).rejects.toBeInstanceOf(StoreError);
+        expect(await store.knownIds(["urn:fine", "urn:broken"])).toEqual(new Set());
+        expect(await store.getSourceState("s")).toBeUndefined();
+      });
+    });
+
+    describe("queryFeed", () => {
+      beforeEach(async () => {
+        await store.commitRun(
+          run("s", 10_000),
+          [
+            makeItem("a", { sourceId: "s", published: 4_000, categories: ["world"] }),
+            makeItem("b", { sourceId: "s", published: 3_000, categories: ["technology"] }),
+            makeItem("c", { sourceId: "s", published: 2_000, categories: ["world", "technology"], kind: "ticker" }),
+            makeItem("d", { sourceId: "s", published: 1_000, categories: ["morocco-economy"] }),
+            makeItem("e", { sourceId: "s", published: 500, categories: [] }),
+          ],
+          10_000,
+        );
+      });
+
+      it("returns every item, newest first, for no categories", async () => {
+        const page = await store.queryFeed(feed());
+        expect(ids(page.items)).toEqual(["a", "b", "c", "d", "e"]);
+        expect(page.hasMore).toBe(false);
+      });
+
+      it("returns one category's items with their categories filled", async () => {
+        const { items } = await store.queryFeed(feed({ categories: ["technology"] }));
+        expect(ids(items)).toEqual(["b", "c"]);
+        expect(items.map((i) => i.categories)).toEqual([["technology"], ["technology", "world"]]);
+      });
+
+      it("unions categories without returning an item twice", async () => {
+        const { items } = await store.queryFeed(feed({ categories: ["world", "technology"] }));
+        expect(ids(items)).toEqual(["a", "b", "c"]);
+        const three = await store.queryFeed(feed({ categories: ["world", "technology", "morocco-economy", "nothing-here"] }));
+        expect(ids(three.items)).toEqual(["a", "b", "c", "d"]);
+      });
+
+      it("filters by kind, alone and with categories", async () => {
+        expect(ids((await store.queryFeed(feed({ kind: "ticker" }))).items)).toEqual(["c"]);
+        expect(ids((await store.queryFeed(feed({ kind: "article" }))).items)).toEqual(["a", "b", "d", "e"]);
+        expect(ids((await store.queryFeed(feed({ kind: "article", categories: ["world"] }))).items)).toEqual(["a"]);
+        expect(ids((await store.queryFeed(feed({ kind: "article", categories: ["world", "technology"] }))).items)).toEqual(["a", "b"]);
+      });
+
+      it("honours the limit and says whether more exists", async () => {
+        const page = await store.queryFeed(feed({ limit: 2 }));
+        expect(ids(page.items)).toEqual(["a", "b"]);
+        expect(page.hasMore).toBe(true);
+        const exact = await store.queryFeed(feed({ limit: 5 }));
+        expect(exact.items).toHaveLength(5);
+        expect(exact.hasMore).toBe(false);
+      });
+
+      it("rejects an out-of-range limit or page with a StoreError", async () => {
+        await expect(store.queryFeed(feed({ limit: 0 }))).rejects.toBeInstanceOf(StoreError);
+        await expect(store.queryFeed(feed({ limit: 501 }))).rejects.toBeInstanceOf(StoreError);
+        await expect(store.queryFeed(feed({ page: 0 }))).rejects.toBeInstanceOf(StoreError);
+        await expect(store.queryFeed(feed({ limit: 2.5 }))).rejects.toBeInstanceOf(StoreError);
+      });
+    });
+
+    describe("paging", () => {
+      // 23 items, many sharing a published time, so only the id tie-break keeps the order stable.
+      const many = Array.from({ length: 23 }, (_, n) =>
+        makeItem(`item-${String(n).padStart(2, "0")}`, {
+          sourceId: "s",
+          published: 1_000 * Math.floor(n / 4),
+          categories: n % 3 === 0 ? ["world", "technology"] : n % 3 === 1 ? ["world"] : ["technology"],
+        }),
+      );
+
+      async function walk(query: Omit<FeedQuery, "page">): Promise<{ seen: string[]; pages: number }> {
+        const seen: string[] = [];
+        for (let page = 1; ; page += 1) {
+          const result = await store.queryFeed({ ...query, page });
+          seen.push(...ids(result.items));
+          if (!result.hasMore) return { seen, pages: page };
+          expect(result.items).toHaveLength(query.limit);
+        }
+      }
+
+      it.each([
+        { label: "all", categories: [] },
+        { label: "one category", categories: ["world"] },
+        { label: "a union", categories: ["world", "technology"] },
+      ])("returns every item exactly once across pages, in a stable order ($label)", async ({ categories }) => {
+        await store.commitRun(run("s", 99_000), many, 99_000);
+        const expected = many
+          .filter((i) => categories.length === 0 || i.categories.some((c) => categories.includes(c)))
+          .sort((x, y) => (y.published ?? 0) - (x.published ?? 0) || (x.id < y.id ? 1 : -1))
+          .map((i) => i.id);
+
+        const { seen, pages } = await walk({ categories, limit: 5 });
+        expect(seen).toEqual(expected);
+        expect(new Set(seen).size).toBe(seen.length);
+        expect(pages).toBe(Math.max(1, Math.ceil(expected.length / 5)));
+        expect((await walk({ categories, limit: 5 })).seen).toEqual(seen);
+      });
+
+      it("returns an empty last page past the end", async () => {
+        await store.commitRun(run("s", 99_000), many, 99_000);
+        const past = await store.queryFeed(feed({ limit: 10, page: 4 }));
+        expect(past).toEqual({ items: [], hasMore: false });
+      });
+    });
+
+    describe("source state", () => {
+      it("records success and failure counters, keeping the last error as history", async () => {
+        expect(await store.getSourceState("s")).toBeUndefined();
+
+        await store.commitRun(run("s", 1_000), [makeItem("x1", { sourceId: "s" })], 1_000);
+        expect(await store.getSourceState("s")).toEqual({
+          sourceId: "s",
+          lastRunAt: 1_000,
+          lastSuccessAt: 1_000,
+          consecutiveFailures: 0,
+          itemsCollected: 1,
+          warnings: [],
+        });
+
+        await store.commitRun(run("s", 2_000, { error: "fetch: upstream answered 503" }), [], 2_000);
+        await store.commitRun(run("s", 3_000, { error: "fetch: upstream timed out" }), [], 3_000);
+        expect(await store.getSourceState("s")).toMatchObject({
+          lastRunAt: 3_000,
+          lastSuccessAt: 1_000,
+          lastError: "fetch: upstream timed out",
+          lastErrorAt: 3_000,
+          consecutiveFailures: 2,
+          itemsCollected: 1,
+        });
+
+        await store.commitRun(run("s", 4_000), [makeItem("x1", { sourceId: "s" }), makeItem("x2", { sourceId: "s" })], 4_000);
+        expect(await store.getSourceState("s")).toMatchObject({
+          lastRunAt: 4_000,
+          lastSuccessAt: 4_000,
+          consecutiveFailures: 0,
+          lastError: "fetch: upstream timed out",
+          lastErrorAt: 3_000,
+          itemsCollected: 2,
+        });
+      });
+
+      it("keeps the items a failed run still delivered", async () => {
+        const result = await store.commitRun(run("s", 1_000, { error: "html-articles: 2 of 3 pages failed" }), [makeItem("p1", { sourceId: "s" })], 1_000);
+        expect(result.inserted).toEqual(["p1"]);
+        expect(await store.getSourceState("s")).toMatchObject({ consecutiveFailures: 1, itemsCollected: 1 });
+      });
+
+      it("keeps validators on undefined, clears them on null, replaces them on a value", async () => {
+        await store.commitRun(run("s", 1_000, { etag: '"v1"', lastModified: "Tue, 01 Apr 2025 10:00:00 GMT", nextAttemptAt: 9_000 }), [], 1_000);
+        await store.commitRun(run("s", 2_000), [], 2_000);
+        expect(await store.getSourceState("s")).toMatchObject({ etag: '"v1"', lastModified: "Tue, 01 Apr 2025 10:00:00 GMT", nextAttemptAt: 9_000 });
+
+        await store.commitRun(run("s", 3_000, { etag: '"v2"', lastModified: null, nextAttemptAt: null }), [], 3_000);
+        const state = await store.getSourceState("s");
+        expect(state?.etag).toBe('"v2"');
+        expect(state && "lastModified" in state).toBe(false);
+        expect(state && "nextAttemptAt" in state).toBe(false);
+      });
+
+      it("replaces warnings with the last run's", async () => {
+        await store.commitRun(run("s", 1_000, { warnings: ["ticker line 3: no time", "ticker line 7: no time"] }), [], 1_000);
+        expect((await store.getSourceState("s"))?.warnings).toEqual(["ticker line 3: no time", "ticker line 7: no time"]);
+        await store.commitRun(run("s", 2_000, { warnings: ["article https://example.org/gone answered 404"] }), [], 2_000);
+        expect((await store.getSourceState("s"))?.warnings).toEqual(["article https://example.org/gone answered 404"]);
+        await store.commitRun(run("s", 3_000), [], 3_000);
+        expect((await store.getSourceState("s"))?.warnings).toEqual([]);
+      });
+
+      it("lists every source's state", async () => {
+        await store.commitRun(run("zeta", 1_000), [], 1_000);
+        await store.commitRun(run("alpha", 1_000, { error: "boom" }), [], 1_000);
+        const states = await store.listSourceStates();
+        expect(states.map((s) => s.sourceId).sort()).toEqual(["alpha", "zeta"]);
+        expect(states.find((s) => s.sourceId === "alpha")?.consecutiveFailures).toBe(1);
+      });
+    });
+
+    describe("prune", () => {
+      it("keeps the newest N items of one source and leaves other sources alone", async () => {
+        await store.commitRun(
+          run("s", 10_000),
+          [1, 2, 3, 4, 5].map((n) => makeItem(`s-${n}`, { sourceId: "s", published: n * 1_000, categories: n <= 2 ? ["technology"] : ["world"] })),
+          10_000,
+        );
+        await store.commitRun(run("other", 10_000), [makeItem("o-1", { sourceId: "other", published: 1 })], 10_000);
+
+        const result = await store.prune("s", { maxItemsPerSource: 3, maxAgeMs: Infinity }, 10_000);
+        expect(result).toEqual({ removed: 2, changedCategories: ["technology"] });
+        expect(ids((await store.queryFeed(feed())).items)).toEqual(["s-5", "s-4", "s-3", "o-1"]);
+        expect(await store.categoryStats()).toEqual([{ slug: "world", count: 4, newest: 5_000 }]);
+      });
+
+      it("drops items published longer ago than the maximum age", async () => {
+        await store.commitRun(
+          run("s", 100_000),
+          [makeItem("old", { sourceId: "s", published: 10_000 }), makeItem("edge", { sourceId: "s", published: 40_000 }), makeItem("new", { sourceId: "s", published: 90_000 })],
+          100_000,
+        );
+        const result = await store.prune("s", { maxItemsPerSource: 100, maxAgeMs: 60_000 }, 100_000);
+        expect(result).toEqual({ removed: 1, changedCategories: ["world"] });
+        expect(ids((await store.queryFeed(feed())).items)).toEqual(["new", "edge"]);
+      });
+
+      it("removes nothing and changes nothing when within retention", async () => {
+        await store.commitRun(run("s", 1_000), [makeItem("k", { sourceId: "s", published: 900 })], 1_000);
+        const before = await store.revision();
+        expect(await store.prune("s", { maxItemsPerSource: 10, maxAgeMs: 60_000 }, 1_000)).toEqual({ removed: 0, changedCategories: [] });
+        expect(await store.revision()).toBe(before);
+      });
+
+      it("lets a pruned item come back as new", async () => {
+        await store.commitRun(run("s", 1_000), [makeItem("back", { sourceId: "s", published: 100 })], 1_000);
+        await store.prune("s", { maxItemsPerSource: 0, maxAgeMs: Infinity }, 1_000);
+        expect(await store.knownIds(["back"])).toEqual(new Set());
+        const again = await store.commitRun(run("s", 2_000), [makeItem("back", { sourceId: "s", published: 100 })], 2_000);
+        expect(again.inserted).toEqual(["back"]);
+      });
+
+      it("rejects a nonsensical retention with a StoreError", async () => {
+        await expect(store.prune("s", { maxItemsPerSource: -1, maxAgeMs: 1 }, 1_000)).rejects.toBeInstanceOf(StoreError);
+        await expect(store.prune("s", { maxItemsPerSource: 1, maxAgeMs: Number.NaN }, 1_000)).rejects.toBeInstanceOf(StoreError);
+      });
+    });
+
+    describe("knownIds and categoryStats", () => {
+      it("says which ids are stored", async () => {
+        await store.commitRun(run("s", 1_000), [makeItem("https://example.org/a"), makeItem("https://example.org/b")], 1_000);
+        expect(await store.knownIds(["https://example.org/a", "https://example.org/zzz", "https://example.org/b"])).toEqual(
+          new Set(["https://example.org/a", "https://example.org/b"]),
+        );
+        expect(await store.knownIds([])).toEqual(new Set());
+      });
+
+      it("counts items and finds the newest per category", async () => {
+        expect(await store.categoryStats()).toEqual([]);
+        await store.commitRun(
+          run("s", 9_000),
+          [
+            makeItem("a", { published: 1_000, categories: ["world", "technology"] }),
+            makeItem("b", { published: 3_000, categories: ["world"] }),
+            makeItem("c", { published: 2_000, categories: ["technology"] }),
+          ],
+          9_000,
+        );
+        const stats = [...(await store.categoryStats())].sort((x, y) => x.slug.localeCompare(y.slug));
+        expect(stats).toEqual([
+          { slug: "technology", count: 2, newest: 2_000 },
+          { slug: "world", count: 2, newest: 3_000 },
+        ]);
+      });
+    });
+
+    describe("revision", () => {
+      it("increases on every real change to items and only then", async () => {
+        const r0 = await store.revision();
+        await store.commitRun(run("s", 1_000), [makeItem("r", { sourceId: "s", published: 1 })], 1_000);
+        const r1 = await store.revision();
+        expect(r1).toBeGreaterThan(r0);
+
+        await store.commitRun(run("s", 2_000), [makeItem("r", { sourceId: "s", published: 1 })], 2_000);
+        await store.commitRun(run("s", 3_000, { error: "boom", etag: '"x"' }), [], 3_000);
+        expect(await store.revision()).toBe(r1);
+
+        await store.commitRun(run("s", 4_000), [makeItem("r", { sourceId: "s", published: 1, title: "New title" })], 4_000);
+        const r2 = await store.revision();
+        expect(r2).toBeGreaterThan(r1);
+
+        await store.commitRun(run("s", 5_000), [makeItem("r", { sourceId: "s", published: 1, title: "New title", categories: ["technology"] })], 5_000);
+        const r3 = await store.revision();
+        expect(r3).toBeGreaterThan(r2);
+
+        await store.prune("s", { maxItemsPerSource: 0, maxAgeMs: Infinity }, 6_000);
+        expect(await store.revision()).toBeGreaterThan(r3);
+      });
+
+      it("does not move when a commit fails", async () => {
+        const before = await store.revision();
+        const broken = { ...makeItem("bad"), title: null } as unknown as ClassifiedItem;
+        await expect(store.commitRun(run("s", 1_000), [makeItem("good"), broken], 1_000)).rejects.toBeInstanceOf(StoreError);
+        expect(await store.revision()).toBe(before);
+      });
+    });
+
+    describe("reclassification", () => {
+      const stories = ["k5", "k1", "k4", "k2", "k3"].map((id, n) => makeItem(id, { published: n + 1, categories: ["world"] }));
+
+      it("walks every stored item once, in id order, with categories", async () => {
+        await store.commitRun(run("walaw-world", 1_000), stories, 1_000);
+        const seen: StoredItem[] = [];
+        let after: string | undefined;
+        for (;;) {
+          const batch = await store.listItemsForReclassification(after, 2);
+          if (batch.length === 0) break;
+          expect(batch.length).toBeLessThanOrEqual(2);
+          seen.push(...batch);
+          after = batch.at(-1)?.id;
+        }
+        expect(ids(seen)).toEqual(["k1", "k2", "k3", "k4", "k5"]);
+        expect(seen.every((i) => i.categories.length === 1 && i.categories[0] === "world")).toBe(true);
+        expect(seen.find((i) => i.id === "k3")).toMatchObject({ title: "Story k3", published: 5, firstSeen: 1_000 });
+      });
+
+      it("changes only the items whose category set really changed", async () => {
+        await store.commitRun(run("walaw-world", 1_000), stories, 1_000);
+        const before = await store.revision();
+
+        const result = await store.setItemCategories(
+          [
+            { id: "k1", categories: ["world"] },
+            { id: "k2", categories: ["world", "technology"] },
+            { id: "k3", categories: [] },
+            { id: "pruned-meanwhile", categories: ["world"] },
+          ],
+          7_000,
+        );
+        expect(result.changedCategories).toEqual(["technology", "world"]);
+        expect(await store.revision()).toBeGreaterThan(before);
+
+        const byId = new Map((await store.queryFeed(feed())).items.map((i) => [i.id, i]));
+        expect(byId.get("k1")).toMatchObject({ categories: ["world"], changedAt: 1_000 });
+        expect(byId.get("k2")).toMatchObject({ categories: ["technology", "world"], changedAt: 7_000 });
+        expect(byId.get("k3")).toMatchObject({ categories: [], changedAt: 7_000 });
+        expect(ids((await store.queryFeed(feed({ categories: ["technology"] }))).items)).toEqual(["k2"]);
+
+        const settled = await store.revision();
+        expect(await store.setItemCategories([{ id: "k2", categories: ["technology", "world"] }], 8_000)).toEqual({ changedCategories: [] });
+        expect(await store.revision()).toBe(settled);
+      });
+    });
+  });
+}
