@@ -4,6 +4,7 @@
 import type * as z from "zod";
 import type { ConfigProblem, PathSegment } from "./problem.js";
 import type { YamlFile } from "./yaml-file.js";
+import { SOURCE_KINDS } from "../model/index.js";
 import { KIND_SPECIFIC_FIELDS } from "./schema.js";
 
 export function schemaProblems(yaml: YamlFile, issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
@@ -19,9 +20,10 @@ function issueProblems(yaml: YamlFile, issue: z.core.$ZodIssue): ConfigProblem[]
     case "invalid_type":
       return [yaml.problemAt(path, actual.found ? `expected ${typeName(issue.expected)}, got ${describeValue(actual.value)}` : `missing required field "${String(path.at(-1) ?? "")}"`)];
     case "invalid_union":
-      if (issue.discriminator !== undefined) {
-        const options = (issue.options ?? []).map(String).join(", ");
-        return [yaml.problemAt(path, actual.found ? `expected one of ${options}, got ${describeValue(actual.value)}` : `missing required field "${issue.discriminator}" (one of ${options})`)];
+      if ("discriminator" in issue && issue.discriminator === "kind") {
+        // The only discriminated union in the files is the source kind.
+        const options = SOURCE_KINDS.join(", ");
+        return [yaml.problemAt(path, actual.found ? `expected one of ${options}, got ${describeValue(actual.value)}` : `missing required field "kind" (one of ${options})`)];
       }
       return [yaml.problemAt(path, issue.message)];
     case "invalid_value":

@@ -25,6 +25,6 @@ function negotiate(header: string): ContentCoding {
   }
   const weight = (coding: string): number => weights.get(coding) ?? weights.get("*") ?? 0;
   if (weight("br") > 0) return "br";
-  if (weight("gzip") > 0 || weight("x-gzip") > 0) return "gzip";
+  if (weight("gzip") > 0 || (weights.get("x-gzip") ?? 0) > 0) return "gzip";
   return "identity";
 }

@@ -50,7 +50,9 @@ export interface Store {
   /**
    * Upsert a source's items and record the run, in one transaction. An item seen before keeps
    * its id, `published` and `firstSeen`; a changed item gets a new `updated`. `now` is the
-   * first-seen time for new items and the published time for undated ones.
+   * first-seen time for new items and the published time for undated ones. Ids are global: when
+   * several sources carry one id, the first to store it owns its content (and its retention),
+   * and its categories are the union of every carrying source's latest classification.
    */
   commitRun(run: SourceRunRecord, items: readonly ClassifiedItem[], now: EpochMs): Promise<UpsertResult>;
 
@@ -84,9 +86,11 @@ export interface Store {
   listItemsForReclassification(afterId: string | undefined, batch: number): Promise<StoredItem[]>;
 
   /**
-   * Replace the categories of these items in one transaction. Only items whose set of slugs
-   * really changed get `changedAt = now` (and bump the revision); unknown ids are skipped.
-   * Returns the union of old and new slugs of the changed items.
+   * Replace, in one transaction, the categories these items get from their own source (the
+   * `sourceId` listForReclassification returned). An item carried by several sources keeps the
+   * union with what the others gave on their last pass. Only items whose set of slugs really
+   * changed get `changedAt = now` (and bump the revision); unknown ids are skipped. Returns the
+   * union of old and new slugs of the changed items.
    */
   setItemCategories(
     changes: ReadonlyArray<{ readonly id: string; readonly categories: readonly string[] }>,

@@ -183,14 +183,29 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           categories: ["morocco-economy"],
         });
         const first = await store.commitRun(run("walaw-economy", 2_000), [fromEconomy], 2_000);
-        expect(first.updated).toEqual(["urn:shared"]);
-        const second = await store.commitRun(run("walaw-economy", 3_000), [fromEconomy], 3_000);
-        const third = await store.commitRun(run("walaw-world", 4_000), [makeItem("urn:shared", { published: 100, categories: ["world"] })], 4_000);
-        expect([second.unchanged, third.unchanged]).toEqual([1, 1]);
+        expect(first).toMatchObject({ updated: ["urn:shared"], changedCategories: ["morocco-economy", "world"] });
+
+        // Regression: each source's pass used to replace the other's categories, flipping the row forever.
+        const passes = [
+          await store.commitRun(run("walaw-economy", 3_000), [fromEconomy], 3_000),
+          await store.commitRun(run("walaw-world", 4_000), [makeItem("urn:shared", { published: 100, categories: ["world"] })], 4_000),
+          await store.commitRun(run("walaw-economy", 5_000), [fromEconomy], 5_000),
+        ];
+        expect(passes.map((p) => p.unchanged)).toEqual([1, 1, 1]);
 
         const { items } = await store.queryFeed(feed());
         expect(items).toHaveLength(1);
-        expect(items[0]).toMatchObject({ sourceId: "walaw-world", summary: "Summary of urn:shared", categories: ["morocco-economy", "world"] });
+        expect(items[0]).toMatchObject({
+          sourceId: "walaw-world",
+          summary: "Summary of urn:shared",
+          categories: ["morocco-economy", "world"],
+          changedAt: 2_000,
+        });
+
+        // A source that stops classifying the story into a category withdraws only its own share.
+        const withdrawn = await store.commitRun(run("walaw-economy", 6_000), [{ ...fromEconomy, categories: [] }], 6_000);
+        expect(withdrawn.changedCategories).toEqual(["morocco-economy", "world"]);
+        expect((await store.queryFeed(feed())).items[0]?.categories).toEqual(["world"]);
       });
 
       it("reports inserted and changed categories, not those of unchanged items", async () => {
@@ -532,6 +547,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(byId.get("k2")).toMatchObject({ categories: ["technology", "world"], changedAt: 7_000 });
         expect(byId.get("k3")).toMatchObject({ categories: [], changedAt: 7_000 });
         expect(ids((await store.queryFeed(feed({ categories: ["technology"] }))).items)).toEqual(["k2"]);
+
+        await store.commitRun(run("walaw-economy", 8_000), [makeItem("k1", { sourceId: "walaw-economy", published: 2, categories: ["morocco-economy"] })], 8_000);
+        await store.setItemCategories([{ id: "k1", categories: ["technology"] }], 9_000);
+        const [k1] = await store.listItemsForReclassification(undefined, 1);
+        expect(k1).toMatchObject({ id: "k1", sourceId: "walaw-world", categories: ["morocco-economy", "technology"], changedAt: 9_000 });
 
         const settled = await store.revision();
         expect(await store.setItemCategories([{ id: "k2", categories: ["technology", "world"] }], 8_000)).toEqual({ changedCategories: [] });

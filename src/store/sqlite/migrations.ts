@@ -11,7 +11,7 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    name: "items, categories, source state, revision",
+    name: "items, categories, item sources, source state, revision",
     sql: `
       CREATE TABLE items (
         id            TEXT PRIMARY KEY,
@@ -50,6 +50,16 @@ export const MIGRATIONS: readonly Migration[] = [
 
       CREATE INDEX item_categories_page ON item_categories (slug, published DESC, item_id DESC);
       CREATE INDEX item_categories_item ON item_categories (item_id, slug);
+
+      -- Ids are global (an upstream guid), so one story can arrive from several sources, e.g. a
+      -- site's world and economy feeds. Each source's latest classification of the item is kept
+      -- here; item_categories holds their union. items.source_id (the first source) owns content.
+      CREATE TABLE item_sources (
+        item_id     TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE,
+        source_id   TEXT NOT NULL,
+        categories  TEXT NOT NULL DEFAULT '[]',
+        PRIMARY KEY (item_id, source_id)
+      ) STRICT, WITHOUT ROWID;
 
       CREATE TABLE source_state (
         source_id             TEXT PRIMARY KEY,

@@ -178,14 +178,13 @@ export class SqliteStore implements Store {
         const touched = new Set<string>();
         let changed = false;
         for (const change of changes) {
-          const published = this.#sql.publishedOf.get(change.id);
-          if (published === undefined) continue; // pruned since it was listed
-          const before = this.#sql.slugsOf.all(change.id);
-          const after = uniqueSlugs(change.categories);
-          if (sameSet(before, after)) continue;
-          this.#replaceSlugs(change.id, after, published);
+          const owner = this.#sql.ownerOf.get(change.id);
+          if (owner === undefined) continue; // pruned since it was listed
+          const slugs = this.#contribute(change.id, owner.source_id, uniqueSlugs(change.categories));
+          if (slugs === undefined) continue;
+          this.#replaceSlugs(change.id, slugs.after, owner.published);
           this.#sql.touchItem.run(now, change.id);
-          for (const slug of [...before, ...after]) touched.add(slug);
+          for (const slug of [...slugs.before, ...slugs.after]) touched.add(slug);
           changed = true;
         }
         return { plan: touched, changed };
@@ -211,20 +210,17 @@ export class SqliteStore implements Store {
       const published = item.published ?? now;
       const updated = Math.max(item.updated ?? published, published);
       this.#sql.insertItem.run({ ...itemContentParams(item, hash), published, updated, first_seen: now, changed_at: now });
+      this.#sql.saveContribution.run(item.id, item.sourceId, JSON.stringify(categories));
       this.#replaceSlugs(item.id, categories, published);
       plan.inserted.push(item.id);
       for (const slug of categories) plan.changedCategories.add(slug);
       return;
     }
-    const before = this.#sql.slugsOf.all(item.id);
-    // Ids are global, so two sources may carry the same story (one site's world and economy feeds
-    // share guids). The source that stored it first owns its content; another source only adds
-    // its categories. Letting the last writer win would flip the row on every pass of each.
-    const foreign = stored.source_id !== item.sourceId;
-    const after = foreign ? uniqueSlugs([...before, ...categories]) : categories;
-    const contentChanged = !foreign && stored.content_hash !== hash;
-    const slugsChanged = !sameSet(before, after);
-    if (!contentChanged && !slugsChanged) {
+    // Only the source that stored the story first rewrites its content; otherwise two feeds
+    // carrying the same guid with different summaries would flip the row on every pass.
+    const contentChanged = stored.source_id === item.sourceId && stored.content_hash !== hash;
+    const slugs = this.#contribute(item.id, item.sourceId, categories);
+    if (!contentChanged && slugs === undefined) {
       plan.unchanged += 1;
       return;
     }
@@ -234,9 +230,28 @@ export class SqliteStore implements Store {
     } else {
       this.#sql.touchItem.run(now, item.id);
     }
-    if (slugsChanged) this.#replaceSlugs(item.id, after, stored.published);
+    if (slugs !== undefined) this.#replaceSlugs(item.id, slugs.after, stored.published);
     plan.updated.push(item.id);
-    for (const slug of [...before, ...after]) plan.changedCategories.add(slug);
+    for (const slug of slugs ? [...slugs.before, ...slugs.after] : this.#sql.slugsOf.all(item.id)) {
+      plan.changedCategories.add(slug);
+    }
+  }
+
+  /**
+   * Record one source's classification of a stored item. The item's categories are the union of
+   * every carrying source's latest classification; returns the old and new union when it changed.
+   */
+  #contribute(
+    itemId: string,
+    sourceId: string,
+    categories: readonly string[],
+  ): { before: string[]; after: string[] } | undefined {
+    const json = JSON.stringify(categories);
+    if (this.#sql.contribution.get(itemId, sourceId) === json) return undefined;
+    this.#sql.saveContribution.run(itemId, sourceId, json);
+    const before = this.#sql.slugsOf.all(itemId);
+    const after = this.#sql.contributedSlugs.all(itemId);
+    return sameSet(before, after) ? undefined : { before, after };
   }
 
   #replaceSlugs(itemId: string, slugs: readonly string[], published: number): void {
@@ -353,7 +368,22 @@ function prepareStatements(db: Database.Database) {
     upsertCandidate: db.prepare<[string], UpsertCandidate>(
       "SELECT source_id, published, content_hash FROM items WHERE id = ?",
     ),
-    publishedOf: db.prepare<[string], number>("SELECT published FROM items WHERE id = ?").pluck(),
+    ownerOf: db.prepare<[string], { source_id: string; published: number }>(
+      "SELECT source_id, published FROM items WHERE id = ?",
+    ),
+    contribution: db
+      .prepare<[string, string], string>("SELECT categories FROM item_sources WHERE item_id = ? AND source_id = ?")
+      .pluck(),
+    saveContribution: db.prepare<[string, string, string]>(
+      `INSERT INTO item_sources (item_id, source_id, categories) VALUES (?, ?, ?)
+       ON CONFLICT (item_id, source_id) DO UPDATE SET categories = excluded.categories`,
+    ),
+    contributedSlugs: db
+      .prepare<[string], string>(
+        `SELECT DISTINCT c.value FROM item_sources s, json_each(s.categories) c
+         WHERE s.item_id = ? ORDER BY c.value`,
+      )
+      .pluck(),
     insertItem: db.prepare(`INSERT INTO items
       (id, source_id, kind, url, title, summary, content_html, authors, tags, enclosures, image_url, language,
        published, updated, first_seen, changed_at, content_hash)

@@ -1,0 +1,86 @@
+/**
+ * Deployment settings from the environment (DESIGN.md "Environment"). The caller passes the env
+ * in, so nothing reads process.env behind anyone's back; a bad value throws a ConfigError at start.
+ */
+import { ConfigError } from "./config-error.js";
+
+export interface Settings {
+  readonly port: number;
+  readonly host: string;
+  /** Public origin without a trailing slash, e.g. `https://feeds.example.org`. */
+  readonly baseUrl: string;
+  readonly configDir: string;
+  /** `sqlite:PATH` or `postgres://…` */
+  readonly databaseUrl: string;
+  readonly feedsDir: string;
+  readonly logLevel: string;
+  /** Unset (or empty) means admin actions are off. */
+  readonly adminToken?: string;
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+const DATABASE_SCHEMES = ["sqlite:", "postgres:", "postgresql:"];
+
+export function readSettings(env: Readonly<Record<string, string | undefined>>): Settings {
+  // An empty variable (`PORT=`) means "not set", as shells and compose files often leave them.
+  const get = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === "" ? undefined : value;
+  };
+  const port = readPort(get("PORT"));
+  const adminToken = get("ADMIN_TOKEN");
+  return {
+    port,
+    host: get("HOST") ?? "0.0.0.0",
+    baseUrl: readBaseUrl(get("BASE_URL") ?? `http://localhost:${port}`),
+    configDir: get("CONFIG_DIR") ?? "./config",
+    databaseUrl: readDatabaseUrl(get("DATABASE_URL") ?? "sqlite:./data/feeds.db"),
+    feedsDir: get("FEEDS_DIR") ?? "./feeds",
+    logLevel: readLogLevel(get("LOG_LEVEL") ?? "info"),
+    ...(adminToken === undefined ? {} : { adminToken }),
+  };
+}
+
+function readPort(value: string | undefined): number {
+  if (value === undefined) return 8080;
+  const port = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(port) || port > 65535) {
+    throw new ConfigError(`config: PORT must be a whole number from 0 to 65535, got "${value}"`);
+  }
+  return port;
+}
+
+/** Self links, ids and OPML are built by appending paths, so the origin is kept without a trailing slash. */
+function readBaseUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (cause) {
+    throw new ConfigError(`config: BASE_URL must be an absolute http(s) URL like https://feeds.example.org, got "${value}"`, { cause });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(`config: BASE_URL must use http: or https:, got "${value}"`);
+  }
+  if (url.search !== "" || url.hash !== "") {
+    throw new ConfigError(`config: BASE_URL must not have a query or fragment, got "${value}"`);
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+function readDatabaseUrl(value: string): string {
+  const scheme = DATABASE_SCHEMES.find((prefix) => value.toLowerCase().startsWith(prefix));
+  if (scheme === undefined) {
+    throw new ConfigError(`config: DATABASE_URL must start with sqlite: (embedded) or postgres://, got "${value}"`);
+  }
+  if (scheme === "sqlite:" && value.length === scheme.length) {
+    throw new ConfigError(`config: DATABASE_URL sqlite: needs a file path, like sqlite:./data/feeds.db`);
+  }
+  return value;
+}
+
+function readLogLevel(value: string): string {
+  if (!LOG_LEVELS.includes(value)) {
+    throw new ConfigError(`config: LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${value}"`);
+  }
+  return value;
+}
