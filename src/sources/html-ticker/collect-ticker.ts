@@ -1,0 +1,130 @@
+/**
+ * The html-ticker source kind: a page's "Latest News" ticker, one item (kind "ticker") per line,
+ * each dated from the wall-clock time it shows in the site's zone.
+ */
+import type { CollectedItem, EpochMs, Source } from "../../model/index.js";
+import type { CollectContext, CollectOutcome, Collector } from "../collector.js";
+import { decodeText } from "../decode.js";
+import { fetchResource } from "../fetch.js";
+import { dedupeById } from "../normalize.js";
+import { addDays, assertTimeZone, assignTickerDays, formatLocalDate, zonedToEpoch } from "./ticker-dates.js";
+import type { LocalDate, RecallDay } from "./ticker-dates.js";
+import { TickerError } from "./ticker-error.js";
+import { tickerItem } from "./ticker-item.js";
+import type { TickerItemContext } from "./ticker-item.js";
+import { readTickerPage } from "./ticker-page.js";
+import type { TickerLine, TickerSelectors } from "./ticker-page.js";
+
+const HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1";
+
+/**
+ * How far back a line may be recognised as one already stored. A ticker the site stops updating
+ * (a weekend, a broken CMS) still shows Friday's lines on Saturday evening, when the walk would
+ * date them Saturday and mint new ids; the store already holds them under Friday, so they keep it.
+ */
+const RECALL_DAYS = 7;
+
+export const collectTicker: Collector = async (source, ctx) => {
+  const { select, timeZone } = tickerConfig(source);
+  const fetched = await fetchResource({
+    url: source.url,
+    options: ctx.fetchOptions,
+    accept: HTML_ACCEPT,
+    ...(ctx.previous?.etag !== undefined && { etag: ctx.previous.etag }),
+    ...(ctx.previous?.lastModified !== undefined && { lastModified: ctx.previous.lastModified }),
+    ...(ctx.signal !== undefined && { signal: ctx.signal }),
+  });
+  const validators = {
+    ...(fetched.etag !== undefined && { etag: fetched.etag }),
+    ...(fetched.lastModified !== undefined && { lastModified: fetched.lastModified }),
+  };
+  if (fetched.status === "not-modified") return { items: [], warnings: [], notModified: true, ...validators };
+
+  const { text } = decodeText(fetched.body, { format: "html", ...(fetched.contentType !== undefined && { contentType: fetched.contentType }) });
+  const page = readTickerPage(text, fetched.url, select);
+  const now = ctx.clock();
+  const itemContext: TickerItemContext = {
+    sourceId: source.id,
+    baseUrl: page.baseUrl,
+    now,
+    ...(page.language !== undefined && { language: page.language }),
+  };
+  const items = await datedItems(page.lines, timeZone, itemContext, ctx);
+  return { items: dedupeById(items), warnings: page.warnings, notModified: false, ...validators } satisfies CollectOutcome;
+};
+
+function tickerConfig(source: Source): { select: TickerSelectors; timeZone: string } {
+  const { item, time, title, link } = source.select ?? {};
+  if (item === undefined || time === undefined || title === undefined) {
+    throw new TickerError(`html-ticker: source '${source.id}' needs select.item, select.time and select.title`);
+  }
+  if (source.timezone === undefined) {
+    throw new TickerError(`html-ticker: source '${source.id}' needs a timezone (the site's IANA zone, e.g. Africa/Casablanca)`);
+  }
+  try {
+    assertTimeZone(source.timezone);
+  } catch (cause) {
+    throw new TickerError(`html-ticker: source '${source.id}' has an unknown timezone '${source.timezone}'`, { cause });
+  }
+  return { select: { item, time, title, ...(link !== undefined && { link }) }, timeZone: source.timezone };
+}
+
+/** Dates every line (ticker-dates.ts), letting a line already stored under an earlier day keep it. */
+async function datedItems(
+  lines: readonly TickerLine[],
+  timeZone: string,
+  itemContext: TickerItemContext,
+  ctx: CollectContext,
+): Promise<CollectedItem[]> {
+  const times = lines.map((line) => line.time);
+  const instant = (index: number, day: LocalDate): EpochMs => zonedToEpoch(day, lines[index]?.time ?? { hour: 0, minute: 0 }, timeZone);
+  const idOn = (index: number, day: LocalDate): string | undefined => {
+    const line = lines[index];
+    return line === undefined ? undefined : tickerItem(line, instant(index, day), itemContext)?.id;
+  };
+
+  const candidates = recallCandidates(assignTickerDays(times, itemContext.now, timeZone), idOn);
+  const known = candidates.size === 0 ? new Set<string>() : await ctx.knownIds([...new Set(candidates.values())]);
+  const isKnown = (index: number, day: LocalDate): boolean => {
+    const id = candidates.get(candidateKey(index, day));
+    return id !== undefined && known.has(id);
+  };
+  const recall: RecallDay = (index, walkedDay) => {
+    if (isKnown(index, walkedDay)) return undefined;
+    for (let back = 1; back <= RECALL_DAYS; back++) {
+      const day = addDays(walkedDay, -back);
+      if (isKnown(index, day)) return day;
+    }
+    return undefined;
+  };
+
+  const days = assignTickerDays(times, itemContext.now, timeZone, recall);
+  return lines.flatMap((line, index) => {
+    const day = days[index];
+    const item = day === undefined ? undefined : tickerItem(line, instant(index, day), itemContext);
+    return item === undefined ? [] : [item];
+  });
+}
+
+/**
+ * The ids each line would have on the day the plain walk gives it and on each of the RECALL_DAYS
+ * before, keyed by line and day (a linked line has one id whatever the day, so it is never recalled).
+ */
+function recallCandidates(
+  walkedDays: readonly LocalDate[],
+  idOn: (index: number, day: LocalDate) => string | undefined,
+): Map<string, string> {
+  const candidates = new Map<string, string>();
+  walkedDays.forEach((walked, index) => {
+    for (let back = 0; back <= RECALL_DAYS; back++) {
+      const day = addDays(walked, -back);
+      const id = idOn(index, day);
+      if (id !== undefined) candidates.set(candidateKey(index, day), id);
+    }
+  });
+  return candidates;
+}
+
+function candidateKey(index: number, day: LocalDate): string {
+  return `${index}@${formatLocalDate(day)}`;
+}

@@ -1,0 +1,2 @@
+export { collectTicker } from "./collect-ticker.js";
+export { TickerError } from "./ticker-error.js";
