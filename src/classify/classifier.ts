@@ -9,7 +9,8 @@
  * - A source's own `categories:` (sources.yaml) always apply and are NOT vetoed by `exclude`: ops
  *   chose them for every item of that source explicitly, and a keyword list should not overrule that.
  * - Matching is case- and accent-insensitive, on whole tokens (see text.ts), with the simple
- *   plural of phrase-index.ts. The result lists slugs in category order, each once.
+ *   plural of phrase-index.ts. Because case is ignored, an acronym keyword also matches the same
+ *   lowercase word ("U.S." matches "us"). The result lists slugs in category order, each once.
  */
 import type { Category, CategoryRule, CollectedItem } from "../model/index.js";
 import { createPhraseIndex } from "./phrase-index.js";

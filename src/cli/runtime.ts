@@ -12,6 +12,7 @@ import { DEFAULT_BACKOFF } from "../worker/backoff.js";
 import type { SourceRunResult } from "../worker/collect-source.js";
 import { createLimiter } from "../worker/limiter.js";
 import { createWorker, type Worker, type WorkerPlan } from "../worker/worker.js";
+import { hubUrl } from "../websub/hub.js";
 import { ttlMinutes } from "./freshness.js";
 
 export const GENERATOR = "news-feed-publisher/0.1";
@@ -49,7 +50,7 @@ export async function createRuntime(settings: Settings, initial: ConfigState, cl
     baseUrl: settings.baseUrl,
     catalog,
     loadPage: (query) => store.queryFeed(query),
-    hubs: () => [],
+    hubs: () => [hubUrl(settings.baseUrl)],
     ttlMinutes: () => ttlMinutes(state.current.config.sources),
     generator: GENERATOR,
   });

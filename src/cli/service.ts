@@ -6,6 +6,7 @@ import { createApp } from "../http/app.js";
 import { createFeedHandler } from "../http/feed-handler.js";
 import { createHttpServer } from "../http/server.js";
 import type { Clock } from "../model/index.js";
+import { createHub } from "../websub/hub.js";
 import { DEFAULT_FRESHNESS, maxAgeSeconds } from "./freshness.js";
 import { createRuntime, type ConfigState, type Runtime } from "./runtime.js";
 import { createSnapshotWriter, type SnapshotWriter } from "./snapshot-writer.js";
@@ -35,6 +36,16 @@ export async function startService(settings: Settings, config: ConfigState, opti
   const runtime = await createRuntime(settings, config, clock, logger);
   const snapshots = createSnapshotWriter(settings.feedsDir, runtime.feeds, runtime.catalog, logger);
   runtime.onChange(() => snapshots.request());
+  const hub = createHub({
+    baseUrl: settings.baseUrl,
+    store: runtime.store,
+    feeds: runtime.feeds,
+    categorySlugs: () => runtime.catalog().categories.map((category) => category.slug),
+    clock,
+    logger,
+    userAgent: config.config.fetch.userAgent,
+  });
+  runtime.onChange((result) => hub.onChange(result.changedCategories));
 
   const feedHandler = createFeedHandler({
     feeds: runtime.feeds,
@@ -49,6 +60,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
     clock,
     logger,
     status: () => buildStatusReport(runtime, options.runWorker),
+    websub: hub.router,
   });
   const server = createHttpServer(app, feedHandler, logger);
   const address = await listen(server, settings.port, settings.host);
@@ -63,6 +75,8 @@ export async function startService(settings: Settings, config: ConfigState, opti
       logger.info("stopping: no new collects, waiting for running ones");
       await runtime.worker.stop(options.shutdownTimeoutMs ?? 20_000);
       await snapshots.idle();
+      hub.stop();
+      await hub.idle();
       await closeServer(server);
       await runtime.close();
       logger.info("stopped");

@@ -1,6 +1,6 @@
 /**
- * Rules that span entries or both files. They read the raw YAML values defensively, so they report
- * even when some entries failed the schema: every problem at once, not one per run.
+ * Rules that combine fields, entries or both files. They read the raw YAML values defensively, so
+ * they report even when other fields or entries failed the schema: every problem at once.
  */
 import type { ConfigProblem } from "./problem.js";
 import type { YamlFile } from "./yaml-file.js";
@@ -9,6 +9,7 @@ export function crossCheck(sources: YamlFile, categories: YamlFile): ConfigProbl
   const sourceIds = stringsAt(sources.value, "sources", "id");
   const slugs = stringsAt(categories.value, "categories", "slug");
   const problems = [
+    ...everyAndSchedule(sources),
     ...duplicates(sources, "sources", "id", sourceIds, "source id"),
     ...duplicates(categories, "categories", "slug", slugs, "category slug"),
   ];
@@ -52,6 +53,15 @@ function duplicates(yaml: YamlFile, listKey: string, key: string, names: readonl
     problems.push(yaml.problemAt([listKey, index, key], `duplicate ${what} "${value}" (first defined at ${where})`));
   }
   return problems;
+}
+
+/** Interval and cron are two ways to say one thing; both at once is ambiguous. */
+function everyAndSchedule(sources: YamlFile): ConfigProblem[] {
+  return list(field(sources.value, "sources")).flatMap((source, index) =>
+    field(source, "every") !== undefined && field(source, "schedule") !== undefined
+      ? [sources.problemAt(["sources", index, "schedule"], "use either `every` or `schedule`, not both")]
+      : [],
+  );
 }
 
 function unknownSourceCategories(sources: YamlFile, slugs: ReadonlySet<string>): ConfigProblem[] {

@@ -1,7 +1,7 @@
 /**
  * The two YAML files as zod schemas, in the words ops write (snake_case, `10m`, `10MB`).
- * Structure only plus per-entry checks; rules that span entries or files (duplicate ids, unknown
- * categories) live in cross-check.ts, and turning text into numbers lives in build.ts. Kept free of
+ * Structure plus per-value checks; rules that combine fields, entries or files (every/schedule,
+ * duplicate ids, unknown categories) live in cross-check.ts, and turning text into numbers lives in build.ts. Kept free of
  * transforms so z.toJSONSchema can publish the very same shapes for editors (json-schema.ts).
  */
 import * as z from "zod";
@@ -103,16 +103,8 @@ const timeZone = z
 
 const selector = z.string().trim().min(1, "must not be empty").describe("CSS selector");
 
-/** Interval and cron are two ways to say one thing; both at once is ambiguous. */
-function everyXorSchedule(source: { every?: string | undefined; schedule?: string | undefined }, ctx: z.RefinementCtx): void {
-  if (source.every !== undefined && source.schedule !== undefined) {
-    ctx.addIssue({ code: "custom", path: ["schedule"], message: "use either `every` or `schedule`, not both" });
-  }
-}
-
 const feedSource = z
   .strictObject({ kind: z.literal("feed"), ...commonSourceFields })
-  .superRefine(everyXorSchedule)
   .describe("An RSS, Atom or JSON Feed");
 
 const htmlArticlesSource = z
@@ -130,7 +122,6 @@ const htmlArticlesSource = z
     max_articles: z.int().min(1).max(500).optional().describe("Article pages fetched per pass (default 20)"),
     refresh: z.boolean().optional().describe("Re-fetch article pages already stored (default false)"),
   })
-  .superRefine(everyXorSchedule)
   .describe("A listing page whose links lead to article pages");
 
 const htmlTickerSource = z
@@ -146,7 +137,6 @@ const htmlTickerSource = z
       body: selector.optional(),
     }),
   })
-  .superRefine(everyXorSchedule)
   .describe("A page of short timestamped headlines");
 
 export const sourceSchema = z.discriminatedUnion("kind", [feedSource, htmlArticlesSource, htmlTickerSource]);

@@ -73,7 +73,8 @@ interface Located {
 
 function locate(doc: Document, path: readonly PathSegment[]): Located {
   let node: Node | null = doc.contents;
-  let offset = node?.range?.[0];
+  // An empty document has no node at all: its problems belong at the start of the file.
+  let offset = node?.range?.[0] ?? 0;
   for (const segment of path) {
     const next = child(node, segment);
     if (next === undefined) return { node, offset, complete: false };

@@ -1,4 +1,4 @@
-import express, { type ErrorRequestHandler, type Express, type Request, type Response } from "express";
+import express, { type ErrorRequestHandler, type Express, type Request, type Response, type Router } from "express";
 import type { Logger } from "pino";
 import type { Clock } from "../model/index.js";
 import type { FeedCatalog } from "../publish/feed-service.js";
@@ -18,6 +18,8 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly status: StatusSource;
+  /** The WebSub hub's routes (POST /websub), when the hub runs on this instance. */
+  readonly websub?: Router;
 }
 
 /** The Express application: every route but the feed hot path is here (see server.ts). */
@@ -32,6 +34,7 @@ export function createApp(deps: AppDeps): Express {
   app.get("/", (_req, res) => sendPage(res, "text/html; charset=utf-8", renderIndexPage(deps.catalog(), listFeeds(deps.catalog(), deps.baseUrl), deps.baseUrl)));
   app.get("/feeds.opml", (_req, res) => sendPage(res, "text/x-opml; charset=utf-8", renderOpml(deps.catalog(), listFeeds(deps.catalog(), deps.baseUrl), deps.baseUrl)));
   app.use("/feeds", (req: Request, res: Response) => deps.feedHandler(withOriginalUrl(req), res));
+  if (deps.websub) app.use(deps.websub);
   app.use(createStatusRoutes(deps.status));
   app.use((req: Request, res: Response) => {
     sendProblem(res, new HttpProblem(404, "Not found", `Nothing is served at ${req.path}.`, { see: `${deps.baseUrl}/` }), req.originalUrl);

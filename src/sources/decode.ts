@@ -1,4 +1,5 @@
 import { TextDecoder } from "node:util";
+import { repairC1Controls } from "./text-repair.js";
 
 /**
  * Bytes → text for feeds and pages, the way XML 1.0 Appendix F and the HTML encoding-sniffing
@@ -67,6 +68,30 @@ export function charsetOf(contentType: string | undefined): string | undefined {
   return contentType === undefined ? undefined : /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType)?.[1];
 }
 
+/**
+ * UTF-8 with a few stray bytes (a truncated paste, one bad byte; corpus rss2-linenoise-badbytes.xml)
+ * still reads best as UTF-8; a legacy page mislabelled UTF-8 has no valid multi-byte sequences at all.
+ * Decide by counting: more valid multi-byte sequences (RFC 3629 §4) than stray non-ASCII bytes.
+ */
+function isMostlyUtf8(body: Buffer): boolean {
+  let valid = 0;
+  let stray = 0;
+  for (let i = 0; i < body.length; i++) {
+    const b = body[i] ?? 0;
+    if (b < 0x80) continue;
+    const need = b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : 0;
+    let ok = need > 0;
+    for (let k = 1; ok && k <= need; k++) ok = ((body[i + k] ?? 0) & 0xc0) === 0x80;
+    if (ok) {
+      valid++;
+      i += need;
+    } else {
+      stray++;
+    }
+  }
+  return valid > stray;
+}
+
 function isValidUtf8(body: Buffer): boolean {
   try {
     new TextDecoder(UTF8, { fatal: true }).decode(body);
@@ -99,7 +124,11 @@ function declaredEncoding(body: Buffer, hints: DecodeHints): string | undefined 
   return undefined;
 }
 
-/** Decide the encoding: BOM, UTF-16 pattern, document declaration, Content-Type, UTF-8 if valid, else windows-1252. */
+/**
+ * Decide the encoding: BOM, UTF-16 pattern, document declaration, Content-Type, UTF-8 if valid,
+ * else windows-1252. A declaration the bytes contradict loses: legacy declared over UTF-8 bytes,
+ * or UTF-8 declared over bytes with no UTF-8 in them.
+ */
 function chooseEncoding(body: Buffer, hints: DecodeHints): string {
   const certain = fromBom(body) ?? fromUtf16Pattern(body);
   if (certain !== undefined) return certain;
@@ -109,9 +138,10 @@ function chooseEncoding(body: Buffer, hints: DecodeHints): string {
     // UTF-16 declared for bytes that are not UTF-16-shaped (we checked above) is a lie; keep looking.
     if (decoder === undefined || decoder.encoding.startsWith("utf-16")) continue;
     if (contradictedByUtf8(decoder.encoding, body)) return UTF8;
+    if (decoder.encoding === UTF8 && !isValidUtf8(body) && !isMostlyUtf8(body)) return FALLBACK;
     return decoder.encoding;
   }
-  return isValidUtf8(body) ? UTF8 : FALLBACK;
+  return isValidUtf8(body) || isMostlyUtf8(body) ? UTF8 : FALLBACK;
 }
 
 /** Remove the encoding pseudo-attribute: the text is already decoded, and a parser must not decode it again. */
@@ -127,6 +157,9 @@ export function decodeText(body: Buffer, hints: DecodeHints): DecodedText {
   // Non-fatal: an invalid byte becomes U+FFFD instead of losing the whole document.
   const decoder = decoderFor(encoding) ?? new TextDecoder(UTF8);
   let text = decoder.decode(body);
+  // Node 20's TextDecoder takes a Latin-1 fast path for windows-1252, leaving bytes 0x80–0x9F as C1
+  // controls instead of "€", "’", "—"… (WHATWG Encoding's index-windows-1252); map them ourselves.
+  if (decoder.encoding === "windows-1252") text = repairC1Controls(text);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (hints.format === "xml") text = dropXmlEncodingDeclaration(text);
   return { text, encoding: decoder.encoding };

@@ -1,4 +1,5 @@
 import { load } from "cheerio";
+import { stripXmlIllegal } from "./xml-chars.js";
 
 /** Elements whose boundaries separate words even when the markup has no whitespace. */
 const BLOCK_SELECTOR = [
@@ -21,7 +22,8 @@ export function looksLikeHtml(s: string): boolean {
 
 /**
  * Plain text of an HTML fragment: tags dropped, character references decoded (once), block
- * boundaries kept as spaces, script/style bodies removed, whitespace collapsed.
+ * boundaries kept as spaces, script/style bodies removed, whitespace collapsed. A reference to a
+ * character XML cannot carry (`&#1;`) decodes to nothing.
  */
 export function htmlToText(html: string): string {
   if (!looksLikeHtml(html)) return collapseWhitespace(html);
@@ -31,7 +33,7 @@ export function htmlToText(html: string): string {
   $(BLOCK_SELECTOR).each((_, el) => {
     $(el).prepend(" ").append(" ");
   });
-  return collapseWhitespace($.root().text());
+  return collapseWhitespace(stripXmlIllegal($.root().text()));
 }
 
 /** Cut `text` to at most `max` characters at a word boundary, marking the cut with an ellipsis. */

@@ -4,6 +4,7 @@ import { collapseWhitespace, htmlToText, looksLikeHtml, truncateAtWord } from ".
 import { mintItemId } from "./item-id.js";
 import type { RawItem } from "./raw-item.js";
 import { sanitizeHtml } from "./sanitize.js";
+import { repairText } from "./text-repair.js";
 import { resolveUrl } from "./urls.js";
 import { stripXmlIllegal } from "./xml-chars.js";
 
@@ -42,14 +43,14 @@ const DEFAULT_ENCLOSURE_TYPE = "application/octet-stream";
 /** Plain text from a value that may be HTML or text; entities decoded exactly once. */
 function plainText(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  const clean = stripXmlIllegal(value);
+  const clean = repairText(stripXmlIllegal(value));
   const text = looksLikeHtml(clean) ? htmlToText(clean) : collapseWhitespace(clean);
   return text === "" ? undefined : text;
 }
 
 function cleanHtml(value: string | undefined, baseUrl: string): string | undefined {
   if (value === undefined || value.trim() === "") return undefined;
-  const html = sanitizeHtml(value, baseUrl);
+  const html = sanitizeHtml(repairText(value), baseUrl);
   return html === "" ? undefined : html;
 }
 
@@ -94,6 +95,18 @@ function tagsOf(raw: RawItem): string[] {
   return out;
 }
 
+/** Media types for the file extensions enclosures use, for publishers that omit `type` (RSS 2.0 requires it). */
+const TYPE_BY_EXTENSION: Readonly<Record<string, string>> = {
+  mp3: "audio/mpeg", m4a: "audio/mp4", aac: "audio/aac", ogg: "audio/ogg", oga: "audio/ogg", opus: "audio/opus",
+  wav: "audio/wav", mp4: "video/mp4", m4v: "video/mp4", mov: "video/quicktime", webm: "video/webm",
+  jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", gif: "image/gif", webp: "image/webp", pdf: "application/pdf",
+};
+
+function typeFromExtension(url: string): string | undefined {
+  const ext = /\.([a-z0-9]{2,4})$/i.exec(new URL(url).pathname)?.[1];
+  return ext === undefined ? undefined : TYPE_BY_EXTENSION[ext.toLowerCase()];
+}
+
 function lengthOf(value: number | string | undefined): number | undefined {
   const n = typeof value === "string" ? Number(value.trim()) : value;
   return n !== undefined && Number.isSafeInteger(n) && n > 0 ? n : undefined;
@@ -106,7 +119,7 @@ function enclosuresOf(raw: RawItem, baseUrl: string): Enclosure[] {
     const url = resolveUrl(e.url, baseUrl);
     if (url === undefined || seen.has(url)) continue;
     seen.add(url);
-    const type = plainText(e.type)?.toLowerCase() ?? DEFAULT_ENCLOSURE_TYPE;
+    const type = plainText(e.type)?.toLowerCase() ?? typeFromExtension(url) ?? DEFAULT_ENCLOSURE_TYPE;
     const length = lengthOf(e.length);
     out.push({ url, type, ...(length !== undefined && { length }) });
   }
@@ -137,8 +150,10 @@ export function normalizeItem(raw: RawItem, ctx: NormalizeContext): CollectedIte
   const summary = summaryOf(raw, contentHtml);
   const title = titleOf(raw, summary, url);
   if (title === undefined) return undefined;
-  const published = parseDate(raw.published, ctx.now);
   const updated = parseDate(raw.updated, ctx.now);
+  // An entry with only an update date (Atom requires `updated`, `published` is optional, RFC 4287
+  // §4.1.2) was at the latest published then; that beats a first-seen time on a first import.
+  const published = parseDate(raw.published, ctx.now) ?? updated;
   const enclosures = enclosuresOf(raw, baseUrl);
   const imageUrl = resolveUrl(raw.imageUrl, baseUrl) ?? enclosures.find((e) => e.type.startsWith("image/"))?.url;
   const language = languageOf(raw.language);

@@ -68,6 +68,10 @@ function options(baseUrl: string): sanitize.IOptions {
   };
 }
 
+/**
+ * Stripped before and after: sanitize-html decodes character references and writes the decoded
+ * text back out, so `&#x1F;` in upstream HTML would otherwise come out as a raw U+001F.
+ */
 export function sanitizeHtml(html: string, baseUrl: string): string {
-  return sanitize(stripXmlIllegal(html), options(baseUrl)).trim();
+  return stripXmlIllegal(sanitize(stripXmlIllegal(html), options(baseUrl))).trim();
 }

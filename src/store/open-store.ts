@@ -1,5 +1,7 @@
 import { resolve } from "node:path";
 import type { Clock } from "../model/index.js";
+import { openPostgresStore } from "./postgres/postgres-store.js";
+import { redactUrl } from "./redact-url.js";
 import { openSqliteStore } from "./sqlite/sqlite-store.js";
 import type { Store } from "./store.js";
 import { StoreError } from "./store-error.js";
@@ -15,7 +17,7 @@ const MEMORY = ":memory:";
 
 /**
  * Open the store a DATABASE_URL names and bring its schema up to date:
- * `sqlite:PATH` (relative to cwd), `sqlite::memory:`, or (later) `postgres://…`.
+ * `sqlite:PATH` (relative to cwd), `sqlite::memory:`, or `postgres://…` / `postgresql://…`.
  */
 export async function openStore(databaseUrl: string, opts: OpenStoreOptions): Promise<Store> {
   const url = databaseUrl.trim();
@@ -25,23 +27,23 @@ export async function openStore(databaseUrl: string, opts: OpenStoreOptions): Pr
     const store = openSqliteStore(path === MEMORY ? MEMORY : resolve(opts.cwd ?? process.cwd(), path), {
       clock: opts.clock,
     });
-    try {
-      await store.migrate();
-    } catch (cause) {
-      await store.close();
-      throw cause;
-    }
-    return store;
+    return migrated(store);
   }
   if (/^postgres(ql)?:\/\//i.test(url)) {
-    throw new StoreError("store: PostgreSQL is not available in this build");
+    return migrated(await openPostgresStore(url, { clock: opts.clock }));
   }
   throw new StoreError(
-    `store: unsupported DATABASE_URL "${redact(databaseUrl)}"; expected sqlite:PATH, sqlite::memory: or postgres://…`,
+    `store: unsupported DATABASE_URL "${redactUrl(databaseUrl)}"; expected sqlite:PATH, sqlite::memory: or postgres://…`,
   );
 }
 
-/** Never echo a password from a connection string into logs. */
-function redact(databaseUrl: string): string {
-  return databaseUrl.replace(/\/\/([^/@:]*):[^/@]*@/, "//$1:***@");
+/** Bring the schema up to date, closing the store if that fails. */
+async function migrated(store: Store): Promise<Store> {
+  try {
+    await store.migrate();
+  } catch (cause) {
+    await store.close();
+    throw cause;
+  }
+  return store;
 }

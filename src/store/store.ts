@@ -40,6 +40,37 @@ export interface FeedPage {
 }
 
 /**
+ * A verified WebSub subscription (W3C WebSub §5.1, §5.3): the hub keeps one per (topic, callback).
+ */
+export interface WebSubSubscription {
+  /** The subscribed feed's canonical URL (its rel="self"; the hub canonicalizes `hub.topic`). */
+  readonly topic: string;
+  /** Absolute http(s) URL deliveries are POSTed to (`hub.callback`). */
+  readonly callback: string;
+  /** HMAC key for `X-Hub-Signature` (WebSub §5.1: under 200 bytes); null sends unsigned deliveries. */
+  readonly secret: string | null;
+  /** The lease granted at the last verification. */
+  readonly leaseSeconds: number;
+  /** When intent was last verified (subscribe or renewal). */
+  readonly verifiedAt: EpochMs;
+  /** verifiedAt + leaseSeconds; from this instant on the subscription gets no deliveries. */
+  readonly expiresAt: EpochMs;
+}
+
+/** What a committed change to items tells other replicas (see `Store.watchChanges`). */
+export interface StoreChange {
+  /** The store's revision after the change. */
+  readonly revision: number;
+  /** Category slugs whose feeds changed ("all" is implied). */
+  readonly categories: readonly string[];
+  /**
+   * Set when the changed categories are not known (a notification was missed while reconnecting,
+   * or the list was too long for one): treat every category as changed.
+   */
+  readonly everyCategory?: boolean;
+}
+
+/**
  * The only way the rest of the service touches persistent state. Async throughout so the
  * PostgreSQL implementation fits behind it; nothing outside store/ may assume SQLite.
  */
@@ -96,6 +127,36 @@ export interface Store {
     changes: ReadonlyArray<{ readonly id: string; readonly categories: readonly string[] }>,
     now: EpochMs,
   ): Promise<{ changedCategories: string[] }>;
+
+  // ---- WebSub hub (W3C WebSub Recommendation; src/websub/) ----------------------------------
+
+  /**
+   * Insert or replace the subscription keyed by (topic, callback): a renewal overwrites the
+   * secret, lease, verifiedAt and expiresAt. Does not touch the item revision.
+   */
+  upsertSubscription(subscription: WebSubSubscription): Promise<void>;
+
+  /** Delete the (topic, callback) subscription; true when one existed. */
+  removeSubscription(topic: string, callback: string): Promise<boolean>;
+
+  /** The subscriptions of a topic still live at `now` (expiresAt > now), ordered by callback. */
+  listSubscriptions(topic: string, now: EpochMs): Promise<WebSubSubscription[]>;
+
+  /**
+   * The distinct topics with at least one subscription live at `now`, sorted: topics are any
+   * feed variant URL, so on a change the hub walks these instead of guessing URLs.
+   */
+  listSubscribedTopics(now: EpochMs): Promise<string[]>;
+
+  /** Delete every subscription with expiresAt <= now; returns how many were removed. */
+  purgeExpiredSubscriptions(now: EpochMs): Promise<number>;
+
+  /**
+   * Optional: be told, without polling, of every change committed by any process sharing this
+   * store (PostgreSQL LISTEN/NOTIFY). Resolves to an unsubscribe function. Stores without it
+   * (SQLite) are watched by polling `revision()`. The listener must not throw.
+   */
+  watchChanges?(listener: (change: StoreChange) => void): Promise<() => Promise<void>>;
 
   close(): Promise<void>;
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { StoredItem } from "../../src/model/index.js";
 import { renderAtom } from "../../src/publish/atom.js";
 import { channel, emptyChannel, items } from "../fixtures/publish/sample-feed.js";
+import { atomProblems } from "./feed-validators.js";
 import { ATOM_ID, ATOM_NS, LEAKED_VALUES, RFC3339, attr, childText, children, only, parseWellFormed, text, type XNode } from "./feed-rules.js";
 
 function feedOf(xml: string): XNode {
@@ -29,6 +30,11 @@ function linksOf(node: XNode): Array<[string | undefined, string | undefined, st
 
 describe("renderAtom", () => {
   const xml = renderAtom(channel, items);
+
+  it("passes every RFC 4287 rule with zero problems, full and empty", () => {
+    expect(atomProblems(xml, { selfUrl: channel.selfUrl })).toEqual([]);
+    expect(atomProblems(renderAtom(emptyChannel, []), { selfUrl: emptyChannel.selfUrl })).toEqual([]);
+  });
 
   it("writes the required feed elements in the Atom namespace", () => {
     const feed = feedOf(xml);

@@ -31,14 +31,22 @@ const parser = new XMLParser({
   parseAttributeValue: false,
   trimValues: false,
   alwaysCreateTextNode: true,
+  // Decode character references (`&#233;`) as XML does; undeclared named entities never reach here,
+  // because feed-validators.ts rejects them as not well-formed first.
+  htmlEntities: true,
   // Every element becomes an array, so a repeated or missing element is a visible count.
   isArray: (_name, _path, _leaf, isAttribute) => !isAttribute,
 });
 
+/** Parse without judging: the caller checks well-formedness (XMLValidator, feed-validators.ts). */
+export function parseXml(xml: string): XNode {
+  return parser.parse(xml) as XNode;
+}
+
 /** Parse after asserting well-formedness (XML 1.0), the first thing any validator checks. */
 export function parseWellFormed(xml: string): XNode {
   expect(XMLValidator.validate(xml)).toBe(true);
-  return parser.parse(xml) as XNode;
+  return parseXml(xml);
 }
 
 export function children(node: XNode, name: string): XNode[] {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { StoredItem } from "../../src/model/index.js";
 import { renderRss } from "../../src/publish/rss.js";
 import { channel, emptyChannel, items } from "../fixtures/publish/sample-feed.js";
+import { rssProblems } from "./feed-validators.js";
 import { ATOM_NS, DC_NS, LEAKED_VALUES, RFC822, attr, childText, children, only, parseWellFormed, text, type XNode } from "./feed-rules.js";
 
 function channelOf(xml: string): XNode {
@@ -24,6 +25,11 @@ function sample(id: string): StoredItem {
 
 describe("renderRss", () => {
   const xml = renderRss(channel, items);
+
+  it("passes every W3C / RSS Advisory Board rule with zero problems, full and empty", () => {
+    expect(rssProblems(xml, { selfUrl: channel.selfUrl })).toEqual([]);
+    expect(rssProblems(renderRss(emptyChannel, []), { selfUrl: emptyChannel.selfUrl })).toEqual([]);
+  });
 
   it("writes a well-formed RSS 2.0 document declaring the atom and dc namespaces it uses", () => {
     const rss = only(parseWellFormed(xml), "rss");
@@ -182,6 +188,7 @@ describe("renderRss", () => {
       enclosures: [{ url: "relative.mp3", type: "audio/mpeg" }],
     };
     const out = renderRss(channel, [hostile]);
+    expect(rssProblems(out, { selfUrl: channel.selfUrl })).toEqual([]);
     const node = only(channelOf(out), "item");
     expect(childText(node, "title")).toBe("Bell and lone surrogate  removed");
     expect(childText(node, "guid")).toBe("badid");

@@ -1,4 +1,14 @@
-import { describe, expect, it } from "vitest";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CollectedItem, Source } from "../../src/model/index.js";
+import type { CollectContext } from "../../src/sources/collector.js";
+import type { FetchOptions } from "../../src/sources/fetch.js";
+import { collectTicker } from "../../src/sources/html-ticker/index.js";
+import { linkedLineId } from "../../src/sources/html-ticker/ticker-item.js";
+import { mintItemId } from "../../src/sources/normalize.js";
+import { serveFixtures } from "./html-fixture-server.js";
+import type { FixtureServer } from "./html-fixture-server.js";
 import { parseTickerTime, stripLeadingTime } from "../../src/sources/html-ticker/ticker-time.js";
 import {
   assignTickerDates,
@@ -58,7 +68,8 @@ describe("stripLeadingTime", () => {
 });
 
 describe("assignTickerDates", () => {
-  const latestNews = times("17:10", "16:45", "16:15", "15:45", "15:10", "14:30", "13:30");
+  const latestNewsTimes = ["17:10", "16:45", "16:15", "15:45", "15:10", "14:30", "13:30"];
+  const latestNews = times(...latestNewsTimes);
 
   it("dates every line of today's ticker today (Casablanca is UTC+1 outside Ramadan)", () => {
     const dates = assignTickerDates(latestNews, at("2025-06-10T16:30:00Z"), CASABLANCA);
@@ -119,7 +130,7 @@ describe("assignTickerDates", () => {
 
   it("keeps yesterday's lines on yesterday when new lines appear on top the next morning", () => {
     const first = assignTickerDates(latestNews, at("2025-06-10T16:20:00Z"), CASABLANCA);
-    const morning = assignTickerDates(times("07:55", "07:30", ...latestNews.map((t) => `${t.hour}:${String(t.minute).padStart(2, "0")}`)), at("2025-06-11T07:00:00Z"), CASABLANCA);
+    const morning = assignTickerDates(times("07:55", "07:30", ...latestNewsTimes), at("2025-06-11T07:00:00Z"), CASABLANCA);
     expect(morning.slice(0, 2).map(iso)).toEqual(["2025-06-11T06:55:00.000Z", "2025-06-11T06:30:00.000Z"]);
     expect(morning.slice(2)).toEqual(first);
   });
@@ -209,5 +220,188 @@ describe("assignTickerDates", () => {
 
   it("rejects an unknown time zone by name", () => {
     expect(() => assignTickerDates(latestNews, 0, "Africa/Atlantis")).toThrow(/unknown time zone 'Africa\/Atlantis'/);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The collector, against fixture pages served from 127.0.0.1.
+
+const TEST_FETCH: FetchOptions = { userAgent: "html-ticker-test", connectTimeoutMs: 2_000, timeoutMs: 2_000, maxBytes: 10 * 1024 * 1024, maxRedirects: 3 };
+
+/** The part of the store the collector relies on: ids, kept with the first-stored `published`. */
+function memoryStore() {
+  const items = new Map<string, CollectedItem>();
+  return {
+    items,
+    knownIds: async (ids: readonly string[]): Promise<ReadonlySet<string>> => new Set(ids.filter((id) => items.has(id))),
+    commit(collected: readonly CollectedItem[]): { inserted: string[]; updated: string[] } {
+      const inserted: string[] = [];
+      const updated: string[] = [];
+      for (const item of collected) {
+        const stored = items.get(item.id);
+        if (stored === undefined) {
+          items.set(item.id, item);
+          inserted.push(item.id);
+        } else if (stored.title !== item.title || stored.url !== item.url) {
+          items.set(item.id, { ...item, ...(stored.published !== undefined && { published: stored.published }) });
+          updated.push(item.id);
+        }
+      }
+      return { inserted, updated };
+    },
+  };
+}
+
+function context(now: string, store = memoryStore(), extra: Partial<CollectContext> = {}): CollectContext {
+  return { clock: () => at(now), fetchOptions: TEST_FETCH, knownIds: store.knownIds, ...extra };
+}
+
+function tickerSource(url: string, overrides: Partial<Source> = {}): Source {
+  return {
+    id: "maghreb-latest",
+    kind: "html-ticker",
+    url,
+    schedule: { every: 600_000 },
+    categories: [],
+    enabled: true,
+    timezone: CASABLANCA,
+    select: { item: "section.latest-news li.latest-item", time: ".time", title: ".headline", link: "a" },
+    retention: { maxItemsPerSource: 500, maxAgeMs: 30 * 86_400_000 },
+    ...overrides,
+  };
+}
+
+describe("collectTicker", () => {
+  let server: FixtureServer;
+  beforeAll(async () => {
+    server = await serveFixtures({
+      "/world/downgraded-talks.html": { fixture: "morocco-news-article.html", etag: '"v1"' },
+      "/fil-info.html": { fixture: "fil-info.html" },
+      "/huge.html": { hugeBytes: 20 * 1024 * 1024 },
+    });
+  });
+  afterAll(() => server.close());
+  const page = (): string => `${server.origin}/world/downgraded-talks.html`;
+
+  it("reads the Latest News ticker of the article page fixture", async () => {
+    const outcome = await collectTicker(tickerSource(page()), context("2025-06-10T16:30:00Z"));
+    expect(outcome.warnings).toEqual([]);
+    expect(outcome.notModified).toBe(false);
+    expect(outcome.etag).toBe('"v1"');
+    expect(outcome.items.map((item) => [new Date(item.published ?? 0).toISOString(), item.title])).toEqual([
+      ["2025-06-10T16:10:00.000Z", "Société Générale Maroc modernizes banking with IBM collaboration"],
+      ["2025-06-10T15:45:00.000Z", "Bank Al-Maghrib keeps key rate at 2.25% as Moroccan inflation cools"],
+      ["2025-06-10T15:15:00.000Z", "EU foreign ministers meet in Brussels on Middle East ceasefire"],
+      ["2025-06-10T14:45:00.000Z", "Casablanca startup raises $12 million to expand its AI logistics platform"],
+      ["2025-06-10T14:10:00.000Z", "Wydad Casablanca edge Raja 2-1 in Botola derby"],
+      ["2025-06-10T13:30:00.000Z", "Morocco's phosphate exports rise 9% in the first quarter"],
+      ["2025-06-10T12:30:00.000Z", "Japan and South Korea agree on a semiconductor supply pact"],
+    ]);
+    const [first] = outcome.items;
+    expect(first).toMatchObject({ kind: "ticker", sourceId: "maghreb-latest", language: "en", url: `${server.origin}/economy/societe-generale-maroc-ibm-banking` });
+  });
+
+  it("strips the time from the title when time and title share one element (17:10Société…)", async () => {
+    const select = { item: "li.latest-item", time: ".headline", title: ".headline", link: "a" };
+    const outcome = await collectTicker(tickerSource(page(), { select }), context("2025-06-10T16:30:00Z"));
+    expect(outcome.items[0]?.title).toBe("Société Générale Maroc modernizes banking with IBM collaboration");
+    expect(outcome.items).toHaveLength(7);
+  });
+
+  it("identifies a linked line by its link, namespaced by source, and a bare line by headline and date", async () => {
+    const { items } = await collectTicker(tickerSource(page()), context("2025-06-10T16:30:00Z"));
+    const linked = items[0];
+    const bare = items.find((item) => item.title.startsWith("Wydad"));
+    expect(linked?.id).toBe(linkedLineId("maghreb-latest", `${server.origin}/economy/societe-generale-maroc-ibm-banking`));
+    // Regression: the bare link as id collided with the article the line points at (html-articles
+    // then skipped that page as already stored).
+    expect(linked?.id).not.toBe(linked?.url);
+    expect(bare?.url).toBeUndefined();
+    expect(bare?.id).toBe(mintItemId({ sourceId: "maghreb-latest", title: "Wydad Casablanca edge Raja 2-1 in Botola derby", published: at("2025-06-10T14:10:00Z") }));
+  });
+
+  it("re-scraped hours apart, the next morning and the next evening, updates nothing and duplicates nothing", async () => {
+    const store = memoryStore();
+    const first = await collectTicker(tickerSource(page()), context("2025-06-10T16:30:00Z", store));
+    expect(store.commit(first.items).inserted).toHaveLength(7);
+    const firstDates = new Map(first.items.map((item) => [item.id, item.published]));
+    // 21:00 and 23:59 the same day, 00:20 and 08:00 the next morning, and 19:00 the next evening,
+    // when the walk alone would date the unchanged ticker "today" (a site that stopped updating).
+    for (const later of ["2025-06-10T20:00:00Z", "2025-06-10T22:59:00Z", "2025-06-10T23:20:00Z", "2025-06-11T07:00:00Z", "2025-06-11T18:00:00Z"]) {
+      const again = await collectTicker(tickerSource(page()), context(later, store));
+      expect(again.items.map((item) => item.id), later).toEqual(first.items.map((item) => item.id));
+      expect(store.commit(again.items), later).toEqual({ inserted: [], updated: [] });
+      expect([...store.items.values()].map((item) => item.published), later).toEqual(first.items.map((item) => firstDates.get(item.id)));
+      // A line without a link is identified by its date, so its date must not move either.
+      const bare = again.items.find((item) => item.title.startsWith("Wydad"));
+      expect(bare?.published, later).toBe(at("2025-06-10T14:10:00Z"));
+    }
+  });
+
+  it("without the store's memory, an unchanged ticker read the next evening would be re-dated", async () => {
+    // The reason collectTicker consults knownIds: the walk alone dates the bare line a day later.
+    const { items } = await collectTicker(tickerSource(page()), context("2025-06-11T18:00:00Z"));
+    expect(new Date(items.find((item) => item.title.startsWith("Wydad"))?.published ?? 0).toISOString()).toBe("2025-06-11T14:10:00.000Z");
+  });
+
+  it("answers notModified when the page has not changed (conditional GET)", async () => {
+    const previous = { sourceId: "maghreb-latest", consecutiveFailures: 0, itemsCollected: 7, warnings: [], etag: '"v1"' };
+    const outcome = await collectTicker(tickerSource(page()), context("2025-06-10T16:30:00Z", memoryStore(), { previous }));
+    expect(outcome).toMatchObject({ notModified: true, items: [], etag: '"v1"' });
+  });
+
+  it("reads every time format, crosses midnight, honours <base href> and warns about an unparseable line", async () => {
+    const select = { item: "#fil-info li.ligne", time: ".heure", title: ".titre", link: "a" };
+    // 01:00 in Casablanca on 11 June 2025.
+    const outcome = await collectTicker(tickerSource(`${server.origin}/fil-info.html`, { select }), context("2025-06-11T00:00:00Z"));
+    expect(outcome.items.map((item) => [new Date(item.published ?? 0).toISOString(), item.url ?? null])).toEqual([
+      ["2025-06-10T23:40:00.000Z", "https://fil.example/info/actualite/seisme-al-hoceima"],
+      ["2025-06-10T23:05:00.000Z", "https://fil.example/economie/bvc-semaine-hausse"],
+      ["2025-06-10T22:50:00.000Z", null],
+      ["2025-06-10T22:15:00.000Z", "https://autre.example/tech/5g-maroc"],
+      ["2025-06-10T20:30:00.000Z", null],
+      ["2025-06-10T08:05:00.000Z", null],
+    ]);
+    expect(outcome.items[1]?.title).toBe("La Bourse de Casablanca termine la semaine en hausse de 1,2 %");
+    expect(outcome.items[0]?.language).toBe("fr");
+    expect(outcome.warnings).toEqual(['html-ticker: line 4 has an unparseable time "Direct": "Direct Suivez la conférence de presse du gouvernement"']);
+  });
+
+  it("fails the source, naming selector and page, when the item selector matches nothing", async () => {
+    const select = { item: "li.x", time: ".time", title: ".headline" };
+    await expect(collectTicker(tickerSource(page(), { select }), context("2025-06-10T16:30:00Z"))).rejects.toThrow(
+      `html-ticker: selector 'li.x' matched nothing on ${page()}`,
+    );
+  });
+
+  it("fails the source when the time selector matches nothing in any line", async () => {
+    const select = { item: "li.latest-item", time: "time.stamp", title: ".headline" };
+    await expect(collectTicker(tickerSource(page(), { select }), context("2025-06-10T16:30:00Z"))).rejects.toThrow(
+      `html-ticker: selector 'time.stamp' matched nothing on ${page()}`,
+    );
+  });
+
+  it("fails a 20 MB page at the body cap with a clear reason", async () => {
+    await expect(collectTicker(tickerSource(`${server.origin}/huge.html`), context("2025-06-10T16:30:00Z"))).rejects.toThrow(
+      /huge\.html: body exceeds 10485760 bytes/,
+    );
+  });
+
+  it("rejects a source without a timezone or with an unknown one", async () => {
+    const noZone = { ...tickerSource(page()), timezone: undefined };
+    await expect(collectTicker(noZone, context("2025-06-10T16:30:00Z"))).rejects.toThrow(/needs a timezone/);
+    await expect(collectTicker(tickerSource(page(), { timezone: "Mars/Olympus" }), context("2025-06-10T16:30:00Z"))).rejects.toThrow(
+      "html-ticker: source 'maghreb-latest' has an unknown timezone 'Mars/Olympus'",
+    );
+  });
+
+  it("reads the bundled offline sample site's ticker (config/sample/site)", async () => {
+    const url = pathToFileURL(path.resolve(import.meta.dirname, "../../config/sample/site/index.html")).href;
+    const outcome = await collectTicker(tickerSource(url), context("2025-06-10T18:00:00Z"));
+    expect(outcome.warnings).toEqual([]);
+    expect(outcome.items).toHaveLength(8);
+    expect(outcome.items[0]?.title).toBe("Société Générale Maroc modernizes banking with IBM collaboration");
+    expect(outcome.items[0]?.url).toBe("https://sample.maghrebwire.example/articles/societe-generale-maroc-ibm-banking");
+    expect(outcome.items.some((item) => item.title.includes("Wydad"))).toBe(true);
   });
 });

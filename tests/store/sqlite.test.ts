@@ -168,12 +168,6 @@ describe("openStore", () => {
     }
   });
 
-  it("says PostgreSQL is not available yet", async () => {
-    for (const url of ["postgres://u:secret@db/feeds", "postgresql://db/feeds"]) {
-      await expect(openStore(url, { clock })).rejects.toThrow(new StoreError("store: PostgreSQL is not available in this build"));
-    }
-  });
-
   it("names the accepted schemes for anything else, without echoing a password", async () => {
     const error = await openStore("mysql://root:hunter2@db/feeds", { clock }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StoreError);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ClassifiedItem, FeedQuery, StoredItem } from "../../src/model/index.js";
-import { StoreError, type SourceRunRecord, type Store } from "../../src/store/store.js";
+import { StoreError, type SourceRunRecord, type Store, type WebSubSubscription } from "../../src/store/store.js";
 
 /** A realistic small item; override what a test is about. */
 export function makeItem(id: string, overrides: Partial<ClassifiedItem> = {}): ClassifiedItem {
@@ -556,6 +556,94 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const settled = await store.revision();
         expect(await store.setItemCategories([{ id: "k2", categories: ["technology", "world"] }], 8_000)).toEqual({ changedCategories: [] });
         expect(await store.revision()).toBe(settled);
+      });
+    });
+
+    describe("websub subscriptions", () => {
+      const topic = "https://news.example.org/feeds/world.rss";
+      const other = "https://news.example.org/feeds/all.atom?kind=ticker";
+
+      function subscription(callback: string, overrides: Partial<WebSubSubscription> = {}): WebSubSubscription {
+        return {
+          topic,
+          callback,
+          secret: "s3cret-for-hmac",
+          leaseSeconds: 864_000,
+          verifiedAt: 1_000_000,
+          expiresAt: 1_000_000 + 864_000_000,
+          ...overrides,
+        };
+      }
+
+      it("stores a subscription and lists it back for its topic only, ordered by callback", async () => {
+        const b = subscription("https://reader.example.net/push/b");
+        const a = subscription("https://reader.example.net/push/a?user=7", { secret: null });
+        await store.upsertSubscription(b);
+        await store.upsertSubscription(a);
+        await store.upsertSubscription(subscription("https://reader.example.net/push/c", { topic: other }));
+
+        expect(await store.listSubscriptions(topic, 1_000_000)).toEqual([a, b]);
+        expect(await store.listSubscriptions(other, 1_000_000)).toHaveLength(1);
+        expect(await store.listSubscriptions("https://news.example.org/feeds/technology.rss", 1_000_000)).toEqual([]);
+      });
+
+      it("a renewal replaces secret, lease and expiry instead of adding a second row", async () => {
+        const callback = "https://reader.example.net/push";
+        await store.upsertSubscription(subscription(callback));
+        const renewed = subscription(callback, { secret: "rotated", leaseSeconds: 3_600, verifiedAt: 2_000_000, expiresAt: 2_000_000 + 3_600_000 });
+        await store.upsertSubscription(renewed);
+        expect(await store.listSubscriptions(topic, 2_000_000)).toEqual([renewed]);
+      });
+
+      it("removes one (topic, callback) pair and says whether it existed", async () => {
+        const callback = "https://reader.example.net/push";
+        await store.upsertSubscription(subscription(callback));
+        await store.upsertSubscription(subscription(callback, { topic: other }));
+
+        expect(await store.removeSubscription(topic, callback)).toBe(true);
+        expect(await store.removeSubscription(topic, callback)).toBe(false);
+        expect(await store.listSubscriptions(topic, 1_000_000)).toEqual([]);
+        expect(await store.listSubscriptions(other, 1_000_000)).toHaveLength(1);
+      });
+
+      it("hides expired leases from listing (expiresAt is exclusive) and purges them", async () => {
+        await store.upsertSubscription(subscription("https://reader.example.net/short", { expiresAt: 5_000_000 }));
+        await store.upsertSubscription(subscription("https://reader.example.net/long", { expiresAt: 9_000_000 }));
+
+        expect((await store.listSubscriptions(topic, 4_999_999)).map((s) => s.callback)).toEqual([
+          "https://reader.example.net/long",
+          "https://reader.example.net/short",
+        ]);
+        expect((await store.listSubscriptions(topic, 5_000_000)).map((s) => s.callback)).toEqual([
+          "https://reader.example.net/long",
+        ]);
+
+        expect(await store.purgeExpiredSubscriptions(5_000_000)).toBe(1);
+        expect(await store.purgeExpiredSubscriptions(5_000_000)).toBe(0);
+        // Purged, not merely hidden: asking "as of" an earlier time no longer finds it.
+        expect((await store.listSubscriptions(topic, 0)).map((s) => s.callback)).toEqual([
+          "https://reader.example.net/long",
+        ]);
+      });
+
+      it("lists each topic with a live subscription once, sorted", async () => {
+        await store.upsertSubscription(subscription("https://reader.example.net/a"));
+        await store.upsertSubscription(subscription("https://reader.example.net/b"));
+        await store.upsertSubscription(subscription("https://reader.example.net/a", { topic: other }));
+        await store.upsertSubscription(
+          subscription("https://reader.example.net/a", { topic: "https://news.example.org/feeds/technology.json", expiresAt: 2_000 }),
+        );
+
+        expect(await store.listSubscribedTopics(1_000)).toEqual([other, "https://news.example.org/feeds/technology.json", topic].sort());
+        expect(await store.listSubscribedTopics(2_000)).toEqual([other, topic].sort());
+      });
+
+      it("does not move the item revision", async () => {
+        const before = await store.revision();
+        await store.upsertSubscription(subscription("https://reader.example.net/push"));
+        await store.removeSubscription(topic, "https://reader.example.net/push");
+        await store.purgeExpiredSubscriptions(Number.MAX_SAFE_INTEGER);
+        expect(await store.revision()).toBe(before);
       });
     });
   });

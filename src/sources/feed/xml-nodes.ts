@@ -41,3 +41,11 @@ export function firstText(nodes: readonly XmlNode[]): string | undefined {
 export function asString(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value : undefined;
 }
+
+/** An attribute of the element an rss-parser record was built from (carried as custom field `x:$`). */
+export function ownAttr(record: RssParserRecord, name: string): string | undefined {
+  const attrs = record["x:$"];
+  if (!isElement(attrs)) return undefined;
+  const value = attrs[name];
+  return typeof value === "string" ? value : undefined;
+}

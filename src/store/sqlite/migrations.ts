@@ -84,4 +84,24 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO store_revision (id, revision) VALUES (1, 0);
     `,
   },
+  {
+    version: 2,
+    name: "websub subscriptions",
+    sql: `
+      -- One verified WebSub subscription per (topic, callback) (W3C WebSub §5.1). Not part of the
+      -- item revision: subscribing changes no feed.
+      CREATE TABLE websub_subscriptions (
+        topic          TEXT NOT NULL,
+        callback       TEXT NOT NULL,
+        secret         TEXT,
+        lease_seconds  INTEGER NOT NULL,
+        verified_at    INTEGER NOT NULL,
+        expires_at     INTEGER NOT NULL,
+        PRIMARY KEY (topic, callback)
+      ) STRICT, WITHOUT ROWID;
+
+      -- Purging expired leases walks by expiry.
+      CREATE INDEX websub_subscriptions_expiry ON websub_subscriptions (expires_at);
+    `,
+  },
 ];

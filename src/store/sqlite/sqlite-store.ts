@@ -11,7 +11,14 @@ import {
   type SourceState,
   type StoredItem,
 } from "../../model/index.js";
-import type { FeedPage, PruneResult, SourceRunRecord, Store, UpsertResult } from "../store.js";
+import type {
+  FeedPage,
+  PruneResult,
+  SourceRunRecord,
+  Store,
+  UpsertResult,
+  WebSubSubscription,
+} from "../store.js";
 import { StoreError } from "../store-error.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { contentHash } from "./content-hash.js";
@@ -191,6 +198,37 @@ export class SqliteStore implements Store {
       });
       return { changedCategories: [...changedCategories].sort() };
     });
+  }
+
+  async upsertSubscription(subscription: WebSubSubscription): Promise<void> {
+    this.#guard("upsert websub subscription", () => {
+      this.#sql.saveSubscription.run({
+        topic: subscription.topic,
+        callback: subscription.callback,
+        secret: subscription.secret,
+        lease_seconds: subscription.leaseSeconds,
+        verified_at: subscription.verifiedAt,
+        expires_at: subscription.expiresAt,
+      });
+    });
+  }
+
+  async removeSubscription(topic: string, callback: string): Promise<boolean> {
+    return this.#guard("remove websub subscription", () => this.#sql.deleteSubscription.run(topic, callback).changes > 0);
+  }
+
+  async listSubscriptions(topic: string, now: EpochMs): Promise<WebSubSubscription[]> {
+    return this.#guard("list websub subscriptions", () =>
+      this.#sql.liveSubscriptions.all(topic, now).map(subscriptionFromRow),
+    );
+  }
+
+  async listSubscribedTopics(now: EpochMs): Promise<string[]> {
+    return this.#guard("list websub topics", () => this.#sql.subscribedTopics.all(now));
+  }
+
+  async purgeExpiredSubscriptions(now: EpochMs): Promise<number> {
+    return this.#guard("purge expired websub subscriptions", () => this.#sql.purgeSubscriptions.run(now).changes);
   }
 
   async close(): Promise<void> {
@@ -440,8 +478,46 @@ function prepareStatements(db: Database.Database) {
     categoryStats: db.prepare<[], { slug: string; count: number; newest: number }>(
       "SELECT slug, count(*) AS count, max(published) AS newest FROM item_categories GROUP BY slug ORDER BY slug",
     ),
+    saveSubscription: db.prepare<[SubscriptionRow]>(`INSERT INTO websub_subscriptions
+      (topic, callback, secret, lease_seconds, verified_at, expires_at)
+      VALUES (@topic, @callback, @secret, @lease_seconds, @verified_at, @expires_at)
+      ON CONFLICT (topic, callback) DO UPDATE SET
+        secret = excluded.secret, lease_seconds = excluded.lease_seconds,
+        verified_at = excluded.verified_at, expires_at = excluded.expires_at`),
+    deleteSubscription: db.prepare<[string, string]>(
+      "DELETE FROM websub_subscriptions WHERE topic = ? AND callback = ?",
+    ),
+    liveSubscriptions: db.prepare<[string, number], SubscriptionRow>(
+      "SELECT * FROM websub_subscriptions WHERE topic = ? AND expires_at > ? ORDER BY callback",
+    ),
+    subscribedTopics: db
+      .prepare<[number], string>(
+        "SELECT DISTINCT topic FROM websub_subscriptions WHERE expires_at > ? ORDER BY topic",
+      )
+      .pluck(),
+    purgeSubscriptions: db.prepare<[number]>("DELETE FROM websub_subscriptions WHERE expires_at <= ?"),
     revision: db.prepare<[], number>("SELECT revision FROM store_revision WHERE id = 1").pluck(),
     bumpRevision: db.prepare("UPDATE store_revision SET revision = revision + 1 WHERE id = 1"),
+  };
+}
+
+interface SubscriptionRow {
+  readonly topic: string;
+  readonly callback: string;
+  readonly secret: string | null;
+  readonly lease_seconds: number;
+  readonly verified_at: number;
+  readonly expires_at: number;
+}
+
+function subscriptionFromRow(row: SubscriptionRow): WebSubSubscription {
+  return {
+    topic: row.topic,
+    callback: row.callback,
+    secret: row.secret,
+    leaseSeconds: row.lease_seconds,
+    verifiedAt: row.verified_at,
+    expiresAt: row.expires_at,
   };
 }
 

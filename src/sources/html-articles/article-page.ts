@@ -1,0 +1,116 @@
+/**
+ * One article page read into a RawItem: metadata from Open Graph (ogp.me), `article:*` properties,
+ * schema.org JSON-LD and plain HTML, in that order of trust; the body via article-body.ts.
+ */
+import { load } from "cheerio";
+import type { CheerioAPI } from "cheerio";
+import type { RawItem } from "../raw-item.js";
+import { extractBody } from "./article-body.js";
+import { absoluteUrl, documentBase } from "./document-base.js";
+import { readJsonLdArticle } from "./json-ld.js";
+import type { JsonLdArticle } from "./json-ld.js";
+
+export interface ArticlePage {
+  readonly raw: RawItem;
+  /** The page's canonical web URL (rel=canonical, else og:url, else the fetched URL), when it has one. */
+  readonly canonicalUrl?: string;
+  /** What relative URLs resolve against, for normalizeItem; a web URL whenever the page gives one. */
+  readonly baseUrl: string;
+  readonly warnings: readonly string[];
+}
+
+const WEB_PROTOCOLS = new Set(["http:", "https:"]);
+
+export function readArticlePage(html: string, pageUrl: string, bodySelector?: string): ArticlePage {
+  const $ = load(html);
+  const documentUrl = documentBase($, pageUrl);
+  const jsonLd = readJsonLdArticle($('script[type="application/ld+json"]').toArray().map((el) => $(el).text()));
+  const canonicalUrl = canonicalOf($, documentUrl, pageUrl);
+  // A page read from disk (the offline sample) has file: URLs; its canonical web URL is the better base.
+  const baseUrl = isWeb(documentUrl) ? documentUrl : (canonicalUrl ?? documentUrl);
+  const description = meta($, "og:description") ?? meta($, "description");
+  const metadata = readMetadata($, jsonLd);
+  const body = extractBody($, pageUrl, bodySelector);
+  const summary = description ?? (body.html === undefined ? undefined : firstParagraph(body.html));
+  return {
+    raw: {
+      ...metadata,
+      ...(canonicalUrl !== undefined && { url: canonicalUrl }),
+      ...(summary !== undefined && { summary }),
+      ...(body.html !== undefined && { contentHtml: body.html }),
+    },
+    ...(canonicalUrl !== undefined && { canonicalUrl }),
+    baseUrl,
+    warnings: body.warning === undefined ? [] : [body.warning],
+  };
+}
+
+function readMetadata($: CheerioAPI, jsonLd: JsonLdArticle | undefined): RawItem {
+  const title = meta($, "og:title") ?? jsonLd?.headline ?? text($("h1").first().text()) ?? titleWithoutSite($);
+  const published = meta($, "article:published_time") ?? jsonLd?.datePublished ?? $("time[datetime]").first().attr("datetime");
+  const updated = meta($, "article:modified_time") ?? meta($, "og:updated_time") ?? jsonLd?.dateModified;
+  const metaAuthor = meta($, "author");
+  const authors = metaAuthor !== undefined ? [metaAuthor] : (jsonLd?.authors ?? []);
+  const imageUrl = meta($, "og:image") ?? meta($, "og:image:url") ?? jsonLd?.image;
+  const language = text($("html").attr("lang") ?? "") ?? jsonLd?.inLanguage ?? meta($, "og:locale");
+  const tags = [meta($, "article:section"), ...metas($, "article:tag"), ...(jsonLd?.keywords ?? [])].filter(
+    (tag): tag is string => tag !== undefined,
+  );
+  return {
+    authors: authors.map((name) => ({ name })),
+    tags,
+    ...(title !== undefined && { title }),
+    ...(published !== undefined && { published }),
+    ...(updated !== undefined && { updated }),
+    ...(imageUrl !== undefined && { imageUrl }),
+    ...(language !== undefined && { language }),
+  };
+}
+
+/** `<meta property=…>` (Open Graph) or `<meta name=…>` (HTML), trimmed; undefined when empty. */
+function meta($: CheerioAPI, key: string): string | undefined {
+  return metas($, key)[0];
+}
+
+function metas($: CheerioAPI, key: string): string[] {
+  return $(`meta[property="${key}"], meta[name="${key}"]`)
+    .toArray()
+    .map((el) => text($(el).attr("content") ?? ""))
+    .filter((value): value is string => value !== undefined);
+}
+
+function text(value: string): string | undefined {
+  const collapsed = value.replace(/[\s\u00A0]+/g, " ").trim();
+  return collapsed === "" ? undefined : collapsed;
+}
+
+function isWeb(url: string): boolean {
+  return WEB_PROTOCOLS.has(new URL(url).protocol);
+}
+
+/** rel=canonical (RFC 6596), else og:url, else the fetched URL; web URLs only, since it becomes the item's link. */
+function canonicalOf($: CheerioAPI, documentUrl: string, pageUrl: string): string | undefined {
+  const candidates = [$('link[rel~="canonical"]').first().attr("href"), meta($, "og:url")].map((href) => absoluteUrl(href, documentUrl));
+  return [...candidates, pageUrl].find((url): url is string => url !== undefined && isWeb(url));
+}
+
+/** The `<title>` without the site name CMSs append: "Headline | Site", "Headline - Site", "Headline — Site". */
+function titleWithoutSite($: CheerioAPI): string | undefined {
+  const title = text($("title").first().text());
+  if (title === undefined) return undefined;
+  const siteName = meta($, "og:site_name");
+  const match = /^(.+?)\s+[|\-–—]\s+([^|\-–—]+)$/.exec(title);
+  if (match === null) return title;
+  const [, headline = title, site = ""] = match;
+  // Without og:site_name, a suffix is taken for the site's name only when it is short.
+  const isSite = siteName !== undefined ? site.trim().toLowerCase() === siteName.toLowerCase() : site.trim().split(" ").length <= 4;
+  return isSite ? headline.trim() : title;
+}
+
+function firstParagraph(html: string): string | undefined {
+  const $ = load(html, null, false);
+  return $("p")
+    .toArray()
+    .map((p) => text($(p).text()))
+    .find((paragraph): paragraph is string => paragraph !== undefined);
+}

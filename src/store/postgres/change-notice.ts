@@ -1,0 +1,35 @@
+import type { StoreChange } from "../store.js";
+
+/** The LISTEN/NOTIFY channel every committed change to items is announced on. */
+export const CHANGES_CHANNEL = "feed_changes";
+
+/**
+ * A NOTIFY payload must be shorter than 8000 bytes (PostgreSQL docs, NOTIFY); keep clear of
+ * it. A list of changed categories too long for that is announced as "every category".
+ */
+const MAX_PAYLOAD_BYTES = 7_900;
+
+/** The JSON payload announcing one committed change. */
+export function encodeChange(revision: number, categories: readonly string[]): string {
+  const payload = JSON.stringify({ revision, categories });
+  if (Buffer.byteLength(payload) <= MAX_PAYLOAD_BYTES) return payload;
+  return JSON.stringify({ revision, categories: [], everyCategory: true });
+}
+
+/** Read a payload back; anything else sent on the channel (by hand, by another tool) is ignored. */
+export function decodeChange(payload: string | undefined): StoreChange | undefined {
+  if (payload === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(payload);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== "object" || value === null) return undefined;
+  const { revision, categories, everyCategory } = value as Record<string, unknown>;
+  if (typeof revision !== "number" || !Number.isSafeInteger(revision)) return undefined;
+  if (!Array.isArray(categories) || !categories.every((slug): slug is string => typeof slug === "string")) {
+    return undefined;
+  }
+  return everyCategory === true ? { revision, categories, everyCategory: true } : { revision, categories };
+}

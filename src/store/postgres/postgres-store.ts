@@ -1,0 +1,586 @@
+import pg, { type PoolClient, type PoolConfig } from "pg";
+import {
+  MAX_LIMIT,
+  type ClassifiedItem,
+  type Clock,
+  type EpochMs,
+  type FeedQuery,
+  type Retention,
+  type SourceState,
+  type StoredItem,
+} from "../../model/index.js";
+import { redactUrl } from "../redact-url.js";
+import { contentHash } from "../sqlite/content-hash.js";
+import { itemContentParams, storedItemFromRow, type ItemRow } from "../sqlite/item-row.js";
+import { sourceStateFromRow, type SourceStateRow } from "../sqlite/source-state-row.js";
+import type {
+  FeedPage,
+  PruneResult,
+  SourceRunRecord,
+  Store,
+  StoreChange,
+  UpsertResult,
+  WebSubSubscription,
+} from "../store.js";
+import { StoreError } from "../store-error.js";
+import { applyMigrations } from "./apply-migrations.js";
+import { CHANGES_CHANNEL, encodeChange } from "./change-notice.js";
+import { listenForChanges } from "./change-listener.js";
+import { chunks } from "./chunks.js";
+import { contribute, loadKnownItems, uniqueSlugs, type KnownItem } from "./known-items.js";
+import { ItemWrites } from "./item-writes.js";
+import { MIGRATIONS } from "./migrations.js";
+import { inTransaction } from "./transaction.js";
+import { STORE_TYPES } from "./type-parsers.js";
+
+export interface PostgresStoreOptions {
+  /** Stamps `schema_migrations.applied_at`. */
+  readonly clock: Clock;
+  /** Most connections the store's pool opens (default 10, node-postgres's own default). */
+  readonly poolSize?: number;
+  /** Wait between attempts to re-open a lost LISTEN connection (default 2000 ms). */
+  readonly listenRetryMs?: number;
+}
+
+const DEFAULT_POOL_SIZE = 10;
+const DEFAULT_LISTEN_RETRY_MS = 2_000;
+/** How many ids one lookup or delete binds. */
+const ID_CHUNK = 5_000;
+/** Give up on an unreachable server instead of hanging the start-up. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Columns of `items` as the shared row reader expects them: the JSONB arrays come back as text
+ * so SQLite and PostgreSQL rows go through the same validation (src/store/sqlite/item-row.ts).
+ */
+const ITEM_COLUMNS = `i.id, i.source_id, i.kind, i.url, i.title, i.summary, i.content_html,
+  i.authors::text AS authors, i.tags::text AS tags, i.enclosures::text AS enclosures, i.image_url, i.language,
+  i.published, i.updated, i.first_seen, i.changed_at, i.content_hash`;
+
+/**
+ * Connect to PostgreSQL (checking the server answers) and return the store. A schema other
+ * than `public` is chosen in the URL, e.g. `?options=-c%20search_path%3Dfeeds`. Call
+ * `migrate()` before anything else.
+ */
+export async function openPostgresStore(url: string, opts: PostgresStoreOptions): Promise<PostgresStore> {
+  const poolSize = opts.poolSize ?? DEFAULT_POOL_SIZE;
+  if (!Number.isSafeInteger(poolSize) || poolSize < 1) {
+    throw new StoreError(`store: PostgreSQL pool size must be a positive integer, got ${poolSize}`);
+  }
+  const connection: PoolConfig = {
+    connectionString: url,
+    types: STORE_TYPES,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: "news-feed-publisher",
+  };
+  const pool = new pg.Pool({ ...connection, max: poolSize });
+  // An idle pooled connection that dies (server restart, network) emits "error" on the pool;
+  // unhandled, that would crash the process. The pool has already dropped it and the next
+  // query opens a fresh one, so there is nothing else to do.
+  pool.on("error", () => undefined);
+  try {
+    await pool.query("SELECT 1");
+  } catch (cause) {
+    await pool.end().catch(() => undefined);
+    throw new StoreError(`store: cannot connect to PostgreSQL at ${redactUrl(url)}: ${describe(cause)}`, { cause });
+  }
+  return new PostgresStore(pool, connection, opts);
+}
+
+interface RunPlan {
+  readonly inserted: string[];
+  readonly updated: string[];
+  unchanged: number;
+  readonly changedCategories: Set<string>;
+}
+
+/** What a write transaction did: its result, and the categories to announce if it changed items. */
+interface WriteOutcome<T> {
+  readonly result: T;
+  readonly changed: boolean;
+  readonly categories: readonly string[];
+}
+
+/** node-postgres behind the Store interface, with the same semantics as the SQLite store. */
+export class PostgresStore implements Store {
+  readonly #pool: pg.Pool;
+  readonly #connection: PoolConfig;
+  readonly #clock: Clock;
+  readonly #listenRetryMs: number;
+  readonly #unsubscribers = new Set<() => Promise<void>>();
+  #closed = false;
+
+  constructor(pool: pg.Pool, connection: PoolConfig, opts: PostgresStoreOptions) {
+    this.#pool = pool;
+    this.#connection = connection;
+    this.#clock = opts.clock;
+    this.#listenRetryMs = opts.listenRetryMs ?? DEFAULT_LISTEN_RETRY_MS;
+  }
+
+  async migrate(): Promise<void> {
+    await this.#guard("migrate", () => applyMigrations(this.#pool, MIGRATIONS, this.#clock()));
+  }
+
+  async commitRun(run: SourceRunRecord, items: readonly ClassifiedItem[], now: EpochMs): Promise<UpsertResult> {
+    return this.#guard(`commit run of source ${JSON.stringify(run.sourceId)}`, () =>
+      this.#write(async (client) => {
+        const unique = firstOfEachId(items);
+        const known = await loadKnownItems(client, unique.map((item) => item.id));
+        const writes = new ItemWrites();
+        const plan: RunPlan = { inserted: [], updated: [], unchanged: 0, changedCategories: new Set() };
+        for (const item of unique) planUpsert(item, known.get(item.id), now, writes, plan);
+        await writes.flush(client, now);
+        await recordRun(client, run, plan.inserted.length);
+        const changedCategories = [...plan.changedCategories].sort();
+        return {
+          result: { inserted: plan.inserted, updated: plan.updated, unchanged: plan.unchanged, changedCategories },
+          changed: plan.inserted.length + plan.updated.length > 0,
+          categories: changedCategories,
+        };
+      }),
+    );
+  }
+
+  async knownIds(ids: readonly string[]): Promise<ReadonlySet<string>> {
+    return this.#guard("known ids", async () => {
+      const known = new Set<string>();
+      for (const chunk of chunks(ids, ID_CHUNK)) {
+        const result = await this.#pool.query<{ id: string }>("SELECT id FROM items WHERE id = ANY($1::text[])", [chunk]);
+        for (const row of result.rows) known.add(row.id);
+      }
+      return known;
+    });
+  }
+
+  async queryFeed(query: FeedQuery): Promise<FeedPage> {
+    checkQuery(query);
+    return this.#guard("query feed", async () => {
+      const { text, values } = feedSql(query);
+      const rows = (await this.#pool.query<ItemRow>(text, values)).rows;
+      const page = rows.slice(0, query.limit);
+      return { items: await this.#withCategories(page), hasMore: rows.length > query.limit };
+    });
+  }
+
+  async prune(sourceId: string, retention: Retention, now: EpochMs): Promise<PruneResult> {
+    checkRetention(retention);
+    return this.#guard(`prune source ${JSON.stringify(sourceId)}`, () =>
+      this.#write(async (client) => {
+        const doomed = new Set<string>();
+        if (Number.isFinite(retention.maxItemsPerSource)) {
+          const overflow = await client.query<{ id: string }>(
+            "SELECT id FROM items WHERE source_id = $1 ORDER BY published DESC, id DESC OFFSET $2",
+            [sourceId, retention.maxItemsPerSource],
+          );
+          for (const row of overflow.rows) doomed.add(row.id);
+        }
+        if (Number.isFinite(retention.maxAgeMs)) {
+          const expired = await client.query<{ id: string }>(
+            "SELECT id FROM items WHERE source_id = $1 AND published < $2",
+            [sourceId, now - retention.maxAgeMs],
+          );
+          for (const row of expired.rows) doomed.add(row.id);
+        }
+        const slugs = new Set<string>();
+        for (const chunk of chunks([...doomed], ID_CHUNK)) {
+          const touched = await client.query<{ slug: string }>(
+            "SELECT DISTINCT slug FROM item_categories WHERE item_id = ANY($1::text[])",
+            [chunk],
+          );
+          for (const row of touched.rows) slugs.add(row.slug);
+          // item_categories and item_sources rows go with their item (ON DELETE CASCADE).
+          await client.query("DELETE FROM items WHERE id = ANY($1::text[])", [chunk]);
+        }
+        const changedCategories = [...slugs].sort();
+        return {
+          result: { removed: doomed.size, changedCategories },
+          changed: doomed.size > 0,
+          categories: changedCategories,
+        };
+      }),
+    );
+  }
+
+  async getSourceState(sourceId: string): Promise<SourceState | undefined> {
+    return this.#guard("read source state", async () => {
+      const row = await readSourceState(this.#pool, sourceId);
+      return row === undefined ? undefined : sourceStateFromRow(row);
+    });
+  }
+
+  async listSourceStates(): Promise<readonly SourceState[]> {
+    return this.#guard("list source states", async () => {
+      const result = await this.#pool.query<SourceStateRow>(
+        `SELECT ${SOURCE_STATE_COLUMNS} FROM source_state ORDER BY source_id`,
+      );
+      return result.rows.map(sourceStateFromRow);
+    });
+  }
+
+  async categoryStats(): Promise<ReadonlyArray<{ slug: string; count: number; newest?: EpochMs }>> {
+    return this.#guard("category stats", async () => {
+      const result = await this.#pool.query<{ slug: string; count: number; newest: number }>(
+        "SELECT slug, count(*) AS count, max(published) AS newest FROM item_categories GROUP BY slug ORDER BY slug",
+      );
+      return result.rows.map((row) => ({ slug: row.slug, count: row.count, newest: row.newest }));
+    });
+  }
+
+  async revision(): Promise<number> {
+    return this.#guard("read revision", async () => {
+      const result = await this.#pool.query<{ revision: number }>("SELECT revision FROM store_revision WHERE id = 1");
+      return result.rows[0]?.revision ?? 0;
+    });
+  }
+
+  async listItemsForReclassification(afterId: string | undefined, batch: number): Promise<StoredItem[]> {
+    if (!Number.isSafeInteger(batch) || batch < 1) {
+      throw new StoreError(`store: reclassification batch must be a positive integer, got ${batch}`);
+    }
+    return this.#guard("list items for reclassification", async () => {
+      const result =
+        afterId === undefined
+          ? await this.#pool.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM items i ORDER BY i.id LIMIT $1`, [batch])
+          : await this.#pool.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM items i WHERE i.id > $1 ORDER BY i.id LIMIT $2`, [
+              afterId,
+              batch,
+            ]);
+      return this.#withCategories(result.rows);
+    });
+  }
+
+  async setItemCategories(
+    changes: ReadonlyArray<{ readonly id: string; readonly categories: readonly string[] }>,
+    now: EpochMs,
+  ): Promise<{ changedCategories: string[] }> {
+    return this.#guard("set item categories", () =>
+      this.#write(async (client) => {
+        const known = await loadKnownItems(client, [...new Set(changes.map((change) => change.id))]);
+        const writes = new ItemWrites();
+        const touched = new Set<string>();
+        for (const change of changes) {
+          const item = known.get(change.id);
+          if (item === undefined) continue; // pruned since it was listed
+          const slugs = contribute(item, change.id, item.sourceId, uniqueSlugs(change.categories), writes);
+          if (slugs === undefined) continue;
+          writes.touch(change.id);
+          for (const slug of [...slugs.before, ...slugs.after]) touched.add(slug);
+        }
+        await writes.flush(client, now);
+        const changedCategories = [...touched].sort();
+        // Each changed item changed at least one slug, so "changed" is "some slug changed".
+        return { result: { changedCategories }, changed: touched.size > 0, categories: changedCategories };
+      }),
+    );
+  }
+
+  async upsertSubscription(subscription: WebSubSubscription): Promise<void> {
+    await this.#guard("upsert websub subscription", async () => {
+      await this.#pool.query(
+        `INSERT INTO websub_subscriptions (topic, callback, secret, lease_seconds, verified_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (topic, callback) DO UPDATE SET
+           secret = excluded.secret, lease_seconds = excluded.lease_seconds,
+           verified_at = excluded.verified_at, expires_at = excluded.expires_at`,
+        [
+          subscription.topic,
+          subscription.callback,
+          subscription.secret,
+          subscription.leaseSeconds,
+          subscription.verifiedAt,
+          subscription.expiresAt,
+        ],
+      );
+    });
+  }
+
+  async removeSubscription(topic: string, callback: string): Promise<boolean> {
+    return this.#guard("remove websub subscription", async () => {
+      const result = await this.#pool.query("DELETE FROM websub_subscriptions WHERE topic = $1 AND callback = $2", [
+        topic,
+        callback,
+      ]);
+      return (result.rowCount ?? 0) > 0;
+    });
+  }
+
+  async listSubscriptions(topic: string, now: EpochMs): Promise<WebSubSubscription[]> {
+    return this.#guard("list websub subscriptions", async () => {
+      const result = await this.#pool.query<SubscriptionRow>(
+        `SELECT topic, callback, secret, lease_seconds, verified_at, expires_at FROM websub_subscriptions
+         WHERE topic = $1 AND expires_at > $2 ORDER BY callback`,
+        [topic, now],
+      );
+      return result.rows.map(subscriptionFromRow);
+    });
+  }
+
+  async listSubscribedTopics(now: EpochMs): Promise<string[]> {
+    return this.#guard("list websub topics", async () => {
+      const result = await this.#pool.query<{ topic: string }>(
+        "SELECT DISTINCT topic FROM websub_subscriptions WHERE expires_at > $1 ORDER BY topic",
+        [now],
+      );
+      return result.rows.map((row) => row.topic);
+    });
+  }
+
+  async purgeExpiredSubscriptions(now: EpochMs): Promise<number> {
+    return this.#guard("purge expired websub subscriptions", async () => {
+      const result = await this.#pool.query("DELETE FROM websub_subscriptions WHERE expires_at <= $1", [now]);
+      return result.rowCount ?? 0;
+    });
+  }
+
+  /**
+   * Be told of every change any replica commits: each write transaction that bumps the revision
+   * sends NOTIFY feed_changes inside the transaction, so it is delivered exactly when the change
+   * becomes visible (on COMMIT) and never for a rolled-back one.
+   */
+  async subscribeChanges(listener: (change: StoreChange) => void): Promise<() => Promise<void>> {
+    if (this.#closed) throw new StoreError("store: subscribe to changes failed: the store is closed");
+    const stop = await listenForChanges(
+      { connection: this.#connection, readRevision: () => this.revision(), retryMs: this.#listenRetryMs },
+      listener,
+    );
+    const unsubscribe = async (): Promise<void> => {
+      this.#unsubscribers.delete(unsubscribe);
+      await stop();
+    };
+    this.#unsubscribers.add(unsubscribe);
+    return unsubscribe;
+  }
+
+  watchChanges(listener: (change: StoreChange) => void): Promise<() => Promise<void>> {
+    return this.subscribeChanges(listener);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const unsubscribe of [...this.#unsubscribers]) await unsubscribe();
+    await this.#pool.end().catch((cause: unknown) => {
+      throw new StoreError(`store: close failed: ${describe(cause)}`, { cause });
+    });
+  }
+
+  /** Fill `categories` for a page of rows with one query, not one per item. */
+  async #withCategories(rows: readonly ItemRow[]): Promise<StoredItem[]> {
+    if (rows.length === 0) return [];
+    const result = await this.#pool.query<{ item_id: string; slug: string }>(
+      "SELECT item_id, slug FROM item_categories WHERE item_id = ANY($1::text[]) ORDER BY item_id, slug",
+      [rows.map((row) => row.id)],
+    );
+    const slugs = new Map<string, string[]>();
+    for (const { item_id, slug } of result.rows) {
+      const list = slugs.get(item_id);
+      if (list === undefined) slugs.set(item_id, [slug]);
+      else list.push(slug);
+    }
+    return rows.map((row) => storedItemFromRow(row, slugs.get(row.id) ?? []));
+  }
+
+  /**
+   * Run a write in one transaction. It first locks the revision row, so writers take turns the
+   * way SQLite's single writer does (readers are never blocked), and every plan is made from
+   * what the previous writer committed. When the write changed items, the revision is bumped
+   * and the change announced (NOTIFY is delivered on COMMIT) in the same transaction.
+   */
+  async #write<T>(work: (client: PoolClient) => Promise<WriteOutcome<T>>): Promise<T> {
+    return inTransaction(this.#pool, async (client) => {
+      await client.query("SELECT revision FROM store_revision WHERE id = 1 FOR UPDATE");
+      const outcome = await work(client);
+      if (outcome.changed) {
+        const bumped = await client.query<{ revision: number }>(
+          "UPDATE store_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision",
+        );
+        const revision = bumped.rows[0]?.revision ?? 0;
+        await client.query("SELECT pg_notify($1, $2)", [CHANGES_CHANNEL, encodeChange(revision, outcome.categories)]);
+      }
+      return outcome.result;
+    });
+  }
+
+  async #guard<T>(action: string, work: () => Promise<T>): Promise<T> {
+    if (this.#closed) throw new StoreError(`store: ${action} failed: the store is closed`);
+    try {
+      return await work();
+    } catch (cause) {
+      if (cause instanceof StoreError) throw cause;
+      throw new StoreError(`store: ${action} failed: ${describe(cause)}`, { cause });
+    }
+  }
+}
+
+/** Plan the insert of a new item, or the update of a stored one whose content or categories changed. */
+function planUpsert(
+  item: ClassifiedItem,
+  stored: KnownItem | undefined,
+  now: EpochMs,
+  writes: ItemWrites,
+  plan: RunPlan,
+): void {
+  const hash = contentHash(item);
+  const categories = uniqueSlugs(item.categories);
+  if (stored === undefined) {
+    // Never invent "now" as a publication date: an undated item is dated by when we first saw it,
+    // once (DESIGN.md). `updated` is never earlier than `published`.
+    const published = item.published ?? now;
+    const updated = Math.max(item.updated ?? published, published);
+    writes.insertItem({ ...itemContentParams(item, hash), published, updated });
+    writes.saveContribution(item.id, item.sourceId, categories);
+    writes.replaceSlugs(item.id, categories, published);
+    plan.inserted.push(item.id);
+    for (const slug of categories) plan.changedCategories.add(slug);
+    return;
+  }
+  // Only the source that stored the story first rewrites its content; otherwise two feeds
+  // carrying the same guid with different summaries would flip the row on every pass.
+  const contentChanged = stored.sourceId === item.sourceId && stored.contentHash !== hash;
+  const before = stored.slugs;
+  const slugs = contribute(stored, item.id, item.sourceId, categories, writes);
+  if (!contentChanged && slugs === undefined) {
+    plan.unchanged += 1;
+    return;
+  }
+  if (contentChanged) {
+    const updated = Math.max(item.updated ?? now, stored.published);
+    writes.updateContent({ ...itemContentParams(item, hash), updated });
+  } else {
+    writes.touch(item.id);
+  }
+  plan.updated.push(item.id);
+  for (const slug of slugs ? [...slugs.before, ...slugs.after] : before) plan.changedCategories.add(slug);
+}
+
+const SOURCE_STATE_COLUMNS = `source_id, last_run_at, last_success_at, last_error, last_error_at, consecutive_failures,
+  items_collected, etag, last_modified, next_attempt_at, warnings::text AS warnings`;
+
+async function readSourceState(db: pg.Pool | PoolClient, sourceId: string): Promise<SourceStateRow | undefined> {
+  const result = await db.query<SourceStateRow>(`SELECT ${SOURCE_STATE_COLUMNS} FROM source_state WHERE source_id = $1`, [
+    sourceId,
+  ]);
+  return result.rows[0];
+}
+
+/** Source health after a run: success resets the failure streak, the last error stays as history. */
+async function recordRun(client: PoolClient, run: SourceRunRecord, inserted: number): Promise<void> {
+  const previous = await readSourceState(client, run.sourceId);
+  const failed = run.error !== undefined;
+  await client.query(
+    `INSERT INTO source_state
+       (source_id, last_run_at, last_success_at, last_error, last_error_at, consecutive_failures, items_collected,
+        etag, last_modified, next_attempt_at, warnings)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb)
+     ON CONFLICT (source_id) DO UPDATE SET
+       last_run_at = excluded.last_run_at, last_success_at = excluded.last_success_at,
+       last_error = excluded.last_error, last_error_at = excluded.last_error_at,
+       consecutive_failures = excluded.consecutive_failures, items_collected = excluded.items_collected,
+       etag = excluded.etag, last_modified = excluded.last_modified,
+       next_attempt_at = excluded.next_attempt_at, warnings = excluded.warnings`,
+    [
+      run.sourceId,
+      run.at,
+      failed ? (previous?.last_success_at ?? null) : run.at,
+      failed ? run.error : (previous?.last_error ?? null),
+      failed ? run.at : (previous?.last_error_at ?? null),
+      failed ? (previous?.consecutive_failures ?? 0) + 1 : 0,
+      (previous?.items_collected ?? 0) + inserted,
+      nextValue(run.etag, previous?.etag ?? null),
+      nextValue(run.lastModified, previous?.last_modified ?? null),
+      nextValue(run.nextAttemptAt, previous?.next_attempt_at ?? null),
+      JSON.stringify(run.warnings ?? []),
+    ],
+  );
+}
+
+/**
+ * One category pages straight off item_categories_page; a union uses EXISTS so an item in two of
+ * the asked categories still comes back once. Ties on `published` are broken by id, so paging is
+ * stable and complete. One row more than asked tells whether an older page exists.
+ */
+function feedSql(query: FeedQuery): { text: string; values: unknown[] } {
+  const values: unknown[] = [query.limit + 1, (query.page - 1) * query.limit];
+  const kind = query.kind === undefined ? undefined : `$${values.push(query.kind)}`;
+  const [only] = query.categories;
+  if (query.categories.length === 0) {
+    return {
+      text: `SELECT ${ITEM_COLUMNS} FROM items i ${kind ? `WHERE i.kind = ${kind}` : ""}
+        ORDER BY i.published DESC, i.id DESC LIMIT $1 OFFSET $2`,
+      values,
+    };
+  }
+  if (query.categories.length === 1) {
+    const slug = `$${values.push(only)}`;
+    return {
+      text: `SELECT ${ITEM_COLUMNS} FROM item_categories c JOIN items i ON i.id = c.item_id
+        WHERE c.slug = ${slug} ${kind ? `AND i.kind = ${kind}` : ""}
+        ORDER BY c.published DESC, c.item_id DESC LIMIT $1 OFFSET $2`,
+      values,
+    };
+  }
+  const slugs = `$${values.push([...query.categories])}::text[]`;
+  return {
+    text: `SELECT ${ITEM_COLUMNS} FROM items i
+      WHERE EXISTS (SELECT 1 FROM item_categories c WHERE c.item_id = i.id AND c.slug = ANY(${slugs}))
+      ${kind ? `AND i.kind = ${kind}` : ""}
+      ORDER BY i.published DESC, i.id DESC LIMIT $1 OFFSET $2`,
+    values,
+  };
+}
+
+interface SubscriptionRow {
+  readonly topic: string;
+  readonly callback: string;
+  readonly secret: string | null;
+  readonly lease_seconds: number;
+  readonly verified_at: number;
+  readonly expires_at: number;
+}
+
+function subscriptionFromRow(row: SubscriptionRow): WebSubSubscription {
+  return {
+    topic: row.topic,
+    callback: row.callback,
+    secret: row.secret,
+    leaseSeconds: row.lease_seconds,
+    verifiedAt: row.verified_at,
+    expiresAt: row.expires_at,
+  };
+}
+
+/** A feed re-fetch may list one story twice; the first (newest-listed) copy is the one stored. */
+function firstOfEachId(items: readonly ClassifiedItem[]): ClassifiedItem[] {
+  const byId = new Map<string, ClassifiedItem>();
+  for (const item of items) if (!byId.has(item.id)) byId.set(item.id, item);
+  return [...byId.values()];
+}
+
+/** SourceRunRecord validators: undefined keeps the stored value, null clears it, a value replaces it. */
+function nextValue<T>(given: T | null | undefined, stored: T | null): T | null {
+  return given === undefined ? stored : given;
+}
+
+function checkQuery(query: FeedQuery): void {
+  if (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > MAX_LIMIT) {
+    throw new StoreError(`store: feed limit must be an integer from 1 to ${MAX_LIMIT}, got ${query.limit}`);
+  }
+  if (!Number.isSafeInteger(query.page) || query.page < 1) {
+    throw new StoreError(`store: feed page must be a positive integer, got ${query.page}`);
+  }
+}
+
+function checkRetention(retention: Retention): void {
+  const { maxItemsPerSource, maxAgeMs } = retention;
+  const countOk = maxItemsPerSource === Infinity || (Number.isSafeInteger(maxItemsPerSource) && maxItemsPerSource >= 0);
+  if (!countOk) {
+    throw new StoreError(`store: retention maxItemsPerSource must be a whole number ≥ 0, got ${maxItemsPerSource}`);
+  }
+  if (Number.isNaN(maxAgeMs) || maxAgeMs < 0) {
+    throw new StoreError(`store: retention maxAgeMs must be ≥ 0, got ${maxAgeMs}`);
+  }
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}

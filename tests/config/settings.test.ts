@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../../src/config/config-error.js";
+import { readSettings } from "../../src/config/settings.js";
+
+describe("readSettings", () => {
+  it("uses the defaults of DESIGN.md's environment table when nothing is set", () => {
+    expect(readSettings({})).toEqual({
+      port: 8080,
+      host: "0.0.0.0",
+      baseUrl: "http://localhost:8080",
+      configDir: "./config",
+      databaseUrl: "sqlite:./data/feeds.db",
+      feedsDir: "./feeds",
+      logLevel: "info",
+    });
+  });
+
+  it("treats empty variables as unset", () => {
+    expect(readSettings({ PORT: "", BASE_URL: " ", ADMIN_TOKEN: "" })).toEqual(readSettings({}));
+    expect(readSettings({ ADMIN_TOKEN: "" })).not.toHaveProperty("adminToken");
+  });
+
+  it("derives the default BASE_URL from PORT", () => {
+    expect(readSettings({ PORT: "3000" }).baseUrl).toBe("http://localhost:3000");
+  });
+
+  it("reads every variable", () => {
+    const settings = readSettings({
+      PORT: "9000",
+      HOST: "127.0.0.1",
+      BASE_URL: "https://feeds.example.org/news/",
+      CONFIG_DIR: "/etc/feeds",
+      DATABASE_URL: "postgres://user:pw@db:5432/feeds",
+      FEEDS_DIR: "/var/feeds",
+      LOG_LEVEL: "debug",
+      ADMIN_TOKEN: "s3cret",
+    });
+    expect(settings).toEqual({
+      port: 9000,
+      host: "127.0.0.1",
+      baseUrl: "https://feeds.example.org/news",
+      configDir: "/etc/feeds",
+      databaseUrl: "postgres://user:pw@db:5432/feeds",
+      feedsDir: "/var/feeds",
+      logLevel: "debug",
+      adminToken: "s3cret",
+    });
+  });
+
+  it("accepts postgresql: and sqlite: database URLs", () => {
+    expect(readSettings({ DATABASE_URL: "postgresql://db/feeds" }).databaseUrl).toBe("postgresql://db/feeds");
+    expect(readSettings({ DATABASE_URL: "sqlite::memory:" }).databaseUrl).toBe("sqlite::memory:");
+  });
+
+  it.each([
+    [{ PORT: "http" }, 'config: PORT must be a whole number from 0 to 65535, got "http"'],
+    [{ PORT: "70000" }, 'config: PORT must be a whole number from 0 to 65535, got "70000"'],
+    [{ PORT: "-1" }, 'config: PORT must be a whole number from 0 to 65535, got "-1"'],
+    [{ PORT: "80.5" }, 'config: PORT must be a whole number from 0 to 65535, got "80.5"'],
+    [{ BASE_URL: "feeds.example.org" }, 'config: BASE_URL must be an absolute http(s) URL like https://feeds.example.org, got "feeds.example.org"'],
+    [{ BASE_URL: "ftp://feeds.example.org" }, 'config: BASE_URL must use http: or https:, got "ftp://feeds.example.org"'],
+    [{ BASE_URL: "https://feeds.example.org/?a=1" }, 'config: BASE_URL must not have a query or fragment, got "https://feeds.example.org/?a=1"'],
+    [{ DATABASE_URL: "mysql://db/feeds" }, 'config: DATABASE_URL must start with sqlite: (embedded) or postgres://, got "mysql://db/feeds"'],
+    [{ DATABASE_URL: "./data/feeds.db" }, 'config: DATABASE_URL must start with sqlite: (embedded) or postgres://, got "./data/feeds.db"'],
+    [{ DATABASE_URL: "sqlite:" }, "config: DATABASE_URL sqlite: needs a file path, like sqlite:./data/feeds.db"],
+    [{ LOG_LEVEL: "verbose" }, 'config: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
+  ])("rejects %j with a ConfigError naming the variable", (env, message) => {
+    expect(() => readSettings(env)).toThrow(ConfigError);
+    expect(() => readSettings(env)).toThrow(message);
+  });
+});

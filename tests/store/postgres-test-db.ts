@@ -1,0 +1,51 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+
+/**
+ * The PostgreSQL the gated tests use: DATABASE_URL_TEST (`.ci/start-postgres.sh` prints one),
+ * or undefined when the run has none and those tests are skipped.
+ */
+export function postgresTestUrl(): string | undefined {
+  const url = process.env.DATABASE_URL_TEST?.trim();
+  return url === undefined || url === "" ? undefined : url;
+}
+
+export const SKIP_HINT = "set DATABASE_URL_TEST=postgres://… to run it (.ci/start-postgres.sh starts a server)";
+
+/** The same database with `search_path` set to one schema, through the startup `options`. */
+export function urlWithSchema(url: string, schema: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set("options", `-c search_path=${schema}`);
+  return parsed.toString();
+}
+
+/**
+ * Fresh, empty schemas for one test file: each test gets its own, so tests never see each
+ * other's rows and files can run in parallel on one database. `dropAll` removes them.
+ */
+export function testSchemas(url: string): { create(): Promise<string>; dropAll(): Promise<void> } {
+  const admin = new pg.Pool({ connectionString: url, max: 2 });
+  const created: string[] = [];
+  const prefix = `t_${process.pid}_${randomBytes(3).toString("hex")}`;
+  return {
+    async create() {
+      const schema = `${prefix}_${created.length + 1}`;
+      await admin.query(`CREATE SCHEMA ${schema}`);
+      created.push(schema);
+      return schema;
+    },
+    async dropAll() {
+      for (const schema of created) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+/** Wait until `check` holds, or fail after `timeoutMs` naming what was awaited. */
+export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 8_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
