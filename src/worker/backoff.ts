@@ -24,5 +24,5 @@ export function nextAttemptAfterFailure(
   const exponent = Math.max(0, consecutiveFailures - 1);
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(exponent, 30));
   const delay = ceiling / 2 + random() * (ceiling / 2);
-  return now + Math.max(delay, retryAfterMs ?? 0);
+  return Math.round(now + Math.max(delay, retryAfterMs ?? 0));
 }

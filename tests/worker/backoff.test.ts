@@ -18,3 +18,10 @@ describe("nextAttemptAfterFailure", () => {
     expect(nextAttemptAfterFailure(1000, 1, policy, () => 0, 7_200_000)).toBe(7_201_000);
   });
 });
+
+describe("nextAttemptAfterFailure regression", () => {
+  it("returns whole milliseconds (bug: a fractional time made SQLite refuse the failure record)", () => {
+    const at = nextAttemptAfterFailure(1_795_585_189_649, 1, policy, () => 0.123456789);
+    expect(Number.isInteger(at)).toBe(true);
+  });
+});
