@@ -48,6 +48,7 @@ export async function serveCommand(env: Env): Promise<number> {
     };
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.once("SIGINT", () => shutdown("SIGINT"));
+    process.on("SIGHUP", () => void service.reloader.reload("SIGHUP"));
   });
   return 0;
 }

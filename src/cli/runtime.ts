@@ -25,6 +25,11 @@ export interface ConfigState {
   readonly rejected?: { readonly at: EpochMs; readonly problems: readonly ConfigProblem[] };
 }
 
+/** Which category feeds a change touched ("all" is implied). */
+export interface FeedChange {
+  readonly changedCategories: readonly string[];
+}
+
 export interface Runtime {
   readonly settings: Settings;
   readonly store: Store;
@@ -34,8 +39,12 @@ export interface Runtime {
   readonly logger: Logger;
   configState(): ConfigState;
   catalog(): FeedCatalog;
-  /** Hooks run after every source run that changed something (cache, snapshot, push). */
-  onChange(listener: (result: SourceRunResult) => void): void;
+  /** Hooks run after every change this instance made to the store (cache, snapshot, push). */
+  onChange(listener: (change: FeedChange) => void): void;
+  /** Invalidate cached renders and run the change hooks (a reclassification, say). */
+  notifyChange(change: FeedChange): void;
+  /** Put a new config state in force (the caller validated it). */
+  setConfigState(next: ConfigState): void;
   close(): Promise<void>;
 }
 
@@ -43,14 +52,18 @@ export interface Runtime {
 export async function createRuntime(settings: Settings, initial: ConfigState, clock: Clock, logger: Logger): Promise<Runtime> {
   const state: { current: ConfigState } = { current: initial };
   const store = await openStore(settings.databaseUrl, { clock });
-  const listeners: Array<(result: SourceRunResult) => void> = [];
+  const listeners: Array<(change: FeedChange) => void> = [];
+  const notifyChange = (change: FeedChange): void => {
+    feeds.invalidate([...change.changedCategories, ALL_SLUG]);
+    for (const listener of listeners) listener(change);
+  };
   const catalog = (): FeedCatalog => ({ site: state.current.config.site, categories: state.current.config.categories });
 
   const feeds = createFeedService({
     baseUrl: settings.baseUrl,
     catalog,
     loadPage: (query) => store.queryFeed(query),
-    hubs: () => [hubUrl(settings.baseUrl)],
+    hubs: () => [hubUrl(settings.baseUrl), ...state.current.config.websub.externalHubs],
     ttlMinutes: () => ttlMinutes(state.current.config.sources),
     generator: GENERATOR,
   });
@@ -63,10 +76,8 @@ export async function createRuntime(settings: Settings, initial: ConfigState, cl
     random: Math.random,
     logger,
     limiter: createLimiter(initial.config.worker.concurrency, initial.config.worker.perHost),
-    onResult: (result) => {
-      if (!result.changed) return;
-      feeds.invalidate([...result.changedCategories, ALL_SLUG]);
-      for (const listener of listeners) listener(result);
+    onResult: (result: SourceRunResult) => {
+      if (result.changed) notifyChange(result);
     },
   });
 
@@ -80,6 +91,10 @@ export async function createRuntime(settings: Settings, initial: ConfigState, cl
     configState: () => state.current,
     catalog,
     onChange: (listener) => listeners.push(listener),
+    notifyChange,
+    setConfigState: (next) => {
+      state.current = next;
+    },
     close: () => store.close(),
   };
 }

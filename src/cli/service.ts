@@ -7,7 +7,9 @@ import { createFeedHandler } from "../http/feed-handler.js";
 import { createHttpServer } from "../http/server.js";
 import type { Clock } from "../model/index.js";
 import { createHub } from "../websub/hub.js";
-import { DEFAULT_FRESHNESS, maxAgeSeconds } from "./freshness.js";
+import { maxAgeSeconds } from "./freshness.js";
+import { createLeadership, followStoreChanges } from "./leadership.js";
+import { createConfigReloader, type ConfigReloader } from "./live-config.js";
 import { createRuntime, type ConfigState, type Runtime } from "./runtime.js";
 import { createSnapshotWriter, type SnapshotWriter } from "./snapshot-writer.js";
 import { buildStatusReport } from "./status-report.js";
@@ -16,6 +18,9 @@ export interface Service {
   readonly runtime: Runtime;
   readonly server: Server;
   readonly snapshots: SnapshotWriter;
+  readonly reloader: ConfigReloader;
+  /** Whether this instance currently runs the worker and WebSub deliveries. */
+  isLeader(): boolean;
   /** The origin the server listens on (useful when PORT=0). */
   readonly address: string;
   /** Stop scheduling, let running collects finish (bounded), close the server and the store. */
@@ -25,8 +30,10 @@ export interface Service {
 export interface ServiceOptions {
   readonly clock: Clock;
   readonly logger: Logger;
-  /** Run the worker on this instance (false on read-only replicas and in some tests). */
+  /** Compete for running the worker (false: serve only, e.g. in some tests). */
   readonly runWorker: boolean;
+  /** Watch CONFIG_DIR and apply edits live (default true). */
+  readonly watchConfig?: boolean;
   readonly shutdownTimeoutMs?: number;
 }
 
@@ -34,23 +41,42 @@ export interface ServiceOptions {
 export async function startService(settings: Settings, config: ConfigState, options: ServiceOptions): Promise<Service> {
   const { clock, logger } = options;
   const runtime = await createRuntime(settings, config, clock, logger);
+  const categorySlugs = (): string[] => runtime.catalog().categories.map((category) => category.slug);
   const snapshots = createSnapshotWriter(settings.feedsDir, runtime.feeds, runtime.catalog, logger);
   runtime.onChange(() => snapshots.request());
   const hub = createHub({
     baseUrl: settings.baseUrl,
     store: runtime.store,
     feeds: runtime.feeds,
-    categorySlugs: () => runtime.catalog().categories.map((category) => category.slug),
+    categorySlugs,
     clock,
     logger,
     userAgent: config.config.fetch.userAgent,
+    options: config.config.websub,
   });
-  runtime.onChange((result) => hub.onChange(result.changedCategories));
+  const leader = createLeadership(settings.databaseUrl, logger);
+  // Only the instance running the worker pushes to subscribers, so each change is pushed once.
+  runtime.onChange((change) => {
+    if (leader.isLeader()) hub.onChange(change.changedCategories);
+  });
 
   const feedHandler = createFeedHandler({
     feeds: runtime.feeds,
-    categorySlugs: () => runtime.catalog().categories.map((category) => category.slug),
-    maxAgeSeconds: () => maxAgeSeconds(runtime.worker.schedules(), clock, DEFAULT_FRESHNESS),
+    categorySlugs,
+    maxAgeSeconds: () => {
+      const { minMaxAgeSeconds, maxMaxAgeSeconds } = runtime.configState().config.publish;
+      return maxAgeSeconds(runtime.worker.schedules(), clock, { minSeconds: minMaxAgeSeconds, maxSeconds: maxMaxAgeSeconds });
+    },
+  });
+  const reloader = createConfigReloader({
+    configDir: settings.configDir,
+    runtime,
+    logger,
+    isLeader: () => leader.isLeader(),
+    onApplied: () => {
+      feedHandler.reset();
+      snapshots.request();
+    },
   });
   const app = createApp({
     store: runtime.store,
@@ -59,21 +85,36 @@ export async function startService(settings: Settings, config: ConfigState, opti
     baseUrl: settings.baseUrl,
     clock,
     logger,
-    status: () => buildStatusReport(runtime, options.runWorker),
+    status: () => buildStatusReport(runtime, leader.isLeader()),
     websub: hub.router,
   });
   const server = createHttpServer(app, feedHandler, logger);
   const address = await listen(server, settings.port, settings.host);
   logger.info({ address, baseUrl: settings.baseUrl }, "serving feeds");
 
+  const unfollow = await followStoreChanges(
+    runtime.store,
+    (categories) => (categories === "all" ? runtime.feeds.invalidateAll() : runtime.feeds.invalidate(categories)),
+    logger,
+  );
+  if (options.watchConfig ?? true) reloader.watch();
   snapshots.request();
-  if (options.runWorker) runtime.worker.start();
+  if (options.runWorker) {
+    leader.start((isLeader) => {
+      logger.info({ leader: isLeader }, isLeader ? "this instance now runs the worker" : "this instance no longer runs the worker");
+      if (isLeader) runtime.worker.start();
+      else void runtime.worker.stop(options.shutdownTimeoutMs ?? 20_000);
+    });
+  }
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       logger.info("stopping: no new collects, waiting for running ones");
+      reloader.stop();
       await runtime.worker.stop(options.shutdownTimeoutMs ?? 20_000);
+      await leader.stop();
+      await unfollow();
       await snapshots.idle();
       hub.stop();
       await hub.idle();
@@ -81,7 +122,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
       await runtime.close();
       logger.info("stopped");
     })());
-  return { runtime, server, snapshots, address, stop };
+  return { runtime, server, snapshots, reloader, address, isLeader: () => leader.isLeader(), stop };
 }
 
 function listen(server: Server, port: number, host: string): Promise<string> {

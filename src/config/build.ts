@@ -17,6 +17,8 @@ export const BUILT_IN_DEFAULTS = {
   retention: { max_items: 1000, max_age: "90d" },
   fetch: { timeout: "20s", connect_timeout: "5s", max_bytes: "10MB", max_redirects: 5 },
   worker: { concurrency: 4, per_host: 1 },
+  publish: { min: "30s", max: "15m" },
+  lease: { default: "10d", min: "1h", max: "30d" },
   maxArticles: 20,
   site: { title: "News feeds", description: "News collected from upstream sites, by category", language: "en" },
 } as const;
@@ -41,6 +43,23 @@ export function buildConfig(configDir: string, sources: SourcesFile, categories:
       concurrency: sources.worker?.concurrency ?? BUILT_IN_DEFAULTS.worker.concurrency,
       perHost: sources.worker?.per_host ?? BUILT_IN_DEFAULTS.worker.per_host,
     },
+    publish: buildPublish(sources.publish),
+    websub: buildWebSub(sources.websub),
+  };
+}
+
+function buildPublish(publish: SourcesFile["publish"]): Config["publish"] {
+  const bounds = { ...BUILT_IN_DEFAULTS.publish, ...publish?.max_age };
+  return { minMaxAgeSeconds: durationMs(bounds.min) / 1000, maxMaxAgeSeconds: durationMs(bounds.max) / 1000 };
+}
+
+function buildWebSub(websub: SourcesFile["websub"]): Config["websub"] {
+  const lease = { ...BUILT_IN_DEFAULTS.lease, ...websub?.lease };
+  return {
+    lease: { defaultSeconds: durationMs(lease.default) / 1000, minSeconds: durationMs(lease.min) / 1000, maxSeconds: durationMs(lease.max) / 1000 },
+    allowPrivateCallbacks: websub?.allow_private_callbacks ?? false,
+    allowedCallbackNetworks: websub?.allowed_callback_networks ?? [],
+    externalHubs: websub?.external_hubs ?? [],
   };
 }
 

@@ -15,6 +15,14 @@ export interface Config {
     readonly maxRedirects: number;
   };
   readonly worker: { readonly concurrency: number; readonly perHost: number };
+  /** Bounds of a feed's Cache-Control max-age. */
+  readonly publish: { readonly minMaxAgeSeconds: number; readonly maxMaxAgeSeconds: number };
+  readonly websub: {
+    readonly lease: { readonly defaultSeconds: number; readonly minSeconds: number; readonly maxSeconds: number };
+    readonly allowPrivateCallbacks: boolean;
+    readonly allowedCallbackNetworks: readonly string[];
+    readonly externalHubs: readonly string[];
+  };
 }
 
 export type ConfigResult =

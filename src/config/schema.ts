@@ -6,13 +6,21 @@
  */
 import * as z from "zod";
 import { validate as isValidCron } from "node-cron";
-import { BYTE_SIZE_HINT, BYTE_SIZE_PATTERN, DURATION_HINT, DURATION_PATTERN } from "./duration.js";
+import { BYTE_SIZE_HINT, BYTE_SIZE_PATTERN, DURATION_HINT, DURATION_PATTERN, parseDuration } from "./duration.js";
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const SOURCE_ID_PATTERN = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
 export const RESERVED_CATEGORY_SLUG = "all";
 
 const duration = z.string().regex(DURATION_PATTERN, DURATION_HINT);
+
+/** `min` must not exceed `max` (and `default` must lie between them) where both are given. */
+function orderedDurations(value: { min?: string; max?: string; default?: string }): boolean {
+  const [min, max, fallback] = [value.min, value.max, value.default].map((d) => (d === undefined ? undefined : parseDuration(d)));
+  if (min !== undefined && max !== undefined && min > max) return false;
+  if (fallback !== undefined && ((min !== undefined && fallback < min) || (max !== undefined && fallback > max))) return false;
+  return true;
+}
 const byteSize = z.string().regex(BYTE_SIZE_PATTERN, BYTE_SIZE_HINT);
 const text = z.string().trim().min(1, "must not be empty");
 
@@ -74,6 +82,37 @@ const defaults = z.strictObject({
 const worker = z.strictObject({
   concurrency: z.int().min(1).max(64).optional().describe("Sources fetched at once (default 4)"),
   per_host: z.int().min(1).max(16).optional().describe("Requests at once to one host (default 1)"),
+});
+
+const publish = z.strictObject({
+  max_age: z
+    .strictObject({
+      min: duration.optional().describe("Shortest Cache-Control max-age of a feed (default 30s)"),
+      max: duration.optional().describe("Longest Cache-Control max-age of a feed (default 15m)"),
+    })
+    .refine(orderedDurations, "`min` must not be longer than `max`")
+    .optional()
+    .describe("Feeds may be cached until their sources are next due, within these bounds"),
+});
+
+const websub = z.strictObject({
+  lease: z
+    .strictObject({
+      default: duration.optional().describe("Lease when the subscriber asks for none (default 10d)"),
+      min: duration.optional().describe("Shortest lease granted (default 1h)"),
+      max: duration.optional().describe("Longest lease granted (default 30d)"),
+    })
+    .refine(orderedDurations, "leases must satisfy min ≤ default ≤ max")
+    .optional(),
+  allow_private_callbacks: z
+    .boolean()
+    .optional()
+    .describe("Allow callbacks on private, loopback or link-local addresses (default false: the hub must not reach into the network)"),
+  allowed_callback_networks: z.array(z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, "expected a CIDR block like 10.0.0.0/8")).optional(),
+  external_hubs: z
+    .array(z.string().refine((value) => /^https?:/i.test(value) && URL.canParse(value), "expected an http(s): URL"))
+    .optional()
+    .describe("Other WebSub hubs to advertise and to ping when a feed changes"),
 });
 
 const commonSourceFields = {
@@ -145,6 +184,8 @@ export const sourcesFileSchema = z
   .strictObject({
     defaults: defaults.optional(),
     worker: worker.optional(),
+    publish: publish.optional(),
+    websub: websub.optional(),
     sources: z.array(sourceSchema),
   })
   .describe("news-feed-publisher: upstream sources (config/sources.yaml)");

@@ -20,6 +20,10 @@ export interface AppDeps {
   readonly status: StatusSource;
   /** The WebSub hub's routes (POST /websub), when the hub runs on this instance. */
   readonly websub?: Router;
+  /** `GET /metrics` (see metrics-route.ts); absent, the path answers 404. */
+  readonly metrics?: Router;
+  /** `/admin/…` (see admin.ts); absent, every admin path answers 404. */
+  readonly admin?: Router;
 }
 
 /** The Express application: every route but the feed hot path is here (see server.ts). */
@@ -36,6 +40,8 @@ export function createApp(deps: AppDeps): Express {
   app.use("/feeds", (req: Request, res: Response) => deps.feedHandler(withOriginalUrl(req), res));
   if (deps.websub) app.use(deps.websub);
   app.use(createStatusRoutes(deps.status));
+  if (deps.metrics) app.use(deps.metrics);
+  if (deps.admin) app.use(deps.admin);
   app.use((req: Request, res: Response) => {
     sendProblem(res, new HttpProblem(404, "Not found", `Nothing is served at ${req.path}.`, { see: `${deps.baseUrl}/` }), req.originalUrl);
   });

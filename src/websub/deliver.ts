@@ -26,6 +26,12 @@ export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, initialDelayMs: 30_000,
 /** Waits `ms`, or rejects when `signal` aborts (the hub stopping). */
 export type Sleep = (ms: number, signal: AbortSignal) => Promise<void>;
 
+/**
+ * What became of one delivery attempt ("delivered", "gone": the subscriber answered 410,
+ * "failed": retried while attempts remain) or of a whole delivery ("abandoned": out of attempts).
+ */
+export type DeliveryOutcome = "delivered" | "gone" | "failed" | "abandoned";
+
 export interface DeliveryQueueDeps {
   readonly send: CallbackClient;
   readonly store: Pick<Store, "listSubscriptions" | "removeSubscription">;
@@ -34,6 +40,8 @@ export interface DeliveryQueueDeps {
   readonly sleep: Sleep;
   readonly retry: RetryPolicy;
   readonly logger: Logger;
+  /** Told every attempt's outcome (metrics); must not throw. */
+  readonly onDelivery?: (outcome: DeliveryOutcome) => void;
 }
 
 export interface DeliveryQueue {
@@ -69,6 +77,7 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps): DeliveryQueue {
       const current = subscription;
       if (latest.get(key) !== mine || current === undefined || current.expiresAt <= deps.clock()) return;
       const result = await deps.limiter.run(new URL(current.callback).host, () => attemptDelivery(delivery, current));
+      deps.onDelivery?.(result);
       if (result === "delivered") return;
       if (result === "gone") {
         // WebSub §7: a 410 Gone means the subscriber has gone away; stop delivering to it.
@@ -77,6 +86,7 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps): DeliveryQueue {
         return;
       }
     }
+    deps.onDelivery?.("abandoned");
     deps.logger.warn({ topic: delivery.subscription.topic, callback: delivery.subscription.callback, attempts: deps.retry.attempts }, "websub: delivery abandoned after retries");
   }
 

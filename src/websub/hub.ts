@@ -10,7 +10,7 @@ import type { Store } from "../store/store.js";
 import { createLimiter } from "../worker/limiter.js";
 import { CallbackRefused, createCallbackGuard, type Resolve } from "./callback-guard.js";
 import { createCallbackClient } from "./callback-request.js";
-import { createDeliveryQueue, DEFAULT_RETRY, type RetryPolicy, type Sleep } from "./deliver.js";
+import { createDeliveryQueue, DEFAULT_RETRY, type DeliveryOutcome, type RetryPolicy, type Sleep } from "./deliver.js";
 import { parseHubRequest, variantOfTopic, type HubRequest, type LeaseLimits } from "./hub-request.js";
 import { pingExternalHubs } from "./publish-ping.js";
 import { verifyIntent } from "./verify-intent.js";
@@ -54,6 +54,8 @@ export interface HubDeps {
   /** Waits between delivery retries (tests record the delays instead of waiting). */
   readonly sleep?: Sleep;
   readonly fetch?: typeof fetch;
+  /** Told every delivery attempt's outcome (metrics). */
+  readonly onDelivery?: (outcome: DeliveryOutcome) => void;
 }
 
 export interface Hub {
@@ -99,6 +101,7 @@ export function createHub(deps: HubDeps): Hub {
     sleep: deps.sleep ?? ((ms, signal) => delay(ms, undefined, { signal, ref: false })),
     retry: options.retry,
     logger: deps.logger,
+    onDelivery: deps.onDelivery,
   });
   const tasks = new Set<Promise<void>>();
   const lastDistributed = new Map<string, string>();

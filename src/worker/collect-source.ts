@@ -7,6 +7,7 @@ import { FetchError } from "../sources/fetch.js";
 import type { Store } from "../store/store.js";
 import { nextAttemptAfterFailure, type BackoffPolicy } from "./backoff.js";
 import { describeError } from "./describe-error.js";
+import { failureStage, type FailureStage } from "./failure-stage.js";
 
 export interface CollectDeps {
   readonly store: Store;
@@ -32,7 +33,13 @@ export interface SourceRunResult {
   readonly changedCategories: readonly string[];
   readonly changed: boolean;
   readonly error?: string;
+  /** Where a failed run broke (metrics count failures by it); set only when `ok` is false. */
+  readonly failureStage?: FailureStage;
   readonly warnings: readonly string[];
+  /** Wall time of the whole run by the injected clock; 0 for a skipped run. */
+  readonly durationMs: number;
+  /** Time spent in the source kind's collector (fetch and parse); absent when it did not finish. */
+  readonly fetchMs?: number;
 }
 
 export interface CollectOptions {
@@ -60,6 +67,7 @@ export async function collectSource(
   }
   try {
     const outcome = await fetchAndParse(source, deps, previous, options.signal);
+    const fetchMs = deps.clock() - startedAt;
     const items = classifyItems(outcome.items, source, deps.classify);
     const upsert = await deps.store.commitRun(
       {
@@ -86,15 +94,17 @@ export async function collectSource(
       changedCategories,
       changed: upsert.inserted.length + upsert.updated.length + pruned.removed > 0,
       warnings: outcome.warnings,
+      durationMs: deps.clock() - startedAt,
+      fetchMs,
     };
     log.info(
-      { inserted: result.inserted, updated: result.updated, removed: result.removed, notModified: result.notModified, warnings: outcome.warnings.length, ms: deps.clock() - startedAt },
+      { inserted: result.inserted, updated: result.updated, removed: result.removed, notModified: result.notModified, warnings: outcome.warnings.length, ms: result.durationMs },
       "source collected",
     );
     for (const warning of outcome.warnings) log.warn({ warning }, "source warning");
     return result;
   } catch (error) {
-    return recordFailure(source, deps, previous?.consecutiveFailures ?? 0, error, log);
+    return recordFailure(source, deps, { failuresSoFar: previous?.consecutiveFailures ?? 0, startedAt }, error, log);
   }
 }
 
@@ -121,10 +131,11 @@ function classifyItems(items: readonly CollectedItem[], source: Source, classify
 async function recordFailure(
   source: Source,
   deps: CollectDeps,
-  failuresSoFar: number,
+  run: { readonly failuresSoFar: number; readonly startedAt: number },
   error: unknown,
   log: Logger,
 ): Promise<SourceRunResult> {
+  const { failuresSoFar, startedAt } = run;
   const message = describeError(error);
   const now = deps.clock();
   const retryAfterMs = error instanceof FetchError ? error.retryAfterMs : undefined;
@@ -135,7 +146,7 @@ async function recordFailure(
   } catch (storeError) {
     log.error({ err: describeError(storeError) }, "could not record the source failure");
   }
-  return { ...skippedResult(source.id), ok: false, skipped: false, error: message };
+  return { ...skippedResult(source.id), ok: false, skipped: false, error: message, failureStage: failureStage(error), durationMs: now - startedAt };
 }
 
 function skippedResult(sourceId: string): SourceRunResult {
@@ -150,5 +161,6 @@ function skippedResult(sourceId: string): SourceRunResult {
     changedCategories: [],
     changed: false,
     warnings: [],
+    durationMs: 0,
   };
 }

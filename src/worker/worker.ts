@@ -27,7 +27,7 @@ export interface SourceSchedule {
 }
 
 export interface Worker {
-  /** Schedule every enabled source and run each once now. */
+  /** Schedule every enabled source and run each once now; after stop(), starts again. */
   start(): void;
   /** One pass over every enabled source; resolves when all are done. `force` ignores backoff. */
   runAll(options?: { force?: boolean }): Promise<SourceRunResult[]>;
@@ -53,7 +53,7 @@ export function createWorker(initial: WorkerPlan, deps: WorkerDeps): Worker {
   let stopping = false;
   const scheduled = new Map<string, Scheduled>();
   const inFlight = new Map<string, Promise<SourceRunResult>>();
-  const controller = new AbortController();
+  let controller = new AbortController();
 
   const enabledSources = (): Source[] => plan.sources.filter((source) => source.enabled);
 
@@ -122,8 +122,10 @@ export function createWorker(initial: WorkerPlan, deps: WorkerDeps): Worker {
 
   return {
     start() {
-      if (started) return;
+      if (started && !stopping) return;
+      if (stopping) controller = new AbortController();
       started = true;
+      stopping = false;
       reschedule();
     },
     runAll(options = {}) {

@@ -1,0 +1,118 @@
+import { watch, type FSWatcher } from "node:fs";
+import type { Logger } from "pino";
+import { formatProblem, loadConfig, type Config, type ConfigProblem } from "../config/config.js";
+import { reclassifyStoredItems } from "../worker/reclassify.js";
+import { describeError } from "../worker/describe-error.js";
+import { planFor, type Runtime } from "./runtime.js";
+
+export type ReloadOutcome =
+  | { readonly ok: true; readonly warnings: readonly ConfigProblem[]; readonly reclassified: number }
+  | { readonly ok: false; readonly problems: readonly ConfigProblem[] };
+
+export interface ConfigReloader {
+  /** Validate the files in full and apply them atomically, or keep the last good config. */
+  reload(reason: string): Promise<ReloadOutcome>;
+  /** Watch CONFIG_DIR for edits (debounced). */
+  watch(): void;
+  stop(): void;
+}
+
+export interface ReloaderDeps {
+  readonly configDir: string;
+  readonly runtime: Runtime;
+  readonly logger: Logger;
+  /** Only the worker leader rewrites stored categories; replicas just see the result. */
+  readonly isLeader: () => boolean;
+  /** Called after the new config is in force (reset parsed URLs, …). */
+  readonly onApplied?: (config: Config) => void;
+  readonly onOutcome?: (outcome: ReloadOutcome) => void;
+  readonly debounceMs?: number;
+}
+
+const WATCHED_FILES = new Set(["sources.yaml", "categories.yaml"]);
+
+/**
+ * Live config: edits to config/*.yaml (or SIGHUP) are validated as a whole; a broken edit is
+ * rejected and shown on /status while the last good config keeps serving; a good one replaces
+ * the config in one step, reschedules the worker and reclassifies stored items.
+ */
+export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
+  const { runtime, logger } = deps;
+  let watcher: FSWatcher | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function reloadNow(reason: string): Promise<ReloadOutcome> {
+    const result = await loadConfig(deps.configDir);
+    const at = runtime.clock();
+    if (!result.ok) {
+      runtime.setConfigState({ ...runtime.configState(), rejected: { at, problems: result.problems } });
+      logger.error({ reason, problems: result.problems.map(formatProblem) }, "config edit rejected; the last good config stays in force");
+      return { ok: false, problems: result.problems };
+    }
+    const previous = runtime.configState().config;
+    runtime.setConfigState({ config: result.config, loadedAt: at, warnings: result.warnings });
+    const plan = planFor(result.config);
+    runtime.worker.update(plan);
+    runtime.feeds.invalidateAll();
+    deps.onApplied?.(result.config);
+    for (const warning of result.warnings) logger.warn({ problem: formatProblem(warning) }, "config warning");
+    let reclassified = 0;
+    if (deps.isLeader() && classificationChanged(previous, result.config)) {
+      const started = runtime.clock();
+      const outcome = await reclassifyStoredItems(runtime.store, plan.classify, result.config.sources, runtime.clock());
+      reclassified = outcome.changed;
+      if (outcome.changed > 0) runtime.notifyChange({ changedCategories: outcome.changedCategories });
+      logger.info({ examined: outcome.examined, changed: outcome.changed, ms: runtime.clock() - started }, "stored items reclassified");
+    }
+    logger.info({ reason, sources: result.config.sources.length, categories: result.config.categories.length }, "config reloaded");
+    return { ok: true, warnings: result.warnings, reclassified };
+  }
+
+  function reload(reason: string): Promise<ReloadOutcome> {
+    // One reload at a time, in order: the last edit always wins.
+    const next = queue.then(() => reloadNow(reason));
+    queue = next.catch(() => undefined);
+    return next.then(
+      (outcome) => {
+        deps.onOutcome?.(outcome);
+        return outcome;
+      },
+      (error: unknown) => {
+        logger.error({ reason, err: describeError(error) }, "config reload failed");
+        const outcome: ReloadOutcome = {
+          ok: false,
+          problems: [{ file: deps.configDir, path: "", message: describeError(error), severity: "error" }],
+        };
+        deps.onOutcome?.(outcome);
+        return outcome;
+      },
+    );
+  }
+
+  return {
+    reload,
+    watch() {
+      if (watcher) return;
+      // Watch the directory, not the files: editors save by writing a new file and renaming it.
+      watcher = watch(deps.configDir, (_event, file) => {
+        if (file && !WATCHED_FILES.has(String(file))) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => void reload(`edit of ${String(file ?? "config")}`), deps.debounceMs ?? 300);
+      });
+      watcher.on("error", (error) => logger.error({ err: describeError(error) }, "config watch failed; use SIGHUP to reload"));
+    },
+    stop() {
+      clearTimeout(timer);
+      watcher?.close();
+      watcher = undefined;
+    },
+  };
+}
+
+/** Whether stored items may now belong to other categories. */
+function classificationChanged(before: Config, after: Config): boolean {
+  const rules = (config: Config): string =>
+    JSON.stringify([config.categories, config.sources.map((source) => [source.id, source.categories])]);
+  return rules(before) !== rules(after);
+}

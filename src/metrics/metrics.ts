@@ -1,0 +1,187 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { ROUTE_LABELS, type RouteLabel } from "../http/route-label.js";
+import type { RenderCacheStats } from "../publish/render-cache.js";
+import type { DeliveryOutcome } from "../websub/deliver.js";
+import type { SourceRunResult } from "../worker/collect-source.js";
+
+export type RunOutcome = "ok" | "failed" | "skipped" | "not_modified";
+export type ReloadOutcome = "ok" | "rejected";
+
+/** The service's Prometheus metrics, on a registry of their own (several may live in one process). */
+export interface Metrics {
+  readonly registry: Registry;
+  /** One worker source run (the worker's `onResult` hook). */
+  recordSourceRun(result: SourceRunResult): void;
+  /** One answered HTTP request; cheap enough for the feed hot path. */
+  observeHttp(route: RouteLabel, status: number, seconds: number): void;
+  /** One WebSub delivery attempt, or an abandoned delivery. */
+  recordDelivery(outcome: DeliveryOutcome): void;
+  /** One config reload attempt: applied, or rejected with the last good config kept. */
+  recordConfigReload(outcome: ReloadOutcome): void;
+  /** Whether this instance runs the worker now. */
+  setLeader(leader: boolean): void;
+  /** Read the render cache's counters at each scrape (the hot path keeps its own plain counts). */
+  watchRenderCache(stats: () => RenderCacheStats): void;
+  /** The Prometheus text exposition of every metric. */
+  exposition(): Promise<{ readonly contentType: string; readonly body: string }>;
+}
+
+// Feeds are answered from memory in well under a millisecond; the other routes render or query.
+const HTTP_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+// A collect is dominated by upstream: a fast feed answers in tens of ms, a slow page in seconds,
+// and the fetch timeout bounds the rest.
+const COLLECT_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
+
+/** Metrics on a fresh registry; nothing is registered globally, nothing runs until scraped. */
+export function createMetrics(): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  const runs = new Counter({
+    name: "feeds_collect_runs_total",
+    help: "Source collect runs by outcome (ok, failed, skipped while backing off, not_modified by upstream).",
+    labelNames: ["source", "outcome"] as const,
+    registers,
+  });
+  const items = new Counter({
+    name: "feeds_collect_items_total",
+    help: "Items a source's runs added (new), changed (updated) or pruned by retention (removed).",
+    labelNames: ["source", "change"] as const,
+    registers,
+  });
+  const collectSeconds = new Histogram({
+    name: "feeds_collect_duration_seconds",
+    help: "Wall time of a source run that was not skipped: fetch, parse, classify and store.",
+    labelNames: ["source"] as const,
+    buckets: COLLECT_BUCKETS,
+    registers,
+  });
+  const fetchSeconds = new Histogram({
+    name: "feeds_fetch_duration_seconds",
+    help: "Time a source run spent fetching and parsing upstream (successful runs).",
+    labelNames: ["source"] as const,
+    buckets: COLLECT_BUCKETS,
+    registers,
+  });
+  const sourceErrors = new Counter({
+    name: "feeds_source_errors_total",
+    help: "Failed source runs by stage: fetch (upstream unreachable or refused), parse, store.",
+    labelNames: ["source", "stage"] as const,
+    registers,
+  });
+  const httpRequests = new Counter({
+    name: "feeds_http_requests_total",
+    help: "Answered HTTP requests by route and status code.",
+    labelNames: ["route", "status"] as const,
+    registers,
+  });
+  const httpSeconds = new Histogram({
+    name: "feeds_http_request_duration_seconds",
+    help: "Time from receiving a request to the last byte handed to the OS, by route.",
+    labelNames: ["route"] as const,
+    buckets: HTTP_BUCKETS,
+    registers,
+  });
+  const deliveries = new Counter({
+    name: "feeds_websub_deliveries_total",
+    help: "WebSub delivery attempts by outcome (delivered, gone, failed) and deliveries abandoned after every retry.",
+    labelNames: ["outcome"] as const,
+    registers,
+  });
+  const reloads = new Counter({
+    name: "feeds_config_reloads_total",
+    help: "Config reload attempts by outcome (ok, rejected: the last good config stayed in force).",
+    labelNames: ["outcome"] as const,
+    registers,
+  });
+  const lastReloadOk = new Gauge({
+    name: "feeds_config_last_reload_success",
+    help: "1 if the last config reload (or the start-up load) was applied, 0 if it was rejected.",
+    registers,
+  });
+  const leader = new Gauge({ name: "feeds_worker_leader", help: "1 while this instance runs the worker.", registers });
+
+  let cacheStats: (() => RenderCacheStats) | undefined;
+  new Counter({
+    name: "feeds_render_cache_hits_total",
+    help: "Feed requests answered from rendered bytes in memory.",
+    registers,
+    collect() {
+      mirror(this, cacheStats?.().hits);
+    },
+  });
+  new Counter({
+    name: "feeds_render_cache_misses_total",
+    help: "Feed requests that had to render (once per store change and variant).",
+    registers,
+    collect() {
+      mirror(this, cacheStats?.().misses);
+    },
+  });
+  new Gauge({
+    name: "feeds_render_cache_entries",
+    help: "Rendered feed variants held in memory.",
+    registers,
+    collect() {
+      this.set(cacheStats?.().entries ?? 0);
+    },
+  });
+
+  // Series that exist before their first event, so rate() and alerts see a 0, not nothing.
+  for (const route of ROUTE_LABELS) httpSeconds.zero({ route });
+  for (const outcome of ["ok", "rejected"] as const) reloads.inc({ outcome }, 0);
+  // The service starts only with a valid config.
+  lastReloadOk.set(1);
+  leader.set(0);
+
+  return {
+    registry,
+    recordSourceRun(result) {
+      const source = result.sourceId;
+      runs.inc({ source, outcome: runOutcome(result) });
+      if (result.skipped) return;
+      collectSeconds.observe({ source }, result.durationMs / 1000);
+      if (result.fetchMs !== undefined) fetchSeconds.observe({ source }, result.fetchMs / 1000);
+      if (!result.ok) {
+        sourceErrors.inc({ source, stage: result.failureStage ?? "parse" });
+        return;
+      }
+      if (result.inserted > 0) items.inc({ source, change: "new" }, result.inserted);
+      if (result.updated > 0) items.inc({ source, change: "updated" }, result.updated);
+      if (result.removed > 0) items.inc({ source, change: "removed" }, result.removed);
+    },
+    observeHttp(route, status, seconds) {
+      httpRequests.inc({ route, status: String(status) });
+      httpSeconds.observe({ route }, seconds);
+    },
+    recordDelivery(outcome) {
+      deliveries.inc({ outcome });
+    },
+    recordConfigReload(outcome) {
+      reloads.inc({ outcome });
+      lastReloadOk.set(outcome === "ok" ? 1 : 0);
+    },
+    setLeader(isLeader) {
+      leader.set(isLeader ? 1 : 0);
+    },
+    watchRenderCache(stats) {
+      cacheStats = stats;
+    },
+    async exposition() {
+      return { contentType: registry.contentType, body: await registry.metrics() };
+    },
+  };
+}
+
+function runOutcome(result: SourceRunResult): RunOutcome {
+  if (result.skipped) return "skipped";
+  if (!result.ok) return "failed";
+  return result.notModified ? "not_modified" : "ok";
+}
+
+/** A counter whose count lives elsewhere: show that count as it is at scrape time. */
+function mirror(counter: Counter, value: number | undefined): void {
+  counter.reset();
+  counter.inc(value ?? 0);
+}

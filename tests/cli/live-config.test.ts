@@ -1,0 +1,157 @@
+import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startService, type Service } from "../../src/cli/service.js";
+import { loadConfig } from "../../src/config/config.js";
+import type { StatusReport } from "../../src/http/status.js";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const logger = pino({ level: "silent" });
+
+const FEED = `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Wire</title><link>https://wire.example.org/</link><description>d</description>
+<item><title>Quantum sensing startup opens lab in Rabat</title><link>https://wire.example.org/a</link><guid>https://wire.example.org/a</guid><pubDate>Tue, 24 Nov 2026 10:00:00 GMT</pubDate></item>
+<item><title>Local choir wins regional contest</title><link>https://wire.example.org/b</link><guid>https://wire.example.org/b</guid><pubDate>Tue, 24 Nov 2026 09:00:00 GMT</pubDate></item>
+</channel></rss>`;
+
+const CATEGORIES = (choirRule: string): string => `categories:
+  - slug: world
+    title: World
+    description: International news
+    match:
+      - keywords: [United Nations]
+  - slug: technology
+    title: Technology
+    description: Technology news
+    match:
+      - keywords: [startup]
+${choirRule}
+`;
+
+const SOURCES = (extra = ""): string => `sources:
+  - id: wire
+    kind: feed
+    url: wire.xml
+    every: 1h
+    retention: { max_items: 100, max_age: 3650d }
+${extra}`;
+
+async function json<T>(url: string): Promise<T> {
+  const response = await fetch(url);
+  return (await response.json()) as T;
+}
+
+async function titles(service: Service, slug: string): Promise<string[]> {
+  const feed = await json<{ items: Array<{ title: string }> }>(`${service.address}/feeds/${slug}.json`);
+  return feed.items.map((item) => item.title);
+}
+
+async function until(check: () => Promise<boolean>, timeoutMs = 8000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("live config", () => {
+  let dir: string;
+  let service: Service;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "live-config-"));
+    await writeFile(path.join(dir, "wire.xml"), FEED);
+    await writeFile(path.join(dir, "sources.yaml"), SOURCES());
+    await writeFile(path.join(dir, "categories.yaml"), CATEGORIES(""));
+    const loaded = await loadConfig(dir);
+    if (!loaded.ok) throw new Error("fixture config invalid");
+    service = await startService(
+      { port: 0, host: "127.0.0.1", baseUrl: "http://feeds.test", configDir: dir, databaseUrl: "sqlite::memory:", feedsDir: path.join(dir, "feeds"), logLevel: "silent" },
+      { config: loaded.config, loadedAt: Date.now(), warnings: [] },
+      { clock: Date.now, logger, runWorker: true, watchConfig: true },
+    );
+    await until(async () => (await titles(service, "all")).length === 2);
+  });
+
+  afterEach(async () => {
+    await service.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("reclassifies stored items when the rules change, without refetching", async () => {
+    expect(await titles(service, "technology")).toEqual(["Quantum sensing startup opens lab in Rabat"]);
+    const outcome = await service.reloader.reload("test");
+    expect(outcome.ok).toBe(true);
+    await writeFile(path.join(dir, "categories.yaml"), CATEGORIES("      - keywords: [choir]"));
+    const applied = await service.reloader.reload("test");
+    expect(applied).toMatchObject({ ok: true, reclassified: 1 });
+    expect(await titles(service, "technology")).toEqual(["Quantum sensing startup opens lab in Rabat", "Local choir wins regional contest"]);
+  });
+
+  it("rejects a broken edit as a whole, keeps serving the last good config and shows the error on /status", async () => {
+    const before = await fetch(`${service.address}/feeds/technology.rss`);
+    const etag = before.headers.get("etag");
+    await writeFile(path.join(dir, "categories.yaml"), `${CATEGORIES("")}  - slug: technology\n    title: Dup\n    description: x\n    match: []\n`);
+    const outcome = await service.reloader.reload("test");
+    expect(outcome.ok).toBe(false);
+    const report = await json<StatusReport>(`${service.address}/status.json`);
+    expect(report.config.rejected?.problems.join("\n")).toMatch(/categories\.yaml:\d+:\d+ categories\[2\]\.slug: duplicate category slug "technology"/);
+    const html = await (await fetch(`${service.address}/status`)).text();
+    expect(html).toContain("Rejected config edit");
+    const after = await fetch(`${service.address}/feeds/technology.rss`);
+    expect(after.headers.get("etag")).toBe(etag);
+    expect((await fetch(`${service.address}/feeds/technology.json`)).status).toBe(200);
+
+    await writeFile(path.join(dir, "categories.yaml"), CATEGORIES(""));
+    expect((await service.reloader.reload("test")).ok).toBe(true);
+    expect((await json<StatusReport>(`${service.address}/status.json`)).config.rejected).toBeUndefined();
+  });
+
+  it("picks up an edit on disk by itself (watch + debounce)", async () => {
+    await writeFile(path.join(dir, "categories.yaml"), CATEGORIES("      - keywords: [choir]"));
+    await until(async () => (await titles(service, "technology")).length === 2);
+  });
+
+  it("starts collecting a new source and stops a removed one", async () => {
+    await writeFile(path.join(dir, "more.xml"), FEED.replaceAll("wire.example.org/a", "more.example.org/a").replace("Local choir wins regional contest", "Drought hits wheat harvest").replaceAll("wire.example.org/b", "more.example.org/b"));
+    await writeFile(path.join(dir, "sources.yaml"), SOURCES("  - id: more\n    kind: feed\n    url: more.xml\n    every: 1h\n    retention: { max_items: 100, max_age: 3650d }\n"));
+    expect((await service.reloader.reload("test")).ok).toBe(true);
+    await until(async () => (await titles(service, "all")).includes("Drought hits wheat harvest"));
+    expect(service.runtime.worker.schedules().map((s) => s.sourceId)).toEqual(["wire", "more"]);
+
+    await writeFile(path.join(dir, "sources.yaml"), SOURCES());
+    expect((await service.reloader.reload("test")).ok).toBe(true);
+    expect(service.runtime.worker.schedules().map((s) => s.sourceId)).toEqual(["wire"]);
+    // Its items stay until retention removes them.
+    expect(await titles(service, "all")).toContain("Drought hits wheat harvest");
+  });
+
+  it("writes the static snapshot of every category feed", async () => {
+    await service.snapshots.idle();
+    const rss = await readFile(path.join(dir, "feeds", "technology.rss"), "utf8");
+    expect(rss).toContain("Quantum sensing startup opens lab in Rabat");
+  });
+});
+
+describe("graceful shutdown", () => {
+  it("stops scheduling, closes the server and the store, and resolves", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "shutdown-"));
+    await writeFile(path.join(dir, "wire.xml"), FEED);
+    await writeFile(path.join(dir, "sources.yaml"), SOURCES());
+    await writeFile(path.join(dir, "categories.yaml"), CATEGORIES(""));
+    const loaded = await loadConfig(dir);
+    if (!loaded.ok) throw new Error("fixture config invalid");
+    const service = await startService(
+      { port: 0, host: "127.0.0.1", baseUrl: "http://feeds.test", configDir: dir, databaseUrl: `sqlite:${path.join(dir, "db.sqlite")}`, feedsDir: path.join(dir, "feeds"), logLevel: "silent" },
+      { config: loaded.config, loadedAt: Date.now(), warnings: [] },
+      { clock: Date.now, logger, runWorker: true, watchConfig: false },
+    );
+    await service.stop();
+    expect(service.server.listening).toBe(false);
+    expect(service.runtime.worker.schedules().every((s) => !s.running && s.nextRunAt === undefined)).toBe(true);
+    await expect(service.runtime.store.revision()).rejects.toThrow(/store/);
+    await rm(dir, { recursive: true, force: true });
+  });
+});

@@ -1,0 +1,443 @@
+/**
+ * How the real service serves pollers (issue "Serving pollers well"): validators that tell the
+ * truth (RFC 9110 §8.8), conditional GET on every validator form (RFC 9110 §13), precompressed
+ * bodies, bounded freshness, per-feed cache invalidation, shared renders, and complete paging
+ * (RFC 5005 §3). Everything goes through startService on 127.0.0.1 over a temp SQLite file.
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { DEFAULT_FRESHNESS, maxAgeSeconds } from "../../src/cli/freshness.js";
+import { startService, type Service } from "../../src/cli/service.js";
+import { loadConfig, type Config } from "../../src/config/config.js";
+import type { Settings } from "../../src/config/settings.js";
+import type { ClassifiedItem, FeedFormat, StoredItem } from "../../src/model/index.js";
+import { openStore } from "../../src/store/open-store.js";
+import { attr, children, childText, parseXml, type XNode } from "../publish/feed-rules.js";
+
+const BASE_URL = "https://news.example.org";
+const T0 = Date.UTC(2026, 2, 10, 9, 0, 0);
+const HOUR = 3_600_000;
+const PAGED_ITEMS = 137;
+
+const CATEGORIES_YAML = `site:
+  title: Caching test
+  description: Feeds for the caching test
+  language: en
+categories:
+  - { slug: world, title: World, description: World news, match: [] }
+  - { slug: technology, title: Technology, description: Tech news, match: [] }
+  - { slug: morocco-economy, title: Morocco economy, description: Economy news, match: [] }
+`;
+
+const SOURCES_YAML = `sources:
+  - { id: world-wire, kind: feed, url: world.xml, every: 10m, categories: [world] }
+  - { id: tech-wire, kind: feed, url: tech.xml, every: 10m, categories: [technology] }
+`;
+
+interface Story {
+  readonly id: string;
+  readonly title: string;
+  readonly published: number;
+}
+
+function rssDocument(name: string, stories: readonly Story[]): string {
+  const items = stories.map(
+    (story) =>
+      `<item><title>${story.title}</title><link>${story.id}</link><guid>${story.id}</guid><pubDate>${new Date(story.published).toUTCString()}</pubDate><description>About ${story.title}</description></item>`,
+  );
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>${name}</title><link>https://${name}.example.org/</link><description>${name}</description>${items.join("")}</channel></rss>\n`;
+}
+
+const WORLD_STORIES: readonly Story[] = [1, 2, 3].map((n) => ({ id: `https://world.example.org/story/${n}`, title: `World story ${n}`, published: T0 - n * HOUR }));
+const TECH_STORIES: readonly Story[] = [1, 2].map((n) => ({ id: `https://tech.example.org/story/${n}`, title: `Tech story ${n}`, published: T0 - n * HOUR }));
+
+/** 137 economy items, three to a minute, so the store's id tiebreak is exercised across page edges. */
+function pagedItems(): ClassifiedItem[] {
+  return Array.from({ length: PAGED_ITEMS }, (_, i) => ({
+    id: `https://eco.example.org/story/${String(i).padStart(3, "0")}`,
+    sourceId: "eco-seed",
+    kind: "article",
+    url: `https://eco.example.org/story/${String(i).padStart(3, "0")}`,
+    title: `Economy story ${i}`,
+    authors: [],
+    tags: [],
+    enclosures: [],
+    published: T0 - 2 * HOUR - Math.floor(i / 3) * 60_000,
+    categories: ["morocco-economy"],
+  }));
+}
+
+interface RawResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  /** Bytes as sent: node:http, unlike fetch, does not undo Content-Encoding. */
+  readonly body: Buffer;
+}
+
+function send(origin: string, target: string, headers: Record<string, string> = {}, method = "GET"): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${origin}${target}`, { method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+function header(response: RawResponse, name: string): string {
+  const value = response.headers[name];
+  if (typeof value !== "string") throw new Error(`no ${name} header on ${response.status}`);
+  return value;
+}
+
+/** Max changedAt of a feed's items, as an HTTP date: what Last-Modified must say. */
+function newestChangeOf(items: readonly StoredItem[]): string {
+  return new Date(Math.max(...items.map((item) => item.changedAt))).toUTCString();
+}
+
+/** The paging links a document itself carries, by relation. */
+function documentLinks(format: FeedFormat, body: string): Record<string, string | undefined> {
+  if (format === "json") {
+    const feed = JSON.parse(body) as { next_url?: string };
+    return { next: feed.next_url };
+  }
+  const linksOf = (nodes: XNode[]): Record<string, string | undefined> =>
+    Object.fromEntries(nodes.map((link) => [attr(link, "rel") ?? "", attr(link, "href")]));
+  const document = parseXml(body);
+  if (format === "atom") return linksOf(children(children(document, "feed")[0] ?? {}, "link"));
+  return linksOf(children(children(children(document, "rss")[0] ?? {}, "channel")[0] ?? {}, "atom:link"));
+}
+
+function documentIds(format: FeedFormat, body: string): string[] {
+  if (format === "json") return (JSON.parse(body) as { items: Array<{ id: string }> }).items.map((item) => item.id);
+  const document = parseXml(body);
+  if (format === "atom") return children(children(document, "feed")[0] ?? {}, "entry").map((entry) => childText(entry, "id") ?? "");
+  return children(children(children(document, "rss")[0] ?? {}, "channel")[0] ?? {}, "item").map((item) => childText(item, "guid") ?? "");
+}
+
+/** RFC 8288 Link header → relation → target. */
+function linkHeader(response: RawResponse): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of header(response, "link").split(/,\s*(?=<)/)) {
+    const match = /^<([^>]+)>;\s*rel="([^"]+)"$/.exec(part.trim());
+    if (match?.[1] !== undefined && match[2] !== undefined) out[match[2]] = match[1];
+  }
+  return out;
+}
+
+describe("serving pollers through the real service", () => {
+  let dir: string;
+  let config: Config;
+  let settings: Settings;
+  let service: Service;
+  let now = T0;
+  const clock = (): number => now;
+  const logger = pino({ level: "silent" });
+
+  const startInstance = (feedsDir: string): Promise<Service> =>
+    startService({ ...settings, feedsDir }, { config, loadedAt: T0, warnings: [] }, { clock, logger, runWorker: false });
+  const get = (target: string, headers: Record<string, string> = {}, method = "GET"): Promise<RawResponse> =>
+    send(service.address, target, headers, method);
+  const feedItems = async (slug: string): Promise<readonly StoredItem[]> =>
+    (await service.runtime.store.queryFeed({ categories: slug === "all" ? [] : [slug], limit: 500, page: 1 })).items;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "feed-caching-"));
+    await writeFile(path.join(dir, "categories.yaml"), CATEGORIES_YAML);
+    await writeFile(path.join(dir, "sources.yaml"), SOURCES_YAML);
+    await writeFile(path.join(dir, "world.xml"), rssDocument("world", WORLD_STORIES));
+    await writeFile(path.join(dir, "tech.xml"), rssDocument("tech", TECH_STORIES));
+    const loaded = await loadConfig(dir);
+    if (!loaded.ok) throw new Error(`config rejected: ${JSON.stringify(loaded.problems)}`);
+    config = loaded.config;
+    const databaseUrl = `sqlite:${path.join(dir, "feeds.db")}`;
+    settings = { port: 0, host: "127.0.0.1", baseUrl: BASE_URL, configDir: dir, databaseUrl, feedsDir: path.join(dir, "snapshots-a"), logLevel: "silent" };
+
+    // The paged economy items are in the store before the service starts, as after a restart.
+    const seed = await openStore(databaseUrl, { clock });
+    await seed.migrate();
+    await seed.commitRun({ sourceId: "eco-seed", at: T0 }, pagedItems(), T0);
+    await seed.close();
+
+    service = await startInstance(settings.feedsDir);
+    const results = await service.runtime.worker.runAll({ force: true });
+    expect(results.map((result) => [result.sourceId, result.ok, result.inserted])).toEqual([
+      ["world-wire", true, 3],
+      ["tech-wire", true, 2],
+    ]);
+    await service.snapshots.idle();
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  describe("validators", () => {
+    it("sends a strong ETag and Last-Modified = the newest item change in that feed", async () => {
+      now = T0 + 5 * 60_000;
+      const world = await get("/feeds/world.rss");
+      expect(world.status).toBe(200);
+      expect(header(world, "etag")).toMatch(/^"[A-Za-z0-9_-]{16,}"$/);
+      expect(header(world, "last-modified")).toBe(newestChangeOf(await feedItems("world")));
+      expect(header(world, "last-modified")).toBe(new Date(T0).toUTCString());
+      expect(header(world, "last-modified")).not.toBe(new Date(now).toUTCString());
+      // Different content, different tag.
+      expect(header(await get("/feeds/technology.rss"), "etag")).not.toBe(header(world, "etag"));
+    });
+
+    it("gives the same ETag and Last-Modified when the same content is rendered again later", async () => {
+      now = T0 + 10 * 60_000;
+      const first = await get("/feeds/all.atom?limit=20");
+      service.runtime.feeds.invalidateAll();
+      now = T0 + 2 * HOUR;
+      const before = service.runtime.feeds.cache.stats().misses;
+      const second = await get("/feeds/all.atom?limit=20");
+      expect(service.runtime.feeds.cache.stats().misses).toBe(before + 1); // really rendered again
+      expect(header(second, "etag")).toBe(header(first, "etag"));
+      expect(header(second, "last-modified")).toBe(header(first, "last-modified"));
+      expect(second.body.equals(first.body)).toBe(true);
+    });
+
+    it("gives identical ETag and Last-Modified from two instances over the same SQLite file", async () => {
+      const other = await startInstance(path.join(dir, "snapshots-b"));
+      try {
+        for (const target of ["/feeds/world.rss", "/feeds/all.json", "/feeds/technology.atom?limit=1", "/feeds/morocco-economy.rss?limit=10&page=3"]) {
+          for (const accept of ["identity", "gzip", "br"]) {
+            const [mine, theirs] = await Promise.all([get(target, { "accept-encoding": accept }), send(other.address, target, { "accept-encoding": accept })]);
+            expect(mine.status, target).toBe(200);
+            expect(theirs.headers.etag, `${target} ${accept}`).toBe(mine.headers.etag);
+            expect(theirs.headers["last-modified"], target).toBe(mine.headers["last-modified"]);
+          }
+        }
+      } finally {
+        await other.stop();
+      }
+    });
+  });
+
+  describe("conditional GET", () => {
+    let etag: string;
+    let lastModified: string;
+
+    beforeAll(async () => {
+      const response = await get("/feeds/world.rss");
+      etag = header(response, "etag");
+      lastModified = header(response, "last-modified");
+    });
+
+    const ALLOWED_ON_304 = new Set(["etag", "cache-control", "vary", "date", "connection", "keep-alive"]);
+
+    const notModifiedCases: ReadonlyArray<[string, () => Record<string, string>]> = [
+      ["exact If-None-Match", () => ({ "if-none-match": etag })],
+      ["If-None-Match list", () => ({ "if-none-match": `"nope", ${etag}, "other"` })],
+      ["weak If-None-Match (W/)", () => ({ "if-none-match": `W/${etag}` })],
+      ["If-None-Match: *", () => ({ "if-none-match": "*" })],
+      ["If-Modified-Since equal to Last-Modified", () => ({ "if-modified-since": lastModified })],
+      ["If-Modified-Since later", () => ({ "if-modified-since": new Date(Date.parse(lastModified) + HOUR).toUTCString() })],
+      ["matching If-None-Match beats an earlier If-Modified-Since", () => ({ "if-none-match": etag, "if-modified-since": new Date(Date.parse(lastModified) - HOUR).toUTCString() })],
+    ];
+
+    it.each(notModifiedCases)("answers 304 with no body and only validator/caching headers: %s", async (_name, headers) => {
+      for (const method of ["GET", "HEAD"]) {
+        const response = await get("/feeds/world.rss", headers(), method);
+        expect(response.status).toBe(304);
+        expect(response.body.length).toBe(0);
+        expect(response.headers.etag).toBe(etag);
+        expect(response.headers.vary).toBe("Accept-Encoding");
+        expect(response.headers["cache-control"]).toMatch(/^public, max-age=\d+$/);
+        expect(response.headers["content-type"]).toBeUndefined();
+        expect(response.headers["content-encoding"]).toBeUndefined();
+        expect(Number(response.headers["content-length"] ?? "0")).toBe(0);
+        expect(Object.keys(response.headers).filter((name) => !ALLOWED_ON_304.has(name))).toEqual([]);
+      }
+    });
+
+    const modifiedCases: ReadonlyArray<[string, () => Record<string, string>]> = [
+      ["If-Modified-Since earlier", () => ({ "if-modified-since": new Date(Date.parse(lastModified) - 1000).toUTCString() })],
+      ["non-matching If-None-Match", () => ({ "if-none-match": '"something-else"' })],
+      ["non-matching If-None-Match beats a later If-Modified-Since", () => ({ "if-none-match": '"something-else"', "if-modified-since": new Date(Date.parse(lastModified) + HOUR).toUTCString() })],
+      ["a matching tag with a different opaque suffix", () => ({ "if-none-match": etag.replace(/"$/, 'x"') })],
+    ];
+
+    it.each(modifiedCases)("answers 200 with the full body: %s", async (_name, headers) => {
+      const full = await get("/feeds/world.rss");
+      const response = await get("/feeds/world.rss", headers());
+      expect(response.status).toBe(200);
+      expect(response.body.equals(full.body)).toBe(true);
+      expect(response.body.length).toBeGreaterThan(0);
+    });
+
+    it("answers HEAD with the GET headers and no body", async () => {
+      for (const accept of ["identity", "gzip", "br"]) {
+        const full = await get("/feeds/world.json", { "accept-encoding": accept });
+        const head = await get("/feeds/world.json", { "accept-encoding": accept }, "HEAD");
+        expect(head.status).toBe(200);
+        expect(head.body.length).toBe(0);
+        for (const name of ["etag", "last-modified", "content-type", "content-encoding", "vary", "link", "cache-control"]) {
+          expect(head.headers[name], `${accept} ${name}`).toBe(full.headers[name]);
+        }
+        expect(header(head, "content-length")).toBe(String(full.body.length));
+      }
+    });
+  });
+
+  describe("content coding and freshness", () => {
+    it.each(["world.rss", "all.atom", "technology.json", "morocco-economy.rss?limit=500"])(
+      "serves %s as gzip and br that decompress to exactly the identity body, with Vary: Accept-Encoding",
+      async (name) => {
+        const identity = await get(`/feeds/${name}`);
+        const gzip = await get(`/feeds/${name}`, { "accept-encoding": "gzip" });
+        const br = await get(`/feeds/${name}`, { "accept-encoding": "gzip, deflate, br" });
+        expect(identity.headers["content-encoding"]).toBeUndefined();
+        expect(header(gzip, "content-encoding")).toBe("gzip");
+        expect(header(br, "content-encoding")).toBe("br");
+        for (const response of [identity, gzip, br]) {
+          expect(header(response, "vary")).toBe("Accept-Encoding");
+          expect(header(response, "content-length")).toBe(String(response.body.length));
+        }
+        expect(gunzipSync(gzip.body).equals(identity.body)).toBe(true);
+        expect(brotliDecompressSync(br.body).equals(identity.body)).toBe(true);
+        // Distinct representations, distinct strong validators (RFC 9110 §8.8.3).
+        expect(new Set([identity, gzip, br].map((response) => header(response, "etag"))).size).toBe(3);
+        expect(gzip.body.length).toBeLessThan(identity.body.length);
+      },
+    );
+
+    it("honours q=0: gzip;q=0 with br;q=0 gets identity", async () => {
+      const response = await get("/feeds/world.rss", { "accept-encoding": "br;q=0, gzip;q=0, identity" });
+      expect(response.headers["content-encoding"]).toBeUndefined();
+    });
+
+    it("sends Cache-Control: public, max-age within [30, 900] on 200 and 304", async () => {
+      const full = await get("/feeds/world.atom");
+      const notModified = await get("/feeds/world.atom", { "if-none-match": header(full, "etag") });
+      for (const response of [full, notModified]) {
+        const match = /^public, max-age=(\d+)$/.exec(header(response, "cache-control"));
+        const seconds = Number(match?.[1]);
+        expect(seconds).toBeGreaterThanOrEqual(30);
+        expect(seconds).toBeLessThanOrEqual(900);
+      }
+    });
+
+    it("bounds max-age by the next due source: 30 s floor, 900 s ceiling, else the time until then", () => {
+      const at = (ms: number) => [{ sourceId: "s", running: false, nextRunAt: T0 + ms }];
+      const clockAt = (): number => T0;
+      expect(maxAgeSeconds(at(5_000), clockAt, DEFAULT_FRESHNESS)).toBe(30);
+      expect(maxAgeSeconds(at(120_000), clockAt, DEFAULT_FRESHNESS)).toBe(120);
+      expect(maxAgeSeconds(at(2 * HOUR), clockAt, DEFAULT_FRESHNESS)).toBe(900);
+      expect(maxAgeSeconds([], clockAt, DEFAULT_FRESHNESS)).toBe(900);
+    });
+
+    it("tells RSS readers the poll interval in <ttl> (the shortest source interval, 10 minutes)", async () => {
+      const body = (await get("/feeds/world.rss")).body.toString("utf8");
+      const channel = children(children(parseXml(body), "rss")[0] ?? {}, "channel")[0] ?? {};
+      expect(childText(channel, "ttl")).toBe("10");
+    });
+  });
+
+  describe("render cache", () => {
+    it("shares one render among concurrent misses for the same variant", async () => {
+      const queryFeed = vi.spyOn(service.runtime.store, "queryFeed");
+      try {
+        const responses = await Promise.all(Array.from({ length: 25 }, () => get("/feeds/morocco-economy.json?limit=7")));
+        expect(responses.map((response) => response.status)).toEqual(Array(25).fill(200));
+        expect(new Set(responses.map((response) => header(response, "etag"))).size).toBe(1);
+        expect(queryFeed).toHaveBeenCalledTimes(1);
+      } finally {
+        queryFeed.mockRestore();
+      }
+    });
+
+    it("invalidates per feed: a new technology item changes technology and all, not world (served from cache)", async () => {
+      const tags = async (): Promise<Record<string, string>> => {
+        const out: Record<string, string> = {};
+        for (const name of ["world.rss", "world.json", "technology.rss", "all.rss", "morocco-economy.atom"]) out[name] = header(await get(`/feeds/${name}`), "etag");
+        return out;
+      };
+      const before = await tags();
+      const worldLastModified = header(await get("/feeds/world.rss"), "last-modified");
+
+      now = T0 + 3 * HOUR;
+      const fresh: Story = { id: "https://tech.example.org/story/new", title: "Tech story new", published: now - 60_000 };
+      await writeFile(path.join(dir, "tech.xml"), rssDocument("tech", [fresh, ...TECH_STORIES]));
+      const results = await service.runtime.worker.runAll({ force: true });
+      expect(results.map((result) => [result.sourceId, result.changed])).toEqual([
+        ["world-wire", false],
+        ["tech-wire", true],
+      ]);
+      await service.snapshots.idle();
+
+      const statsBefore = service.runtime.feeds.cache.stats();
+      const world = await get("/feeds/world.rss");
+      const statsAfter = service.runtime.feeds.cache.stats();
+      expect(statsAfter.misses).toBe(statsBefore.misses);
+      expect(statsAfter.hits).toBe(statsBefore.hits + 1);
+      expect(header(world, "last-modified")).toBe(worldLastModified);
+
+      const after = await tags();
+      expect(after["world.rss"]).toBe(before["world.rss"]);
+      expect(after["world.json"]).toBe(before["world.json"]);
+      expect(after["morocco-economy.atom"]).toBe(before["morocco-economy.atom"]);
+      expect(after["technology.rss"]).not.toBe(before["technology.rss"]);
+      expect(after["all.rss"]).not.toBe(before["all.rss"]);
+
+      const technology = await get("/feeds/technology.rss");
+      expect(header(technology, "last-modified")).toBe(new Date(now).toUTCString());
+      expect(header(technology, "last-modified")).toBe(newestChangeOf(await feedItems("technology")));
+      expect(technology.body.toString("utf8")).toContain("Tech story new");
+    });
+  });
+
+  describe("paging (RFC 5005 §3)", () => {
+    const local = (url: string): string => {
+      expect(url.startsWith(BASE_URL)).toBe(true);
+      return url.slice(BASE_URL.length);
+    };
+
+    it.each(["rss", "atom", "json"] as const)("reaches all 137 items exactly once, in order, following %s next links", async (format) => {
+      const expected = (await feedItems("morocco-economy")).map((item) => item.id);
+      expect(expected).toHaveLength(PAGED_ITEMS);
+      const seen: string[] = [];
+      let target: string | undefined = `/feeds/morocco-economy.${format}?limit=10`;
+      let pages = 0;
+      while (target !== undefined) {
+        const response = await get(target);
+        expect(response.status, target).toBe(200);
+        const body = response.body.toString("utf8");
+        seen.push(...documentIds(format, body));
+        pages++;
+        const inDocument = documentLinks(format, body);
+        const inHeader = linkHeader(response);
+        // The Link header and the document agree on where the next page is.
+        expect(inDocument.next, target).toBe(inHeader.next);
+        expect(inHeader.first).toBe(`${BASE_URL}/feeds/morocco-economy.${format}?limit=10`);
+        if (format !== "json") expect(inDocument.first).toBe(inHeader.first);
+        if (pages > 1) {
+          expect(inHeader.prev).toBe(`${BASE_URL}/feeds/morocco-economy.${format}?limit=10${pages > 2 ? `&page=${pages - 1}` : ""}`);
+          if (format !== "json") expect(inDocument.previous).toBe(inHeader.prev);
+        } else {
+          expect(inHeader.prev).toBeUndefined();
+        }
+        target = inHeader.next === undefined ? undefined : local(inHeader.next);
+        expect(pages).toBeLessThanOrEqual(20);
+      }
+      expect(pages).toBe(Math.ceil(PAGED_ITEMS / 10));
+      expect(seen).toEqual(expected);
+      expect(new Set(seen).size).toBe(PAGED_ITEMS);
+    });
+
+    it("orders the paged items newest first, ties broken the same way on every page", async () => {
+      const items = await feedItems("morocco-economy");
+      for (let i = 1; i < items.length; i++) expect(items[i]?.published).toBeLessThanOrEqual(items[i - 1]?.published ?? 0);
+    });
+  });
+});
