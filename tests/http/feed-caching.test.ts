@@ -163,7 +163,6 @@ describe("serving pollers through the real service", () => {
 
     // The paged economy items are in the store before the service starts, as after a restart.
     const seed = await openStore(databaseUrl, { clock });
-    await seed.migrate();
     await seed.commitRun({ sourceId: "eco-seed", at: T0 }, pagedItems(), T0);
     await seed.close();
 

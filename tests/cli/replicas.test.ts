@@ -1,0 +1,75 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startService, type Service } from "../../src/cli/service.js";
+import { loadConfig, type Config } from "../../src/config/config.js";
+import { eventually, postgresTestUrl, SKIP_HINT, testSchemas, urlWithSchema } from "../store/postgres-test-db.js";
+
+const url = postgresTestUrl();
+if (!url) console.warn(`Replica tests SKIPPED: ${SKIP_HINT}`);
+
+const FEED = (title: string): string => `<?xml version="1.0"?><rss version="2.0"><channel><title>W</title><link>https://w.example.org/</link><description>d</description>
+<item><title>${title}</title><link>https://w.example.org/${encodeURIComponent(title)}</link><pubDate>Tue, 24 Nov 2026 10:00:00 GMT</pubDate></item></channel></rss>`;
+
+(url ? describe : describe.skip)(url ? "replicas over one PostgreSQL" : `replicas over one PostgreSQL SKIPPED: ${SKIP_HINT}`, () => {
+  const schemas = url ? testSchemas(url) : undefined;
+  let dir: string;
+  let config: Config;
+  let databaseUrl: string;
+  const services: Service[] = [];
+
+  const start = async (): Promise<Service> => {
+    const service = await startService(
+      { port: 0, host: "127.0.0.1", baseUrl: "http://feeds.test", configDir: dir, databaseUrl, feedsDir: path.join(dir, `feeds-${services.length}`), logLevel: "silent" },
+      { config, loadedAt: Date.now(), warnings: [] },
+      { clock: Date.now, logger: pino({ level: "silent" }), runWorker: true, watchConfig: false, shutdownTimeoutMs: 2000 },
+    );
+    services.push(service);
+    return service;
+  };
+  const titles = async (service: Service): Promise<string[]> => {
+    const feed = (await (await fetch(`${service.address}/feeds/all.json`)).json()) as { items: Array<{ title: string }> };
+    return feed.items.map((item) => item.title);
+  };
+
+  beforeAll(async () => {
+    if (!url || !schemas) return;
+    databaseUrl = urlWithSchema(url, await schemas.create());
+    dir = await mkdtemp(path.join(tmpdir(), "replicas-"));
+    await writeFile(path.join(dir, "w.xml"), FEED("First story"));
+    await writeFile(path.join(dir, "sources.yaml"), "sources:\n  - id: w\n    kind: feed\n    url: w.xml\n    every: 1h\n    retention: { max_items: 100, max_age: 3650d }\n");
+    await writeFile(path.join(dir, "categories.yaml"), "categories:\n  - slug: world\n    title: World\n    description: d\n    match:\n      - keywords: [story]\n");
+    const loaded = await loadConfig(dir);
+    if (!loaded.ok) throw new Error("fixture config invalid");
+    config = loaded.config;
+  });
+
+  afterAll(async () => {
+    for (const service of services) await service.stop();
+    await schemas?.dropAll();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("elects exactly one worker, keeps every replica's feeds in step, and hands over when the leader stops", async () => {
+    const a = await start();
+    await eventually("a leads", () => a.isLeader());
+    const b = await start();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect([a.isLeader(), b.isLeader()]).toEqual([true, false]);
+    expect((await (await fetch(`${b.address}/status.json`)).json()).worker.leader).toBe(false);
+
+    await eventually("the leader collected", async () => (await titles(a)).includes("First story"));
+    expect(await titles(b)).toEqual(["First story"]);
+
+    // A change written by the leader reaches the replica's cache through LISTEN/NOTIFY.
+    await writeFile(path.join(dir, "w.xml"), FEED("Second story"));
+    await a.runtime.worker.runSource("w", { force: true });
+    await eventually("the replica sees the change", async () => (await titles(b)).includes("Second story"), 5000);
+    expect((await fetch(`${a.address}/feeds/all.json`)).headers.get("etag")).toBe((await fetch(`${b.address}/feeds/all.json`)).headers.get("etag"));
+
+    await a.stop();
+    await eventually("b takes over", () => b.isLeader(), 10_000);
+  });
+});
