@@ -1,0 +1,103 @@
+/**
+ * What a new user sees after `npm ci && npm start` with no internet: the shipped config's
+ * bundled offline sources (an RSS file, a homepage ticker, article pages) alone fill every
+ * category, ticker headlines included, and every feed is valid.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startService, type Service } from "../../src/cli/service.js";
+import { loadConfig } from "../../src/config/config.js";
+import { atomProblems, jsonFeedProblems, rssProblems } from "../publish/feed-validators.js";
+
+const CONFIG_DIR = path.resolve(import.meta.dirname, "../../config");
+const BASE_URL = "http://feeds.test";
+const SLUGS = ["world", "morocco-economy", "technology", "all"];
+
+describe("the shipped offline sample", () => {
+  let service: Service;
+  let dir: string;
+
+  beforeAll(async () => {
+    const loaded = await loadConfig(CONFIG_DIR);
+    if (!loaded.ok) throw new Error("the shipped config must load");
+    const offline = { ...loaded.config, sources: loaded.config.sources.filter((source) => source.url.startsWith("file:")) };
+    expect(offline.sources.map((source) => source.kind).sort()).toEqual(["feed", "html-articles", "html-ticker"]);
+    dir = await mkdtemp(path.join(tmpdir(), "shipped-"));
+    service = await startService(
+      { port: 0, host: "127.0.0.1", baseUrl: BASE_URL, configDir: CONFIG_DIR, databaseUrl: "sqlite::memory:", feedsDir: dir, logLevel: "silent" },
+      { config: offline, loadedAt: Date.now(), warnings: [] },
+      { clock: Date.now, logger: pino({ level: "silent" }), runWorker: false, watchConfig: false },
+    );
+    const results = await service.runtime.worker.runAll({ force: true });
+    expect(results.filter((result) => !result.ok)).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await service.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const get = async (pathAndQuery: string): Promise<string> => {
+    const response = await fetch(`${service.address}${pathAndQuery}`);
+    expect(response.status, pathAndQuery).toBe(200);
+    return response.text();
+  };
+
+  it.each(SLUGS)("publishes valid, non-empty %s feeds in all three formats", async (slug) => {
+    const selfUrl = (ext: string): string => `${BASE_URL}/feeds/${slug}.${ext}`;
+    const rss = await get(`/feeds/${slug}.rss`);
+    const atom = await get(`/feeds/${slug}.atom`);
+    const json = await get(`/feeds/${slug}.json`);
+    expect(rssProblems(rss, { selfUrl: selfUrl("rss") })).toEqual([]);
+    expect(atomProblems(atom, { selfUrl: selfUrl("atom") })).toEqual([]);
+    expect(jsonFeedProblems(json, { selfUrl: selfUrl("json") })).toEqual([]);
+    expect((JSON.parse(json) as { items: unknown[] }).items.length).toBeGreaterThan(0);
+  });
+
+  it.each(["article", "ticker"])("publishes valid %s-only feeds", async (kind) => {
+    for (const ext of ["rss", "atom", "json"]) {
+      const body = await get(`/feeds/all.${ext}?kind=${kind}`);
+      const selfUrl = `${BASE_URL}/feeds/all.${ext}?kind=${kind}`;
+      const problems = ext === "rss" ? rssProblems(body, { selfUrl }) : ext === "atom" ? atomProblems(body, { selfUrl }) : jsonFeedProblems(body, { selfUrl });
+      expect(problems, `${kind} ${ext}`).toEqual([]);
+    }
+    const items = (JSON.parse(await get(`/feeds/all.json?kind=${kind}`)) as { items: unknown[] }).items;
+    expect(items.length).toBeGreaterThan(0);
+  });
+
+  it("sorts ticker headlines into categories like any item", async () => {
+    const tickerTitles = async (slug: string): Promise<number> => {
+      const all = JSON.parse(await get(`/feeds/all.json?kind=ticker&category=${slug}`)) as { items: unknown[] };
+      return all.items.length;
+    };
+    for (const slug of ["world", "morocco-economy", "technology"]) expect(await tickerTitles(slug), slug).toBeGreaterThan(0);
+  });
+
+  it("lists every feed on the index page and in OPML", async () => {
+    const index = await get("/");
+    const opml = await get("/feeds.opml");
+    for (const slug of SLUGS) {
+      for (const ext of ["rss", "atom", "json"]) {
+        expect(index).toContain(`<link rel="alternate" type="`);
+        expect(index).toContain(`href="${BASE_URL}/feeds/${slug}.${ext}"`);
+        expect(opml).toContain(`xmlUrl="${BASE_URL}/feeds/${slug}.${ext}"`);
+      }
+    }
+  });
+
+  it("answers liveness, 404 with the list of feeds, and 400 naming a bad parameter", async () => {
+    expect(JSON.parse(await get("/healthz"))).toEqual({ status: "ok" });
+    const missing = await fetch(`${service.address}/feeds/sport.rss`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("content-type")).toBe("application/problem+json; charset=utf-8");
+    expect(((await missing.json()) as { feeds: string[] }).feeds).toContain("/feeds/morocco-economy.atom");
+    const bad = await fetch(`${service.address}/feeds/all.json?limit=9999`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { parameter: string }).parameter).toBe("limit");
+    const nowhere = await fetch(`${service.address}/nowhere`);
+    expect(nowhere.status).toBe(404);
+  });
+});
