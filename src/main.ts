@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 /**
- * The composition root's front door: `serve` (default), `collect`, `check-config`.
+ * The composition root's front door: `serve` (default), `collect`, `check-config`, `classify`.
  * Nothing else in src/ reads process.env or process.argv.
  */
+import { classifyCommand } from "./cli/classify-command.js";
 import { checkConfigCommand, collectCommand, serveCommand } from "./cli/commands.js";
 
-const COMMANDS: Readonly<Record<string, (env: NodeJS.ProcessEnv) => Promise<number>>> = {
+const COMMANDS: Readonly<Record<string, (env: NodeJS.ProcessEnv, args: readonly string[]) => Promise<number>>> = {
   serve: serveCommand,
   collect: collectCommand,
   "check-config": checkConfigCommand,
+  classify: classifyCommand,
 };
 
 const name = process.argv[2] ?? "serve";
@@ -17,7 +19,7 @@ if (!command) {
   console.error(`unknown command "${name}"; use one of: ${Object.keys(COMMANDS).join(", ")}`);
   process.exit(64);
 }
-command(process.env).then(
+command(process.env, process.argv.slice(3)).then(
   (code) => process.exit(code),
   (error: unknown) => {
     console.error(error instanceof Error ? error.message : error);
