@@ -1,4 +1,4 @@
-import { copyFile, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
@@ -7,7 +7,6 @@ import { startService, type Service } from "../../src/cli/service.js";
 import { loadConfig } from "../../src/config/config.js";
 import type { StatusReport } from "../../src/http/status.js";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
 const logger = pino({ level: "silent" });
 
 const FEED = `<?xml version="1.0" encoding="UTF-8"?>

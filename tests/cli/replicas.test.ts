@@ -58,7 +58,7 @@ const FEED = (title: string): string => `<?xml version="1.0"?><rss version="2.0"
     const b = await start();
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect([a.isLeader(), b.isLeader()]).toEqual([true, false]);
-    expect((await (await fetch(`${b.address}/status.json`)).json()).worker.leader).toBe(false);
+    expect(((await (await fetch(`${b.address}/status.json`)).json()) as { worker: { leader: boolean } }).worker.leader).toBe(false);
 
     await eventually("the leader collected", async () => (await titles(a)).includes("First story"));
     expect(await titles(b)).toEqual(["First story"]);

@@ -1,0 +1,81 @@
+/**
+ * The HTTP side of the service on 127.0.0.1:0 with minimal real deps: an in-memory SQLite
+ * store, one category, the real feed service, feed handler, Express app and node:http server.
+ */
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Router } from "express";
+import pino, { type Logger } from "pino";
+import { createApp } from "../../src/http/app.js";
+import { createFeedHandler } from "../../src/http/feed-handler.js";
+import { createHttpServer, type HttpObserver } from "../../src/http/server.js";
+import type { StatusReport } from "../../src/http/status.js";
+import type { Category } from "../../src/model/index.js";
+import { createFeedService, type FeedCatalog, type FeedService } from "../../src/publish/feed-service.js";
+import { openStore } from "../../src/store/open-store.js";
+import type { Store } from "../../src/store/store.js";
+
+export const BASE_URL = "https://news.example.org";
+const NOW = Date.UTC(2026, 10, 25, 10, 0, 0);
+
+const world: Category = { slug: "world", title: "World", description: "World news", match: [], exclude: [] };
+const catalog = (): FeedCatalog => ({ site: { title: "Test feeds", description: "Feeds under test", language: "en" }, categories: [world] });
+
+const STATUS: StatusReport = {
+  generatedAt: new Date(NOW).toISOString(),
+  worker: { leader: false },
+  config: { sources: 0, categories: 1, warnings: [] },
+  sources: [],
+  categories: [],
+};
+
+export interface TestServer {
+  readonly origin: string;
+  readonly feeds: FeedService;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  readonly metrics?: Router;
+  readonly admin?: Router;
+  readonly observe?: HttpObserver;
+  readonly logger?: Logger;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const clock = (): number => NOW;
+  const store: Store = await openStore("sqlite::memory:", { clock });
+  const feeds = createFeedService({
+    baseUrl: BASE_URL,
+    catalog,
+    loadPage: (query) => store.queryFeed(query),
+    hubs: () => [],
+    ttlMinutes: () => undefined,
+    generator: "test",
+  });
+  const feedHandler = createFeedHandler({ feeds, categorySlugs: () => ["world"], maxAgeSeconds: () => 60 });
+  const logger = options.logger ?? pino({ level: "silent" });
+  const app = createApp({
+    store,
+    catalog,
+    feedHandler,
+    baseUrl: BASE_URL,
+    clock,
+    logger,
+    status: async () => STATUS,
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    ...(options.admin ? { admin: options.admin } : {}),
+  });
+  const server: Server = createHttpServer(app, feedHandler, logger, options.observe);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    feeds,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    },
+  };
+}
