@@ -12,6 +12,7 @@ import { DEFAULT_BACKOFF } from "../worker/backoff.js";
 import type { SourceRunResult } from "../worker/collect-source.js";
 import { createLimiter } from "../worker/limiter.js";
 import { createWorker, type Worker, type WorkerPlan } from "../worker/worker.js";
+import type { Metrics } from "../metrics/metrics.js";
 import { hubUrl } from "../websub/hub.js";
 import { ttlMinutes } from "./freshness.js";
 
@@ -49,7 +50,7 @@ export interface Runtime {
 }
 
 /** Builds the service graph from settings and a validated config: the one place that wires. */
-export async function createRuntime(settings: Settings, initial: ConfigState, clock: Clock, logger: Logger): Promise<Runtime> {
+export async function createRuntime(settings: Settings, initial: ConfigState, clock: Clock, logger: Logger, metrics?: Metrics): Promise<Runtime> {
   const state: { current: ConfigState } = { current: initial };
   const store = await openStore(settings.databaseUrl, { clock });
   const listeners: Array<(change: FeedChange) => void> = [];
@@ -77,6 +78,7 @@ export async function createRuntime(settings: Settings, initial: ConfigState, cl
     logger,
     limiter: createLimiter(initial.config.worker.concurrency, initial.config.worker.perHost),
     onResult: (result: SourceRunResult) => {
+      metrics?.recordSourceRun(result);
       if (result.changed) notifyChange(result);
     },
   });

@@ -2,7 +2,11 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
 import type { Settings } from "../config/settings.js";
+import { formatProblem } from "../config/config.js";
+import { createAdminRoutes } from "../http/admin.js";
 import { createApp } from "../http/app.js";
+import { createMetricsRoute } from "../http/metrics-route.js";
+import { createMetrics } from "../metrics/metrics.js";
 import { createFeedHandler } from "../http/feed-handler.js";
 import { createHttpServer } from "../http/server.js";
 import type { Clock } from "../model/index.js";
@@ -40,7 +44,9 @@ export interface ServiceOptions {
 /** `npm start`: the worker and the server over one store. */
 export async function startService(settings: Settings, config: ConfigState, options: ServiceOptions): Promise<Service> {
   const { clock, logger } = options;
-  const runtime = await createRuntime(settings, config, clock, logger);
+  const metrics = createMetrics();
+  const runtime = await createRuntime(settings, config, clock, logger, metrics);
+  metrics.watchRenderCache(() => runtime.feeds.cache.stats());
   const categorySlugs = (): string[] => runtime.catalog().categories.map((category) => category.slug);
   const snapshots = createSnapshotWriter(settings.feedsDir, runtime.feeds, runtime.catalog, logger);
   runtime.onChange(() => snapshots.request());
@@ -53,6 +59,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
     logger,
     userAgent: config.config.fetch.userAgent,
     options: config.config.websub,
+    onDelivery: (outcome) => metrics.recordDelivery(outcome),
   });
   const leader = createLeadership(settings.databaseUrl, logger);
   // Only the instance running the worker pushes to subscribers, so each change is pushed once.
@@ -77,6 +84,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
       feedHandler.reset();
       snapshots.request();
     },
+    onOutcome: (outcome) => metrics.recordConfigReload(outcome.ok ? "ok" : "rejected"),
   });
   const app = createApp({
     store: runtime.store,
@@ -87,8 +95,19 @@ export async function startService(settings: Settings, config: ConfigState, opti
     logger,
     status: () => buildStatusReport(runtime, leader.isLeader()),
     websub: hub.router,
+    metrics: createMetricsRoute(metrics),
+    admin: createAdminRoutes({
+      token: settings.adminToken,
+      // A one-off collect may run on any replica: store writes are transactional and idempotent.
+      refreshSource: (id) => runtime.worker.runSource(id, { force: true }),
+      reload: async () => {
+        const outcome = await reloader.reload("admin request");
+        return outcome.ok ? { ok: true, problems: outcome.warnings.map(formatProblem) } : { ok: false, problems: outcome.problems.map(formatProblem) };
+      },
+      logger,
+    }),
   });
-  const server = createHttpServer(app, feedHandler, logger);
+  const server = createHttpServer(app, feedHandler, logger, (route, status, seconds) => metrics.observeHttp(route, status, seconds));
   const address = await listen(server, settings.port, settings.host);
   logger.info({ address, baseUrl: settings.baseUrl }, "serving feeds");
 
@@ -101,6 +120,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
   snapshots.request();
   if (options.runWorker) {
     leader.start((isLeader) => {
+      metrics.setLeader(isLeader);
       logger.info({ leader: isLeader }, isLeader ? "this instance now runs the worker" : "this instance no longer runs the worker");
       if (isLeader) runtime.worker.start();
       else void runtime.worker.stop(options.shutdownTimeoutMs ?? 20_000);

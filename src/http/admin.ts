@@ -12,7 +12,10 @@ export interface AdminReloadOutcome {
 export interface AdminDeps {
   /** The bearer token (ADMIN_TOKEN); undefined or empty turns every admin route off. */
   readonly token: string | undefined;
-  /** Start collecting one source now, ignoring backoff; undefined for an unknown id. */
+  /**
+   * Start collecting one source now, ignoring backoff; undefined for an unknown id. It may
+   * throw an HttpProblem to refuse, e.g. 503 on an instance that does not run the worker.
+   */
   readonly refreshSource: (sourceId: string) => Promise<unknown> | undefined;
   /** Re-read the config files and apply them, or keep the last good config. */
   readonly reload: () => Promise<AdminReloadOutcome>;
@@ -43,7 +46,14 @@ export function createAdminRoutes(deps: AdminDeps): Router {
 
   router.post("/admin/sources/:id/refresh", (req: Request<{ id: string }>, res: Response) => {
     const sourceId = req.params.id;
-    const run = deps.refreshSource(sourceId);
+    let run: Promise<unknown> | undefined;
+    try {
+      run = deps.refreshSource(sourceId);
+    } catch (error) {
+      if (!(error instanceof HttpProblem)) throw error;
+      sendProblem(res, error, req.originalUrl);
+      return;
+    }
     if (run === undefined) {
       sendProblem(res, new HttpProblem(404, "Unknown source", `No source has the id "${sourceId}".`, { source: sourceId }), req.originalUrl);
       return;

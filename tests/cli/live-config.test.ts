@@ -67,7 +67,7 @@ describe("live config", () => {
     const loaded = await loadConfig(dir);
     if (!loaded.ok) throw new Error("fixture config invalid");
     service = await startService(
-      { port: 0, host: "127.0.0.1", baseUrl: "http://feeds.test", configDir: dir, databaseUrl: "sqlite::memory:", feedsDir: path.join(dir, "feeds"), logLevel: "silent" },
+      { port: 0, host: "127.0.0.1", baseUrl: "http://feeds.test", configDir: dir, databaseUrl: "sqlite::memory:", feedsDir: path.join(dir, "feeds"), logLevel: "silent", adminToken: "t0ken-for-tests" },
       { config: loaded.config, loadedAt: Date.now(), warnings: [] },
       { clock: Date.now, logger, runWorker: true, watchConfig: true },
     );
@@ -99,6 +99,9 @@ describe("live config", () => {
     expect(report.config.rejected?.problems.join("\n")).toMatch(/categories\.yaml:\d+:\d+ categories\[2\]\.slug: duplicate category slug "technology"/);
     const html = await (await fetch(`${service.address}/status`)).text();
     expect(html).toContain("Rejected config edit");
+    const metrics = await (await fetch(`${service.address}/metrics`)).text();
+    expect(metrics).toMatch(/^feeds_config_reloads_total\{outcome="rejected"\} 1$/m);
+    expect(metrics).toMatch(/^feeds_config_last_reload_success 0$/m);
     const after = await fetch(`${service.address}/feeds/technology.rss`);
     expect(after.headers.get("etag")).toBe(etag);
     expect((await fetch(`${service.address}/feeds/technology.json`)).status).toBe(200);
@@ -125,6 +128,18 @@ describe("live config", () => {
     expect(service.runtime.worker.schedules().map((s) => s.sourceId)).toEqual(["wire"]);
     // Its items stay until retention removes them.
     expect(await titles(service, "all")).toContain("Drought hits wheat harvest");
+  });
+
+  it("takes admin actions only with the bearer token", async () => {
+    const post = (pathname: string, token?: string) =>
+      fetch(`${service.address}${pathname}`, { method: "POST", headers: token ? { authorization: `Bearer ${token}` } : {} });
+    expect((await post("/admin/reload")).status).toBe(401);
+    expect((await post("/admin/reload", "wrong")).status).toBe(401);
+    const reload = await post("/admin/reload", "t0ken-for-tests");
+    expect(reload.status).toBe(200);
+    expect(((await reload.json()) as { ok: boolean }).ok).toBe(true);
+    expect((await post("/admin/sources/wire/refresh", "t0ken-for-tests")).status).toBe(202);
+    expect((await post("/admin/sources/nope/refresh", "t0ken-for-tests")).status).toBe(404);
   });
 
   it("writes the static snapshot of every category feed", async () => {

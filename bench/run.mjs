@@ -1,0 +1,440 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: how the built service (dist/) serves pollers and collects, on this machine, in
+ * one run. Steps:
+ *   1. seed a temp SQLite store with BENCH_ITEMS items (default 200,000) over 3 categories;
+ *   2. cold render of a 500-item feed, split into store query, rendering and compression;
+ *   3. the real service (startService, no worker) under wrk: cached 200 (identity, gzip) and 304;
+ *   4. nginx on 127.0.0.1 serving the same bytes as static files under the same load, with
+ *      worker_processes 1 (one core, like the single-process service) and auto;
+ *   5. the collect rate over the corpus of real-world feeds, through file: sources.
+ * Prints Markdown tables. Needs `wrk` and `nginx` on PATH for steps 3-4 (skipped with a note if
+ * missing). Env: BENCH_ITEMS, BENCH_DURATION (wrk seconds, default 15), BENCH_CONNECTIONS (64),
+ * BENCH_THREADS (2), BENCH_RUNS (cold-render repetitions, default 9).
+ */
+import { Buffer } from "node:buffer";
+import { spawn, spawnSync } from "node:child_process";
+import { copyFile, chmod, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { request } from "node:http";
+import os from "node:os";
+import path from "node:path";
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
+import { pathToFileURL } from "node:url";
+import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:zlib";
+import pino from "pino";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const CORPUS = path.resolve(ROOT, "../shared/corpus/feeds");
+const ITEMS = Number(process.env.BENCH_ITEMS ?? 200_000);
+const DURATION = Number(process.env.BENCH_DURATION ?? 15);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const THREADS = Number(process.env.BENCH_THREADS ?? 2);
+const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const CATEGORIES = ["world", "technology", "morocco-economy"];
+const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
+const BASE_URL = "http://127.0.0.1:8080";
+const HOT_FEED = "/feeds/world.rss";
+
+const dist = (file) => import(pathToFileURL(path.join(ROOT, "dist", file)).href);
+const { openStore } = await dist("store/open-store.js");
+const { loadConfig } = await dist("config/config.js");
+const { startService } = await dist("cli/service.js");
+const { RENDERERS } = await dist("publish/render.js");
+const { COLLECTORS } = await dist("sources/registry.js");
+const { compileClassifier } = await dist("classify/classifier.js");
+const { collectSource } = await dist("worker/collect-source.js");
+const { DEFAULT_BACKOFF } = await dist("worker/backoff.js");
+
+const logger = pino({ level: "silent" });
+const rows = [];
+const record = (what, value, notes = "") => rows.push({ what, value, notes });
+
+// ---- helpers ------------------------------------------------------------------------------------
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+const ms = (value) => `${value.toFixed(1)} ms`;
+const int = (value) => Math.round(value).toLocaleString("en-US");
+
+async function timed(fn) {
+  const start = performance.now();
+  const result = await fn();
+  return { ms: performance.now() - start, result };
+}
+
+function get(url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers, agent: false }, (res) => {
+      const chunks = [];
+      res.on("data", (chunk) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+function has(command) {
+  return spawnSync("sh", ["-c", `command -v ${command}`]).status === 0;
+}
+
+// ---- 1. seed --------------------------------------------------------------------------------------
+
+const WORDS = (
+  "minister government council market bank inflation export trade port harbour storm rail line city region " +
+  "officials announce plan season report growth energy solar water drought farmers tourism record league " +
+  "court ruling parliament budget reform school hospital health network startup investment cloud data " +
+  "research university agreement summit visit talks security border police weather forecast museum festival"
+).split(" ");
+
+/** Deterministic varied prose (an LCG over a news vocabulary), so compression ratios look like real feeds. */
+function prose(seed, words) {
+  let state = (seed * 2654435761) >>> 0;
+  const out = [];
+  for (let i = 0; i < words; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    out.push(WORDS[state % WORDS.length]);
+  }
+  return out.join(" ");
+}
+
+function benchItem(category, n) {
+  const id = `https://bench.example.org/${category}/${n}`;
+  return {
+    id,
+    sourceId: `bench-${category}`,
+    kind: n % 5 === 0 ? "ticker" : "article",
+    url: id,
+    title: `${category} story ${n}: ${prose(n, 9)}`,
+    summary: prose(n + 1, 30),
+    contentHtml: `<p>${prose(n + 2, 60)}</p><p>${prose(n + 3, 40)} <a href="${id}">Read more</a></p>`,
+    authors: [{ name: "Bench Reporter" }],
+    tags: [category, n % 2 ? "odd" : "even"],
+    enclosures: [],
+    published: T0 - n * 26_000,
+    categories: [category],
+  };
+}
+
+async function seed(databaseUrl) {
+  const store = await openStore(databaseUrl, { clock: () => T0 });
+  const perCategory = Math.ceil(ITEMS / CATEGORIES.length);
+  const batch = 2_000;
+  const { ms: took } = await timed(async () => {
+    for (const category of CATEGORIES) {
+      for (let from = 0; from < perCategory; from += batch) {
+        const items = [];
+        for (let n = from; n < Math.min(perCategory, from + batch); n++) items.push(benchItem(category, n));
+        await store.commitRun({ sourceId: `bench-${category}`, at: T0 }, items, T0);
+      }
+    }
+  });
+  await store.close();
+  record("seed store", `${int(perCategory * CATEGORIES.length)} items in ${(took / 1000).toFixed(1)} s`, `${int((perCategory * CATEGORIES.length) / (took / 1000))} items/s, commitRun batches of ${batch}`);
+}
+
+// ---- 2. cold render -----------------------------------------------------------------------------
+
+function channelFor(variant) {
+  return {
+    title: "Bench: World",
+    description: "World news",
+    homePageUrl: `${BASE_URL}/`,
+    selfUrl: `${BASE_URL}/feeds/world.${variant.format}?limit=500`,
+    id: `${BASE_URL}/feeds/world`,
+    language: "en",
+    updated: T0,
+    generator: "bench",
+    ttlMinutes: 10,
+    hubs: [],
+    paging: { first: `${BASE_URL}/feeds/world.${variant.format}?limit=500`, next: `${BASE_URL}/feeds/world.${variant.format}?limit=500&page=2` },
+    categories: ["World"],
+  };
+}
+
+async function coldRender(runtime) {
+  for (const format of ["rss", "atom", "json"]) {
+    const variant = { slug: "world", format, query: { categories: ["world"], limit: 500, page: 1 } };
+    const totals = [];
+    const queries = [];
+    const renders = [];
+    const gzips = [];
+    const brotlis = [];
+    let bytes = 0;
+    for (let run = 0; run < RUNS; run++) {
+      runtime.feeds.invalidateAll();
+      totals.push((await timed(() => runtime.feeds.render(variant))).ms);
+      const query = await timed(() => runtime.store.queryFeed(variant.query));
+      queries.push(query.ms);
+      const channel = channelFor(variant);
+      const text = await timed(() => RENDERERS[format](channel, query.result.items));
+      renders.push(text.ms);
+      const body = Buffer.from(text.result, "utf8");
+      bytes = body.length;
+      gzips.push((await timed(() => gzipSync(body, { level: 6 }))).ms);
+      brotlis.push((await timed(() => brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5 } }))).ms);
+    }
+    record(
+      `cold render world.${format}?limit=500 (FeedService.render)`,
+      `${ms(median(totals))} median`,
+      `first ${ms(totals[0])}; ${RUNS} runs; ${int(bytes / 1024)} KiB; parts (median): query ${ms(median(queries))}, render ${ms(median(renders))}, gzip-6 ${ms(median(gzips))}, br-5 ${ms(median(brotlis))} (gzip and br run in parallel on the libuv pool)`,
+    );
+  }
+}
+
+// ---- 3-4. wrk against the service and nginx ----------------------------------------------------
+
+function parseWrk(output) {
+  const unit = { us: 0.001, ms: 1, s: 1000 };
+  const p99 = /^\s*99%\s+([\d.]+)(us|ms|s)\s*$/m.exec(output);
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(output);
+  const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(output);
+  const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
+  return {
+    rps: rps ? Number(rps[1]) : Number.NaN,
+    p99: p99 ? Number(p99[1]) * unit[p99[2]] : Number.NaN,
+    errors: (non2xx ? Number(non2xx[1]) : 0) + (socket ? socket.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0),
+  };
+}
+
+function runWrk(url, headers) {
+  const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${DURATION}s`, "--latency", ...Object.entries(headers).flatMap(([name, value]) => ["-H", `${name}: ${value}`]), url];
+  return new Promise((resolve, reject) => {
+    const child = spawn("wrk", args);
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.stderr.on("data", (chunk) => (out += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => (code === 0 ? resolve({ ...parseWrk(out), command: `wrk ${args.map((arg) => (/\s|"/.test(arg) ? `'${arg}'` : arg)).join(" ")}` }) : reject(new Error(`wrk exited ${code}: ${out}`))));
+  });
+}
+
+/** Checks each scenario answers as intended before loading it, so a wrong 200/304 cannot pass as fast. */
+async function checkScenario(url, headers, status, bytes) {
+  const response = await get(url, headers);
+  if (response.status !== status || (bytes !== undefined && !response.body.equals(bytes))) {
+    throw new Error(`bench: ${url} ${JSON.stringify(headers)} answered ${response.status} with ${response.body.length} bytes, expected ${status}`);
+  }
+  return response;
+}
+
+async function startNginx(workers, root, port) {
+  const prefix = await mkdtemp(path.join(os.tmpdir(), `bench-nginx-${workers}-`));
+  await chmod(prefix, 0o755);
+  const conf = path.join(prefix, "nginx.conf");
+  await writeFile(
+    conf,
+    `daemon off;
+worker_processes ${workers};
+pid ${prefix}/nginx.pid;
+error_log ${prefix}/error.log warn;
+user root;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  open_file_cache max=64 inactive=60s;
+  client_body_temp_path ${prefix}/body;
+  proxy_temp_path ${prefix}/proxy;
+  fastcgi_temp_path ${prefix}/fastcgi;
+  uwsgi_temp_path ${prefix}/uwsgi;
+  scgi_temp_path ${prefix}/scgi;
+  types { application/rss+xml rss; }
+  server {
+    listen 127.0.0.1:${port};
+    root ${root};
+    gzip_static on;
+  }
+}
+`,
+  );
+  const child = spawn("nginx", ["-p", prefix, "-c", conf], { stdio: ["ignore", "ignore", "inherit"] });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    try {
+      await get(`http://127.0.0.1:${port}/world.rss`);
+      return {
+        stop: async () => {
+          const closed = new Promise((resolve) => child.once("close", resolve));
+          child.kill("SIGQUIT");
+          await closed;
+          await rm(prefix, { recursive: true, force: true });
+        },
+      };
+    } catch {
+      await sleep(100);
+    }
+  }
+  child.kill("SIGTERM");
+  throw new Error(`bench: nginx (worker_processes ${workers}) did not start; see ${prefix}/error.log`);
+}
+
+async function freePort() {
+  const { createServer } = await import("node:net");
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function loadTests(service, scratch) {
+  const url = `${service.address}${HOT_FEED}`;
+  const identity = await checkScenario(url, {}, 200);
+  const gzip = await checkScenario(url, { "Accept-Encoding": "gzip" }, 200);
+  const etag = identity.headers.etag;
+  await checkScenario(url, { "If-None-Match": etag }, 304);
+
+  const root = path.join(scratch, "static");
+  await mkdir(path.join(root), { recursive: true });
+  await chmod(scratch, 0o755);
+  await writeFile(path.join(root, "world.rss"), identity.body);
+  await writeFile(path.join(root, "world.rss.gz"), gzip.body);
+
+  const scenarios = [
+    { name: "cached 200, identity", headers: {}, status: 200, nginxBody: identity.body },
+    { name: "cached 200, gzip", headers: { "Accept-Encoding": "gzip" }, status: 200, nginxBody: gzip.body },
+    { name: "304 (If-None-Match)", headers: { "If-None-Match": etag }, status: 304 },
+  ];
+  const results = [];
+  for (const scenario of scenarios) {
+    await get(url, scenario.headers); // warm
+    results.push({ scenario: scenario.name, server: "service (node, 1 process)", ...(await runWrk(url, scenario.headers)) });
+  }
+  for (const workers of ["1", "auto"]) {
+    const port = await freePort();
+    const nginx = await startNginx(workers, root, port);
+    try {
+      const staticUrl = `http://127.0.0.1:${port}/world.rss`;
+      const nginxEtag = (await get(staticUrl)).headers.etag;
+      for (const scenario of scenarios) {
+        const headers = scenario.status === 304 ? { "If-None-Match": nginxEtag } : scenario.headers;
+        await checkScenario(staticUrl, headers, scenario.status, scenario.nginxBody);
+        results.push({ scenario: scenario.name, server: `nginx worker_processes ${workers}`, ...(await runWrk(staticUrl, headers)) });
+      }
+    } finally {
+      await nginx.stop();
+    }
+  }
+  return { results, bytes: { identity: identity.body.length, gzip: gzip.body.length } };
+}
+
+function printLoadTable({ results, bytes }) {
+  console.log(`\n### HTTP: ${HOT_FEED} (${bytes.identity} B identity, ${bytes.gzip} B gzip), wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION}s\n`);
+  console.log("| scenario | server | req/s | p99 latency | errors | service ÷ this |");
+  console.log("| --- | --- | ---: | ---: | ---: | ---: |");
+  for (const row of results) {
+    const ours = results.find((candidate) => candidate.scenario === row.scenario && candidate.server.startsWith("service"));
+    const ratio = row.server.startsWith("service") ? "" : (ours.rps / row.rps).toFixed(2);
+    console.log(`| ${row.scenario} | ${row.server} | ${int(row.rps)} | ${row.p99.toFixed(2)} ms | ${row.errors} | ${ratio} |`);
+  }
+  console.log("\nCommands:");
+  for (const row of results) console.log(`    ${row.command}`);
+}
+
+// ---- 5. collect rate -----------------------------------------------------------------------------
+
+async function collectCorpus(config, databaseUrl) {
+  const files = (await readdir(CORPUS)).filter((name) => !name.startsWith(".")).sort();
+  const sources = files.map((file, i) => ({
+    id: `corpus-${i}`,
+    kind: "feed",
+    url: pathToFileURL(path.join(CORPUS, file)).href,
+    schedule: { every: 600_000 },
+    categories: [],
+    enabled: true,
+    // Corpus feeds are years old; keep everything so the count measures collecting, not pruning.
+    retention: { maxItemsPerSource: 100_000, maxAgeMs: 100 * 365 * 86_400_000 },
+  }));
+  const store = await openStore(databaseUrl, { clock: Date.now });
+  const deps = {
+    store,
+    collectors: COLLECTORS,
+    classify: compileClassifier(config.categories),
+    clock: Date.now,
+    fetchOptions: config.fetch,
+    backoff: DEFAULT_BACKOFF,
+    random: Math.random,
+    logger,
+  };
+  const { ms: took, result } = await timed(async () => {
+    const results = [];
+    for (const source of sources) results.push(await collectSource(source, deps, { force: true }));
+    return results;
+  });
+  await store.close();
+  const inserted = result.reduce((sum, run) => sum + run.inserted, 0);
+  const failed = result.filter((run) => !run.ok).length;
+  return { took, inserted, files: files.length, failed };
+}
+
+async function collectRate(config, scratch) {
+  // The first pass warms the JIT and the file cache; the second, into a fresh store, is reported.
+  const warm = await collectCorpus(config, `sqlite:${path.join(scratch, "collect-warm.db")}`);
+  const run = await collectCorpus(config, `sqlite:${path.join(scratch, "collect.db")}`);
+  record(
+    `collect ${run.files} corpus feeds (file: sources)`,
+    `${int(run.inserted / (run.took / 1000))} items/s`,
+    `${int(run.inserted)} items in ${ms(run.took)} (${int(run.files / (run.took / 1000))} feeds/s; fetch+parse+normalize+classify+commitRun+prune, sequential); ${run.failed} feeds failed; first (cold) pass ${int(warm.inserted / (warm.took / 1000))} items/s`,
+  );
+}
+
+// ---- main ----------------------------------------------------------------------------------------
+
+async function writeConfig(dir) {
+  await copyFile(path.join(ROOT, "config/categories.yaml"), path.join(dir, "categories.yaml"));
+  await writeFile(
+    path.join(dir, "sources.yaml"),
+    `sources:\n${CATEGORIES.map((slug) => `  - { id: bench-${slug}, kind: feed, url: https://bench.example.org/${slug}.xml, every: 10m, categories: [${slug}] }\n`).join("")}`,
+  );
+  const loaded = await loadConfig(dir);
+  if (!loaded.ok) throw new Error(`bench: config rejected: ${JSON.stringify(loaded.problems)}`);
+  return loaded.config;
+}
+
+function printMachine() {
+  const cpus = os.cpus();
+  const nginx = has("nginx") ? spawnSync("nginx", ["-v"], { encoding: "utf8" }).stderr.trim() : "nginx missing";
+  const wrk = has("wrk") ? spawnSync("wrk", ["-v"], { encoding: "utf8" }).stdout.split("\n")[0].trim() : "wrk missing";
+  console.log(`## Benchmark (${new Date().toISOString()})\n`);
+  console.log(`Machine: ${cpus.length} × ${cpus[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}; Node ${process.version}; ${nginx}; ${wrk}.`);
+}
+
+async function main() {
+  printMachine();
+  const scratch = await mkdtemp(path.join(os.tmpdir(), "feed-bench-"));
+  try {
+    const config = await writeConfig(scratch);
+    const databaseUrl = `sqlite:${path.join(scratch, "bench.db")}`;
+    await seed(databaseUrl);
+    const service = await startService(
+      { port: 0, host: "127.0.0.1", baseUrl: BASE_URL, configDir: scratch, databaseUrl, feedsDir: path.join(scratch, "feeds"), logLevel: "silent" },
+      { config, loadedAt: Date.now(), warnings: [] },
+      { clock: Date.now, logger, runWorker: false },
+    );
+    let load;
+    try {
+      await service.snapshots.idle();
+      await coldRender(service.runtime);
+      if (has("wrk") && has("nginx")) load = await loadTests(service, scratch);
+      else record("HTTP load", "skipped", "install wrk and nginx (Debian: apt-get install -y wrk nginx)");
+    } finally {
+      await service.stop();
+    }
+    await collectRate(config, scratch);
+    console.log("\n| measurement | value | notes |\n| --- | ---: | --- |");
+    for (const row of rows) console.log(`| ${row.what} | ${row.value} | ${row.notes} |`);
+    if (load) printLoadTable(load);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+await main();
