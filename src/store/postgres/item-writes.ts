@@ -1,6 +1,6 @@
 import type { PoolClient } from "pg";
 import type { EpochMs } from "../../model/index.js";
-import type { ItemContentParams } from "../sqlite/item-row.js";
+import type { ItemContentParams } from "../rows/item-row.js";
 import { chunks } from "./chunks.js";
 
 /** How many rows one write statement binds. */

@@ -2,7 +2,6 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import {
-  MAX_LIMIT,
   type ClassifiedItem,
   type Clock,
   type EpochMs,
@@ -21,10 +20,12 @@ import type {
 } from "../store.js";
 import { StoreError } from "../store-error.js";
 import { applyMigrations } from "./apply-migrations.js";
-import { contentHash } from "./content-hash.js";
-import { itemContentParams, storedItemFromRow, type ItemRow } from "./item-row.js";
+import { contentHash } from "../rows/content-hash.js";
+import { itemContentParams, storedItemFromRow, type ItemRow } from "../rows/item-row.js";
 import { MIGRATIONS } from "./migrations.js";
-import { sourceStateFromRow, type SourceStateRow } from "./source-state-row.js";
+import { sourceStateFromRow, type SourceStateRow } from "../rows/source-state-row.js";
+import { checkQuery, checkRetention, firstOfEachId, nextValue } from "../rows/run-rules.js";
+import { subscriptionFromRow, type SubscriptionRow } from "../rows/subscription-row.js";
 
 export interface SqliteStoreOptions {
   /** Stamps `schema_migrations.applied_at`; defaults to the system clock. */
@@ -501,32 +502,8 @@ function prepareStatements(db: Database.Database) {
   };
 }
 
-interface SubscriptionRow {
-  readonly topic: string;
-  readonly callback: string;
-  readonly secret: string | null;
-  readonly lease_seconds: number;
-  readonly verified_at: number;
-  readonly expires_at: number;
-}
 
-function subscriptionFromRow(row: SubscriptionRow): WebSubSubscription {
-  return {
-    topic: row.topic,
-    callback: row.callback,
-    secret: row.secret,
-    leaseSeconds: row.lease_seconds,
-    verifiedAt: row.verified_at,
-    expiresAt: row.expires_at,
-  };
-}
 
-/** A feed re-fetch may list one story twice; the first (newest-listed) copy is the one stored. */
-function firstOfEachId(items: readonly ClassifiedItem[]): ClassifiedItem[] {
-  const byId = new Map<string, ClassifiedItem>();
-  for (const item of items) if (!byId.has(item.id)) byId.set(item.id, item);
-  return [...byId.values()];
-}
 
 function uniqueSlugs(slugs: readonly string[]): string[] {
   return [...new Set(slugs)].sort();
@@ -538,35 +515,13 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return left.size === right.size && [...left].every((slug) => right.has(slug));
 }
 
-/** SourceRunRecord validators: undefined keeps the stored value, null clears it, a value replaces it. */
-function nextValue<T>(given: T | null | undefined, stored: T | null): T | null {
-  return given === undefined ? stored : given;
-}
 
 /** How many newest items to skip before the overflow starts; an unbounded retention keeps every item. */
 function keepCount(maxItems: number): number {
   return Number.isFinite(maxItems) ? maxItems : Number.MAX_SAFE_INTEGER;
 }
 
-function checkQuery(query: FeedQuery): void {
-  if (!Number.isSafeInteger(query.limit) || query.limit < 1 || query.limit > MAX_LIMIT) {
-    throw new StoreError(`store: feed limit must be an integer from 1 to ${MAX_LIMIT}, got ${query.limit}`);
-  }
-  if (!Number.isSafeInteger(query.page) || query.page < 1) {
-    throw new StoreError(`store: feed page must be a positive integer, got ${query.page}`);
-  }
-}
 
-function checkRetention(retention: Retention): void {
-  const { maxItemsPerSource, maxAgeMs } = retention;
-  const countOk = maxItemsPerSource === Infinity || (Number.isSafeInteger(maxItemsPerSource) && maxItemsPerSource >= 0);
-  if (!countOk) {
-    throw new StoreError(`store: retention maxItemsPerSource must be a whole number ≥ 0, got ${maxItemsPerSource}`);
-  }
-  if (Number.isNaN(maxAgeMs) || maxAgeMs < 0) {
-    throw new StoreError(`store: retention maxAgeMs must be ≥ 0, got ${maxAgeMs}`);
-  }
-}
 
 function describe(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
