@@ -4,11 +4,12 @@
  * one run. Steps:
  *   1. seed a temp SQLite store with BENCH_ITEMS items (default 200,000) over 3 categories;
  *   2. cold render of a 500-item feed, split into store query, rendering and compression;
- *   3. the real service (startService, no worker) under wrk: cached 200 (identity, gzip) and 304;
+ *   3. the real service (startService, no worker, its own process: bench/serve.mjs) under wrk:
+ *      cached 200 (identity, gzip) and 304;
  *   4. nginx on 127.0.0.1 serving the same bytes as static files under the same load, with
  *      worker_processes 1 (one core, like the single-process service) and auto;
  *   5. the collect rate over the corpus of real-world feeds, through file: sources.
- * Prints Markdown tables. Needs `wrk` and `nginx` on PATH for steps 3-4 (skipped with a note if
+ * Prints Markdown tables. Seeding runs in a child process (bench/seed.mjs). Needs `wrk` and `nginx` on PATH for steps 3-4 (skipped with a note if
  * missing). Env: BENCH_ITEMS, BENCH_DURATION (wrk seconds, default 15), BENCH_CONNECTIONS (64),
  * BENCH_THREADS (2), BENCH_RUNS (cold-render repetitions, default 9).
  */
@@ -82,59 +83,21 @@ function has(command) {
   return spawnSync("sh", ["-c", `command -v ${command}`]).status === 0;
 }
 
-// ---- 1. seed --------------------------------------------------------------------------------------
+// ---- 1. seed (in a child process, so the service below starts with a clean heap) ----------------
 
-const WORDS = (
-  "minister government council market bank inflation export trade port harbour storm rail line city region " +
-  "officials announce plan season report growth energy solar water drought farmers tourism record league " +
-  "court ruling parliament budget reform school hospital health network startup investment cloud data " +
-  "research university agreement summit visit talks security border police weather forecast museum festival"
-).split(" ");
-
-/** Deterministic varied prose (an LCG over a news vocabulary), so compression ratios look like real feeds. */
-function prose(seed, words) {
-  let state = (seed * 2654435761) >>> 0;
-  const out = [];
-  for (let i = 0; i < words; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    out.push(WORDS[state % WORDS.length]);
-  }
-  return out.join(" ");
-}
-
-function benchItem(category, n) {
-  const id = `https://bench.example.org/${category}/${n}`;
-  return {
-    id,
-    sourceId: `bench-${category}`,
-    kind: n % 5 === 0 ? "ticker" : "article",
-    url: id,
-    title: `${category} story ${n}: ${prose(n, 9)}`,
-    summary: prose(n + 1, 30),
-    contentHtml: `<p>${prose(n + 2, 60)}</p><p>${prose(n + 3, 40)} <a href="${id}">Read more</a></p>`,
-    authors: [{ name: "Bench Reporter" }],
-    tags: [category, n % 2 ? "odd" : "even"],
-    enclosures: [],
-    published: T0 - n * 26_000,
-    categories: [category],
-  };
-}
-
-async function seed(databaseUrl) {
-  const store = await openStore(databaseUrl, { clock: () => T0 });
-  const perCategory = Math.ceil(ITEMS / CATEGORIES.length);
-  const batch = 2_000;
-  const { ms: took } = await timed(async () => {
-    for (const category of CATEGORIES) {
-      for (let from = 0; from < perCategory; from += batch) {
-        const items = [];
-        for (let n = from; n < Math.min(perCategory, from + batch); n++) items.push(benchItem(category, n));
-        await store.commitRun({ sourceId: `bench-${category}`, at: T0 }, items, T0);
-      }
-    }
+function seed(databaseUrl) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, "bench/seed.mjs"), databaseUrl, String(ITEMS)], { stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (code !== 0) return reject(new Error(`bench: seeding exited ${code}`));
+      const { items, ms: took, batch } = JSON.parse(out);
+      record("seed store", `${int(items)} items in ${(took / 1000).toFixed(1)} s`, `${int(items / (took / 1000))} items/s, commitRun batches of ${batch}, 3 categories`);
+      resolve();
+    });
   });
-  await store.close();
-  record("seed store", `${int(perCategory * CATEGORIES.length)} items in ${(took / 1000).toFixed(1)} s`, `${int((perCategory * CATEGORIES.length) / (took / 1000))} items/s, commitRun batches of ${batch}`);
 }
 
 // ---- 2. cold render -----------------------------------------------------------------------------
@@ -201,8 +164,8 @@ function parseWrk(output) {
   };
 }
 
-function runWrk(url, headers) {
-  const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${DURATION}s`, "--latency", ...Object.entries(headers).flatMap(([name, value]) => ["-H", `${name}: ${value}`]), url];
+function runWrk(url, headers, seconds = DURATION) {
+  const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency", ...Object.entries(headers).flatMap(([name, value]) => ["-H", `${name}: ${value}`]), url];
   return new Promise((resolve, reject) => {
     const child = spawn("wrk", args);
     let out = "";
@@ -285,6 +248,29 @@ async function freePort() {
   });
 }
 
+/** The service in its own process (bench/serve.mjs), as it runs in production. */
+function startServerProcess(scratch, databaseUrl) {
+  const child = spawn(process.execPath, [path.join(ROOT, "bench/serve.mjs"), scratch, databaseUrl, path.join(scratch, "feeds")], { stdio: ["ignore", "pipe", "inherit"] });
+  const closed = new Promise((resolve) => child.once("close", resolve));
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.on("error", reject);
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      if (!out.includes("\n")) return;
+      const { address } = JSON.parse(out);
+      resolve({
+        address,
+        stop: async () => {
+          child.kill("SIGTERM");
+          await closed;
+        },
+      });
+    });
+    closed.then((code) => reject(new Error(`bench: bench/serve.mjs exited ${code} before listening`)));
+  });
+}
+
 async function loadTests(service, scratch) {
   const url = `${service.address}${HOT_FEED}`;
   const identity = await checkScenario(url, {}, 200);
@@ -304,8 +290,9 @@ async function loadTests(service, scratch) {
     { name: "304 (If-None-Match)", headers: { "If-None-Match": etag }, status: 304 },
   ];
   const results = [];
+  // Warm the JIT on every path first (not reported): the service is a fresh process.
+  for (const scenario of scenarios) await runWrk(url, scenario.headers, 2);
   for (const scenario of scenarios) {
-    await get(url, scenario.headers); // warm
     results.push({ scenario: scenario.name, server: "service (node, 1 process)", ...(await runWrk(url, scenario.headers)) });
   }
   for (const workers of ["1", "auto"]) {
@@ -419,14 +406,22 @@ async function main() {
       { config, loadedAt: Date.now(), warnings: [] },
       { clock: Date.now, logger, runWorker: false },
     );
-    let load;
     try {
       await service.snapshots.idle();
       await coldRender(service.runtime);
-      if (has("wrk") && has("nginx")) load = await loadTests(service, scratch);
-      else record("HTTP load", "skipped", "install wrk and nginx (Debian: apt-get install -y wrk nginx)");
     } finally {
       await service.stop();
+    }
+    let load;
+    if (has("wrk") && has("nginx")) {
+      const server = await startServerProcess(scratch, databaseUrl);
+      try {
+        load = await loadTests(server, scratch);
+      } finally {
+        await server.stop();
+      }
+    } else {
+      record("HTTP load", "skipped", "install wrk and nginx (Debian: apt-get install -y wrk nginx)");
     }
     await collectRate(config, scratch);
     console.log("\n| measurement | value | notes |\n| --- | ---: | --- |");

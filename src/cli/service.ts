@@ -70,6 +70,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
   const feedHandler = createFeedHandler({
     feeds: runtime.feeds,
     categorySlugs,
+    clock,
     maxAgeSeconds: () => {
       const { minMaxAgeSeconds, maxMaxAgeSeconds } = runtime.configState().config.publish;
       return maxAgeSeconds(runtime.worker.schedules(), clock, { minSeconds: minMaxAgeSeconds, maxSeconds: maxMaxAgeSeconds });

@@ -17,6 +17,8 @@ export function isNotModified(headers: IncomingHttpHeaders, etags: readonly stri
 }
 
 function matchesAny(header: string, etags: readonly string[]): boolean {
+  // The common case, a poller echoing the one tag it was given, needs no parsing.
+  if (etags.includes(header)) return true;
   if (header.trim() === "*") return true;
   for (const candidate of header.split(",")) {
     const opaque = stripWeak(candidate.trim());

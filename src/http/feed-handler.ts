@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Clock } from "../model/index.js";
 import type { FeedVariant } from "../publish/feed-variant.js";
 import type { FeedService, RenderedFeed } from "../publish/feed-service.js";
 import { chooseCoding, type ContentCoding } from "./content-coding.js";
@@ -11,30 +12,44 @@ export interface FeedHandlerDeps {
   readonly categorySlugs: () => readonly string[];
   /** Seconds a cache may reuse a feed: until its sources are next due, bounded. */
   readonly maxAgeSeconds: () => number;
+  /**
+   * With a clock, `maxAgeSeconds` is asked at most once per clock second (it walks every
+   * source's schedule); without one, on every request.
+   */
+  readonly clock?: Clock;
 }
 
-export type FeedHandler = ((req: IncomingMessage, res: ServerResponse) => Promise<void>) & {
+/**
+ * Answers a feed request. A cached variant is answered synchronously (returns undefined); only
+ * a render returns a promise, so the hot path allocates no promise.
+ */
+export type FeedHandler = ((req: IncomingMessage, res: ServerResponse) => Promise<void> | undefined) & {
   /** Forget parsed URLs (the category list changed). */
   reset(): void;
 };
 
+/** One rendered feed in one content coding, with its response headers flattened once. */
 interface Prepared {
   readonly body: Buffer;
-  readonly etag: string;
-  /** Headers shared by 200 and 304 except Cache-Control, which depends on the clock. */
-  readonly common: readonly [string, string][];
+  /** Every validator of the feed (one per coding): a tag of any of them revalidates. */
+  readonly etags: readonly string[];
+  /** Headers of a 304 (RFC 9110 §15.4.5) before and after Cache-Control. */
+  readonly common: readonly string[];
   /** Headers only a 200 carries. */
-  readonly full: readonly [string, string][];
+  readonly full: readonly string[];
+  /** `[name, value, …]` for a 200 and a 304, for `maxAge`; rebuilt when max-age changes. */
+  headers: { readonly maxAge: number; readonly ok: string[]; readonly notModified: string[] } | undefined;
 }
 
 /**
  * Serves `/feeds/*` from rendered bytes kept in memory. The hot path (a cached variant) does
- * no hashing, no compression and no store access: a map lookup, a validator comparison and a
- * write of precomputed headers.
+ * no hashing, no compression, no store access and no URL parsing: map lookups, a validator
+ * comparison and a write of header arrays built once per (feed, coding, max-age).
  */
 export function createFeedHandler(deps: FeedHandlerDeps): FeedHandler {
   const variants = new Map<string, FeedVariant | HttpProblem>();
   const prepared = new WeakMap<RenderedFeed, Map<ContentCoding, Prepared>>();
+  const maxAge = memoizePerSecond(deps.maxAgeSeconds, deps.clock);
 
   function variantFor(url: string): FeedVariant | HttpProblem {
     const known = variants.get(url);
@@ -55,38 +70,65 @@ export function createFeedHandler(deps: FeedHandlerDeps): FeedHandler {
   function prepare(feed: RenderedFeed, coding: ContentCoding): Prepared {
     let byCoding = prepared.get(feed);
     if (!byCoding) prepared.set(feed, (byCoding = new Map()));
-    const ready = byCoding.get(coding);
-    if (ready) return ready;
-    const made = buildPrepared(feed, coding);
-    byCoding.set(coding, made);
-    return made;
+    let ready = byCoding.get(coding);
+    if (!ready) byCoding.set(coding, (ready = buildPrepared(feed, coding)));
+    return ready;
   }
 
-  const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  function respond(req: IncomingMessage, res: ServerResponse, feed: RenderedFeed): void {
+    const ready = prepare(feed, chooseCoding(req.headers["accept-encoding"]));
+    const headers = headersFor(ready, maxAge());
+    if (isNotModified(req.headers, ready.etags, feed.lastModified)) {
+      // RFC 9110 §15.4.5: a 304 carries the validators and caching headers a 200 would, no body.
+      res.writeHead(304, headers.notModified);
+      res.end();
+      return;
+    }
+    res.writeHead(200, headers.ok);
+    res.end(req.method === "HEAD" ? undefined : ready.body);
+  }
+
+  const handler = (req: IncomingMessage, res: ServerResponse): Promise<void> | undefined => {
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.setHeader("Allow", "GET, HEAD");
       sendProblem(res, new HttpProblem(405, "Method not allowed", "Feeds answer GET and HEAD."));
-      return;
+      return undefined;
     }
     const variant = variantFor(req.url ?? "/");
     if (variant instanceof HttpProblem) {
       sendProblem(res, variant, req.url);
-      return;
+      return undefined;
     }
-    const feed = deps.feeds.cached(variant) ?? (await deps.feeds.render(variant));
-    const coding = chooseCoding(req.headers["accept-encoding"]);
-    const ready = prepare(feed, coding);
-    const cacheControl: [string, string] = ["Cache-Control", `public, max-age=${deps.maxAgeSeconds()}`];
-    if (isNotModified(req.headers, [feed.etags.identity, feed.etags.gzip, feed.etags.brotli], feed.lastModified)) {
-      // RFC 9110 §15.4.5: a 304 carries the validators and caching headers a 200 would, no body.
-      res.writeHead(304, [...ready.common, cacheControl].flat());
-      res.end();
-      return;
+    const cached = deps.feeds.cached(variant);
+    if (cached) {
+      respond(req, res, cached);
+      return undefined;
     }
-    res.writeHead(200, [...ready.common, cacheControl, ...ready.full].flat());
-    res.end(req.method === "HEAD" ? undefined : ready.body);
+    return deps.feeds.render(variant).then((feed) => respond(req, res, feed));
   };
   return Object.assign(handler, { reset: () => variants.clear() });
+}
+
+function headersFor(ready: Prepared, maxAge: number): NonNullable<Prepared["headers"]> {
+  if (ready.headers?.maxAge === maxAge) return ready.headers;
+  const withCacheControl = [...ready.common, "Cache-Control", `public, max-age=${maxAge}`];
+  ready.headers = { maxAge, notModified: withCacheControl, ok: [...withCacheControl, ...ready.full] };
+  return ready.headers;
+}
+
+/** `compute()`, reused while the clock stays within the same second (always recomputed without a clock). */
+function memoizePerSecond(compute: () => number, clock: Clock | undefined): () => number {
+  if (!clock) return compute;
+  let second = Number.NaN;
+  let value = 0;
+  return () => {
+    const now = Math.floor(clock() / 1000);
+    if (now !== second) {
+      value = compute();
+      second = now;
+    }
+    return value;
+  };
 }
 
 function buildPrepared(feed: RenderedFeed, coding: ContentCoding): Prepared {
@@ -96,18 +138,20 @@ function buildPrepared(feed: RenderedFeed, coding: ContentCoding): Prepared {
   if (feed.paging.next) links.push(`<${feed.paging.next}>; rel="next"`);
   if (feed.paging.prev) links.push(`<${feed.paging.prev}>; rel="prev"`);
   if (feed.paging.first) links.push(`<${feed.paging.first}>; rel="first"`);
-  const common: [string, string][] = [
-    ["ETag", etag],
-    ["Vary", "Accept-Encoding"],
+  const full = [
+    "Content-Type", feed.contentType,
+    "Content-Length", String(body.length),
+    ...(coding === "identity" ? [] : ["Content-Encoding", coding]),
+    ...(feed.lastModified === undefined ? [] : ["Last-Modified", new Date(feed.lastModified).toUTCString()]),
+    "Link", links.join(", "),
+    "Access-Control-Allow-Origin", "*",
+    "X-Content-Type-Options", "nosniff",
   ];
-  const full: [string, string][] = [
-    ["Content-Type", feed.contentType],
-    ["Content-Length", String(body.length)],
-    ...(coding === "identity" ? [] : ([["Content-Encoding", coding]] as [string, string][])),
-    ...(feed.lastModified === undefined ? [] : ([["Last-Modified", new Date(feed.lastModified).toUTCString()]] as [string, string][])),
-    ["Link", links.join(", ")],
-    ["Access-Control-Allow-Origin", "*"],
-    ["X-Content-Type-Options", "nosniff"],
-  ];
-  return { body, etag, common, full };
+  return {
+    body,
+    etags: [feed.etags.identity, feed.etags.gzip, feed.etags.brotli],
+    common: ["ETag", etag, "Vary", "Accept-Encoding"],
+    full,
+    headers: undefined,
+  };
 }

@@ -21,15 +21,22 @@ export function createHttpServer(app: Express, feedHandler: FeedHandler, logger:
       app(req, res);
       return;
     }
-    feedHandler(req, res).catch((error: unknown) => {
-      logger.error({ err: error, url: req.url }, "feed request failed");
-      if (res.headersSent) res.destroy();
-      else sendProblem(res, new HttpProblem(500, "Internal server error", "The feed could not be rendered; it has been logged."), req.url);
-    });
+    // A cached feed is answered synchronously (no promise); only a render returns one.
+    try {
+      feedHandler(req, res)?.catch((error: unknown) => failFeed(req, res, error, logger));
+    } catch (error) {
+      failFeed(req, res, error, logger);
+    }
   });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   return server;
+}
+
+function failFeed(req: IncomingMessage, res: ServerResponse, error: unknown, logger: Logger): void {
+  logger.error({ err: error, url: req.url }, "feed request failed");
+  if (res.headersSent) res.destroy();
+  else sendProblem(res, new HttpProblem(500, "Internal server error", "The feed could not be rendered; it has been logged."), req.url);
 }
 
 /**
