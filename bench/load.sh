@@ -11,7 +11,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-CORPUS="$(cd "$ROOT/../shared/corpus/feeds" && pwd)"
+CORPUS="$(cd "${CORPUS_DIR:-$ROOT/../shared/corpus}/feeds" && pwd)"
 SECONDS_TOTAL="${LOAD_SECONDS:-60}"
 CONNECTIONS="${LOAD_CONNECTIONS:-256}"
 FEED_PATH="${LOAD_PATH:-/feeds/world.rss}"

@@ -26,7 +26,7 @@ import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:z
 import pino from "pino";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const CORPUS = path.resolve(ROOT, "../shared/corpus/feeds");
+const CORPUS = process.env.CORPUS_DIR ? path.join(process.env.CORPUS_DIR, "feeds") : path.resolve(ROOT, "../shared/corpus/feeds");
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 200_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);

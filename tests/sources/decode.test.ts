@@ -1,9 +1,10 @@
+import { corpusDir } from "../corpus-dir.js";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { decodeText } from "../../src/sources/decode.js";
 
-const corpus = path.resolve(import.meta.dirname, "../../../shared/corpus/feeds");
+const corpus = path.join(corpusDir(), "feeds");
 const file = (name: string): Buffer => readFileSync(path.join(corpus, name));
 
 describe("decodeText on corpus feeds", () => {

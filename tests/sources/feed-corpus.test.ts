@@ -1,3 +1,4 @@
+import { corpusDir as findCorpusDir } from "../corpus-dir.js";
 import { readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -15,7 +16,7 @@ import { htmlToText } from "../../src/sources/normalize.js";
  * where we legitimately differ is listed below with its reason.
  */
 
-const corpusDir = path.resolve(import.meta.dirname, "../../../shared/corpus");
+const corpusDir = findCorpusDir();
 const feedsDir = path.join(corpusDir, "feeds");
 
 interface ManifestEntry {

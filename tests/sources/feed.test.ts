@@ -1,3 +1,4 @@
+import { corpusDir } from "../corpus-dir.js";
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,7 +11,7 @@ import { FeedError, collectFeed, parseFeedDocument } from "../../src/sources/fee
 import { DEFAULT_FETCH_OPTIONS } from "../../src/sources/fetch.js";
 
 const fixtures = path.resolve(import.meta.dirname, "../fixtures/sources/feed");
-const corpus = path.resolve(import.meta.dirname, "../../../shared/corpus/feeds");
+const corpus = path.join(corpusDir(), "feeds");
 const NOW = Date.parse("2024-05-02T00:00:00Z");
 
 function source(url: string, id = "example"): Source {
