@@ -16,14 +16,19 @@ export type HttpObserver = (route: RouteLabel, status: number, seconds: number) 
  */
 export function createHttpServer(app: Express, feedHandler: FeedHandler, logger: Logger, observe?: HttpObserver): Server {
   const server = createServer((req, res) => {
-    if (observe) watch(req, res, observe);
     if (req.url?.startsWith("/feeds/") !== true) {
+      if (observe) watch(req, res, observe);
       app(req, res);
       return;
     }
-    // A cached feed is answered synchronously (no promise); only a render returns one.
+    const startedAt = observe ? process.hrtime.bigint() : 0n;
+    // A cached feed is answered synchronously (no promise); only a render returns one. The
+    // synchronous answer is observed at once, sparing the hot path a `finish` listener.
     try {
-      feedHandler(req, res)?.catch((error: unknown) => failFeed(req, res, error, logger));
+      const pending = feedHandler(req, res);
+      if (pending === undefined) observe?.("feed", res.statusCode, Number(process.hrtime.bigint() - startedAt) / 1e9);
+      else if (observe) watch(req, res, observe, startedAt);
+      pending?.catch((error: unknown) => failFeed(req, res, error, logger));
     } catch (error) {
       failFeed(req, res, error, logger);
     }
@@ -44,8 +49,7 @@ function failFeed(req: IncomingMessage, res: ServerResponse, error: unknown, log
  * rewrites `req.url` under mount paths. A response cut short by the client never finishes
  * and is not counted: it has no status worth reporting.
  */
-function watch(req: IncomingMessage, res: ServerResponse, observe: HttpObserver): void {
+function watch(req: IncomingMessage, res: ServerResponse, observe: HttpObserver, startedAt = process.hrtime.bigint()): void {
   const route = routeLabel(req.url ?? "/");
-  const startedAt = process.hrtime.bigint();
   res.once("finish", () => observe(route, res.statusCode, Number(process.hrtime.bigint() - startedAt) / 1e9));
 }

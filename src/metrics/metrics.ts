@@ -83,6 +83,8 @@ export function createMetrics(): Metrics {
     buckets: HTTP_BUCKETS,
     registers,
   });
+  const httpCounterChildren = new Map<string, ReturnType<typeof httpRequests.labels>>();
+  const httpHistogramChildren = new Map<string, ReturnType<typeof httpSeconds.labels>>();
   const deliveries = new Counter({
     name: "feeds_websub_deliveries_total",
     help: "WebSub delivery attempts by outcome (delivered, gone, failed) and deliveries abandoned after every retry.",
@@ -152,8 +154,15 @@ export function createMetrics(): Metrics {
       if (result.removed > 0) items.inc({ source, change: "removed" }, result.removed);
     },
     observeHttp(route, status, seconds) {
-      httpRequests.inc({ route, status: String(status) });
-      httpSeconds.observe({ route }, seconds);
+      // Children are looked up once per (route, status): prom-client hashes a labels object on
+      // every call otherwise, which showed on the feed hot path.
+      const key = `${route} ${status}`;
+      let counter = httpCounterChildren.get(key);
+      if (!counter) httpCounterChildren.set(key, (counter = httpRequests.labels(route, String(status))));
+      let histogram = httpHistogramChildren.get(route);
+      if (!histogram) httpHistogramChildren.set(route, (histogram = httpSeconds.labels(route)));
+      counter.inc();
+      histogram.observe(seconds);
     },
     recordDelivery(outcome) {
       deliveries.inc({ outcome });
