@@ -4,8 +4,10 @@ import type { FeedVariant } from "../publish/feed-variant.js";
 import type { FeedService, RenderedFeed } from "../publish/feed-service.js";
 import { chooseCoding, type ContentCoding } from "./content-coding.js";
 import { isNotModified } from "./conditional-get.js";
+import type { FastAnswer } from "./fast-lane.js";
 import { parseFeedRequest } from "./feed-request.js";
 import { HttpProblem, sendProblem } from "./problem.js";
+import type { RequestHead } from "./request-head.js";
 
 export interface FeedHandlerDeps {
   readonly feeds: FeedService;
@@ -26,19 +28,37 @@ export interface FeedHandlerDeps {
 export type FeedHandler = ((req: IncomingMessage, res: ServerResponse) => Promise<void> | undefined) & {
   /** Forget parsed URLs (the category list changed). */
   reset(): void;
+  /**
+   * The complete answer to a feed poll whose variant is already rendered, for the fast lane;
+   * undefined when the request needs the full handler (an error, a render).
+   */
+  answerCached(request: RequestHead): FastAnswer | undefined;
 };
 
 /** One rendered feed in one content coding, with its response headers flattened once. */
 interface Prepared {
   readonly body: Buffer;
-  /** Every validator of the feed (one per coding): a tag of any of them revalidates. */
+  /**
+   * The validator of this coding, the only tag that revalidates it: a 304 must carry the ETag a
+   * 200 would (RFC 9110 §15.4.5), and a cache updates only the stored response whose tag matches
+   * (RFC 9111 §4.3.4), so answering 304 to another coding's tag would leave it nothing to update.
+   */
   readonly etags: readonly string[];
   /** Headers of a 304 (RFC 9110 §15.4.5) before and after Cache-Control. */
   readonly common: readonly string[];
   /** Headers only a 200 carries. */
   readonly full: readonly string[];
   /** `[name, value, …]` for a 200 and a 304, for `maxAge`; rebuilt when max-age changes. */
-  headers: { readonly maxAge: number; readonly ok: string[]; readonly notModified: string[] } | undefined;
+  headers: PreparedHeaders | undefined;
+}
+
+interface PreparedHeaders {
+  readonly maxAge: number;
+  readonly ok: string[];
+  readonly notModified: string[];
+  /** The same as raw status line + fields, without Date and Connection (fast-lane.ts adds them). */
+  readonly okHead: Buffer;
+  readonly notModifiedHead: Buffer;
 }
 
 /**
@@ -88,6 +108,18 @@ export function createFeedHandler(deps: FeedHandlerDeps): FeedHandler {
     res.end(req.method === "HEAD" ? undefined : ready.body);
   }
 
+  function answerCached(request: RequestHead): FastAnswer | undefined {
+    const variant = variantFor(request.target);
+    if (variant instanceof HttpProblem) return undefined;
+    const cached = deps.feeds.cached(variant);
+    if (!cached) return undefined;
+    const ready = prepare(cached, chooseCoding(request.acceptEncoding));
+    const headers = headersFor(ready, maxAge());
+    const conditions = { "if-none-match": request.ifNoneMatch, "if-modified-since": request.ifModifiedSince };
+    if (isNotModified(conditions, ready.etags, cached.lastModified)) return { status: 304, head: headers.notModifiedHead };
+    return { status: 200, head: headers.okHead, ...(request.method === "GET" && { body: ready.body }) };
+  }
+
   const handler = (req: IncomingMessage, res: ServerResponse): Promise<void> | undefined => {
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.setHeader("Allow", "GET, HEAD");
@@ -106,14 +138,28 @@ export function createFeedHandler(deps: FeedHandlerDeps): FeedHandler {
     }
     return deps.feeds.render(variant).then((feed) => respond(req, res, feed));
   };
-  return Object.assign(handler, { reset: () => variants.clear() });
+  return Object.assign(handler, { reset: () => variants.clear(), answerCached });
 }
 
-function headersFor(ready: Prepared, maxAge: number): NonNullable<Prepared["headers"]> {
+function headersFor(ready: Prepared, maxAge: number): PreparedHeaders {
   if (ready.headers?.maxAge === maxAge) return ready.headers;
-  const withCacheControl = [...ready.common, "Cache-Control", `public, max-age=${maxAge}`];
-  ready.headers = { maxAge, notModified: withCacheControl, ok: [...withCacheControl, ...ready.full] };
+  const notModified = [...ready.common, "Cache-Control", `public, max-age=${maxAge}`];
+  const ok = [...notModified, ...ready.full];
+  ready.headers = {
+    maxAge,
+    notModified,
+    ok,
+    notModifiedHead: rawHead("304 Not Modified", notModified),
+    okHead: rawHead("200 OK", ok),
+  };
   return ready.headers;
+}
+
+/** `HTTP/1.1 <status>` and `name: value` lines from a flat `[name, value, …]` list (RFC 9112 §4, §5). */
+function rawHead(status: string, fields: readonly string[]): Buffer {
+  let head = `HTTP/1.1 ${status}\r\n`;
+  for (let index = 0; index + 1 < fields.length; index += 2) head += `${fields[index]}: ${fields[index + 1]}\r\n`;
+  return Buffer.from(head, "latin1");
 }
 
 /** `compute()`, reused while the clock stays within the same second (always recomputed without a clock). */
@@ -149,7 +195,7 @@ function buildPrepared(feed: RenderedFeed, coding: ContentCoding): Prepared {
   ];
   return {
     body,
-    etags: [feed.etags.identity, feed.etags.gzip, feed.etags.brotli],
+    etags: [etag],
     common: ["ETag", etag, "Vary", "Accept-Encoding"],
     full,
     headers: undefined,

@@ -43,7 +43,7 @@ describe("feed handler hot path", () => {
   let server: Server | undefined;
 
   async function serve(deps: FeedHandlerDeps): Promise<string> {
-    server = createHttpServer(express(), createFeedHandler(deps), pino({ level: "silent" }));
+    server = createHttpServer(express(), createFeedHandler(deps), pino({ level: "silent" }), () => Date.now());
     await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
@@ -65,10 +65,10 @@ describe("feed handler hot path", () => {
     });
     for (let i = 0; i < 5; i++) expect((await fetch(`${origin}/feeds/world.rss`)).headers.get("cache-control")).toBe("public, max-age=60");
     now += 999;
-    expect((await fetch(`${origin}/feeds/world.rss`, { headers: { "if-none-match": '"t"' } })).headers.get("cache-control")).toBe("public, max-age=60");
+    expect((await fetch(`${origin}/feeds/world.rss`, { headers: { "if-none-match": '"t", "t-gz"' } })).headers.get("cache-control")).toBe("public, max-age=60");
     expect(asked).toBe(1);
     now += 1;
-    const next = await fetch(`${origin}/feeds/world.rss`, { headers: { "if-none-match": '"t"' } });
+    const next = await fetch(`${origin}/feeds/world.rss`, { headers: { "if-none-match": '"t", "t-gz"' } });
     expect(next.status).toBe(304);
     expect(next.headers.get("cache-control")).toBe("public, max-age=61");
     expect((await fetch(`${origin}/feeds/world.rss`)).headers.get("cache-control")).toBe("public, max-age=61");

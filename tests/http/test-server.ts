@@ -31,6 +31,7 @@ const STATUS: StatusReport = {
 
 export interface TestServer {
   readonly origin: string;
+  readonly server: Server;
   readonly feeds: FeedService;
   close(): Promise<void>;
 }
@@ -66,11 +67,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.admin ? { admin: options.admin } : {}),
   });
-  const server: Server = createHttpServer(app, feedHandler, logger, options.observe);
+  const server: Server = createHttpServer(app, feedHandler, logger, clock, options.observe);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
+    server,
     feeds,
     async close() {
       server.closeAllConnections();
