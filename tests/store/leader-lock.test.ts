@@ -3,7 +3,7 @@ import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import type { LeaderLock } from "../../src/store/leader.js";
 import { LISTENER_APPLICATION_NAME } from "../../src/store/postgres/change-listener.js";
-import { createLeaderLock } from "../../src/store/postgres/leader-lock.js";
+import { createLeaderLock, leaderSessionSettings } from "../../src/store/postgres/leader-lock.js";
 import { openPostgresStore, type PostgresStore } from "../../src/store/postgres/postgres-store.js";
 import type { StoreChange } from "../../src/store/store.js";
 import { makeItem } from "./store-contract.js";
@@ -106,6 +106,25 @@ function describeLeaderLock(url: string): void {
       const newHolder = await holderPid(key);
       expect(newHolder).not.toBe(pid);
 
+    });
+
+    it("takes over from a leader that went silent (host died, process froze) once PostgreSQL ends its session", async () => {
+      const key = uniqueKey();
+      // A leader that stops talking without closing its connection, as a dead host does: it took
+      // the lock with the lock's own session settings and then sends nothing more.
+      const silent = new pg.Client({ connectionString: url });
+      await silent.connect();
+      silent.on("error", () => undefined);
+      for (const setting of leaderSessionSettings(1_000)) await silent.query(setting);
+      await silent.query("SELECT pg_try_advisory_lock($1::bigint)", [key.toString()]);
+      const silentPid = await holderPid(key);
+      expect(silentPid).toBeTypeOf("number");
+      const standby = replica(key, 100);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(standby.lock.isLeader()).toBe(false);
+      await eventually("the standby leads once the silent session is ended", () => standby.lock.isLeader(), 5_000);
+      expect(await holderPid(key)).not.toBe(silentPid);
+      await silent.end().catch(() => undefined);
     });
 
     it("keeps retrying while PostgreSQL is unreachable, without throwing", async () => {

@@ -11,6 +11,12 @@ export interface LeaderLockOptions {
   readonly key: bigint | number;
   /** Wait between attempts while not leader, and between liveness checks while leader (default 2000). */
   readonly retryMs?: number;
+  /**
+   * How long PostgreSQL keeps the lock of a leader that went silent (its host died, its network
+   * was cut, its process froze) before ending its session; default 15000. Must comfortably
+   * exceed `retryMs`, since every check and attempt resets it.
+   */
+  readonly sessionTimeoutMs?: number;
   readonly logger?: LeaderLockLogger;
 }
 
@@ -18,6 +24,23 @@ export interface LeaderLockOptions {
 export const DEFAULT_LEADER_LOCK_KEY = 0x6e66_7000_0000_0002n;
 
 const DEFAULT_RETRY_MS = 2_000;
+const DEFAULT_SESSION_TIMEOUT_MS = 15_000;
+
+/**
+ * Settings of the lock's session. A leader whose host dies sends no FIN, so without them
+ * PostgreSQL would keep its session, and the lock, until the kernel's TCP keepalive gives up
+ * (about two hours by default). `idle_session_timeout` (PostgreSQL 14+) ends a session silent for
+ * longer than the timeout whatever the network does; the TCP keepalives notice a dead peer within
+ * about 11 s on servers without it.
+ */
+export function leaderSessionSettings(sessionTimeoutMs: number): string[] {
+  return [
+    `SET idle_session_timeout = ${Math.round(sessionTimeoutMs)}`,
+    "SET tcp_keepalives_idle = 5",
+    "SET tcp_keepalives_interval = 2",
+    "SET tcp_keepalives_count = 3",
+  ];
+}
 
 /**
  * Leader election on a PostgreSQL session-level advisory lock, held on a dedicated connection.
@@ -35,6 +58,7 @@ class AdvisoryLeaderLock implements LeaderLock {
   readonly #url: string;
   readonly #key: string;
   readonly #retryMs: number;
+  readonly #sessionTimeoutMs: number;
   readonly #logger: LeaderLockLogger | undefined;
   #onChange: ((isLeader: boolean) => void) | undefined;
   #client: pg.Client | undefined;
@@ -48,6 +72,7 @@ class AdvisoryLeaderLock implements LeaderLock {
     this.#url = url;
     this.#key = BigInt(opts.key).toString();
     this.#retryMs = opts.retryMs ?? DEFAULT_RETRY_MS;
+    this.#sessionTimeoutMs = opts.sessionTimeoutMs ?? Math.max(DEFAULT_SESSION_TIMEOUT_MS, this.#retryMs * 5);
     this.#logger = opts.logger;
   }
 
@@ -107,6 +132,11 @@ class AdvisoryLeaderLock implements LeaderLock {
       connectionString: this.#url,
       application_name: "news-feed-publisher leader lock",
       keepAlive: true,
+      keepAliveInitialDelayMillis: 5_000,
+      // A leader cut off from PostgreSQL must notice before the server gives its lock to another
+      // replica (sessionTimeoutMs): a check that hangs longer counts as lost.
+      query_timeout: Math.max(1_000, Math.floor(this.#sessionTimeoutMs / 3)),
+      connectionTimeoutMillis: Math.max(1_000, Math.floor(this.#sessionTimeoutMs / 3)),
     });
     // The session is the lock: when it dies ("error" for a broken or terminated connection,
     // "end" when it closes), leadership is gone.
@@ -114,6 +144,10 @@ class AdvisoryLeaderLock implements LeaderLock {
     client.on("end", () => this.#lost(client, new Error("connection ended")));
     this.#client = client;
     await client.connect();
+    for (const setting of leaderSessionSettings(this.#sessionTimeoutMs)) {
+      // idle_session_timeout is unknown before PostgreSQL 14: keep the keepalives then.
+      await client.query(setting).catch((cause: unknown) => this.#logger?.info({ setting, cause: String(cause) }, "leader lock: setting refused"));
+    }
     return client;
   }
 
