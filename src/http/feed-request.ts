@@ -1,7 +1,8 @@
-import type { FeedFormat, ItemKind } from "../model/index.js";
+import type { FeedCursor, FeedFormat, ItemKind } from "../model/index.js";
 import { ALL_SLUG, DEFAULT_LIMIT, ITEM_KINDS, MAX_LIMIT } from "../model/index.js";
 import type { FeedVariant } from "../publish/feed-variant.js";
 import { FORMAT_EXTENSIONS } from "../publish/feed-variant.js";
+import { decodeCursor } from "../publish/feed-cursor.js";
 import { HttpProblem } from "./problem.js";
 
 const FEED_PATH = /^\/feeds\/([^/.]+)\.([a-z]+)$/;
@@ -32,7 +33,7 @@ export function parseFeedRequest(pathname: string, search: URLSearchParams, cate
       categories: slug === ALL_SLUG ? parseCategories(search, categorySlugs) : rejectCategories(search, slug),
       kind: parseKind(search),
       limit: parseInteger(search, "limit", 1, MAX_LIMIT) ?? DEFAULT_LIMIT,
-      page: parseInteger(search, "page", 1, MAX_PAGE) ?? 1,
+      ...parsePosition(search),
     },
   };
 }
@@ -68,6 +69,17 @@ function parseKind(search: URLSearchParams): ItemKind | undefined {
     throw badParameter("kind", `"kind" must be one of ${ITEM_KINDS.join(", ")}.`, { allowed: ITEM_KINDS });
   }
   return raw as ItemKind;
+}
+
+/** `page=N` (a numbered page) or `before=…` (the cursor of a `next` link), not both. */
+function parsePosition(search: URLSearchParams): { page: number; before?: FeedCursor } {
+  const page = parseInteger(search, "page", 1, MAX_PAGE);
+  const raw = single(search, "before");
+  if (raw === undefined) return { page: page ?? 1 };
+  if (page !== undefined) throw badParameter("before", `"before" and "page" cannot be combined; follow the feed's "next" link.`);
+  const before = decodeCursor(raw);
+  if (!before) throw badParameter("before", `"before" must be the cursor of a "next" link, like 1764500000000_aHR0cHM6Ly9leGFtcGxlLm9yZy8; got "${raw.slice(0, 80)}".`);
+  return { page: 1, before };
 }
 
 function parseInteger(search: URLSearchParams, name: string, min: number, max: number): number | undefined {

@@ -24,7 +24,10 @@ export interface Enclosure {
 
 /** An item as a source produced it, after normalization, before the store has seen it. */
 export interface CollectedItem {
-  /** Minted once: upstream guid, else canonical URL, else hash of source + title + date. */
+  /**
+   * Minted once: the upstream guid when it is a global IRI (http(s), urn:, tag:), a bare guid
+   * namespaced by source, else the canonical URL, else a hash of source + title + date.
+   */
   readonly id: string;
   readonly sourceId: string;
   readonly kind: ItemKind;
@@ -46,6 +49,13 @@ export interface CollectedItem {
   readonly imageUrl?: string;
   readonly language?: string;
   readonly enclosures: readonly Enclosure[];
+  /**
+   * Other names of the item's page: the URLs it was fetched from when they differ from its id (an
+   * html-articles listing link whose page declares another canonical URL). The store records them
+   * with the item so `knownIds` recognises the page on later passes without fetching it again;
+   * they are not content and are not read back.
+   */
+  readonly aliases?: readonly string[];
 }
 
 /** A collected item plus the category slugs the classifier gave it. */
@@ -53,8 +63,8 @@ export interface ClassifiedItem extends CollectedItem {
   readonly categories: readonly string[];
 }
 
-/** An item as the store holds it: dates resolved once and kept. */
-export interface StoredItem extends ClassifiedItem {
+/** An item as the store holds it: dates resolved once and kept (aliases are only looked up, never read back). */
+export interface StoredItem extends Omit<ClassifiedItem, "aliases"> {
   /** Upstream date, or the first-seen time for undated items; never changes once stored. */
   readonly published: EpochMs;
   /** Last change: upstream `updated` when given, else when we saw the content change, else `published`. */

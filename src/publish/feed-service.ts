@@ -5,7 +5,7 @@ import type { Category, Channel, EpochMs, FeedQuery, StoredItem } from "../model
 import { ALL_SLUG } from "../model/index.js";
 import { CONTENT_TYPES, RENDERERS } from "./render.js";
 import { ANY_CATEGORY_TAG, createRenderCache, type RenderCache } from "./render-cache.js";
-import { cacheKey, describeKind, feedIdentity, variantUrl, type FeedVariant } from "./feed-variant.js";
+import { cacheKey, describeKind, feedIdentity, repositioned, variantUrl, type FeedVariant } from "./feed-variant.js";
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -113,7 +113,6 @@ function buildChannel(variant: FeedVariant, page: FeedPageData, deps: FeedServic
   const scope = titles.length > 0 ? titles.join(" + ") : "All news";
   const description =
     named.length === 1 && named[0] ? named[0].description : `${scope} from ${site.title}`;
-  const pageNumber = variant.query.page;
   return {
     title: `${site.title}: ${scope}${kindLabel ? ` (${kindLabel})` : ""}`,
     description: kindLabel ? `${description} (${kindLabel})` : description,
@@ -125,13 +124,25 @@ function buildChannel(variant: FeedVariant, page: FeedPageData, deps: FeedServic
     generator: deps.generator,
     ttlMinutes: deps.ttlMinutes(),
     hubs: deps.hubs(),
-    paging: {
-      first: variantUrl(deps.baseUrl, variant, 1),
-      current: variantUrl(deps.baseUrl, variant, pageNumber),
-      ...(pageNumber > 1 ? { prev: variantUrl(deps.baseUrl, variant, pageNumber - 1) } : {}),
-      ...(page.hasMore ? { next: variantUrl(deps.baseUrl, variant, pageNumber + 1) } : {}),
-    },
+    paging: pagingLinks(variant, page, deps.baseUrl),
     categories: titles,
+  };
+}
+
+/**
+ * RFC 5005 §3 paging links. `next` always continues from the last item shown (a `before`
+ * cursor), never from a page number: new items arriving between two fetches would shift numbered
+ * pages and show the reader an item twice. `prev` exists only for numbered pages; a cursor page
+ * cannot know its predecessor, and RFC 5005 makes every paging link optional.
+ */
+function pagingLinks(variant: FeedVariant, page: FeedPageData, baseUrl: string): NonNullable<Channel["paging"]> {
+  const { page: number, before } = variant.query;
+  const last = page.items.at(-1);
+  return {
+    first: variantUrl(baseUrl, repositioned(variant, { page: 1 })),
+    current: variantUrl(baseUrl, variant),
+    ...(number > 1 && before === undefined ? { prev: variantUrl(baseUrl, repositioned(variant, { page: number - 1 })) } : {}),
+    ...(page.hasMore && last ? { next: variantUrl(baseUrl, repositioned(variant, { before: { published: last.published, id: last.id } })) } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
-import type { FeedFormat, FeedQuery, ItemKind } from "../model/index.js";
+import type { FeedCursor, FeedFormat, FeedQuery, ItemKind } from "../model/index.js";
 import { DEFAULT_LIMIT } from "../model/index.js";
+import { encodeCursor } from "./feed-cursor.js";
 
 export const FORMAT_EXTENSIONS: Readonly<Record<FeedFormat, string>> = { rss: "rss", atom: "atom", json: "json" };
 
@@ -15,18 +16,26 @@ export interface FeedVariant {
  * The canonical query string of a variant: parameters in a fixed order, defaults omitted, so
  * every spelling of the same request shares one cache entry and one self URL.
  */
-export function canonicalSearch(variant: FeedVariant, page = variant.query.page): string {
+export function canonicalSearch(variant: FeedVariant): string {
   const params: string[] = [];
-  const { categories, kind, limit } = variant.query;
+  const { categories, kind, limit, page, before } = variant.query;
   if (variant.slug === "all" && categories.length > 0) params.push(`category=${categories.join(",")}`);
   if (kind) params.push(`kind=${kind}`);
   if (limit !== DEFAULT_LIMIT) params.push(`limit=${limit}`);
   if (page > 1) params.push(`page=${page}`);
+  if (before) params.push(`before=${encodeCursor(before)}`);
   return params.length > 0 ? `?${params.join("&")}` : "";
 }
 
-export function variantUrl(baseUrl: string, variant: FeedVariant, page = variant.query.page): string {
-  return `${baseUrl}/feeds/${variant.slug}.${FORMAT_EXTENSIONS[variant.format]}${canonicalSearch(variant, page)}`;
+export function variantUrl(baseUrl: string, variant: FeedVariant): string {
+  return `${baseUrl}/feeds/${variant.slug}.${FORMAT_EXTENSIONS[variant.format]}${canonicalSearch(variant)}`;
+}
+
+/** The same feed at another position: a page number, or the items after a cursor. */
+export function repositioned(variant: FeedVariant, at: { readonly page: number } | { readonly before: FeedCursor }): FeedVariant {
+  const { before: _dropped, ...rest } = variant.query;
+  const query: FeedQuery = "before" in at ? { ...rest, page: 1, before: at.before } : { ...rest, page: at.page };
+  return { ...variant, query };
 }
 
 /** The feed's identity: the same for every format and page of it (Atom `id`, RFC 4287 §4.2.6). */

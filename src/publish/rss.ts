@@ -4,6 +4,7 @@
  */
 import type { Author, Channel, StoredItem } from "../model/index.js";
 import { feedUpdated, rfc822, writableEpoch } from "./dates.js";
+import { escapeText } from "./html-escape.js";
 import { itemTerms } from "./terms.js";
 import { httpUrl } from "./urls.js";
 import { element, optionalText, serializeDocument, type XmlElement } from "./xml.js";
@@ -69,7 +70,8 @@ function itemElement(item: StoredItem): XmlElement {
   return element("item", {}, [
     element("title", {}, item.title),
     url === undefined ? undefined : element("link", {}, url),
-    optionalText("description", item.contentHtml || item.summary),
+    // description is HTML (RSS 2.0 §item); the summary is plain text, so "a<b and c>d" is escaped as HTML too.
+    optionalText("description", item.contentHtml || (item.summary && escapeText(item.summary))),
     ...authorElements(item.authors),
     ...itemTerms(item).map((term) => element("category", {}, term)),
     // The W3C validator warns on more than one enclosure per item; readers take the first anyway.

@@ -8,7 +8,7 @@ export interface CollectContext {
   readonly fetchOptions: FetchOptions;
   /** What the store remembered from the previous pass (validators for conditional GET). */
   readonly previous?: SourceState;
-  /** Which of these ids the store already holds (html-articles skips known pages). */
+  /** Which of these ids (or item aliases, see CollectedItem.aliases) the store already holds: html-articles skips known pages. */
   readonly knownIds: (ids: readonly string[]) => Promise<ReadonlySet<string>>;
   readonly signal?: AbortSignal;
 }

@@ -13,8 +13,33 @@ export function collapseWhitespace(s: string): string {
   return s.replace(/[\s\u00A0]+/g, " ").trim();
 }
 
-/** Markup or a character reference: the string must go through an HTML parser to become text. */
-const HTML_HINT = /<[a-zA-Z!/][^>]*>|&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});/;
+/**
+ * HTML element names (HTML Living Standard §4, plus the obsolete ones feeds still carry, §16).
+ * Only these open a tag: in "Use a<b and c>d" or "x<y" the angle brackets are text.
+ */
+const HTML_ELEMENTS =
+  "a|abbr|acronym|address|area|article|aside|audio|b|base|basefont|bdi|bdo|big|blink|blockquote|body|br|button|" +
+  "canvas|caption|center|cite|code|col|colgroup|data|datalist|dd|del|details|dfn|dialog|dir|div|dl|dt|em|embed|" +
+  "fieldset|figcaption|figure|font|footer|form|frame|frameset|h[1-6]|head|header|hgroup|hr|html|i|iframe|img|input|" +
+  "ins|kbd|label|legend|li|link|main|map|mark|marquee|menu|meta|meter|nav|nobr|noscript|object|ol|optgroup|option|" +
+  "output|p|param|picture|pre|progress|q|rp|rt|ruby|s|samp|script|search|section|select|small|source|span|strike|" +
+  "strong|style|sub|summary|sup|svg|table|tbody|td|template|textarea|tfoot|th|thead|time|title|tr|track|tt|u|ul|" +
+  "var|video|wbr";
+
+/**
+ * Real markup, so the string must go through an HTML parser to become text: a start tag of a known
+ * element, bare (`<b>`, `<br/>`) or with an attribute that has a value (`<a href="…">`, not the
+ * words of "a<b and c>d"); any end tag (`</x>`); a comment; or a character reference (`&amp;`).
+ */
+const HTML_HINT = new RegExp(
+  [
+    `<(?:${HTML_ELEMENTS})(?:\\s*|\\s[^<>]*=[^<>]*)/?>`,
+    "</[a-zA-Z][a-zA-Z0-9:-]*\\s*>",
+    "<!--",
+    "&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#\\d{1,7}|#[xX][0-9a-fA-F]{1,6});",
+  ].join("|"),
+  "i",
+);
 
 export function looksLikeHtml(s: string): boolean {
   return HTML_HINT.test(s);

@@ -1,7 +1,9 @@
 import type { Author, CollectedItem, Enclosure, EpochMs, ItemKind } from "../model/index.js";
 import { parseDate } from "./dates.js";
+import { emailAddress } from "./email-address.js";
 import { collapseWhitespace, htmlToText, looksLikeHtml, truncateAtWord } from "./html-text.js";
 import { mintItemId } from "./item-id.js";
+import { languageTag } from "./language-tag.js";
 import type { RawItem } from "./raw-item.js";
 import { sanitizeHtml } from "./sanitize.js";
 import { repairText } from "./text-repair.js";
@@ -66,14 +68,16 @@ function summaryOf(raw: RawItem, contentHtml: string | undefined): string | unde
   return text === undefined ? undefined : truncateAtWord(text, SUMMARY_MAX_CHARS);
 }
 
+/** Authors with a name; an email that is not a valid address is dropped, its text kept as the name when there is no other. */
 function authorsOf(raw: RawItem, baseUrl: string): Author[] {
   const out: Author[] = [];
   const seen = new Set<string>();
   for (const a of raw.authors ?? []) {
     const name = plainText(a.name);
-    const email = plainText(a.email);
+    const emailText = plainText(a.email);
+    const email = emailAddress(emailText);
     const url = resolveUrl(a.url, baseUrl);
-    const shownName = name ?? email;
+    const shownName = name ?? email ?? emailText;
     if (shownName === undefined) continue;
     const key = `${shownName}\n${email ?? ""}`.toLowerCase();
     if (seen.has(key)) continue;
@@ -126,12 +130,6 @@ function enclosuresOf(raw: RawItem, baseUrl: string): Enclosure[] {
   return out;
 }
 
-function languageOf(value: string | undefined): string | undefined {
-  const lang = value?.trim();
-  // BCP 47 shape (RFC 5646 §2.1), loosely: "en", "pt-BR", "zh-Hant-TW"; also accept "en_US".
-  return lang && /^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$/.test(lang) ? lang.replace(/_/g, "-") : undefined;
-}
-
 /** A headline for items that have none: the start of the body, else the link. */
 function titleOf(raw: RawItem, summary: string | undefined, url: string | undefined): string | undefined {
   return plainText(raw.title) ?? (summary === undefined ? undefined : truncateAtWord(summary, DERIVED_TITLE_MAX_CHARS)) ?? url;
@@ -156,7 +154,7 @@ export function normalizeItem(raw: RawItem, ctx: NormalizeContext): CollectedIte
   const published = parseDate(raw.published, ctx.now) ?? updated;
   const enclosures = enclosuresOf(raw, baseUrl);
   const imageUrl = resolveUrl(raw.imageUrl, baseUrl) ?? enclosures.find((e) => e.type.startsWith("image/"))?.url;
-  const language = languageOf(raw.language);
+  const language = languageTag(raw.language);
   const guid = optionalGuid(raw.guid);
   return {
     id: mintItemId({ sourceId: ctx.sourceId, title, ...(guid !== undefined && { guid }), ...(url !== undefined && { url }), ...(published !== undefined && { published }) }),

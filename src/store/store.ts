@@ -87,7 +87,12 @@ export interface Store {
    */
   commitRun(run: SourceRunRecord, items: readonly ClassifiedItem[], now: EpochMs): Promise<UpsertResult>;
 
-  /** Which of these ids are already stored (html-articles skips known pages). */
+  /**
+   * Which of these strings name a stored item: as its id, or as one of the `aliases` an item was
+   * committed with (the URL an article page was fetched from when its canonical URL differs).
+   * html-articles skips known pages with it, so aliases are written in the same transaction as
+   * their item and go with it (prune), but they are not content: they change no feed.
+   */
   knownIds(ids: readonly string[]): Promise<ReadonlySet<string>>;
 
   /** Items for a feed, newest first (by published, then id), one page. */

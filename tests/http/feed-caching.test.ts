@@ -420,18 +420,60 @@ describe("serving pollers through the real service", () => {
         expect(inDocument.next, target).toBe(inHeader.next);
         expect(inHeader.first).toBe(`${BASE_URL}/feeds/morocco-economy.${format}?limit=10`);
         if (format !== "json") expect(inDocument.first).toBe(inHeader.first);
-        if (pages > 1) {
-          expect(inHeader.prev).toBe(`${BASE_URL}/feeds/morocco-economy.${format}?limit=10${pages > 2 ? `&page=${pages - 1}` : ""}`);
-          if (format !== "json") expect(inDocument.previous).toBe(inHeader.prev);
-        } else {
-          expect(inHeader.prev).toBeUndefined();
-        }
+        // Next links continue from a cursor, which cannot name its predecessor: no prev on the way.
+        expect(inHeader.prev).toBeUndefined();
+        if (inHeader.next !== undefined) expect(inHeader.next).toMatch(/\?limit=10&before=\d+_[\w-]+$/);
         target = inHeader.next === undefined ? undefined : local(inHeader.next);
         expect(pages).toBeLessThanOrEqual(20);
       }
       expect(pages).toBe(Math.ceil(PAGED_ITEMS / 10));
       expect(seen).toEqual(expected);
       expect(new Set(seen).size).toBe(PAGED_ITEMS);
+    });
+
+    it("reaches every item exactly once although new items arrive between page fetches (a page number would repeat them)", async () => {
+      const before = (await feedItems("morocco-economy")).map((item) => item.id);
+      const first = await get("/feeds/morocco-economy.json?limit=10");
+      const seen = documentIds("json", first.body.toString("utf8"));
+      let next = linkHeader(first).next;
+      // Five newer stories land after the reader fetched page 1: numbered pages would all shift by five.
+      const arrivals = pagedItems()
+        .slice(0, 5)
+        .map((item, i) => ({ ...item, sourceId: "eco-late", id: `https://eco.example.org/late/${i}`, url: `https://eco.example.org/late/${i}`, published: T0 + i * 60_000 }));
+      await service.runtime.store.commitRun({ sourceId: "eco-late", at: T0 + HOUR }, arrivals, T0 + HOUR);
+      service.runtime.feeds.invalidate(["morocco-economy"]);
+      while (next !== undefined) {
+        const response = await get(local(next));
+        expect(response.status).toBe(200);
+        seen.push(...documentIds("json", response.body.toString("utf8")));
+        next = linkHeader(response).next;
+      }
+      expect(seen).toEqual(before);
+      await service.runtime.store.prune("eco-late", { maxItemsPerSource: 0, maxAgeMs: Infinity }, T0 + HOUR);
+      expect((await feedItems("morocco-economy")).map((item) => item.id)).toEqual(before);
+      service.runtime.feeds.invalidate(["morocco-economy"]);
+    });
+
+    it("keeps numbered pages for old links: ?page=3 links prev to page 2 and next by cursor", async () => {
+      const response = await get("/feeds/morocco-economy.atom?limit=10&page=3");
+      const links = linkHeader(response);
+      expect(links.prev).toBe(`${BASE_URL}/feeds/morocco-economy.atom?limit=10&page=2`);
+      expect(links.next).toMatch(/\?limit=10&before=\d+_[\w-]+$/);
+      const ids = documentIds("atom", response.body.toString("utf8"));
+      const all = (await feedItems("morocco-economy")).map((item) => item.id);
+      expect(ids).toEqual(all.slice(20, 30));
+      const next = await get(local(links.next ?? ""));
+      expect(documentIds("atom", next.body.toString("utf8"))).toEqual(all.slice(30, 40));
+    });
+
+    it.each([
+      ["before=nonsense", "before"],
+      ["before=1_&limit=5", "before"],
+      ["page=2&before=1764500000000_aHR0cHM6Ly9h", "before"],
+    ])("answers 400 naming the parameter for %s", async (query, parameter) => {
+      const response = await get(`/feeds/morocco-economy.rss?${query}`);
+      expect(response.status).toBe(400);
+      expect(JSON.parse(response.body.toString("utf8"))).toMatchObject({ parameter });
     });
 
     it("orders the paged items newest first, ties broken the same way on every page", async () => {

@@ -19,8 +19,10 @@ import { loadConfig, type Config } from "../../src/config/config.js";
 import type { FeedFormat, FeedQuery, StoredItem } from "../../src/model/index.js";
 import { DEFAULT_LIMIT, FEED_FORMATS } from "../../src/model/index.js";
 import { atomEntryId } from "../../src/publish/entry-id.js";
+import { encodeCursor } from "../../src/publish/feed-cursor.js";
 import { createFeedService, type FeedService } from "../../src/publish/feed-service.js";
 import type { FeedVariant } from "../../src/publish/feed-variant.js";
+import { mintItemId } from "../../src/sources/item-id.js";
 import { COLLECTORS } from "../../src/sources/registry.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
@@ -110,20 +112,26 @@ interface Expected {
   readonly published?: number;
 }
 
+/** A bare upstream guid ("101") is only unique within its feed: the item id namespaces it by source. */
+function bare(sourceId: string, guid: string): string {
+  return mintItemId({ sourceId, guid, title: "" });
+}
+
 function expectations(origin: string): ReadonlyMap<string, Expected> {
   return new Map<string, Expected>([
-    ["walaw-world-1001", { title: "Breaking: Ceasefire talks resume in Brussels", url: `${origin}/world/ceasefire-brussels`, categories: ["world"], published: Date.UTC(2025, 2, 5, 8, 15) }],
+    [bare("walaw", "walaw-world-1001"), { title: "Breaking: Ceasefire talks resume in Brussels", url: `${origin}/world/ceasefire-brussels`, categories: ["world"], published: Date.UTC(2025, 2, 5, 8, 15) }],
     ["https://walaw.example.ma/tech/att-ai-hub", { title: "AT&T picks Casablanca for an AI research hub", url: "https://walaw.example.ma/tech/att-ai-hub", categories: ["technology"], published: Date.UTC(2025, 2, 5, 8, 0) }],
-    ["walaw-tech-2002", { title: "AT&T and Orange Maroc launch a 5G roaming app", url: `${origin}/tech/att-orange-roaming`, categories: ["technology"], published: Date.UTC(2025, 2, 4, 17, 45) }],
-    ["walaw-eco-3003", { title: "Bank Al-Maghrib holds its key rate at 2.5%", categories: ["morocco-economy"] }],
-    ["walaw-eco-3004", { title: "Morocco's phosphate exports hit a record in February", url: "https://walaw.example.ma/economy/phosphate-record", categories: ["morocco-economy"], published: Date.UTC(2025, 2, 5, 6, 30) }],
+    [bare("walaw", "walaw-tech-2002"), { title: "AT&T and Orange Maroc launch a 5G roaming app", url: `${origin}/tech/att-orange-roaming`, categories: ["technology"], published: Date.UTC(2025, 2, 4, 17, 45) }],
+    [bare("walaw", "walaw-eco-3003"), { title: "Bank Al-Maghrib holds its key rate at 2.5%", categories: ["morocco-economy"] }],
+    [bare("walaw", "walaw-eco-3004"), { title: "Morocco's phosphate exports hit a record in February", url: "https://walaw.example.ma/economy/phosphate-record", categories: ["morocco-economy"], published: Date.UTC(2025, 2, 5, 6, 30) }],
+    [bare("walaw", "101"), { title: "Morocco's trade deficit narrows: a<b and c>d for exporters", url: `${origin}/economy/trade-deficit`, categories: ["morocco-economy"], published: Date.UTC(2025, 2, 5, 5, 0) }],
     ["(hash) walaw MASI", { title: "Casablanca bourse: MASI gains 0.8% as bank shares rally", categories: ["morocco-economy"] }],
     ["tag:le360.example.ma,2025:eu-sahel", { title: "Breaking: EU ministers back a Sahel plan in Brussels", url: "https://le360.example.ma/world/eu-sahel", categories: ["world"], published: Date.UTC(2025, 2, 5, 7, 30) }],
     ["tag:le360.example.ma,2025:att-cloud", { title: "AT&T opens a cloud region for Moroccan startups", url: "https://le360.example.ma/tech/att-cloud", categories: ["technology"], published: Date.UTC(2025, 2, 4, 15, 0) }],
     ["urn:uuid:3f7c1c2e-8a4b-4d1e-9b2a-6c5d4e3f2a1b", { title: "Tanger Med port handles record container traffic", categories: ["morocco-economy"] }],
-    ["101", { title: "Breaking: Security Council meets on Gaza truce", url: `${origin}/world/security-council-gaza`, categories: ["world"], published: Date.UTC(2025, 2, 5, 7, 0) }],
-    ["102", { title: "AT&T and Inwi test a 5G network in Rabat", categories: ["technology"] }],
-    ["103", { title: "Morocco's inflation slows to 0.9% as food prices ease", url: "https://hespress.example.ma/economy/inflation-february", categories: ["morocco-economy"], published: Date.UTC(2025, 2, 5, 7, 0) }],
+    [bare("hespress", "101"), { title: "Breaking: Security Council meets on Gaza truce, 3<5 votes short", url: `${origin}/world/security-council-gaza`, categories: ["world"], published: Date.UTC(2025, 2, 5, 7, 0) }],
+    [bare("hespress", "102"), { title: "AT&T and Inwi test a 5G network in Rabat", categories: ["technology"] }],
+    [bare("hespress", "103"), { title: "Morocco's inflation slows to 0.9% as food prices ease", url: "https://hespress.example.ma/economy/inflation-february", categories: ["morocco-economy"], published: Date.UTC(2025, 2, 5, 7, 0) }],
   ]);
 }
 
@@ -245,7 +253,7 @@ describe("hostile upstream feeds through the real pipeline", () => {
       ]);
     }
     const [walaw, le360, hespress] = passes[0] ?? [];
-    expect(walaw?.inserted).toBe(6);
+    expect(walaw?.inserted).toBe(7);
     expect(le360?.inserted).toBe(3);
     expect(hespress?.inserted).toBe(3);
     // The duplicate guid/id in each document is reported, not silently merged.
@@ -267,8 +275,25 @@ describe("hostile upstream feeds through the real pipeline", () => {
       });
     }
     // The duplicate guid kept the first (newest) copy, not the stale one.
-    expect(stored.filter((item) => item.id === "walaw-world-1001")).toHaveLength(1);
+    expect(stored.filter((item) => item.id === bare("walaw", "walaw-world-1001"))).toHaveLength(1);
     expect(stored.some((item) => /stale copy/.test(item.title))).toBe(false);
+  });
+
+  it("keeps two sources' different stories that share a bare guid (\"101\") apart, each classified on its own", async () => {
+    const stored = new Map((await store.queryFeed({ categories: [], limit: 500, page: 1 })).items.map((item) => [item.id, item]));
+    expect(stored.get(bare("walaw", "101"))).toMatchObject({ sourceId: "walaw", title: "Morocco's trade deficit narrows: a<b and c>d for exporters", categories: ["morocco-economy"] });
+    expect(stored.get(bare("hespress", "101"))).toMatchObject({ sourceId: "hespress", categories: ["world"] });
+    expect([...stored.keys()]).not.toContain("101");
+  });
+
+  it("drops author emails and languages the W3C validator rejects, keeping the rest", async () => {
+    const stored = new Map((await store.queryFeed({ categories: [], limit: 500, page: 1 })).items.map((item) => [item.id, item]));
+    expect(stored.get(bare("walaw", "101"))?.authors).toEqual([{ name: "News desk" }]);
+    expect(stored.get("tag:le360.example.ma,2025:eu-sahel")?.authors).toEqual([{ name: "Youssef Amrani" }]);
+    expect(stored.get("tag:le360.example.ma,2025:att-cloud")?.authors).toEqual([{ name: "Nadia Alaoui", email: "nadia.alaoui@le360.example.ma" }]);
+    expect(stored.get("https://walaw.example.ma/tech/att-ai-hub")?.authors).toEqual([{ name: "Tech desk", email: "tech@walaw.example.ma" }]);
+    const languages = Object.fromEntries([...stored.values()].filter((item) => item.language !== undefined).map((item) => [item.id, item.language]));
+    expect(languages).toEqual({ [bare("walaw", "walaw-eco-3004")]: "fr-MA", [bare("hespress", "102")]: "ar-MA" });
   });
 
   it("dates undated items at their first-seen time and keeps that date on a later pass", async () => {
@@ -281,23 +306,23 @@ describe("hostile upstream feeds through the real pipeline", () => {
       expect(item.published, item.id).toBe(afterFirstPass.get(item.id)?.published);
     }
     const undated = stored.filter((item) => expected.get(expectedKey(item))?.published === undefined).map(expectedKey);
-    expect(undated.sort()).toEqual(["(hash) walaw MASI", "102", "urn:uuid:3f7c1c2e-8a4b-4d1e-9b2a-6c5d4e3f2a1b", "walaw-eco-3003"]);
+    expect(undated.sort()).toEqual(["(hash) walaw MASI", bare("hespress", "102"), bare("walaw", "walaw-eco-3003"), "urn:uuid:3f7c1c2e-8a4b-4d1e-9b2a-6c5d4e3f2a1b"].sort());
   });
 
   it("makes relative links and images absolute, with and without xml:base", async () => {
     const stored = new Map((await store.queryFeed({ categories: [], limit: 500, page: 1 })).items.map((item) => [item.id, item]));
     // RSS without xml:base: against the document URL.
-    expect(stored.get("walaw-world-1001")?.contentHtml).toContain(`src="${upstream.origin}/images/brussels.jpg"`);
-    expect(stored.get("walaw-world-1001")?.contentHtml).toContain(`href="${upstream.origin}/world/brussels"`);
+    expect(stored.get(bare("walaw", "walaw-world-1001"))?.contentHtml).toContain(`src="${upstream.origin}/images/brussels.jpg"`);
+    expect(stored.get(bare("walaw", "walaw-world-1001"))?.contentHtml).toContain(`href="${upstream.origin}/world/brussels"`);
     // RSS item xml:base.
-    expect(stored.get("walaw-eco-3004")?.enclosures).toEqual([{ url: "https://walaw.example.ma/economy/media/phosphate.jpg", type: "image/jpeg", length: 2048 }]);
-    expect(stored.get("walaw-eco-3004")?.contentHtml).toContain('src="https://walaw.example.ma/economy/charts/exports.png"');
+    expect(stored.get(bare("walaw", "walaw-eco-3004"))?.enclosures).toEqual([{ url: "https://walaw.example.ma/economy/media/phosphate.jpg", type: "image/jpeg", length: 2048 }]);
+    expect(stored.get(bare("walaw", "walaw-eco-3004"))?.contentHtml).toContain('src="https://walaw.example.ma/economy/charts/exports.png"');
     // Atom feed xml:base, then content xml:base.
     expect(stored.get("tag:le360.example.ma,2025:eu-sahel")?.contentHtml).toContain('src="https://cdn.le360.example.ma/media/sahel.jpg"');
     expect(stored.get("tag:le360.example.ma,2025:eu-sahel")?.contentHtml).toContain('href="https://cdn.le360.example.ma/world/sahel-background"');
     // JSON Feed: against the document URL.
-    expect(stored.get("101")?.contentHtml).toContain(`src="${upstream.origin}/img/council.jpg"`);
-    expect(stored.get("103")?.imageUrl).toBe(`${upstream.origin}/img/inflation.png`);
+    expect(stored.get(bare("hespress", "101"))?.contentHtml).toContain(`src="${upstream.origin}/img/council.jpg"`);
+    expect(stored.get(bare("hespress", "103"))?.imageUrl).toBe(`${upstream.origin}/img/inflation.png`);
   });
 
   it.each(allDocuments)("publishes %s with zero validator problems", (name) => {
@@ -315,7 +340,7 @@ describe("hostile upstream feeds through the real pipeline", () => {
       const { items } = await store.queryFeed(document.variant.query);
       expect(items.length, name).toBeGreaterThan(0);
     }
-    expect((await store.queryFeed(variantOf("all", "rss").query)).items).toHaveLength(12);
+    expect((await store.queryFeed(variantOf("all", "rss").query)).items).toHaveLength(13);
   });
 
   it.each(allDocuments)("carries no script, iframe, event handler, javascript: URL or control character in %s", (name) => {
@@ -401,7 +426,9 @@ describe("hostile upstream feeds through the real pipeline", () => {
       const response = await fetch(`${service.address}/feeds/morocco-economy.json?limit=2&page=2`);
       const page = (await response.json()) as { items: Array<{ id: string }>; next_url?: string };
       expect(page.items.map((item) => item.id)).toEqual(all.slice(2, 4).map((item) => item.id));
-      expect(page.next_url).toBe(`${BASE_URL}/feeds/morocco-economy.json?limit=2&page=3`);
+      // `next` continues after the last item shown (a cursor), so new arrivals cannot repeat items.
+      const last = all[3];
+      expect(page.next_url).toBe(`${BASE_URL}/feeds/morocco-economy.json?limit=2&before=${last ? encodeCursor({ published: last.published, id: last.id }) : ""}`);
     });
   });
 });

@@ -103,7 +103,10 @@ describe("rssProblems", () => {
     ["an enclosure without length", rss(item(` length="0"`, "")), "@length: is required"],
     ["an enclosure without type", rss(item(` type="image/jpeg"`, "")), "@type: is required"],
     ["a name as author", rss(item("desk@walaw.example.ma (Desk)", "Desk")), "must be an email address"],
+    ["an author email without a domain (W3C InvalidContact)", rss(item("desk@walaw.example.ma (Desk)", "desk@walaw (Desk)")), "must be an email address"],
+    ["a language outside ISO 639 (W3C InvalidLanguage)", rss(RSS_ITEM, "\n    <language>xx-MA</language>"), '"xx-MA" is not a language tag'],
     ["markup in a title", rss(item("Rabat and", "&lt;b&gt;Rabat&lt;/b&gt; and")), "holds HTML markup"],
+    ["a bare start tag in a title", rss(item("Rabat and", "Rabat&lt;br/&gt;and")), "holds HTML markup"],
     ["a double-escaped title", rss(item("Rabat and", "AT&amp;amp;T and")), "holds the character reference \"&amp;\""],
     ["script in the description", rss(item("&lt;p&gt;Text", "&lt;script&gt;x()&lt;/script&gt;&lt;p&gt;Text")), "holds an unsafe element"],
     ["an event handler", rss(item("&lt;a href", "&lt;a onclick=&quot;x()&quot; href")), "holds an event handler attribute"],
@@ -116,6 +119,10 @@ describe("rssProblems", () => {
     ["a duplicated guid", rss(`${RSS_ITEM}\n${RSS_ITEM}`), "duplicates the guid of item[1]"],
   ])("reports %s", (_name, xml, fragments) => {
     expectOnly(rssProblems(xml, { selfUrl: SELF }), ...[fragments].flat());
+  });
+
+  it("accepts angle brackets that are not markup in a plain-text title (\"Use a<b and c>d\")", () => {
+    expect(rssProblems(rss(item("Rabat and Madrid", "Use a&lt;b and c&gt;d, 3 &lt; 5")), { selfUrl: SELF })).toEqual([]);
   });
 
   it("reports a missing channel description and a missing self link together", () => {
@@ -147,11 +154,19 @@ describe("atomProblems", () => {
     ["neither alternate link nor content", atom(entry(/<link[^>]*\/>/.exec(ATOM_ENTRY)?.[0] ?? "", "").replace(/<content.*<\/content>/, "")), ["needs a link rel=\"alternate\" or a content"]],
     ["remote content without summary", atom(entry(`<content type="html">&lt;p&gt;Text&lt;/p&gt;</content>`, `<content type="video/mp4" src="https://cdn.example.org/v.mp4"/>`)), ["needs a summary"]],
     ["markup in a text title", atom(entry("Rabat and", "&lt;b&gt;Rabat&lt;/b&gt; and")), ["holds HTML markup"]],
+    ["an email that is not an addr-spec (W3C InvalidAddrSpec)", atom(entry("<category", "<author><name>Jane</name><email>jane at example dot com</email></author><category")), ["is not an email address"]],
+    ["an entry xml:lang that is not a language tag", atom(entry("<entry>", `<entry xml:lang="english">`)), ['"english" is not a language tag']],
+    ["an xml:lang outside ISO 639 (W3C InvalidLanguage)", atom(entry("<title", `<title xml:lang="xx"`)), ['"xx" is not a language tag']],
     ["script in html content", atom(entry("&lt;p&gt;Text", "&lt;iframe src=&quot;https://x.example/&quot;&gt;&lt;/iframe&gt;&lt;p&gt;Text")), ["holds an unsafe element"]],
     ["a wrong self link", atom().replace(`href="${ATOM_SELF}"`, `href="${SELF}"`), ["is not the document's URL"]],
     ["two alternate links of one type", atom(entry("<content", `<link rel="alternate" type="text/html" href="https://walaw.example.ma/other"/><content`)), ["repeats an alternate link"]],
   ])("reports %s", (_name, xml, fragments) => {
     expectOnly(atomProblems(xml, { selfUrl: ATOM_SELF }), ...fragments);
+  });
+
+  it("accepts well-formed language tags and an empty xml:lang", () => {
+    const tagged = atom(entry("<entry>", `<entry xml:lang="ar-Latn-MA">`).replace("<title", `<title xml:lang=""`));
+    expect(atomProblems(tagged.replace("<feed ", `<feed xml:lang="en" `), { selfUrl: ATOM_SELF })).toEqual([]);
   });
 
   it("rejects a root that is not atom:feed", () => {

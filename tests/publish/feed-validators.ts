@@ -38,8 +38,25 @@ const RSS_EMAIL = /^[\w.+='-]+@[\w-]+(\.[\w-]+)*\.[A-Za-z]{2,}( \(.+\))?$/;
 /** RFC 4287 §3.2.3: an addr-spec (RFC 2822), read as the W3C validator does. */
 const ADDR_SPEC = /^[\w.+='-]+@[\w-]+(\.[\w-]+)*\.[A-Za-z]{2,}$/;
 
-/** BCP 47 (RFC 5646 §2.1) loosely: "en", "pt-BR", "zh-Hant-TW". */
-const LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
+/** BCP 47 (RFC 5646 §2.1) loosely: "en", "pt-BR", "zh-Hant-TW"; the first group is the primary language subtag. */
+const LANGUAGE_TAG = /^([A-Za-z]{2,3})(-[A-Za-z0-9]{1,8})*$/;
+/**
+ * The two-letter codes the W3C validator's iso639codes.py knows (ISO 639-1): RSS `<language>` and
+ * Atom `xml:lang` with any other two-letter primary subtag ("xx") are InvalidLanguage.
+ */
+const ISO_639_1 = new Set(
+  ("aa ab ae af ak am an ar as av ay az ba be bg bh bi bm bn bo br bs ca ce ch co cr cs cu cv cy da de dv dz ee el " +
+    "en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht hu hy hz ia id ie ig ii ik io is it iu ja " +
+    "jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky la lb lg li ln lo lt lu lv mg mh mi mk ml mn mo mr ms mt my na nb " +
+    "nd ne ng nl nn no nr nv ny oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg sh si sk sl sm sn so sq " +
+    "sr ss st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu").split(" "),
+);
+
+/** A language tag the W3C validator accepts in RSS `<language>` and Atom `xml:lang`. */
+function isLanguageTag(value: string): boolean {
+  const primary = LANGUAGE_TAG.exec(value)?.[1]?.toLowerCase();
+  return primary !== undefined && (primary.length === 3 || ISO_639_1.has(primary));
+}
 
 /** Element names the W3C validator recognizes as HTML when they turn up in plain text. */
 const HTML_ELEMENTS = new Set(
@@ -110,7 +127,7 @@ function checkRssChannel(channel: XNode, scope: Scope, opts: FeedCheckOptions, r
   const link = children(channel, "link")[0];
   if (link !== undefined) checkHttpUrl(text(link), `${path}/link`, report);
   for (const name of ["language"]) {
-    for (const node of children(channel, name)) if (!LANGUAGE_TAG.test(text(node))) report(`${path}/${name}`, `${JSON.stringify(text(node))} is not a language tag`);
+    for (const node of children(channel, name)) if (!isLanguageTag(text(node))) report(`${path}/${name}`, `${JSON.stringify(text(node))} is not a language tag`);
   }
   for (const name of ["pubDate", "lastBuildDate"]) checkDates(channel, name, path, rfc822Problem, report);
   for (const name of ["managingEditor", "webMaster"]) checkRssEmails(channel, name, path, report);
@@ -238,6 +255,7 @@ export function atomProblems(xml: string, opts: FeedCheckOptions): string[] {
     return problems;
   }
   const q = (name: string): string => (prefix ? `${prefix}:${name}` : name);
+  checkXmlLangs(feed, "feed", report);
   const feedAuthors = children(feed, q("author"));
   checkAtomContainer(feed, "feed", q, report);
   for (const name of ["subtitle", "rights", "generator", "icon", "logo"]) atMostOne(feed, q(name), "feed", report);
@@ -258,6 +276,13 @@ export function atomProblems(xml: string, opts: FeedCheckOptions): string[] {
     else ids.set(text(id), index + 1);
   });
   return problems;
+}
+
+/** Every `xml:lang` in the tree (XML 1.0 §2.12: a BCP 47 tag, or empty to say "unknown"), as the W3C validator checks it. */
+function checkXmlLangs(node: XNode, path: string, report: Report): void {
+  const lang = attr(node, "xml:lang");
+  if (lang !== undefined && lang !== "" && !isLanguageTag(lang)) report(`${path}/@xml:lang`, `${JSON.stringify(lang)} is not a language tag`);
+  for (const [name, nodes] of elementEntries(node)) nodes.forEach((child, index) => checkXmlLangs(child, `${path}/${name}[${index + 1}]`, report));
 }
 
 /** What atom:feed and atom:entry share: id, title, updated, authors, links, categories. */
@@ -551,11 +576,15 @@ function isAbsoluteIri(value: string): boolean {
 /**
  * A title is plain text (RSS Advisory Board profile; RFC 4287 §3.1.1.1): after XML decoding it
  * must hold no HTML tags and no character references, which would show up as markup or as
- * `&amp;` on the reader's screen (decoded once too few, or escaped once too many).
+ * `&amp;` on the reader's screen (decoded once too few, or escaped once too many). A tag is what
+ * the W3C validator calls one, the end tag of an HTML element (its nonhtml check), or a start tag
+ * of one that is bare or has an attribute value: "Use a<b and c>d" is text, "<b>Use</b>" is not.
  */
 function checkPlainText(value: string, path: string, report: Report): void {
-  for (const tag of value.matchAll(/<\/?([A-Za-z][A-Za-z0-9]*)\b[^<>]*>/g)) {
-    if (HTML_ELEMENTS.has((tag[1] ?? "").toLowerCase())) return report(path, `is plain text but holds HTML markup ${JSON.stringify(tag[0])}`);
+  for (const tag of value.matchAll(/<(\/?)([A-Za-z][A-Za-z0-9]*)(\s[^<>]*)?\/?>/g)) {
+    const [found, end, name, attributes] = tag;
+    const isTag = end === "/" || attributes === undefined || attributes.trim() === "/" || attributes.includes("=");
+    if (isTag && HTML_ELEMENTS.has((name ?? "").toLowerCase())) return report(path, `is plain text but holds HTML markup ${JSON.stringify(found)}`);
   }
   const reference = /&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);/.exec(value);
   if (reference !== null) report(path, `is plain text but holds the character reference ${JSON.stringify(reference[0])} (escaped twice)`);

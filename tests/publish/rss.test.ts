@@ -105,6 +105,13 @@ describe("renderRss", () => {
     expect(childText(itemById(channelOf(xml), "4711"), "description")).toBe(sample("4711").summary);
   });
 
+  it("escapes a plain-text summary as HTML in <description>, so \"a<b and c>d\" and a literal <script> stay text", () => {
+    const summaryOnly: StoredItem = { ...(items[1] as StoredItem), contentHtml: undefined, summary: "Use a<b and c>d & <script>x()</script>" } as StoredItem;
+    const out = renderRss(channel, [summaryOnly]);
+    expect(childText(only(channelOf(out), "item"), "description")).toBe("Use a&lt;b and c&gt;d &amp; &lt;script&gt;x()&lt;/script&gt;");
+    expect(rssProblems(out, { selfUrl: channel.selfUrl })).toEqual([]);
+  });
+
   it("uses <author> only for a single author with an email, dc:creator for names, never both", () => {
     const node = channelOf(xml);
     const withEmail = itemById(node, "https://walaw.example.ma/eco/bank-al-maghrib?id=42&lang=fr");

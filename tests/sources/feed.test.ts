@@ -9,6 +9,7 @@ import type { CollectedItem, Source, SourceState } from "../../src/model/index.j
 import type { CollectContext, CollectOutcome } from "../../src/sources/collector.js";
 import { FeedError, collectFeed, parseFeedDocument } from "../../src/sources/feed/index.js";
 import { DEFAULT_FETCH_OPTIONS } from "../../src/sources/fetch.js";
+import { mintItemId } from "../../src/sources/item-id.js";
 
 const fixtures = path.resolve(import.meta.dirname, "../fixtures/sources/feed");
 const corpus = path.join(corpusDir(), "feeds");
@@ -29,6 +30,11 @@ function context(previous?: SourceState): CollectContext {
 
 async function collectFile(name: string, dir = fixtures): Promise<CollectOutcome> {
   return collectFeed(source(pathToFileURL(path.join(dir, name)).href), context());
+}
+
+/** The id of an item whose upstream guid is bare: namespaced by the source it came from. */
+function bareGuidId(guid: string, sourceId = "example"): string {
+  return mintItemId({ sourceId, guid, title: "" });
 }
 
 function byTitle(items: readonly CollectedItem[], title: string): CollectedItem {
@@ -59,7 +65,7 @@ describe("RSS with hostile content (tests/fixtures/sources/feed/hostile.rss.xml)
   it("normalizes the first item fully", () => {
     const item = byTitle(out.items, "AT&T buys everything again");
     expect(item).toMatchObject({
-      id: "story-1",
+      id: bareGuidId("story-1"),
       sourceId: "example",
       kind: "article",
       url: "https://news.example.com/world/2024/05/att.html",
@@ -121,10 +127,29 @@ describe("Atom with xhtml content, xml:base and a bad date (tests/fixtures/sourc
   });
 });
 
+describe("JSON Feed plain-text fields and title-less items (tests/fixtures/sources/feed/plain-text.json)", () => {
+  it("keeps title and summary as plain text: a JSON Feed title \"Use a<b and c>d\" loses no characters", async () => {
+    const [item] = (await collectFile("plain-text.json")).items;
+    expect(item?.title).toBe("Use a<b and c>d, or <b>bold</b> & AT&amp;T");
+    expect(item?.summary).toBe("Plain text: <i>not italic</i> & 3 < 5");
+    expect(item?.contentHtml).toBe("<p>The body.</p>");
+  });
+
+  it("keeps an item with an id and content but no title (optional in JSON Feed 1.1), titled from its text", async () => {
+    const out = await collectFile("plain-text.json");
+    expect(out.items.map((i) => i.title)).toEqual([
+      "Use a<b and c>d, or <b>bold</b> & AT&amp;T",
+      "A micro-post: JSON Feed 1.1 makes the title optional, so this one has none.",
+    ]);
+    // An item with nothing a reader could show (no title, no text, no link) is dropped, and said so.
+    expect(out.warnings).toEqual(["feed: 1 entries had no title, content or link"]);
+  });
+});
+
 describe("JSON Feed (tests/fixtures/sources/feed/feed.json)", () => {
   it("turns numeric ids into strings, so 1001 and \"1001\" are the same item", async () => {
     const out = await collectFile("feed.json");
-    expect(out.items.map((i) => i.id)).toEqual(["1001", "text-only"]);
+    expect(out.items.map((i) => i.id)).toEqual([bareGuidId("1001"), bareGuidId("text-only")]);
     expect(out.warnings).toEqual(["feed: 1 JSON Feed items are not objects", "feed: 1 entries repeated an earlier id"]);
     expect(out.items[0]).toMatchObject({
       title: "Numeric id",

@@ -3,7 +3,7 @@
  * html-ticker and html-articles tests need. Tests never touch the internet.
  */
 import { createServer } from "node:http";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { AddressInfo } from "node:net";
@@ -22,14 +22,18 @@ export interface FixtureServer {
   readonly origin: string;
   /** Paths requested so far, in order. */
   readonly requests: string[];
+  /** The request headers of each of `requests`, in the same order. */
+  readonly headers: IncomingHttpHeaders[];
   close(): Promise<void>;
 }
 
 export async function serveFixtures(routes: Readonly<Record<string, Route>>): Promise<FixtureServer> {
   const requests: string[] = [];
+  const headers: IncomingHttpHeaders[] = [];
   const server = createServer((req, res) => {
     const pathname = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
     requests.push(pathname);
+    headers.push(req.headers);
     answer(routes[pathname], req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -37,6 +41,7 @@ export async function serveFixtures(routes: Readonly<Record<string, Route>>): Pr
   return {
     origin: `http://127.0.0.1:${port}`,
     requests,
+    headers,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();

@@ -41,6 +41,19 @@ describe("normalizeItem: titles", () => {
     expect(normalized({ title: "Hello<script>alert(1)</script> world" }).title).toBe("Hello world");
   });
 
+  it("keeps angle brackets that are not markup: an RSS title \"Use a<b and c>d\" loses no characters", () => {
+    expect(normalized({ title: "Use a<b and c>d" }).title).toBe("Use a<b and c>d");
+    expect(normalized({ title: "x<y and y>z, 3 < 5" }).title).toBe("x<y and y>z, 3 < 5");
+    expect(normalized({ title: "Why <dialogue> beats <monologue>" }).title).toBe("Why <dialogue> beats <monologue>");
+    // Real markup still goes: a known element bare or with a valued attribute, any end tag, a comment, a reference.
+    expect(normalized({ title: "<b>Slack</b> rises" }).title).toBe("Slack rises");
+    expect(normalized({ title: 'Read <a href="/x">this</a>' }).title).toBe("Read this");
+    expect(normalized({ title: "Line<br/>break" }).title).toBe("Line break");
+    expect(normalized({ title: "Tom &amp; Jerry<!-- x -->" }).title).toBe("Tom & Jerry");
+    expect(normalized({ summary: "Use a<b and c>d", title: "t" }).summary).toBe("Use a<b and c>d");
+    expect(normalized({ summary: "Use a<b and c>d", title: "t" }).contentHtml).toBeUndefined();
+  });
+
   it("derives a headline from the body when the title is missing", () => {
     const item = normalized({ summary: "<p>Just a short micro-post without a title.</p>", url: "/p/1" });
     expect(item.title).toBe("Just a short micro-post without a title.");
@@ -145,6 +158,35 @@ describe("normalizeItem: summary, dates, people, media", () => {
     expect(item.tags).toEqual(["Economy", "Tech"]);
   });
 
+  it("drops an author email the W3C validator rejects (RSS InvalidContact, Atom InvalidAddrSpec), keeping a name", () => {
+    const item = normalized({
+      title: "t",
+      authors: [
+        { name: "Jane", email: "jane at example dot com" },
+        { email: "desk at example dot org" },
+        { name: "Omar", email: "omar@localhost" },
+        { name: "Lina", email: " mailto:Lina.B+news@mail.example.co.ma " },
+        { name: "Sam", email: "<sam@example.org>" },
+      ],
+    });
+    expect(item.authors).toEqual([
+      { name: "Jane" },
+      { name: "desk at example dot org" },
+      { name: "Omar" },
+      { name: "Lina", email: "Lina.B+news@mail.example.co.ma" },
+      { name: "Sam" },
+    ]);
+  });
+
+  it("keeps only a well-formed BCP 47 language whose primary subtag is ISO 639-1, so RSS language and Atom xml:lang validate", () => {
+    const languageOf = (language: string): string | undefined => normalized({ title: "t", language }).language;
+    for (const tag of ["en", "fr-MA", "ar-Latn-MA", "zh-Hant-TW", "de-CH-1996", "EN-gb"]) expect(languageOf(tag), tag).toBe(tag);
+    expect(languageOf(" en_US ")).toBe("en-US");
+    for (const bad of ["english", "e", "xx", "zz-ZZ", "sgn-BE-FR", "fra", "en-", "en--US", "fr-FRANCE-", "x-klingon", "en US"]) {
+      expect(languageOf(bad), bad).toBeUndefined();
+    }
+  });
+
   it("resolves enclosures, fills a missing type from the extension, and picks an image", () => {
     const item = normalized({
       title: "t",
@@ -186,6 +228,27 @@ describe("ids", () => {
     expect(normalized({ title: "only a title", published: "Mon, 01 Jan 2024 00:00:00 GMT" }).id).toBe(hashed);
     expect(normalized({ title: "only a title" }).id).not.toBe(hashed);
     expect(normalized({ title: "only a title" }, { ...ctx, sourceId: "other" }).id).not.toBe(normalized({ title: "only a title" }).id);
+  });
+
+  it("keeps a guid that is a global IRI (http(s), urn:, tag:) as the id, whichever source carries it", () => {
+    for (const guid of ["https://example.org/a?b=1", "HTTP://EXAMPLE.ORG/B", "urn:uuid:3f7c1c2e-8a4b-4d1e-9b2a-6c5d4e3f2a1b", "tag:example.org,2024:1"]) {
+      expect(normalized({ guid, title: "t" }).id).toBe(guid);
+      expect(normalized({ guid, title: "t" }, { ...ctx, sourceId: "other" }).id).toBe(guid);
+    }
+  });
+
+  it("a bare guid from two sources no longer merges two different stories: it is namespaced by source", () => {
+    const world = normalized({ guid: "101", title: "Security Council meets on Gaza truce" });
+    const tech = normalized({ guid: "101", title: "AT&T and Inwi test a 5G network" }, { ...ctx, sourceId: "hespress-tech" });
+    expect(world.id).not.toBe(tech.id);
+    // Each is a valid Atom id (RFC 4287 §4.2.6) and stable across passes of its own source.
+    expect(world.id).toMatch(/^urn:sha256:[0-9a-f]{64}$/);
+    expect(normalized({ guid: " 101 ", title: "A corrected headline" }).id).toBe(world.id);
+    // Not the hash of an item that has no guid, and not a guid that merely looks like a scheme.
+    expect(world.id).not.toBe(mintItemId({ sourceId: ctx.sourceId, title: "101" }));
+    for (const guid of ["post:12", "urn:x", "tag:nocolon", "http://", "https://example.org/a b", "news\u00a0101"]) {
+      expect(normalized({ guid, title: "t" }).id, guid).toMatch(/^urn:sha256:/);
+    }
   });
 
   it("mintItemId is deterministic", () => {

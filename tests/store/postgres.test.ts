@@ -2,9 +2,11 @@ import { createServer } from "node:net";
 import pg from "pg";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.js";
+import { applyMigrations } from "../../src/store/postgres/apply-migrations.js";
 import { MIGRATIONS } from "../../src/store/postgres/migrations.js";
 import { openPostgresStore, type PostgresStore } from "../../src/store/postgres/postgres-store.js";
 import { StoreError } from "../../src/store/store-error.js";
+import { checkLegacyRekey } from "./legacy-ids.js";
 import { describeStoreContract, makeItem } from "./store-contract.js";
 import { postgresTestUrl, SKIP_HINT, testSchemas, urlWithSchema } from "./postgres-test-db.js";
 
@@ -95,6 +97,23 @@ function describePostgres(url: string): void {
       expect(await replicas[2]?.knownIds(["a"])).toEqual(new Set(["a"]));
     });
 
+    it("rekeys bare-guid ids stored before migration 4 as sources now mint them (cross-source guid merge)", async () => {
+      const schema = await schemas.create();
+      const schemaUrl = urlWithSchema(url, schema);
+      const pool = new pg.Pool({ connectionString: schemaUrl, max: 1 });
+      try {
+        await applyMigrations(pool, MIGRATIONS.slice(0, 3), 1);
+      } finally {
+        await pool.end();
+      }
+      const store = await openPostgresStore(schemaUrl, { clock, poolSize: 2 });
+      opened.push(store);
+      await checkLegacyRekey(store, async () => {
+        await store.migrate();
+        return store;
+      });
+    });
+
     it("refuses a schema migrated by a newer build", async () => {
       const { store, schemaUrl } = await freshStore();
       await store.close();
@@ -113,6 +132,7 @@ function describePostgres(url: string): void {
          WHERE table_schema = current_schema() AND data_type = 'text' AND column_name IN ('id', 'item_id', 'slug') ORDER BY 1, 2`,
       );
       expect(collations.map((c) => `${c.table_name}.${c.column_name} ${c.collation_name}`)).toEqual([
+        "item_aliases.item_id C",
         "item_categories.item_id C",
         "item_categories.slug C",
         "item_sources.item_id C",

@@ -4,9 +4,11 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.js";
+import { applyMigrations } from "../../src/store/sqlite/apply-migrations.js";
 import { MIGRATIONS } from "../../src/store/sqlite/migrations.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { StoreError } from "../../src/store/store-error.js";
+import { checkLegacyRekey } from "./legacy-ids.js";
 import { describeStoreContract, makeItem } from "./store-contract.js";
 
 const clock = () => 1_700_000_000_000;
@@ -81,6 +83,22 @@ describe("SQLite store", () => {
     const again = openSqliteStore(path, { clock });
     opened.push(again);
     await expect(again.migrate()).rejects.toThrow(/newer than this build/);
+  });
+
+  it("rekeys bare-guid ids stored before migration 4 as sources now mint them (cross-source guid merge)", async () => {
+    const path = join(dir, "legacy.db");
+    const raw = new Database(path);
+    applyMigrations(raw, MIGRATIONS.slice(0, 3), 1);
+    raw.close();
+    const atVersion3 = openSqliteStore(path, { clock });
+    opened.push(atVersion3);
+    const upgraded = await checkLegacyRekey(atVersion3, async () => {
+      await atVersion3.close();
+      const store = openSqliteStore(path, { clock });
+      await store.migrate();
+      return store;
+    });
+    opened.push(upgraded);
   });
 
   it("deletes a pruned item's category rows with it", async () => {

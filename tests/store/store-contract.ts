@@ -322,6 +322,29 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect((await walk({ categories, limit: 5 })).seen).toEqual(seen);
       });
 
+      it.each([
+        { label: "all", categories: [] },
+        { label: "one category", categories: ["world"] },
+        { label: "a union", categories: ["world", "technology"] },
+      ])("returns every item exactly once following `before` cursors, ties on published included ($label)", async ({ categories }) => {
+        await store.commitRun(run("s", 99_000), many, 99_000);
+        const byPage = await walk({ categories, limit: 5 });
+        const seen: string[] = [];
+        let before: FeedQuery["before"];
+        for (let step = 0; step < 100; step++) {
+          const result = await store.queryFeed(feed({ categories, limit: 5, ...(before ? { before } : {}) }));
+          seen.push(...ids(result.items));
+          const last = result.items.at(-1);
+          if (!result.hasMore || !last) break;
+          before = { published: last.published, id: last.id };
+        }
+        expect(seen).toEqual(byPage.seen);
+      });
+
+      it("refuses a query with both a page number and a cursor", async () => {
+        await expect(store.queryFeed(feed({ page: 2, before: { published: 1, id: "x" } }))).rejects.toBeInstanceOf(StoreError);
+      });
+
       it("returns an empty last page past the end", async () => {
         await store.commitRun(run("s", 99_000), many, 99_000);
         const past = await store.queryFeed(feed({ limit: 10, page: 4 }));
@@ -455,6 +478,47 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           new Set(["https://example.org/a", "https://example.org/b"]),
         );
         expect(await store.knownIds([])).toEqual(new Set());
+      });
+
+      it("knows an item by an alias it was committed with, without making the alias content", async () => {
+        const canonical = "https://site.example/articles/rate-decision";
+        const listingLink = "https://site.example/news/rate-decision.html?utm_source=home";
+        const article = makeItem(canonical, { aliases: [listingLink, canonical, listingLink] });
+        const first = await store.commitRun(run("s", 1_000), [article], 1_000);
+        expect(first.inserted).toEqual([canonical]);
+        expect(await store.knownIds([listingLink, canonical, "https://site.example/other"])).toEqual(new Set([listingLink, canonical]));
+
+        // An alias is not content: the same story with its alias again is unchanged, and an alias
+        // arriving for an item stored without one changes no feed either.
+        const revision = await store.revision();
+        const again = await store.commitRun(run("s", 2_000), [article], 2_000);
+        expect(again).toMatchObject({ inserted: [], updated: [], unchanged: 1 });
+        const late = makeItem("https://site.example/articles/late", { published: 5 });
+        await store.commitRun(run("s", 3_000), [late], 3_000);
+        const afterInsert = await store.revision();
+        expect(afterInsert).toBeGreaterThan(revision);
+        await store.commitRun(run("s", 4_000), [{ ...late, aliases: ["file:///sample/late.html"] }], 4_000);
+        expect(await store.revision()).toBe(afterInsert);
+        expect(await store.knownIds(["file:///sample/late.html"])).toEqual(new Set(["file:///sample/late.html"]));
+        const stored = (await store.queryFeed(feed())).items.find((item) => item.id === canonical);
+        expect(stored && "aliases" in stored).toBe(false);
+      });
+
+      it("moves an alias to the newest item claiming it, and forgets it with its item", async () => {
+        const link = "https://site.example/news/story.html";
+        await store.commitRun(run("s", 1_000), [makeItem("https://site.example/a", { sourceId: "s", published: 1, aliases: [link] })], 1_000);
+        await store.commitRun(run("s", 2_000), [makeItem("https://site.example/b", { sourceId: "s", published: 2, aliases: [link] })], 2_000);
+        await store.prune("s", { maxItemsPerSource: 1, maxAgeMs: Infinity }, 3_000); // drops a, keeps b
+        expect(await store.knownIds([link])).toEqual(new Set([link]));
+        await store.prune("s", { maxItemsPerSource: 0, maxAgeMs: Infinity }, 3_000);
+        expect(await store.knownIds([link, "https://site.example/b"])).toEqual(new Set());
+      });
+
+      it("writes no alias of a run that fails", async () => {
+        const broken = { ...makeItem("urn:broken"), kind: "podcast" } as unknown as ClassifiedItem;
+        const aliased = makeItem("https://site.example/fine", { aliases: ["https://site.example/listing/fine"] });
+        await expect(store.commitRun(run("s", 1_000), [aliased, broken], 1_000)).rejects.toBeInstanceOf(StoreError);
+        expect(await store.knownIds(["https://site.example/listing/fine"])).toEqual(new Set());
       });
 
       it("counts items and finds the newest per category", async () => {

@@ -1,7 +1,7 @@
 import type { RawItem } from "../raw-item.js";
 import { FeedError } from "./feed-error.js";
 import type { ParsedFeed, ParsedItem } from "./parsed-feed.js";
-import { textToHtml } from "./text-construct.js";
+import { escapeHtml, textToHtml } from "./text-construct.js";
 import type { JsonFeedAttachment, JsonFeedAuthor, JsonFeedDocument, JsonFeedItem } from "./wire.js";
 
 /** JSON Feed 1.0 and 1.1 (https://www.jsonfeed.org/version/1.1/), read natively. */
@@ -21,6 +21,16 @@ function str(value: unknown): string | undefined {
 function idOf(value: unknown): string | undefined {
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   return str(value);
+}
+
+/**
+ * `title` and `summary` are plain text (JSON Feed 1.1 §items: HTML only in content_html), escaped
+ * like content_text so the normalizer, which reads HTML, keeps "Use a<b and c>d" and "AT&amp;T"
+ * as written.
+ */
+function plainText(value: unknown): string | undefined {
+  const text = str(value);
+  return text === undefined ? undefined : escapeHtml(text);
 }
 
 function authorOf(value: unknown): { name?: string; url?: string } | undefined {
@@ -58,8 +68,8 @@ function adaptItem(value: Readonly<Record<string, unknown>>): ParsedItem {
   const raw: RawItem = {
     guid: idOf(item.id),
     url: str(item.url) ?? str(item.external_url),
-    title: str(item.title),
-    summary: str(item.summary),
+    title: plainText(item.title),
+    summary: plainText(item.summary),
     // content_text is plain text: as HTML it must be escaped, or the normalizer would read markup into it.
     contentHtml: str(item.content_html) ?? (contentText === undefined ? undefined : textToHtml(contentText)),
     authors: authorsOf(item),

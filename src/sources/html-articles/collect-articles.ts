@@ -1,11 +1,14 @@
 /**
  * The html-articles source kind: a listing page's links to article pages, each page not already
- * stored read into one item (kind "article") whose id and link are the page's canonical URL.
+ * stored read into one item (kind "article") whose id and link are the page's canonical URL. The
+ * URLs a page was fetched from go with it as aliases, so the store knows the page by its listing
+ * link on later passes even when its canonical URL differs.
  */
 import type { CollectedItem, Source } from "../../model/index.js";
 import type { CollectContext, CollectOutcome, Collector } from "../collector.js";
 import { decodeText } from "../decode.js";
 import { fetchResource } from "../fetch.js";
+import type { FetchResult } from "../fetch.js";
 import { dedupeById, normalizeItem } from "../normalize.js";
 import { readArticlePage } from "./article-page.js";
 import { ArticlesError } from "./articles-error.js";
@@ -17,24 +20,56 @@ const CONCURRENT_FETCHES = 4;
 const HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1";
 
 type ArticleResult = { readonly item?: CollectedItem; readonly warnings: readonly string[] };
+type Validators = { readonly etag?: string; readonly lastModified?: string };
 
 /**
- * The listing is fetched unconditionally, on purpose: with a per-pass cap, a pass can leave links
- * for the next one, and a 304 on an unchanged listing would strand them.
+ * The listing is revalidated with the validators of the last pass (RFC 9110 §13.1) and a 304 ends
+ * the pass. Those validators are kept only after a pass that left nothing behind: with a per-pass
+ * cap or a page that failed, links wait for the next pass, and a 304 on an unchanged listing would
+ * strand them, so such a pass stores none and the next listing fetch is unconditional. `refresh`
+ * re-reads stored pages whatever the listing says, so it never revalidates.
  */
 export const collectArticles: Collector = async (source, ctx) => {
   const linkSelector = source.select?.link;
   if (linkSelector === undefined) throw new ArticlesError(`html-articles: source '${source.id}' needs select.link`);
-  const listing = await fetchPage(source.url, ctx);
-  const links = readListingLinks(listing.text, listing.url, linkSelector);
+  const listing = await fetchListing(source, ctx);
+  if (listing.status === "not-modified") return { items: [], warnings: [], notModified: true, ...validatorsOf(listing) };
+  const text = htmlText(listing);
+  const links = readListingLinks(text, listing.url, linkSelector);
   const pending = await linksToFetch(links, source, ctx);
-  const results = await mapConcurrently(pending, CONCURRENT_FETCHES, (url) => collectArticle(url, source, ctx));
+  const results = await mapConcurrently(pending.links, CONCURRENT_FETCHES, (url) => collectArticle(url, source, ctx));
   ctx.signal?.throwIfAborted();
   const items = results.flatMap((result) => (result.item === undefined ? [] : [result.item]));
-  const outcome: CollectOutcome = { items: dedupeById(items), warnings: results.flatMap((result) => result.warnings), notModified: false };
+  const finished = source.refresh !== true && !pending.leftOver && results.every((result) => result.item !== undefined);
+  const outcome: CollectOutcome = {
+    items: dedupeById(items),
+    warnings: results.flatMap((result) => result.warnings),
+    notModified: false,
+    ...(finished ? validatorsOf(listing) : {}),
+  };
   return outcome;
 };
 
+function fetchListing(source: Source, ctx: CollectContext): Promise<FetchResult> {
+  const previous = source.refresh === true ? undefined : ctx.previous;
+  return fetchResource({
+    url: source.url,
+    options: ctx.fetchOptions,
+    accept: HTML_ACCEPT,
+    ...(previous?.etag !== undefined && { etag: previous.etag }),
+    ...(previous?.lastModified !== undefined && { lastModified: previous.lastModified }),
+    ...(ctx.signal !== undefined && { signal: ctx.signal }),
+  });
+}
+
+function validatorsOf(fetched: FetchResult): Validators {
+  return {
+    ...(fetched.etag !== undefined && { etag: fetched.etag }),
+    ...(fetched.lastModified !== undefined && { lastModified: fetched.lastModified }),
+  };
+}
+
+/** An article page, fetched without validators: a page is fetched only when it is not stored. */
 async function fetchPage(url: string, ctx: CollectContext): Promise<{ url: string; text: string }> {
   const fetched = await fetchResource({
     url,
@@ -44,19 +79,25 @@ async function fetchPage(url: string, ctx: CollectContext): Promise<{ url: strin
   });
   // Without validators upstream cannot answer 304, but the type allows it.
   if (fetched.status === "not-modified") throw new ArticlesError(`html-articles: ${url} answered 304 to an unconditional request`);
-  const { text } = decodeText(fetched.body, { format: "html", ...(fetched.contentType !== undefined && { contentType: fetched.contentType }) });
-  return { url: fetched.url, text };
+  return { url: fetched.url, text: htmlText(fetched) };
+}
+
+function htmlText(fetched: Extract<FetchResult, { status: "ok" }>): string {
+  return decodeText(fetched.body, { format: "html", ...(fetched.contentType !== undefined && { contentType: fetched.contentType }) }).text;
 }
 
 /**
- * Links whose page is not stored yet (by link, or by the link without tracking parameters, which is
- * what canonical URLs usually are), at most maxArticlesPerPass; with `refresh`, every link.
+ * Links whose page is not stored yet, at most maxArticlesPerPass, and whether the cap left some
+ * for a later pass; with `refresh`, every link. A page is stored under its canonical URL, and
+ * known by the link it was fetched from too (the store's aliases), with or without tracking
+ * parameters (what canonical URLs usually drop).
  */
-async function linksToFetch(links: readonly string[], source: Source, ctx: CollectContext): Promise<string[]> {
+async function linksToFetch(links: readonly string[], source: Source, ctx: CollectContext): Promise<{ links: string[]; leftOver: boolean }> {
   const max = source.maxArticlesPerPass ?? DEFAULT_MAX_ARTICLES_PER_PASS;
-  if (source.refresh === true) return links.slice(0, max);
+  if (source.refresh === true) return { links: links.slice(0, max), leftOver: links.length > max };
   const known = await ctx.knownIds([...new Set(links.flatMap((link) => [link, withoutTracking(link)]))]);
-  return links.filter((link) => !known.has(link) && !known.has(withoutTracking(link))).slice(0, max);
+  const unknown = links.filter((link) => !known.has(link) && !known.has(withoutTracking(link)));
+  return { links: unknown.slice(0, max), leftOver: unknown.length > max };
 }
 
 /** One article page; a page that cannot be fetched or read becomes a warning naming it, never a failed pass. */
@@ -66,12 +107,18 @@ async function collectArticle(url: string, source: Source, ctx: CollectContext):
     const article = readArticlePage(page.text, page.url, source.select?.body);
     const item = normalizeItem(article.raw, { sourceId: source.id, kind: "article", baseUrl: article.baseUrl, now: ctx.clock() });
     if (item === undefined) return { warnings: [...article.warnings, `html-articles: ${url}: no title, text or link found`] };
-    return { item, warnings: article.warnings };
+    return { item: withAliases(item, [url, withoutTracking(url), page.url]), warnings: article.warnings };
   } catch (err) {
     if (ctx.signal?.aborted) throw err;
     const reason = err instanceof Error ? err.message : String(err);
     return { warnings: [`html-articles: ${url}: ${reason}`] };
   }
+}
+
+/** The item with the URLs its page was fetched from that differ from its id (the listing link, the URL after redirects). */
+function withAliases(item: CollectedItem, urls: readonly string[]): CollectedItem {
+  const aliases = [...new Set(urls)].filter((url) => url !== item.id);
+  return aliases.length === 0 ? item : { ...item, aliases };
 }
 
 /** `work` over `inputs`, at most `limit` at a time, results in input order. */

@@ -28,6 +28,7 @@ export class ItemWrites {
   readonly #touched = new Set<string>();
   readonly #contributions = new Map<string, { itemId: string; sourceId: string; categories: readonly string[] }>();
   readonly #slugs = new Map<string, { slugs: readonly string[]; published: number }>();
+  readonly #aliases = new Map<string, string>();
 
   insertItem(row: NewItemRow): void {
     this.#inserts.push(row);
@@ -52,6 +53,12 @@ export class ItemWrites {
     this.#slugs.set(itemId, { slugs, published });
   }
 
+  /** Record another name of an item (not content: it changes no feed). The last item to claim an alias wins. */
+  saveAlias(alias: string, itemId: string): void {
+    // Keyed by alias: ON CONFLICT cannot touch one row twice in a statement.
+    this.#aliases.set(alias, itemId);
+  }
+
   /** Send every planned write; new rows first, since the other tables reference items. */
   async flush(client: PoolClient, now: EpochMs): Promise<void> {
     await this.#flushInserts(client, now);
@@ -59,6 +66,18 @@ export class ItemWrites {
     await this.#flushTouches(client, now);
     await this.#flushContributions(client);
     await this.#flushSlugs(client);
+    await this.#flushAliases(client);
+  }
+
+  async #flushAliases(client: PoolClient): Promise<void> {
+    for (const rows of chunks([...this.#aliases.entries()], WRITE_CHUNK)) {
+      await client.query(
+        `INSERT INTO item_aliases (alias, item_id)
+         SELECT * FROM unnest($1::text[], $2::text[])
+         ON CONFLICT (alias) DO UPDATE SET item_id = excluded.item_id`,
+        [rows.map(([alias]) => alias), rows.map(([, itemId]) => itemId)],
+      );
+    }
   }
 
   async #flushInserts(client: PoolClient, now: EpochMs): Promise<void> {

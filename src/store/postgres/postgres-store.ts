@@ -31,7 +31,7 @@ import { ItemWrites } from "./item-writes.js";
 import { MIGRATIONS } from "./migrations.js";
 import { inTransaction } from "./transaction.js";
 import { STORE_TYPES } from "./type-parsers.js";
-import { checkQuery, checkRetention, firstOfEachId, nextValue } from "../rows/run-rules.js";
+import { aliasesOf, checkQuery, checkRetention, firstOfEachId, nextValue } from "../rows/run-rules.js";
 import { subscriptionFromRow, type SubscriptionRow } from "../rows/subscription-row.js";
 
 export interface PostgresStoreOptions {
@@ -129,7 +129,10 @@ export class PostgresStore implements Store {
         const known = await loadKnownItems(client, unique.map((item) => item.id));
         const writes = new ItemWrites();
         const plan: RunPlan = { inserted: [], updated: [], unchanged: 0, changedCategories: new Set() };
-        for (const item of unique) planUpsert(item, known.get(item.id), now, writes, plan);
+        for (const item of unique) {
+          planUpsert(item, known.get(item.id), now, writes, plan);
+          for (const alias of aliasesOf(item)) writes.saveAlias(alias, item.id);
+        }
         await writes.flush(client, now);
         await recordRun(client, run, plan.inserted.length);
         const changedCategories = [...plan.changedCategories].sort();
@@ -146,7 +149,11 @@ export class PostgresStore implements Store {
     return this.#guard("known ids", async () => {
       const known = new Set<string>();
       for (const chunk of chunks(ids, ID_CHUNK)) {
-        const result = await this.#pool.query<{ id: string }>("SELECT id FROM items WHERE id = ANY($1::text[])", [chunk]);
+        const result = await this.#pool.query<{ id: string }>(
+          `SELECT id FROM items WHERE id = ANY($1::text[])
+           UNION SELECT alias FROM item_aliases WHERE alias = ANY($1::text[])`,
+          [chunk],
+        );
         for (const row of result.rows) known.add(row.id);
       }
       return known;
@@ -502,11 +509,18 @@ async function recordRun(client: PoolClient, run: SourceRunRecord, inserted: num
  */
 function feedSql(query: FeedQuery): { text: string; values: unknown[] } {
   const values: unknown[] = [query.limit + 1, (query.page - 1) * query.limit];
-  const kind = query.kind === undefined ? undefined : `$${values.push(query.kind)}`;
+  const kind = query.kind === undefined ? "" : `AND i.kind = $${values.push(query.kind)}`;
+  // Rows strictly after the cursor in feed order (published DESC, id DESC).
+  const after = (published: string, id: string): string => {
+    if (query.before === undefined) return "";
+    const at = `$${values.push(query.before.published)}::bigint`;
+    const below = `$${values.push(query.before.id)}::text`;
+    return `AND (${published} < ${at} OR (${published} = ${at} AND ${id} < ${below}))`;
+  };
   const [only] = query.categories;
   if (query.categories.length === 0) {
     return {
-      text: `SELECT ${ITEM_COLUMNS} FROM items i ${kind ? `WHERE i.kind = ${kind}` : ""}
+      text: `SELECT ${ITEM_COLUMNS} FROM items i WHERE TRUE ${kind} ${after("i.published", "i.id")}
         ORDER BY i.published DESC, i.id DESC LIMIT $1 OFFSET $2`,
       values,
     };
@@ -515,7 +529,7 @@ function feedSql(query: FeedQuery): { text: string; values: unknown[] } {
     const slug = `$${values.push(only)}`;
     return {
       text: `SELECT ${ITEM_COLUMNS} FROM item_categories c JOIN items i ON i.id = c.item_id
-        WHERE c.slug = ${slug} ${kind ? `AND i.kind = ${kind}` : ""}
+        WHERE c.slug = ${slug} ${kind} ${after("c.published", "c.item_id")}
         ORDER BY c.published DESC, c.item_id DESC LIMIT $1 OFFSET $2`,
       values,
     };
@@ -524,7 +538,7 @@ function feedSql(query: FeedQuery): { text: string; values: unknown[] } {
   return {
     text: `SELECT ${ITEM_COLUMNS} FROM items i
       WHERE EXISTS (SELECT 1 FROM item_categories c WHERE c.item_id = i.id AND c.slug = ANY(${slugs}))
-      ${kind ? `AND i.kind = ${kind}` : ""}
+      ${kind} ${after("i.published", "i.id")}
       ORDER BY i.published DESC, i.id DESC LIMIT $1 OFFSET $2`,
     values,
   };

@@ -10,6 +10,11 @@ export function firstOfEachId(items: readonly ClassifiedItem[]): ClassifiedItem[
   return [...byId.values()];
 }
 
+/** An item's aliases worth storing: each once, never its own id (knownIds finds that anyway). */
+export function aliasesOf(item: ClassifiedItem): string[] {
+  return [...new Set(item.aliases ?? [])].filter((alias) => alias !== item.id && alias !== "");
+}
+
 /** SourceRunRecord validators: undefined keeps the stored value, null clears it, a value replaces it. */
 export function nextValue<T>(given: T | null | undefined, stored: T | null): T | null {
   return given === undefined ? stored : given;
@@ -21,6 +26,9 @@ export function checkQuery(query: FeedQuery): void {
   }
   if (!Number.isSafeInteger(query.page) || query.page < 1) {
     throw new StoreError(`store: feed page must be a positive integer, got ${query.page}`);
+  }
+  if (query.before !== undefined && query.page !== 1) {
+    throw new StoreError(`store: a feed query takes a page number or a cursor, not both (page ${query.page})`);
   }
 }
 

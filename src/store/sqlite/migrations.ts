@@ -8,6 +8,14 @@ export interface Migration {
   readonly sql: string;
 }
 
+/**
+ * Migration 4's frozen copy of src/sources/item-id.ts's rule for a guid that is a global id, as
+ * JavaScript regular expressions (the store registers REGEXP, see sql-functions.ts): applied to
+ * lower(id), and a character no IRI may hold. NUL cannot be in a stored id.
+ */
+const GLOBAL_ID_PREFIX = String.raw`^(https?://|urn:[a-z0-9][a-z0-9-]{0,31}:|tag:[^:]+:).`;
+const NON_IRI_CHAR = String.raw`[\x01-\x20\x7f-\x9f<>"{}|\\^\`\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -102,6 +110,65 @@ export const MIGRATIONS: readonly Migration[] = [
 
       -- Purging expired leases walks by expiry.
       CREATE INDEX websub_subscriptions_expiry ON websub_subscriptions (expires_at);
+    `,
+  },
+  {
+    version: 3,
+    name: "item aliases",
+    sql: `
+      -- Other names of a stored item: the URLs its page was fetched from when they differ from its
+      -- id (an html-articles listing link whose page declares another canonical URL), written in
+      -- the same transaction as the item, so knownIds recognises the page on later passes, after
+      -- a restart too, without fetching it again. An alias goes with its item.
+      CREATE TABLE item_aliases (
+        alias    TEXT PRIMARY KEY,
+        item_id  TEXT NOT NULL REFERENCES items (id) ON DELETE CASCADE
+      ) STRICT, WITHOUT ROWID;
+
+      CREATE INDEX item_aliases_item ON item_aliases (item_id);
+    `,
+  },
+  {
+    version: 4,
+    name: "bare guids namespaced by source",
+    sql: `
+      -- A bare upstream guid ("101") used to be the item id as it came, but ids are global, so two
+      -- sources' different stories with one guid became one row. New ids namespace such a guid by
+      -- source (src/sources/item-id.ts); this rekeys stored rows the same way, so a stored story
+      -- keeps one row. A row keeps only its owner's share: the other sources' stories were never
+      -- stored, and arrive under their own ids on their next pass.
+      CREATE TEMP TABLE legacy_ids AS
+        SELECT id AS old_id, source_id,
+               'urn:sha256:' || sha256_hex('guid' || char(10) || source_id || char(10) || id) AS new_id
+        FROM items
+        WHERE NOT (lower(id) REGEXP '${GLOBAL_ID_PREFIX}' AND NOT (id REGEXP '${NON_IRI_CHAR}'));
+
+      INSERT INTO items
+        (id, source_id, kind, url, title, summary, content_html, authors, tags, enclosures, image_url, language,
+         published, updated, first_seen, changed_at, content_hash)
+      SELECT l.new_id, i.source_id, i.kind, i.url, i.title, i.summary, i.content_html, i.authors, i.tags, i.enclosures,
+             i.image_url, i.language, i.published, i.updated, i.first_seen, i.changed_at, i.content_hash
+      FROM items i JOIN legacy_ids l ON l.old_id = i.id;
+
+      INSERT INTO item_sources (item_id, source_id, categories)
+      SELECT l.new_id, s.source_id, s.categories
+      FROM item_sources s JOIN legacy_ids l ON l.old_id = s.item_id AND l.source_id = s.source_id;
+
+      INSERT INTO item_categories (item_id, slug, published)
+      SELECT DISTINCT l.new_id, c.value, i.published
+      FROM legacy_ids l
+        JOIN items i ON i.id = l.old_id
+        JOIN item_sources s ON s.item_id = l.old_id AND s.source_id = l.source_id,
+        json_each(s.categories) c;
+
+      UPDATE item_aliases SET item_id = (SELECT new_id FROM legacy_ids WHERE old_id = item_aliases.item_id)
+      WHERE item_id IN (SELECT old_id FROM legacy_ids);
+
+      -- Their item_categories and item_sources rows go with them (ON DELETE CASCADE).
+      DELETE FROM items WHERE id IN (SELECT old_id FROM legacy_ids);
+
+      UPDATE store_revision SET revision = revision + 1 WHERE EXISTS (SELECT 1 FROM legacy_ids);
+      DROP TABLE legacy_ids;
     `,
   },
 ];

@@ -23,8 +23,9 @@ import { applyMigrations } from "./apply-migrations.js";
 import { contentHash } from "../rows/content-hash.js";
 import { itemContentParams, storedItemFromRow, type ItemRow } from "../rows/item-row.js";
 import { MIGRATIONS } from "./migrations.js";
+import { registerSqlFunctions } from "./sql-functions.js";
 import { sourceStateFromRow, type SourceStateRow } from "../rows/source-state-row.js";
-import { checkQuery, checkRetention, firstOfEachId, nextValue } from "../rows/run-rules.js";
+import { aliasesOf, checkQuery, checkRetention, firstOfEachId, nextValue } from "../rows/run-rules.js";
 import { subscriptionFromRow, type SubscriptionRow } from "../rows/subscription-row.js";
 
 export interface SqliteStoreOptions {
@@ -50,6 +51,7 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sq
     db.pragma("synchronous = NORMAL");
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma("foreign_keys = ON");
+    registerSqlFunctions(db);
   } catch (cause) {
     db?.close();
     throw new StoreError(`store: cannot open SQLite database ${JSON.stringify(path)}`, { cause });
@@ -92,7 +94,10 @@ export class SqliteStore implements Store {
     return this.#guard(`commit run of source ${JSON.stringify(run.sourceId)}`, () => {
       const plan = this.#write(() => {
         const plan: RunPlan = { inserted: [], updated: [], unchanged: 0, changedCategories: new Set() };
-        for (const item of firstOfEachId(items)) this.#upsertItem(item, now, plan);
+        for (const item of firstOfEachId(items)) {
+          this.#upsertItem(item, now, plan);
+          this.#saveAliases(item);
+        }
         this.#recordRun(run, plan.inserted.length);
         return { plan, changed: plan.inserted.length + plan.updated.length > 0 };
       });
@@ -108,7 +113,7 @@ export class SqliteStore implements Store {
   async knownIds(ids: readonly string[]): Promise<ReadonlySet<string>> {
     return this.#guard("known ids", () => {
       if (ids.length === 0) return new Set<string>();
-      return new Set(this.#sql.knownIds.all(JSON.stringify(ids)));
+      return new Set(this.#sql.knownIdsOrAliases.all(JSON.stringify(ids)));
     });
   }
 
@@ -119,11 +124,12 @@ export class SqliteStore implements Store {
       const params: FeedParams = {
         limit: query.limit + 1, // one more than asked tells whether an older page exists
         offset: (query.page - 1) * query.limit,
+        ...(query.before === undefined ? {} : { beforePublished: query.before.published, beforeId: query.before.id }),
         ...(shape === "one" ? { slug: query.categories[0] } : {}),
         ...(shape === "many" ? { slugs: JSON.stringify(query.categories) } : {}),
         ...(query.kind === undefined ? {} : { kind: query.kind }),
       };
-      const rows = this.#feedStatement(shape, query.kind !== undefined).all(params);
+      const rows = this.#feedStatement(shape, query.kind !== undefined, query.before !== undefined).all(params);
       const page = rows.slice(0, query.limit);
       return { items: this.#withCategories(page), hasMore: rows.length > query.limit };
     });
@@ -276,6 +282,11 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** The item's other names (not content: no change to the item, its feeds or the revision). */
+  #saveAliases(item: ClassifiedItem): void {
+    for (const alias of aliasesOf(item)) this.#sql.saveAlias.run(alias, item.id);
+  }
+
   /**
    * Record one source's classification of a stored item. The item's categories are the union of
    * every carrying source's latest classification; returns the old and new union when it changed.
@@ -357,11 +368,11 @@ export class SqliteStore implements Store {
     return this.#statements;
   }
 
-  #feedStatement(shape: FeedShape, withKind: boolean): Database.Statement<[FeedParams], ItemRow> {
-    const key = `${shape}:${withKind}`;
+  #feedStatement(shape: FeedShape, withKind: boolean, withCursor: boolean): Database.Statement<[FeedParams], ItemRow> {
+    const key = `${shape}:${withKind}:${withCursor}`;
     let statement = this.#feedStatements.get(key);
     if (statement === undefined) {
-      statement = this.#db.prepare<[FeedParams], ItemRow>(feedSql(shape, withKind));
+      statement = this.#db.prepare<[FeedParams], ItemRow>(feedSql(shape, withKind, withCursor));
       this.#feedStatements.set(key, statement);
     }
     return statement;
@@ -374,6 +385,13 @@ interface FeedParams {
   readonly slug?: string | undefined;
   readonly slugs?: string;
   readonly kind?: string;
+  readonly beforePublished?: number;
+  readonly beforeId?: string;
+}
+
+/** Rows strictly after the cursor in feed order (published DESC, id DESC). */
+function afterCursor(published: string, id: string): string {
+  return `(${published} < @beforePublished OR (${published} = @beforePublished AND ${id} < @beforeId))`;
 }
 
 /**
@@ -381,20 +399,21 @@ interface FeedParams {
  * the asked categories still comes back once. Ties on `published` are broken by id, so paging is
  * stable and complete.
  */
-function feedSql(shape: FeedShape, withKind: boolean): string {
+function feedSql(shape: FeedShape, withKind: boolean, withCursor: boolean): string {
+  const kind = withKind ? "AND i.kind = @kind" : "";
   switch (shape) {
     case "all":
-      return `SELECT * FROM items ${withKind ? "WHERE kind = @kind" : ""}
-        ORDER BY published DESC, id DESC LIMIT @limit OFFSET @offset`;
+      return `SELECT * FROM items i WHERE 1 = 1 ${kind} ${withCursor ? `AND ${afterCursor("i.published", "i.id")}` : ""}
+        ORDER BY i.published DESC, i.id DESC LIMIT @limit OFFSET @offset`;
     case "one":
       return `SELECT i.* FROM item_categories c JOIN items i ON i.id = c.item_id
-        WHERE c.slug = @slug ${withKind ? "AND i.kind = @kind" : ""}
+        WHERE c.slug = @slug ${kind} ${withCursor ? `AND ${afterCursor("c.published", "c.item_id")}` : ""}
         ORDER BY c.published DESC, c.item_id DESC LIMIT @limit OFFSET @offset`;
     case "many":
       return `SELECT * FROM items i
         WHERE EXISTS (SELECT 1 FROM item_categories c
                       WHERE c.item_id = i.id AND c.slug IN (SELECT value FROM json_each(@slugs)))
-        ${withKind ? "AND i.kind = @kind" : ""}
+        ${kind} ${withCursor ? `AND ${afterCursor("i.published", "i.id")}` : ""}
         ORDER BY i.published DESC, i.id DESC LIMIT @limit OFFSET @offset`;
   }
 }
@@ -450,9 +469,16 @@ function prepareStatements(db: Database.Database) {
     insertSlug: db.prepare<[string, string, number]>(
       "INSERT INTO item_categories (item_id, slug, published) VALUES (?, ?, ?)",
     ),
-    knownIds: db
-      .prepare<[string], string>("SELECT id FROM items WHERE id IN (SELECT value FROM json_each(?))")
+    knownIdsOrAliases: db
+      .prepare<[string], string>(
+        `SELECT DISTINCT j.value FROM json_each(?) j
+         WHERE EXISTS (SELECT 1 FROM items WHERE id = j.value) OR EXISTS (SELECT 1 FROM item_aliases WHERE alias = j.value)`,
+      )
       .pluck(),
+    // The newest pass's item wins an alias: a listing link whose page now declares another canonical URL.
+    saveAlias: db.prepare<[string, string]>(
+      "INSERT INTO item_aliases (alias, item_id) VALUES (?, ?) ON CONFLICT (alias) DO UPDATE SET item_id = excluded.item_id",
+    ),
     overflowIds: db
       .prepare<[string, number], string>(
         "SELECT id FROM items WHERE source_id = ? ORDER BY published DESC, id DESC LIMIT -1 OFFSET ?",
