@@ -1,4 +1,7 @@
-import type { Clock, Source } from "../model/index.js";
+import type { Logger } from "pino";
+import type { Clock, EpochMs, Source, SourceState } from "../model/index.js";
+import type { Store } from "../store/store.js";
+import { nextRunAt } from "../worker/next-run.js";
 import type { SourceSchedule } from "../worker/worker.js";
 
 export interface FreshnessBounds {
@@ -18,6 +21,65 @@ export function maxAgeSeconds(schedules: readonly SourceSchedule[], clock: Clock
   const nextRuns = schedules.map((s) => s.nextRunAt).filter((at): at is number => at !== undefined && at > now);
   const untilNext = nextRuns.length > 0 ? Math.ceil((Math.min(...nextRuns) - now) / 1000) : bounds.maxSeconds;
   return Math.min(bounds.maxSeconds, Math.max(bounds.minSeconds, untilNext));
+}
+
+/**
+ * When each source is next due, from the config and the stored source states: what the leader's
+ * worker will do, computed the same on every replica, including those that run no worker (whose
+ * empty schedule list used to make them send the upper bound while the leader sent less).
+ */
+export function scheduledRuns(sources: readonly Source[], states: ReadonlyMap<string, SourceState>, now: EpochMs, bounds: FreshnessBounds): SourceSchedule[] {
+  // Past the upper bound every answer is the same, so the search stops there.
+  const until = now + bounds.maxSeconds * 1000 + 1000;
+  return sources.map((source) => ({ sourceId: source.id, running: false, nextRunAt: nextRunAt(source, states.get(source.id), now, until) }));
+}
+
+export interface FreshnessDeps {
+  readonly store: Store;
+  readonly sources: () => readonly Source[];
+  readonly bounds: () => FreshnessBounds;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+export interface Freshness {
+  /** Synchronous, from the last source states read; each call starts another read in the background. */
+  maxAgeSeconds(): number;
+  /** Read the source states now (at start, before the first answer). */
+  refresh(): Promise<void>;
+}
+
+/**
+ * Max-age for the feed handler, which asks at most once per second (feed-handler.ts): the
+ * answer uses the source states as last read, and asking starts the next read, so the store is
+ * read at most once per second too and never on the request path.
+ */
+export function createFreshness(deps: FreshnessDeps): Freshness {
+  let states: ReadonlyMap<string, SourceState> = new Map();
+  let reading: Promise<void> | undefined;
+
+  const refresh = (): Promise<void> =>
+    (reading ??= deps.store
+      .listSourceStates()
+      .then(
+        (list) => {
+          states = new Map(list.map((state) => [state.sourceId, state]));
+        },
+        (error: unknown) => deps.logger.warn({ err: error }, "could not read source states for max-age"),
+      )
+      .finally(() => {
+        reading = undefined;
+      }));
+
+  return {
+    refresh,
+    maxAgeSeconds() {
+      void refresh();
+      const now = deps.clock();
+      const bounds = deps.bounds();
+      return maxAgeSeconds(scheduledRuns(deps.sources(), states, now, bounds), () => now, bounds);
+    },
+  };
 }
 
 /** RSS `<ttl>` minutes: the shortest fixed interval among enabled sources (cron ones count as 15m). */

@@ -1,8 +1,10 @@
 import { watch, type FSWatcher } from "node:fs";
 import type { Logger } from "pino";
 import { formatProblem, loadConfig, type Config, type ConfigProblem } from "../config/config.js";
+import { compileClassifier } from "../classify/classifier.js";
 import { reclassifyStoredItems } from "../worker/reclassify.js";
 import { describeError } from "../worker/describe-error.js";
+import { classificationFingerprint } from "./classification-fingerprint.js";
 import { planFor, type Runtime } from "./runtime.js";
 
 export type ReloadOutcome =
@@ -12,9 +14,18 @@ export type ReloadOutcome =
 export interface ConfigReloader {
   /** Validate the files in full and apply them atomically, or keep the last good config. */
   reload(reason: string): Promise<ReloadOutcome>;
+  /**
+   * Reclassify every stored item with the rules in force (on the leader only): run when this
+   * instance starts leading, since rules edited while no leader ran (the service was down, a
+   * reload on a replica) were never applied to stored items. Queued with reloads, in order.
+   */
+  reclassify(reason: string): Promise<number>;
   /** Watch CONFIG_DIR for edits (debounced). */
   watch(): void;
+  /** Stop watching. */
   stop(): void;
+  /** Resolves when no reload or reclassification is under way (before the store closes). */
+  idle(): Promise<void>;
 }
 
 export interface ReloaderDeps {
@@ -57,22 +68,31 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
     runtime.feeds.invalidateAll();
     deps.onApplied?.(result.config);
     for (const warning of result.warnings) logger.warn({ problem: formatProblem(warning) }, "config warning");
-    let reclassified = 0;
-    if (deps.isLeader() && classificationChanged(previous, result.config)) {
-      const started = runtime.clock();
-      const outcome = await reclassifyStoredItems(runtime.store, plan.classify, result.config.sources, runtime.clock());
-      reclassified = outcome.changed;
-      if (outcome.changed > 0) runtime.notifyChange({ changedCategories: outcome.changedCategories });
-      logger.info({ examined: outcome.examined, changed: outcome.changed, ms: runtime.clock() - started }, "stored items reclassified");
-    }
+    const reclassified = classificationChanged(previous, result.config) ? await reclassifyNow(reason) : 0;
     logger.info({ reason, sources: result.config.sources.length, categories: result.config.categories.length }, "config reloaded");
     return { ok: true, warnings: result.warnings, reclassified };
   }
 
-  function reload(reason: string): Promise<ReloadOutcome> {
-    // One reload at a time, in order: the last edit always wins.
-    const next = queue.then(() => reloadNow(reason));
+  /** Rewrites stored categories with the rules in force; returns how many items changed. */
+  async function reclassifyNow(reason: string): Promise<number> {
+    if (!deps.isLeader()) return 0;
+    const { config } = runtime.configState();
+    const started = runtime.clock();
+    const outcome = await reclassifyStoredItems(runtime.store, compileClassifier(config.categories), config.sources, started);
+    if (outcome.changed > 0) runtime.notifyChange({ changedCategories: outcome.changedCategories });
+    logger.info({ reason, examined: outcome.examined, changed: outcome.changed, ms: runtime.clock() - started }, "stored items reclassified");
+    return outcome.changed;
+  }
+
+  /** One reload or reclassification at a time, in order: the last edit always wins. */
+  function enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const next = queue.then(work);
     queue = next.catch(() => undefined);
+    return next;
+  }
+
+  function reload(reason: string): Promise<ReloadOutcome> {
+    const next = enqueue(() => reloadNow(reason));
     return next.then(
       (outcome) => {
         deps.onOutcome?.(outcome);
@@ -92,6 +112,11 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
 
   return {
     reload,
+    reclassify: (reason) =>
+      enqueue(() => reclassifyNow(reason)).catch((error: unknown) => {
+        logger.error({ reason, err: describeError(error) }, "reclassifying stored items failed");
+        return 0;
+      }),
     watch() {
       if (watcher) return;
       // Watch the directory, not the files: editors save by writing a new file and renaming it.
@@ -107,12 +132,13 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
       watcher?.close();
       watcher = undefined;
     },
+    async idle() {
+      await queue;
+    },
   };
 }
 
 /** Whether stored items may now belong to other categories. */
 function classificationChanged(before: Config, after: Config): boolean {
-  const rules = (config: Config): string =>
-    JSON.stringify([config.categories, config.sources.map((source) => [source.id, source.categories])]);
-  return rules(before) !== rules(after);
+  return classificationFingerprint(before) !== classificationFingerprint(after);
 }

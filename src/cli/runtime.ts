@@ -8,13 +8,13 @@ import { createFeedService, type FeedCatalog, type FeedService } from "../publis
 import { COLLECTORS } from "../sources/registry.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
-import { DEFAULT_BACKOFF } from "../worker/backoff.js";
 import type { SourceRunResult } from "../worker/collect-source.js";
 import { createLimiter } from "../worker/limiter.js";
 import { createWorker, type Worker, type WorkerPlan } from "../worker/worker.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { hubUrl } from "../websub/hub.js";
 import { ttlMinutes } from "./freshness.js";
+import { trackOwnWrites, type OwnWrites } from "./own-writes.js";
 
 export const GENERATOR = "news-feed-publisher/0.1";
 
@@ -33,7 +33,10 @@ export interface FeedChange {
 
 export interface Runtime {
   readonly settings: Settings;
+  /** The store, its item writes counted (see own-writes.ts). */
   readonly store: Store;
+  /** What this process's own writes did to the store revision. */
+  readonly ownWrites: OwnWrites;
   readonly feeds: FeedService;
   readonly worker: Worker;
   readonly clock: Clock;
@@ -52,7 +55,7 @@ export interface Runtime {
 /** Builds the service graph from settings and a validated config: the one place that wires. */
 export async function createRuntime(settings: Settings, initial: ConfigState, clock: Clock, logger: Logger, metrics?: Metrics): Promise<Runtime> {
   const state: { current: ConfigState } = { current: initial };
-  const store = await openStore(settings.databaseUrl, { clock });
+  const { store, writes: ownWrites } = trackOwnWrites(await openStore(settings.databaseUrl, { clock }));
   const listeners: Array<(change: FeedChange) => void> = [];
   const notifyChange = (change: FeedChange): void => {
     feeds.invalidate([...change.changedCategories, ALL_SLUG]);
@@ -73,7 +76,6 @@ export async function createRuntime(settings: Settings, initial: ConfigState, cl
     store,
     collectors: COLLECTORS,
     clock,
-    backoff: DEFAULT_BACKOFF,
     random: Math.random,
     logger,
     limiter: createLimiter(initial.config.worker.concurrency, initial.config.worker.perHost),
@@ -86,6 +88,7 @@ export async function createRuntime(settings: Settings, initial: ConfigState, cl
   return {
     settings,
     store,
+    ownWrites,
     feeds,
     worker,
     clock,
@@ -102,5 +105,5 @@ export async function createRuntime(settings: Settings, initial: ConfigState, cl
 }
 
 export function planFor(config: Config): WorkerPlan {
-  return { sources: config.sources, classify: compileClassifier(config.categories), fetchOptions: config.fetch };
+  return { sources: config.sources, classify: compileClassifier(config.categories), fetchOptions: config.fetch, backoff: config.backoff };
 }

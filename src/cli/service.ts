@@ -10,8 +10,9 @@ import { createMetrics } from "../metrics/metrics.js";
 import { createFeedHandler } from "../http/feed-handler.js";
 import { createHttpServer } from "../http/server.js";
 import type { Clock } from "../model/index.js";
+import { ALL_SLUG } from "../model/index.js";
 import { createHub } from "../websub/hub.js";
-import { maxAgeSeconds } from "./freshness.js";
+import { createFreshness } from "./freshness.js";
 import { createLeadership, followStoreChanges } from "./leadership.js";
 import { createConfigReloader, type ConfigReloader } from "./live-config.js";
 import { createRuntime, type ConfigState, type Runtime } from "./runtime.js";
@@ -38,6 +39,8 @@ export interface ServiceOptions {
   readonly runWorker: boolean;
   /** Watch CONFIG_DIR and apply edits live (default true). */
   readonly watchConfig?: boolean;
+  /** How often an SQLite store's revision is read for other processes' changes (default 2 s). */
+  readonly storePollMs?: number;
   readonly shutdownTimeoutMs?: number;
 }
 
@@ -62,20 +65,37 @@ export async function startService(settings: Settings, config: ConfigState, opti
     onDelivery: (outcome) => metrics.recordDelivery(outcome),
   });
   const leader = createLeadership(settings.databaseUrl, logger);
-  // Only the instance running the worker pushes to subscribers, so each change is pushed once.
+  const following = await followStoreChanges(
+    runtime.store,
+    runtime.ownWrites,
+    (categories) => {
+      if (categories === "all") runtime.feeds.invalidateAll();
+      else runtime.feeds.invalidate([...categories, ALL_SLUG]);
+      // Changes committed elsewhere (`npm run collect`, an admin refresh on a replica) are pushed too.
+      if (leader.isLeader()) hub.onChange(categories === "all" ? categorySlugs() : categories);
+    },
+    logger,
+    options.storePollMs,
+  );
+  // Only the instance running the worker pushes to subscribers, so each change is pushed once:
+  // this instance's own changes from here, unless the store reports them too (PostgreSQL
+  // notifications, pushed by the follower above with every other process's changes).
   runtime.onChange((change) => {
-    if (leader.isLeader()) hub.onChange(change.changedCategories);
+    if (leader.isLeader() && !following.reportsOwnChanges) hub.onChange(change.changedCategories);
   });
 
-  const feedHandler = createFeedHandler({
-    feeds: runtime.feeds,
-    categorySlugs,
-    clock,
-    maxAgeSeconds: () => {
+  const freshness = createFreshness({
+    store: runtime.store,
+    sources: () => runtime.configState().config.sources,
+    bounds: () => {
       const { minMaxAgeSeconds, maxMaxAgeSeconds } = runtime.configState().config.publish;
-      return maxAgeSeconds(runtime.worker.schedules(), clock, { minSeconds: minMaxAgeSeconds, maxSeconds: maxMaxAgeSeconds });
+      return { minSeconds: minMaxAgeSeconds, maxSeconds: maxMaxAgeSeconds };
     },
+    clock,
+    logger,
   });
+  await freshness.refresh();
+  const feedHandler = createFeedHandler({ feeds: runtime.feeds, categorySlugs, clock, maxAgeSeconds: freshness.maxAgeSeconds });
   const reloader = createConfigReloader({
     configDir: settings.configDir,
     runtime,
@@ -112,19 +132,19 @@ export async function startService(settings: Settings, config: ConfigState, opti
   const address = await listen(server, settings.port, settings.host);
   logger.info({ address, baseUrl: settings.baseUrl }, "serving feeds");
 
-  const unfollow = await followStoreChanges(
-    runtime.store,
-    (categories) => (categories === "all" ? runtime.feeds.invalidateAll() : runtime.feeds.invalidate(categories)),
-    logger,
-  );
   if (options.watchConfig ?? true) reloader.watch();
   snapshots.request();
   if (options.runWorker) {
     leader.start((isLeader) => {
       metrics.setLeader(isLeader);
       logger.info({ leader: isLeader }, isLeader ? "this instance now runs the worker" : "this instance no longer runs the worker");
-      if (isLeader) runtime.worker.start();
-      else void runtime.worker.stop(options.shutdownTimeoutMs ?? 20_000);
+      if (isLeader) {
+        runtime.worker.start();
+        // Rules may have been edited while no leader ran; see ConfigReloader.reclassify.
+        void reloader.reclassify("leadership gained");
+      } else {
+        void runtime.worker.stop(options.shutdownTimeoutMs ?? 20_000);
+      }
     });
   }
 
@@ -133,9 +153,10 @@ export async function startService(settings: Settings, config: ConfigState, opti
     (stopping ??= (async () => {
       logger.info("stopping: no new collects, waiting for running ones");
       reloader.stop();
+      await reloader.idle();
       await runtime.worker.stop(options.shutdownTimeoutMs ?? 20_000);
       await leader.stop();
-      await unfollow();
+      await following.stop();
       await snapshots.idle();
       hub.stop();
       await hub.idle();

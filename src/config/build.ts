@@ -17,6 +17,7 @@ export const BUILT_IN_DEFAULTS = {
   retention: { max_items: 1000, max_age: "90d" },
   fetch: { timeout: "20s", connect_timeout: "5s", max_bytes: "10MB", max_redirects: 5 },
   worker: { concurrency: 4, per_host: 1 },
+  backoff: { base: "1m", cap: "6h" },
   publish: { min: "30s", max: "15m" },
   lease: { default: "10d", min: "1h", max: "30d" },
   maxArticles: 20,
@@ -43,9 +44,15 @@ export function buildConfig(configDir: string, sources: SourcesFile, categories:
       concurrency: sources.worker?.concurrency ?? BUILT_IN_DEFAULTS.worker.concurrency,
       perHost: sources.worker?.per_host ?? BUILT_IN_DEFAULTS.worker.per_host,
     },
+    backoff: buildBackoff(defaults.backoff),
     publish: buildPublish(sources.publish),
     websub: buildWebSub(sources.websub),
   };
+}
+
+function buildBackoff(backoff: NonNullable<SourcesFile["defaults"]>["backoff"]): Config["backoff"] {
+  const given = { ...BUILT_IN_DEFAULTS.backoff, ...backoff };
+  return { baseMs: durationMs(given.base), capMs: durationMs(given.cap) };
 }
 
 function buildPublish(publish: SourcesFile["publish"]): Config["publish"] {

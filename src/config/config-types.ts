@@ -15,6 +15,8 @@ export interface Config {
     readonly maxRedirects: number;
   };
   readonly worker: { readonly concurrency: number; readonly perHost: number };
+  /** Retry delays for a failing source: `baseMs` after the first failure, doubling, at most `capMs`. */
+  readonly backoff: { readonly baseMs: number; readonly capMs: number };
   /** Bounds of a feed's Cache-Control max-age. */
   readonly publish: { readonly minMaxAgeSeconds: number; readonly maxMaxAgeSeconds: number };
   readonly websub: {

@@ -68,10 +68,25 @@ const fetchLimits = z.strictObject({
   max_redirects: z.int().min(0).max(20).optional().describe("Redirects followed (default 5)"),
 });
 
+/** `base` must not exceed `cap` where both are given. */
+function baseWithinCap(value: { base?: string; cap?: string }): boolean {
+  const [base, cap] = [value.base, value.cap].map((d) => (d === undefined ? undefined : parseDuration(d)));
+  return base === undefined || cap === undefined || base <= cap;
+}
+
+const backoff = z
+  .strictObject({
+    base: duration.optional().describe("Wait after a source's first failure; it doubles with each further one (default 1m)"),
+    cap: duration.optional().describe("Longest wait, however many failures; also caps an upstream Retry-After (default 6h)"),
+  })
+  .refine(baseWithinCap, "`base` must not be longer than `cap`")
+  .describe("Exponential backoff with jitter for failing sources");
+
 const defaults = z.strictObject({
   every: duration.optional().describe("Interval for sources without `every` or `schedule` (default 15m)"),
   retention: retention.optional(),
   fetch: fetchLimits.optional(),
+  backoff: backoff.optional(),
   contact: z
     .string()
     .refine(isContact, "expected an http(s): or mailto: URL where upstream admins can reach the operator")

@@ -12,7 +12,9 @@ export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 60_000, capMs: 6 * 60 * 
 /**
  * When a failing source may be tried again: exponential in the number of consecutive
  * failures, with "equal jitter" (half fixed, half random) so many failing sources do not retry in lockstep.
- * An upstream Retry-After (RFC 9110 §10.2.3) wins when it asks for longer.
+ * An upstream Retry-After (RFC 9110 §10.2.3) wins when it asks for longer, but never beyond the
+ * cap: a misconfigured upstream asking for a week must not silence a source ops expect back
+ * within `defaults.backoff.cap`.
  */
 export function nextAttemptAfterFailure(
   now: EpochMs,
@@ -24,5 +26,6 @@ export function nextAttemptAfterFailure(
   const exponent = Math.max(0, consecutiveFailures - 1);
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(exponent, 30));
   const delay = ceiling / 2 + random() * (ceiling / 2);
-  return Math.round(now + Math.max(delay, retryAfterMs ?? 0));
+  const upstreamAsked = Math.min(retryAfterMs ?? 0, policy.capMs);
+  return Math.round(now + Math.max(delay, upstreamAsked));
 }

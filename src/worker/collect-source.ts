@@ -8,6 +8,7 @@ import type { Store } from "../store/store.js";
 import { nextAttemptAfterFailure, type BackoffPolicy } from "./backoff.js";
 import { describeError } from "./describe-error.js";
 import { failureStage, type FailureStage } from "./failure-stage.js";
+import { withinRetention } from "./retention-window.js";
 
 export interface CollectDeps {
   readonly store: Store;
@@ -49,9 +50,10 @@ export interface CollectOptions {
 }
 
 /**
- * One pass over one source: fetch and parse (the source kind's collector), classify, then
- * store items and run state in one transaction, then apply retention. A failure here fails
- * only this source: it is recorded on the source's state and never thrown to the caller.
+ * One pass over one source: fetch and parse (the source kind's collector), classify, keep what
+ * retention keeps, then store items and run state in one transaction, then apply retention (to
+ * what is stored). A failure here fails only this source: it is recorded on the source's state
+ * and never thrown to the caller.
  */
 export async function collectSource(
   source: Source,
@@ -68,7 +70,8 @@ export async function collectSource(
   try {
     const outcome = await fetchAndParse(source, deps, previous, options.signal);
     const fetchMs = deps.clock() - startedAt;
-    const items = classifyItems(outcome.items, source, deps.classify);
+    // Only what retention keeps, so an unchanged upstream changes nothing (see retention-window.ts).
+    const items = withinRetention(classifyItems(outcome.items, source, deps.classify), source.retention, deps.clock());
     const upsert = await deps.store.commitRun(
       {
         sourceId: source.id,

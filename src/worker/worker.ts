@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from "node-cron";
 import type { EpochMs, Source } from "../model/index.js";
 import type { Classifier } from "../classify/classifier.js";
 import type { FetchOptions } from "../sources/fetch.js";
+import type { BackoffPolicy } from "./backoff.js";
 import { collectSource, type CollectDeps, type SourceRunResult } from "./collect-source.js";
 import { hostOf, type Limiter } from "./limiter.js";
 import { planSchedule } from "./schedule-plan.js";
@@ -12,9 +13,11 @@ export interface WorkerPlan {
   readonly sources: readonly Source[];
   readonly classify: Classifier;
   readonly fetchOptions: FetchOptions;
+  /** Config `defaults.backoff`. */
+  readonly backoff: BackoffPolicy;
 }
 
-export interface WorkerDeps extends Omit<CollectDeps, "classify" | "fetchOptions"> {
+export interface WorkerDeps extends Omit<CollectDeps, "classify" | "fetchOptions" | "backoff"> {
   readonly limiter: Limiter;
   /** Called after every source run (cache invalidation, snapshots, WebSub). Errors are logged. */
   readonly onResult: (result: SourceRunResult) => void | Promise<void>;
@@ -60,7 +63,7 @@ export function createWorker(initial: WorkerPlan, deps: WorkerDeps): Worker {
   function run(source: Source, force = false): Promise<SourceRunResult> {
     const running = inFlight.get(source.id);
     if (running) return running; // never overlap a source with itself
-    const collectDeps: CollectDeps = { ...deps, classify: plan.classify, fetchOptions: plan.fetchOptions };
+    const collectDeps: CollectDeps = { ...deps, classify: plan.classify, fetchOptions: plan.fetchOptions, backoff: plan.backoff };
     const promise = deps.limiter
       .run(hostOf(source.url), () => collectSource(source, collectDeps, { force, signal: controller.signal }))
       .then(async (result) => {

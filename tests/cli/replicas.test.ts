@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService, type Service } from "../../src/cli/service.js";
 import { loadConfig, type Config } from "../../src/config/config.js";
 import { eventually, postgresTestUrl, SKIP_HINT, testSchemas, urlWithSchema } from "../store/postgres-test-db.js";
+import { startSubscriber } from "../websub/hub-fixture.js";
 
 const url = postgresTestUrl();
 if (!url) console.warn(`Replica tests SKIPPED: ${SKIP_HINT}`);
@@ -39,7 +40,7 @@ const FEED = (title: string): string => `<?xml version="1.0"?><rss version="2.0"
     databaseUrl = urlWithSchema(url, await schemas.create());
     dir = await mkdtemp(path.join(tmpdir(), "replicas-"));
     await writeFile(path.join(dir, "w.xml"), FEED("First story"));
-    await writeFile(path.join(dir, "sources.yaml"), "sources:\n  - id: w\n    kind: feed\n    url: w.xml\n    every: 1h\n    retention: { max_items: 100, max_age: 3650d }\n");
+    await writeFile(path.join(dir, "sources.yaml"), "websub: { allowed_callback_networks: [127.0.0.1/32] }\nsources:\n  - id: w\n    kind: feed\n    url: w.xml\n    every: 1h\n    retention: { max_items: 100, max_age: 3650d }\n");
     await writeFile(path.join(dir, "categories.yaml"), "categories:\n  - slug: world\n    title: World\n    description: d\n    match:\n      - keywords: [story]\n");
     const loaded = await loadConfig(dir);
     if (!loaded.ok) throw new Error("fixture config invalid");
@@ -71,5 +72,37 @@ const FEED = (title: string): string => `<?xml version="1.0"?><rss version="2.0"
 
     await a.stop();
     await eventually("b takes over", () => b.isLeader(), 10_000);
+  });
+
+  it("the leader pushes to WebSub subscribers a change another replica committed, and its own, once each (bug: only the leader's own changes were pushed)", async () => {
+    await eventually("a leader among the running replicas", () => services.some((service) => service.isLeader()), 10_000);
+    const leader = services.find((service) => service.isLeader());
+    if (!leader) throw new Error("no leader");
+    const replica = await start();
+    const subscriber = await startSubscriber();
+    try {
+      const subscribe = await fetch(`${replica.address}/websub`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ "hub.mode": "subscribe", "hub.topic": "http://feeds.test/feeds/all.rss", "hub.callback": `${subscriber.origin}/push` }).toString(),
+      });
+      expect(subscribe.status).toBe(202);
+      await eventually("subscribed", async () => (await leader.runtime.store.listSubscribedTopics(Date.now())).length === 1);
+
+      // An admin refresh on a replica that is not the leader.
+      await writeFile(path.join(dir, "w.xml"), FEED("Third story"));
+      await replica.runtime.worker.runSource("w", { force: true });
+      await eventually("pushed", () => subscriber.deliveries().length === 1, 5000);
+      expect(subscriber.deliveries()[0]?.body.toString("utf8")).toContain("Third story");
+
+      await writeFile(path.join(dir, "w.xml"), FEED("Fourth story"));
+      await leader.runtime.worker.runSource("w", { force: true });
+      await eventually("pushed again", () => subscriber.deliveries().length === 2, 5000);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(subscriber.deliveries()).toHaveLength(2);
+      expect(subscriber.deliveries()[1]?.body.toString("utf8")).toContain("Fourth story");
+    } finally {
+      await subscriber.close();
+    }
   });
 });

@@ -201,6 +201,12 @@ sources:
     expect(cfg.categories[1]?.match).toEqual([{ keywords: ["Morocco"], with: ["economy"] }]);
   });
 
+  it("reads defaults.backoff (bug: the backoff cap for failing sources was not configurable)", () => {
+    expect(config(FEED_SOURCE_YAML).backoff).toEqual({ baseMs: 60_000, capMs: 6 * 3_600_000 });
+    expect(config(`defaults:\n  backoff: { base: 30s, cap: 2h }\n${FEED_SOURCE_YAML}`).backoff).toEqual({ baseMs: 30_000, capMs: 2 * 3_600_000 });
+    expect(config(`defaults:\n  backoff: { cap: 1h }\n${FEED_SOURCE_YAML}`).backoff).toEqual({ baseMs: 60_000, capMs: 3_600_000 });
+  });
+
   it("is deeply frozen", () => {
     const result = parse(FEED_SOURCE_YAML);
     if (!result.ok) throw new Error("invalid");
@@ -409,6 +415,15 @@ sources: []
       message: 'unknown category "sport" (categories.yaml defines: world, morocco-economy)',
       severity: "error",
     });
+  });
+
+  it("rejects a backoff whose base is longer than its cap, or an unknown backoff field", () => {
+    expect(one("defaults:\n  backoff: { base: 2h, cap: 1h }\nsources: []\n")).toMatchObject({
+      line: 2,
+      path: "defaults.backoff",
+      message: "`base` must not be longer than `cap`",
+    });
+    expect(one("defaults:\n  backoff: { max: 1h }\nsources: []\n")).toMatchObject({ path: "defaults.backoff.max", message: 'unknown field "max"' });
   });
 
   it("rejects a bad contact URL", () => {

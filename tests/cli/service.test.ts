@@ -1,0 +1,176 @@
+import { mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import pino from "pino";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { collectOnce } from "../../src/cli/collect.js";
+import { startService, type Service, type ServiceOptions } from "../../src/cli/service.js";
+import { loadConfig, type Config } from "../../src/config/config.js";
+import type { Settings } from "../../src/config/settings.js";
+import type { FeedVariant } from "../../src/publish/feed-variant.js";
+import { startSubscriber, type Subscriber } from "../websub/hub-fixture.js";
+
+const logger = pino({ level: "silent" });
+const BASE_URL = "http://feeds.test";
+const POLL_MS = 20;
+const WORLD_JSON: FeedVariant = { slug: "world", format: "json", query: { categories: ["world"], limit: 50, page: 1 } };
+
+const story = (id: string, title: string, hour: number): string =>
+  `<item><title>${title}</title><link>https://wire.example.org/${id}</link><guid>https://wire.example.org/${id}</guid><pubDate>Tue, 24 Nov 2026 ${String(hour).padStart(2, "0")}:00:00 GMT</pubDate></item>`;
+const FEED = (...items: string[]): string =>
+  `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Wire</title><link>https://wire.example.org/</link><description>d</description>${items.join("")}</channel></rss>`;
+const UN = story("un", "United Nations envoy arrives in Rabat", 10);
+const LAB = story("lab", "Quantum sensing startup opens lab in Rabat", 9);
+const CHOIR = story("choir", "Local choir wins regional contest", 8);
+
+const CATEGORIES = (techRules: string): string => `categories:
+  - slug: world
+    title: World
+    description: International news
+    match:
+      - keywords: [United Nations]
+  - slug: technology
+    title: Technology
+    description: Technology news
+    match:
+      - keywords: [${techRules}]
+`;
+
+const SOURCES = (every: string): string => `websub:
+  allowed_callback_networks: [127.0.0.1/32]
+sources:
+  - id: wire
+    kind: feed
+    url: wire.xml
+    every: ${every}
+    retention: { max_items: 100, max_age: 3650d }
+`;
+
+async function until(check: () => Promise<boolean> | boolean, timeoutMs = 8000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe("the service over an SQLite file", () => {
+  let dir: string;
+  let settings: Settings;
+  const services: Service[] = [];
+  let subscriber: Subscriber | undefined;
+
+  const config = async (): Promise<Config> => {
+    const loaded = await loadConfig(dir);
+    if (!loaded.ok) throw new Error(`fixture config invalid: ${JSON.stringify(loaded.problems)}`);
+    return loaded.config;
+  };
+  const start = async (options: Partial<ServiceOptions> = {}): Promise<Service> => {
+    const service = await startService(
+      { ...settings, feedsDir: path.join(dir, `feeds-${services.length}`) },
+      { config: await config(), loadedAt: Date.now(), warnings: [] },
+      { clock: Date.now, logger, runWorker: true, watchConfig: false, storePollMs: POLL_MS, ...options },
+    );
+    services.push(service);
+    return service;
+  };
+  const titles = async (service: Service, slug: string): Promise<string[]> => {
+    const feed = (await (await fetch(`${service.address}/feeds/${slug}.json`)).json()) as { items: Array<{ title: string }> };
+    return feed.items.map((item) => item.title);
+  };
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "service-"));
+    settings = { port: 0, host: "127.0.0.1", baseUrl: BASE_URL, configDir: dir, databaseUrl: `sqlite:${path.join(dir, "feeds.db")}`, feedsDir: dir, logLevel: "silent" };
+    await writeFile(path.join(dir, "wire.xml"), FEED(UN, CHOIR));
+    await writeFile(path.join(dir, "sources.yaml"), SOURCES("1h"));
+    await writeFile(path.join(dir, "categories.yaml"), CATEGORIES("startup"));
+  });
+
+  afterEach(async () => {
+    for (const service of services.splice(0)) await service.stop();
+    await subscriber?.close();
+    subscriber = undefined;
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("keeps another category's cached render past the store poll after a local change (bug: the poller flushed the whole cache ~2 s after every local change)", async () => {
+    const service = await start();
+    await until(async () => (await titles(service, "all")).length === 2);
+    expect(await titles(service, "world")).toEqual(["United Nations envoy arrives in Rabat"]);
+    const world = service.runtime.feeds.cached(WORLD_JSON);
+    expect(world).toBeDefined();
+
+    await writeFile(path.join(dir, "wire.xml"), FEED(UN, LAB, CHOIR));
+    const result = await service.runtime.worker.runSource("wire", { force: true });
+    expect(result?.changedCategories).toEqual(["technology"]);
+    await sleep(POLL_MS * 10);
+    expect(service.runtime.feeds.cached(WORLD_JSON)).toBe(world);
+    expect(await titles(service, "technology")).toEqual(["Quantum sensing startup opens lab in Rabat"]);
+  });
+
+  it("pushes a change another process committed to WebSub subscribers, once (bug: only the leader's own changes were pushed; `npm run collect` beside `npm start` only invalidated caches)", async () => {
+    const service = await start();
+    await until(async () => (await titles(service, "all")).length === 2);
+    subscriber = await startSubscriber();
+    const sub = subscriber;
+    const subscribe = await fetch(`${service.address}/websub`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ "hub.mode": "subscribe", "hub.topic": `${BASE_URL}/feeds/world.rss`, "hub.callback": `${sub.origin}/push` }).toString(),
+    });
+    expect(subscribe.status).toBe(202);
+    await until(async () => (await service.runtime.store.listSubscribedTopics(Date.now())).length === 1);
+    await titles(service, "world"); // cached before the other process writes
+
+    // `npm run collect` beside `npm start`: another process, its own connection to the file.
+    await writeFile(path.join(dir, "wire.xml"), FEED(story("un2", "United Nations opens Casablanca office", 11), UN, CHOIR));
+    expect(await collectOnce({ ...settings, feedsDir: path.join(dir, "collect-snapshot") }, { config: await config(), loadedAt: Date.now(), warnings: [] }, logger)).toBe(0);
+
+    await until(() => sub.deliveries().length > 0);
+    expect(sub.deliveries()[0]?.body.toString("utf8")).toContain("United Nations opens Casablanca office");
+    expect(await titles(service, "world")).toEqual(["United Nations opens Casablanca office", "United Nations envoy arrives in Rabat"]);
+    await sleep(POLL_MS * 10);
+    expect(sub.deliveries()).toHaveLength(1);
+  });
+
+  it("reclassifies stored items when it starts leading (bug: categories.yaml edited while the service was down left stale categories)", async () => {
+    const first = await start();
+    await until(async () => (await titles(first, "all")).length === 2);
+    expect(await titles(first, "technology")).toEqual([]);
+    await first.stop();
+
+    // Edited while down; the upstream is gone too, so only a reclassification can move the choir story.
+    await writeFile(path.join(dir, "categories.yaml"), CATEGORIES("startup, choir"));
+    await unlink(path.join(dir, "wire.xml"));
+    const second = await start();
+    await until(async () => (await titles(second, "technology")).length === 1);
+    expect(await titles(second, "technology")).toEqual(["Local choir wins regional contest"]);
+    expect((await second.runtime.store.getSourceState("wire"))?.lastError).toBeDefined();
+  });
+
+  it("sends the same max-age from a replica that runs no worker as from the leader (bug: non-leaders always sent the upper bound)", async () => {
+    await writeFile(path.join(dir, "sources.yaml"), SOURCES("7m"));
+    let now = Date.now();
+    const clock = (): number => now;
+    const leader = await start({ clock });
+    await until(async () => (await titles(leader, "all")).length === 2);
+    const replica = await start({ clock, runWorker: false });
+    const maxAge = async (service: Service): Promise<number> => {
+      const header = (await fetch(`${service.address}/feeds/all.json`)).headers.get("cache-control") ?? "";
+      return Number(/max-age=(\d+)/.exec(header)?.[1]);
+    };
+    // Max-age is computed once per clock second from the source states last read (each
+    // computation starts the next read): one warm-up second, then both answer at the same instant.
+    now += 1000;
+    await Promise.all([maxAge(leader), maxAge(replica)]);
+    await sleep(50);
+    now += 1000;
+    const fromLeader = await maxAge(leader);
+    // A 7-minute source that just ran is due again in 7 to 8 minutes: under the 15-minute bound.
+    expect(fromLeader).toBeGreaterThanOrEqual(7 * 60 - 1);
+    expect(fromLeader).toBeLessThanOrEqual(8 * 60);
+    expect(await maxAge(replica)).toBe(fromLeader);
+  });
+});
