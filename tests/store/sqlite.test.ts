@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.js";
@@ -33,6 +34,33 @@ describeStoreContract("SQLite (temp file)", async () => {
 });
 
 describe("SQLite store", () => {
+  it("waits for another process's write lock without blocking the event loop (soak: feed polls timed out behind `npm run collect`)", async () => {
+    const path = join(dir, "busy.db");
+    const store = openSqliteStore(path, { clock });
+    opened.push(store);
+    await store.migrate();
+    // Another process (npm run collect) holds the write lock for 400 ms.
+    const other = new Database(path);
+    other.exec("BEGIN IMMEDIATE");
+    const release = setTimeout(() => {
+      other.exec("COMMIT");
+      other.close();
+    }, 400);
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
+    try {
+      const started = performance.now();
+      const result = await store.commitRun({ sourceId: "s", at: 1 }, [makeItem("waited")], 1);
+      expect(result.inserted).toEqual(["waited"]);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(350);
+      // SQLite's own busy wait would have frozen the loop for the whole 400 ms: no tick at all.
+      expect(ticks).toBeGreaterThanOrEqual(10);
+    } finally {
+      clearInterval(ticker);
+      clearTimeout(release);
+    }
+  });
+
   it("creates the parent directory and opens the file in WAL mode with foreign keys on", async () => {
     const path = join(dir, "nested", "deeper", "feeds.db");
     const store = openSqliteStore(path, { clock });

@@ -1,4 +1,6 @@
 import { mkdirSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import {
@@ -35,6 +37,13 @@ export interface SqliteStoreOptions {
 
 /** How long a writer waits for another process (serve vs collect) to release the database. */
 const BUSY_TIMEOUT_MS = 5_000;
+/**
+ * How long one attempt may block waiting for that lock. better-sqlite3 is synchronous: SQLite's
+ * own busy wait would stall the whole event loop (every feed poll) for as long as another
+ * process writes, so each attempt waits this long at most and the rest of the wait is an async
+ * sleep between attempts (see #retrying).
+ */
+const BUSY_SLICE_MS = 25;
 
 /**
  * Open (creating it and its parent directory if needed) a SQLite database file, or `:memory:`.
@@ -45,13 +54,14 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sq
   try {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     db = new Database(path);
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`); // opening may wait: nothing is served yet
     // WAL lets the server read while the worker writes; NORMAL is durable against process
     // crashes in WAL mode and only risks the last commits on power loss (sqlite.org/wal.html).
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     db.pragma("foreign_keys = ON");
     registerSqlFunctions(db);
+    db.pragma(`busy_timeout = ${BUSY_SLICE_MS}`);
   } catch (cause) {
     db?.close();
     throw new StoreError(`store: cannot open SQLite database ${JSON.stringify(path)}`, { cause });
@@ -87,11 +97,11 @@ export class SqliteStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    this.#guard("migrate", () => applyMigrations(this.#db, MIGRATIONS, this.#clock()));
+    await this.#retrying("migrate", () => applyMigrations(this.#db, MIGRATIONS, this.#clock()));
   }
 
   async commitRun(run: SourceRunRecord, items: readonly ClassifiedItem[], now: EpochMs): Promise<UpsertResult> {
-    return this.#guard(`commit run of source ${JSON.stringify(run.sourceId)}`, () => {
+    return this.#retrying(`commit run of source ${JSON.stringify(run.sourceId)}`, () => {
       const plan = this.#write(() => {
         const plan: RunPlan = { inserted: [], updated: [], unchanged: 0, changedCategories: new Set() };
         for (const item of firstOfEachId(items)) {
@@ -111,7 +121,7 @@ export class SqliteStore implements Store {
   }
 
   async knownIds(ids: readonly string[]): Promise<ReadonlySet<string>> {
-    return this.#guard("known ids", () => {
+    return this.#retrying("known ids", () => {
       if (ids.length === 0) return new Set<string>();
       return new Set(this.#sql.knownIdsOrAliases.all(JSON.stringify(ids)));
     });
@@ -119,7 +129,7 @@ export class SqliteStore implements Store {
 
   async queryFeed(query: FeedQuery): Promise<FeedPage> {
     checkQuery(query);
-    return this.#guard("query feed", () => {
+    return this.#retrying("query feed", () => {
       const shape: FeedShape = query.categories.length === 0 ? "all" : query.categories.length === 1 ? "one" : "many";
       const params: FeedParams = {
         limit: query.limit + 1, // one more than asked tells whether an older page exists
@@ -137,7 +147,7 @@ export class SqliteStore implements Store {
 
   async prune(sourceId: string, retention: Retention, now: EpochMs): Promise<PruneResult> {
     checkRetention(retention);
-    return this.#guard(`prune source ${JSON.stringify(sourceId)}`, () =>
+    return this.#retrying(`prune source ${JSON.stringify(sourceId)}`, () =>
       this.#write(() => {
         const doomed = new Set(this.#sql.overflowIds.all(sourceId, keepCount(retention.maxItemsPerSource)));
         if (Number.isFinite(retention.maxAgeMs)) {
@@ -152,31 +162,31 @@ export class SqliteStore implements Store {
   }
 
   async getSourceState(sourceId: string): Promise<SourceState | undefined> {
-    return this.#guard("read source state", () => {
+    return this.#retrying("read source state", () => {
       const row = this.#sql.sourceState.get(sourceId);
       return row === undefined ? undefined : sourceStateFromRow(row);
     });
   }
 
   async listSourceStates(): Promise<readonly SourceState[]> {
-    return this.#guard("list source states", () => this.#sql.allSourceStates.all().map(sourceStateFromRow));
+    return this.#retrying("list source states", () => this.#sql.allSourceStates.all().map(sourceStateFromRow));
   }
 
   async categoryStats(): Promise<ReadonlyArray<{ slug: string; count: number; newest?: EpochMs }>> {
-    return this.#guard("category stats", () =>
+    return this.#retrying("category stats", () =>
       this.#sql.categoryStats.all().map((row) => ({ slug: row.slug, count: row.count, newest: row.newest })),
     );
   }
 
   async revision(): Promise<number> {
-    return this.#guard("read revision", () => this.#sql.revision.get() ?? 0);
+    return this.#retrying("read revision", () => this.#sql.revision.get() ?? 0);
   }
 
   async listItemsForReclassification(afterId: string | undefined, batch: number): Promise<StoredItem[]> {
     if (!Number.isSafeInteger(batch) || batch < 1) {
       throw new StoreError(`store: reclassification batch must be a positive integer, got ${batch}`);
     }
-    return this.#guard("list items for reclassification", () => {
+    return this.#retrying("list items for reclassification", () => {
       const rows =
         afterId === undefined ? this.#sql.itemsFromStart.all(batch) : this.#sql.itemsAfter.all(afterId, batch);
       return this.#withCategories(rows);
@@ -187,7 +197,7 @@ export class SqliteStore implements Store {
     changes: ReadonlyArray<{ readonly id: string; readonly categories: readonly string[] }>,
     now: EpochMs,
   ): Promise<{ changedCategories: string[] }> {
-    return this.#guard("set item categories", () => {
+    return this.#retrying("set item categories", () => {
       const changedCategories = this.#write(() => {
         const touched = new Set<string>();
         let changed = false;
@@ -208,7 +218,7 @@ export class SqliteStore implements Store {
   }
 
   async upsertSubscription(subscription: WebSubSubscription): Promise<void> {
-    this.#guard("upsert websub subscription", () => {
+    await this.#retrying("upsert websub subscription", () => {
       this.#sql.saveSubscription.run({
         topic: subscription.topic,
         callback: subscription.callback,
@@ -221,21 +231,21 @@ export class SqliteStore implements Store {
   }
 
   async removeSubscription(topic: string, callback: string): Promise<boolean> {
-    return this.#guard("remove websub subscription", () => this.#sql.deleteSubscription.run(topic, callback).changes > 0);
+    return this.#retrying("remove websub subscription", () => this.#sql.deleteSubscription.run(topic, callback).changes > 0);
   }
 
   async listSubscriptions(topic: string, now: EpochMs): Promise<WebSubSubscription[]> {
-    return this.#guard("list websub subscriptions", () =>
+    return this.#retrying("list websub subscriptions", () =>
       this.#sql.liveSubscriptions.all(topic, now).map(subscriptionFromRow),
     );
   }
 
   async listSubscribedTopics(now: EpochMs): Promise<string[]> {
-    return this.#guard("list websub topics", () => this.#sql.subscribedTopics.all(now));
+    return this.#retrying("list websub topics", () => this.#sql.subscribedTopics.all(now));
   }
 
   async purgeExpiredSubscriptions(now: EpochMs): Promise<number> {
-    return this.#guard("purge expired websub subscriptions", () => this.#sql.purgeSubscriptions.run(now).changes);
+    return this.#retrying("purge expired websub subscriptions", () => this.#sql.purgeSubscriptions.run(now).changes);
   }
 
   async close(): Promise<void> {
@@ -352,6 +362,23 @@ export class SqliteStore implements Store {
       return plan;
     });
     return transaction.immediate();
+  }
+
+  /**
+   * #guard, retried while another process holds the write lock (SQLITE_BUSY), sleeping between
+   * attempts so the event loop keeps serving, for up to BUSY_TIMEOUT_MS in all. Every write is
+   * one transaction that either committed or did nothing, so a retry never applies anything twice.
+   */
+  async #retrying<T>(action: string, work: () => T): Promise<T> {
+    const deadline = performance.now() + BUSY_TIMEOUT_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return this.#guard(action, work);
+      } catch (error) {
+        if (!isBusy(error) || performance.now() > deadline) throw error;
+        await sleep(Math.min(200, 5 * 2 ** attempt) * (0.5 + Math.random()));
+      }
+    }
   }
 
   #guard<T>(action: string, work: () => T): T {
@@ -551,4 +578,11 @@ function keepCount(maxItems: number): number {
 
 function describe(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
+}
+
+/** Another connection holds the lock (SQLITE_BUSY and its extended codes), wrapped by #guard or not. */
+function isBusy(error: unknown): boolean {
+  const cause = error instanceof StoreError ? error.cause : error;
+  const code = typeof cause === "object" && cause !== null && "code" in cause ? cause.code : undefined;
+  return typeof code === "string" && code.startsWith("SQLITE_BUSY");
 }
