@@ -5,8 +5,12 @@
  * Simple plural: a keyword token also matches the same token followed by "s" ("bank" matches
  * "banks", "Moroccan" matches "Moroccans"), so rules are written in the singular. Other plural
  * forms ("economies", "taxes") must be listed as their own keywords.
+ *
+ * Short acronyms: a keyword token of two or three capitals ("US", "UN", "EU", "AI", "WHO")
+ * matches only a token written in capitals ("US", "U.S."), never the words "us", "un" or "who";
+ * longer ones ("NATO", written "Nato" by British outlets) match in any case.
  */
-import { tokenize } from "./text.js";
+import { tokenizeWithCase } from "./text.js";
 
 export type PhraseId = number;
 
@@ -20,32 +24,43 @@ export interface PhraseIndex {
 interface Phrase {
   readonly id: PhraseId;
   readonly tokens: readonly string[];
+  /** Per token: it must be written in capitals in the text. */
+  readonly capitalsOnly: readonly boolean[];
 }
+
+/** A scanned text: folded tokens and whether each was written in capitals. */
+interface Scanned {
+  readonly tokens: readonly string[];
+  readonly capitals: readonly boolean[];
+}
+
 
 export function createPhraseIndex(): PhraseIndex {
   const byFirstToken = new Map<string, Phrase[]>();
   const ids = new Map<string, PhraseId>();
 
   const add = (phrase: string): PhraseId | undefined => {
-    const tokens = tokenize(phrase);
+    const { tokens, capitals } = tokenizeWithCase(phrase);
     const first = tokens[0];
     if (first === undefined) return undefined;
-    const key = tokens.join(" ");
+    const capitalsOnly = tokens.map((token, i) => capitals[i] === true && token.length >= 2 && token.length <= 3);
+    const key = tokens.map((token, i) => (capitalsOnly[i] ? token.toUpperCase() : token)).join(" ");
     const known = ids.get(key);
     if (known !== undefined) return known;
     const id = ids.size;
     ids.set(key, id);
     const bucket = byFirstToken.get(first) ?? [];
-    bucket.push({ id, tokens });
+    bucket.push({ id, tokens, capitalsOnly });
     byFirstToken.set(first, bucket);
     return id;
   };
 
-  const scanTokens = (tokens: readonly string[], found: Set<PhraseId>): void => {
+  const scanTokens = (text: Scanned, found: Set<PhraseId>): void => {
+    const { tokens } = text;
     for (let start = 0; start < tokens.length; start++) {
       const token = tokens[start] as string;
-      visit(byFirstToken.get(token), tokens, start, found);
-      if (token.length > 1 && token.endsWith("s")) visit(byFirstToken.get(token.slice(0, -1)), tokens, start, found);
+      visit(byFirstToken.get(token), text, start, found);
+      if (token.length > 1 && token.endsWith("s")) visit(byFirstToken.get(token.slice(0, -1)), text, start, found);
     }
   };
 
@@ -53,23 +68,24 @@ export function createPhraseIndex(): PhraseIndex {
     add,
     scan: (texts) => {
       const found = new Set<PhraseId>();
-      for (const text of texts) if (text) scanTokens(tokenize(text), found);
+      for (const text of texts) if (text) scanTokens(tokenizeWithCase(text), found);
       return found;
     },
   };
 }
 
-function visit(candidates: readonly Phrase[] | undefined, tokens: readonly string[], start: number, found: Set<PhraseId>): void {
+function visit(candidates: readonly Phrase[] | undefined, text: Scanned, start: number, found: Set<PhraseId>): void {
   if (candidates === undefined) return;
   for (const phrase of candidates) {
-    if (!found.has(phrase.id) && matchesAt(phrase.tokens, tokens, start)) found.add(phrase.id);
+    if (!found.has(phrase.id) && matchesAt(phrase, text, start)) found.add(phrase.id);
   }
 }
 
-function matchesAt(phrase: readonly string[], tokens: readonly string[], start: number): boolean {
-  if (start + phrase.length > tokens.length) return false;
-  for (let offset = 1; offset < phrase.length; offset++) {
-    if (!tokenMatches(phrase[offset] as string, tokens[start + offset] as string)) return false;
+function matchesAt(phrase: Phrase, text: Scanned, start: number): boolean {
+  if (start + phrase.tokens.length > text.tokens.length) return false;
+  for (let offset = 0; offset < phrase.tokens.length; offset++) {
+    if (phrase.capitalsOnly[offset] === true && text.capitals[start + offset] !== true) return false;
+    if (offset > 0 && !tokenMatches(phrase.tokens[offset] as string, text.tokens[start + offset] as string)) return false;
   }
   return true;
 }

@@ -7,21 +7,39 @@
  */
 
 const COMBINING_MARKS = /\p{M}+/gu;
-const POSSESSIVE = /['’ʼ]s(?![\p{L}\p{N}])/gu;
+const POSSESSIVE = /['’ʼ]s(?![\p{L}\p{N}])/giu;
 const DOTTED_ACRONYM = /(?<![\p{L}\p{N}.])((?:\p{L}\.){2,})/gu;
 const TOKEN = /[\p{L}\p{N}]+/gu;
 
 export function foldText(text: string): string {
-  return text
-    .normalize("NFD")
-    .replace(COMBINING_MARKS, "")
-    .toLowerCase()
-    .replace(POSSESSIVE, "")
-    .replace(DOTTED_ACRONYM, (acronym) => acronym.replaceAll(".", ""));
+  return foldKeepingCase(text).toLowerCase();
 }
 
 export function tokenize(text: string): string[] {
   return foldText(text).match(TOKEN) ?? [];
+}
+
+/**
+ * The same tokens, each with whether it was written in capitals ("US", "U.S.") — what tells the
+ * country from the pronoun "us" (see phrase-index.ts). Lowercasing keeps letters letters, so the
+ * tokens are exactly those of tokenize().
+ */
+export function tokenizeWithCase(text: string): { tokens: string[]; capitals: boolean[] } {
+  const cased = foldKeepingCase(text).match(TOKEN) ?? [];
+  return { tokens: cased.map((token) => token.toLowerCase()), capitals: cased.map(isCapitals) };
+}
+
+/** Letters and all of them capitals ("US", "G7"; not "Us", not "7"). */
+export function isCapitals(token: string): boolean {
+  return token !== token.toLowerCase() && token === token.toUpperCase();
+}
+
+function foldKeepingCase(text: string): string {
+  return text
+    .normalize("NFD")
+    .replace(COMBINING_MARKS, "")
+    .replace(POSSESSIVE, "")
+    .replace(DOTTED_ACRONYM, (acronym) => acronym.replaceAll(".", ""));
 }
 
 /** Tags compare as whole strings: folded, whitespace collapsed. */

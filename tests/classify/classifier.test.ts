@@ -95,6 +95,14 @@ describe("compileClassifier", () => {
       expect(slugs("Music festival lineup")).toEqual([]);
     });
 
+    it("matches a short acronym only in capitals: the country, not the pronoun (regression: 'Join us' was world news)", () => {
+      expect(slugs("Join us for a webinar on Moroccan crafts")).toEqual([]);
+      expect(slugs("Tell us what you think")).toEqual([]);
+      expect(slugs("JOIN US: US ENVOY IN RABAT")).toEqual(["world"]);
+      expect(slugs("Ai Weiwei opens a show in Marrakech")).toEqual([]);
+      expect(slugs("AI lab opens in Rabat")).toEqual(["tech"]);
+    });
+
     it("keeps digits inside tokens: 5G is one word", () => {
       expect(slugs("Morocco launches 5G")).toEqual(["tech"]);
       expect(slugs("Morocco launches 5 G-rated films")).toEqual([]);
