@@ -7,8 +7,13 @@ import type { EpochMs } from "../model/index.js";
  * cannot read is `undefined`: we never invent "now" (DESIGN.md), the store fills first-seen instead.
  */
 
-/** A date this far past "now" is a publisher's clock or template bug, not a real publication date. */
-export const MAX_FUTURE_SKEW_MS = 2 * 24 * 60 * 60 * 1000;
+/**
+ * How far past "now" an upstream date may lie and still be believed: none. A date in the future is
+ * a publisher's clock, zone (local time labelled GMT: an hour ahead in Casablanca) or template
+ * bug; such an item gets its first-seen time instead, so nothing we publish is dated in the future
+ * and no item sits on top of a feed until its bogus date passes.
+ */
+export const MAX_FUTURE_SKEW_MS = 0;
 
 const MINUTE_MS = 60_000;
 
