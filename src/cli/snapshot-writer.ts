@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { ALL_SLUG, DEFAULT_LIMIT, FEED_FORMATS } from "../model/index.js";
 import type { FeedCatalog, FeedService } from "../publish/feed-service.js";
 import { FORMAT_EXTENSIONS, type FeedVariant } from "../publish/feed-variant.js";
-import { writeSnapshot } from "../publish/snapshot.js";
+import { writeSnapshot } from "./snapshot-files.js";
 import { describeError } from "../worker/describe-error.js";
 
 export interface SnapshotWriter {

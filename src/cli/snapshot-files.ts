@@ -1,0 +1,49 @@
+import { mkdir, readdir, rename, unlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+
+export interface SnapshotFile {
+  /** File name inside the snapshot directory, e.g. `world.rss`. */
+  readonly name: string;
+  readonly body: Buffer;
+}
+
+const TEMPORARY = /^(.+)\.(\d+)\.tmp$/;
+
+/**
+ * Writes each file beside its final name and renames it into place: rename(2) is atomic on one
+ * filesystem, so a static host or CDN reading FEEDS_DIR never sees a half-written feed. Temporary
+ * files a killed writer left behind are removed first.
+ */
+export async function writeSnapshot(dir: string, files: readonly SnapshotFile[]): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await removeAbandoned(dir, new Set(files.map((file) => file.name)));
+  for (const file of files) {
+    const target = path.join(dir, file.name);
+    const temporary = `${target}.${process.pid}.tmp`;
+    await writeFile(temporary, file.body);
+    await rename(temporary, target);
+  }
+}
+
+/**
+ * `<name>.<pid>.tmp` files of our snapshot names whose writer is gone (kill -9 between write and
+ * rename). A live writer's file is left alone: `npm run collect` may be writing beside `npm start`.
+ */
+async function removeAbandoned(dir: string, names: ReadonlySet<string>): Promise<void> {
+  for (const entry of await readdir(dir)) {
+    const match = TEMPORARY.exec(entry);
+    if (!match || !names.has(match[1] ?? "") || isRunning(Number(match[2]))) continue;
+    await unlink(path.join(dir, entry)).catch(() => undefined);
+  }
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
