@@ -27,8 +27,11 @@ export interface FastAnswer {
 }
 
 export interface FastLaneOptions {
-  /** The answer for a request, or undefined to hand the connection to node:http. */
-  readonly answer: (request: RequestHead) => FastAnswer | undefined;
+  /**
+   * The answer for a request: at once, later (a render), or undefined to hand the connection to
+   * node:http.
+   */
+  readonly answer: (request: RequestHead) => FastAnswer | Promise<FastAnswer | undefined> | undefined;
   readonly clock: Clock;
   /** Told about each request answered here (metrics). */
   readonly observe?: (status: number, seconds: number) => void;
@@ -125,10 +128,12 @@ class Connection {
   /** When the first byte of the head not yet complete arrived. */
   #pendingSince = 0;
   #done = false;
+  /** An answer is being rendered; requests after it wait in #pending. */
+  #rendering = false;
   #headersTimeoutMs = 0;
   readonly #onData = (chunk: Buffer): void => this.#receive(chunk);
   readonly #onDrain = (): void => {
-    this.socket.resume();
+    if (!this.#rendering) this.socket.resume();
     this.#receive(undefined);
   };
   readonly #onError = (): void => {
@@ -159,6 +164,7 @@ class Connection {
   #receive(chunk: Buffer | undefined): void {
     if (this.#done) return;
     if (chunk !== undefined) this.#append(chunk);
+    if (this.#rendering) return; // the answer being rendered goes first; the rest waits in #pending
     let buffer = this.#pending;
     while (buffer !== undefined && !this.#done) {
       if (this.socket.writableNeedDrain) {
@@ -179,20 +185,52 @@ class Connection {
         this.#leave(buffer);
         return;
       }
-      this.#write(request, answer);
-      this.options.observe?.(answer.status, Number(process.hrtime.bigint() - startedAt) / 1e9);
-      const next = end + HEAD_END.length;
-      buffer = next < buffer.length ? buffer.subarray(next) : undefined;
-      this.#pendingSince = this.options.clock();
-      if (request.close) this.#finish();
+      const rest = end + HEAD_END.length < buffer.length ? buffer.subarray(end + HEAD_END.length) : undefined;
+      if (answer instanceof Promise) {
+        this.#await(answer, request, buffer.subarray(0, end + HEAD_END.length), rest, startedAt);
+        return;
+      }
+      this.#answered(request, answer, startedAt);
+      buffer = rest;
     }
     if (this.#done) return;
     this.#pending = buffer;
     if (buffer !== undefined && buffer.length > MAX_HEAD_BYTES) this.#leave(buffer);
   }
 
+  #answered(request: RequestHead, answer: FastAnswer, startedAt: bigint): void {
+    this.#write(request, answer);
+    this.options.observe?.(answer.status, Number(process.hrtime.bigint() - startedAt) / 1e9);
+    this.#pendingSince = this.options.clock();
+    if (request.close) this.#finish();
+  }
+
+  /**
+   * A feed that must be rendered first (after a change): reading pauses, so later requests on
+   * this connection wait their turn, and the connection stays in the lane. Should the render
+   * fail, the request goes to node:http, which answers it (a 500, logged) like any other.
+   */
+  #await(answer: Promise<FastAnswer | undefined>, request: RequestHead, head: Buffer, rest: Buffer | undefined, startedAt: bigint): void {
+    this.#rendering = true;
+    this.#pending = rest;
+    this.socket.pause();
+    const settle = (ready: FastAnswer | undefined): void => {
+      this.#rendering = false;
+      if (this.#done || this.socket.destroyed) return;
+      if (ready === undefined) {
+        this.#leave(this.#pending === undefined ? head : Buffer.concat([head, this.#pending]));
+        return;
+      }
+      this.#answered(request, ready, startedAt);
+      if (this.#done) return;
+      this.socket.resume();
+      this.#receive(undefined);
+    };
+    answer.then(settle, () => settle(undefined));
+  }
+
   /** A lookup that throws is the full handler's to report (it answers 500 and logs it). */
-  #tryAnswer(request: RequestHead): FastAnswer | undefined {
+  #tryAnswer(request: RequestHead): FastAnswer | Promise<FastAnswer | undefined> | undefined {
     try {
       return this.options.answer(request);
     } catch {

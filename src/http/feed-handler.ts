@@ -29,10 +29,10 @@ export type FeedHandler = ((req: IncomingMessage, res: ServerResponse) => Promis
   /** Forget parsed URLs (the category list changed). */
   reset(): void;
   /**
-   * The complete answer to a feed poll whose variant is already rendered, for the fast lane;
-   * undefined when the request needs the full handler (an error, a render).
+   * The complete answer to a feed poll, for the fast lane: at once when the variant is rendered,
+   * after its render otherwise; undefined when the request needs the full handler (an error).
    */
-  answerCached(request: RequestHead): FastAnswer | undefined;
+  answer(request: RequestHead): FastAnswer | Promise<FastAnswer> | undefined;
 };
 
 /** One rendered feed in one content coding, with its response headers flattened once. */
@@ -108,11 +108,15 @@ export function createFeedHandler(deps: FeedHandlerDeps): FeedHandler {
     res.end(req.method === "HEAD" ? undefined : ready.body);
   }
 
-  function answerCached(request: RequestHead): FastAnswer | undefined {
+  function answer(request: RequestHead): FastAnswer | Promise<FastAnswer> | undefined {
     const variant = variantFor(request.target);
     if (variant instanceof HttpProblem) return undefined;
     const cached = deps.feeds.cached(variant);
-    if (!cached) return undefined;
+    if (!cached) return deps.feeds.render(variant).then((feed) => answerWith(request, feed));
+    return answerWith(request, cached);
+  }
+
+  function answerWith(request: RequestHead, cached: RenderedFeed): FastAnswer {
     const ready = prepare(cached, chooseCoding(request.acceptEncoding));
     const headers = headersFor(ready, maxAge());
     const conditions = { "if-none-match": request.ifNoneMatch, "if-modified-since": request.ifModifiedSince };
@@ -138,7 +142,7 @@ export function createFeedHandler(deps: FeedHandlerDeps): FeedHandler {
     }
     return deps.feeds.render(variant).then((feed) => respond(req, res, feed));
   };
-  return Object.assign(handler, { reset: () => variants.clear(), answerCached });
+  return Object.assign(handler, { reset: () => variants.clear(), answer });
 }
 
 function headersFor(ready: Prepared, maxAge: number): PreparedHeaders {

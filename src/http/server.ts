@@ -11,8 +11,9 @@ import { routeLabel, type RouteLabel } from "./route-label.js";
 export type HttpObserver = (route: RouteLabel, status: number, seconds: number) => void;
 
 /**
- * The HTTP server. A poll of a feed already rendered is answered by the fast lane on the socket
- * (fast-lane.ts); other feed requests go straight to the feed handler on plain node:http
+ * The HTTP server. Feed polls are answered by the fast lane on the socket (fast-lane.ts), after
+ * a render when the feed changed; feed requests it leaves (errors, unusual requests) go straight
+ * to the feed handler on plain node:http
  * (measured about 5x Express's throughput for cached bytes); every other route goes through
  * the Express app. With `observe`, each request costs one `finish`
  * listener and two clock reads more; without it, nothing.
@@ -39,7 +40,7 @@ export function createHttpServer(app: Express, feedHandler: FeedHandler, logger:
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   installFastLane(server, {
-    answer: (request) => feedHandler.answerCached(request),
+    answer: (request) => feedHandler.answer(request),
     clock,
     ...(observe && { observe: (status: number, seconds: number) => observe("feed", status, seconds) }),
   });

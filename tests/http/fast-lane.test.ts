@@ -6,7 +6,7 @@
 import { createServer } from "node:http";
 import { connect, type AddressInfo, type Socket } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { installFastLane } from "../../src/http/fast-lane.js";
+import { installFastLane, type FastAnswer, type FastLane, type FastLaneOptions } from "../../src/http/fast-lane.js";
 import { parseRequestHead } from "../../src/http/request-head.js";
 import { startTestServer, type TestServer } from "./test-server.js";
 
@@ -185,6 +185,51 @@ describe("fast lane in front of a bare node:http server", () => {
     client.socket.destroy();
     lane.closeAllConnections();
     await new Promise<void>((resolve) => lane.close(() => resolve()));
+  });
+});
+
+describe("fast lane answers that must be rendered first", () => {
+  const body = Buffer.from("lane");
+  const ok = (text: string): FastAnswer => ({ status: 200, head: Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${text.length}\r\n`), body: Buffer.from(text) });
+
+  async function laneWith(answer: FastLaneOptions["answer"]): Promise<{ origin: string; lane: FastLane; close(): Promise<void> }> {
+    const server = createServer((req, res) => res.end(`node ${req.url}`));
+    const lane = installFastLane(server, { clock: () => Date.now(), answer });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return {
+      origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      lane,
+      close: async () => {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  it("keeps the connection after a render, answering pipelined requests in order (regression: every change sent all pollers to the slow path for good)", async () => {
+    const server = await laneWith((request) =>
+      request.target === "/render" ? new Promise<FastAnswer>((resolve) => setTimeout(() => resolve(ok("rendered")), 50)) : { status: 200, head: Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n`), body },
+    );
+    const client = await open(server.origin);
+    client.send(poll("/render") + poll("/cached"));
+    const responses = await client.read(["GET", "GET"]);
+    expect(responses.map((response) => response.body)).toEqual(["rendered", "lane"]);
+    expect(server.lane.connections()).toBe(1);
+    client.send(poll("/cached"));
+    expect((await client.read(["GET", "GET", "GET"]))[2]?.body).toBe("lane");
+    client.socket.destroy();
+    await server.close();
+  });
+
+  it("hands a request whose render fails, and every one after it, to node:http", async () => {
+    const server = await laneWith((request) => (request.target === "/broken" ? Promise.reject(new Error("render failed")) : ok("lane")));
+    const client = await open(server.origin);
+    client.send(poll("/cached") + poll("/broken") + poll("/cached"));
+    const responses = await client.read(["GET", "GET", "GET"]);
+    expect(responses.map((response) => response.body)).toEqual(["lane", "node /broken", "node /cached"]);
+    expect(server.lane.connections()).toBe(0);
+    client.socket.destroy();
+    await server.close();
   });
 });
 
