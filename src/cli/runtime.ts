@@ -105,5 +105,5 @@ export async function createRuntime(settings: Settings, initial: ConfigState, cl
 }
 
 export function planFor(config: Config): WorkerPlan {
-  return { sources: config.sources, classify: compileClassifier(config.categories), fetchOptions: config.fetch, backoff: config.backoff };
+  return { sources: config.sources, classify: compileClassifier(config.categories), fetchOptions: config.fetch, backoff: config.backoff, perHost: config.worker.perHost };
 }

@@ -188,6 +188,7 @@ function buildPrepared(feed: RenderedFeed, coding: ContentCoding): Prepared {
   if (feed.paging.next) links.push(`<${feed.paging.next}>; rel="next"`);
   if (feed.paging.prev) links.push(`<${feed.paging.prev}>; rel="prev"`);
   if (feed.paging.first) links.push(`<${feed.paging.first}>; rel="first"`);
+  if (feed.paging.current) links.push(`<${feed.paging.current}>; rel="current"`);
   const full = [
     "Content-Type", feed.contentType,
     "Content-Length", String(body.length),

@@ -10,6 +10,11 @@ export interface CollectContext {
   readonly previous?: SourceState;
   /** Which of these ids (or item aliases, see CollectedItem.aliases) the store already holds: html-articles skips known pages. */
   readonly knownIds: (ids: readonly string[]) => Promise<ReadonlySet<string>>;
+  /**
+   * Requests at once to one upstream host inside this pass (config `worker.per_host`, default 1):
+   * the worker's limit counts a source as one request, but html-articles makes many.
+   */
+  readonly perHost?: number;
   readonly signal?: AbortSignal;
 }
 

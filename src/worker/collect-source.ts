@@ -17,6 +17,8 @@ export interface CollectDeps {
   readonly clock: Clock;
   readonly fetchOptions: FetchOptions;
   readonly backoff: BackoffPolicy;
+  /** Requests at once to one host inside a pass (see CollectContext.perHost). */
+  readonly perHost?: number;
   readonly random: () => number;
   readonly logger: Logger;
 }
@@ -123,6 +125,7 @@ function fetchAndParse(
     fetchOptions: deps.fetchOptions,
     previous,
     knownIds: (ids) => deps.store.knownIds(ids),
+    ...(deps.perHost !== undefined && { perHost: deps.perHost }),
     signal,
   });
 }

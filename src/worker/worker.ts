@@ -15,6 +15,8 @@ export interface WorkerPlan {
   readonly fetchOptions: FetchOptions;
   /** Config `defaults.backoff`. */
   readonly backoff: BackoffPolicy;
+  /** Config `worker.per_host`: requests at once to one host, also inside one source's pass. */
+  readonly perHost?: number;
 }
 
 export interface WorkerDeps extends Omit<CollectDeps, "classify" | "fetchOptions" | "backoff"> {
@@ -63,7 +65,13 @@ export function createWorker(initial: WorkerPlan, deps: WorkerDeps): Worker {
   function run(source: Source, force = false): Promise<SourceRunResult> {
     const running = inFlight.get(source.id);
     if (running) return running; // never overlap a source with itself
-    const collectDeps: CollectDeps = { ...deps, classify: plan.classify, fetchOptions: plan.fetchOptions, backoff: plan.backoff };
+    const collectDeps: CollectDeps = {
+      ...deps,
+      classify: plan.classify,
+      fetchOptions: plan.fetchOptions,
+      backoff: plan.backoff,
+      ...(plan.perHost !== undefined && { perHost: plan.perHost }),
+    };
     const promise = deps.limiter
       .run(hostOf(source.url), () => collectSource(source, collectDeps, { force, signal: controller.signal }))
       .then(async (result) => {

@@ -420,6 +420,9 @@ describe("serving pollers through the real service", () => {
         expect(inDocument.next, target).toBe(inHeader.next);
         expect(inHeader.first).toBe(`${BASE_URL}/feeds/morocco-economy.${format}?limit=10`);
         if (format !== "json") expect(inDocument.first).toBe(inHeader.first);
+        // `current` names the page itself, in the header as in the document.
+        expect(inHeader.current).toBe(`${BASE_URL}${target}`);
+        if (format !== "json") expect(inDocument.current).toBe(inHeader.current);
         // Next links continue from a cursor, which cannot name its predecessor: no prev on the way.
         expect(inHeader.prev).toBeUndefined();
         if (inHeader.next !== undefined) expect(inHeader.next).toMatch(/\?limit=10&before=\d+_[\w-]+$/);

@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -187,6 +189,36 @@ describe("collectArticles", () => {
     const before = server.requests.length;
     await collectArticles(articlesSource(listing(), { refresh: true, maxArticlesPerPass: 3 }), context([article("ai-logistics-startup.html")]));
     expect(server.requests.slice(before)).toEqual(["/news/listing.html", "/news/downgraded-talks.html", "/news/bank-al-maghrib-rate.html", "/news/ai-logistics-startup.html"]);
+  });
+
+  it.each([
+    { perHost: undefined, most: 1 },
+    { perHost: 3, most: 3 },
+  ])("fetches article pages one host at a time as worker.per_host says ($perHost → at most $most at once; regression: always 4)", async ({ perHost, most }) => {
+    let inFlight = 0;
+    let peak = 0;
+    const pages = Array.from({ length: 6 }, (_, i) => `/p${i}.html`);
+    const site = createServer((req, res) => {
+      if (req.url === "/list.html") {
+        res.writeHead(200, { "content-type": "text/html" }).end(`<html><body>${pages.map((page) => `<a class="story" href="${page}">x</a>`).join("")}</body></html>`);
+        return;
+      }
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      setTimeout(() => {
+        inFlight--;
+        res.writeHead(200, { "content-type": "text/html" }).end(`<html lang="en"><head><title>Story ${req.url}</title></head><body><article><h1>Story ${req.url}</h1><p>Text.</p></article></body></html>`);
+      }, 30);
+    });
+    await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
+    try {
+      const origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+      const { items } = await collectArticles(articlesSource(`${origin}/list.html`, { select: { link: "a.story" } }), context([], perHost === undefined ? {} : { perHost }));
+      expect(items).toHaveLength(6);
+      expect(peak).toBe(most);
+    } finally {
+      site.close();
+    }
   });
 
   it("fetches at most maxArticlesPerPass pages per pass", async () => {

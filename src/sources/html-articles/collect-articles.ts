@@ -15,8 +15,6 @@ import { ArticlesError } from "./articles-error.js";
 import { readListingLinks, withoutTracking } from "./listing-page.js";
 
 export const DEFAULT_MAX_ARTICLES_PER_PASS = 20;
-/** Article pages fetched at once: polite to one site, yet one slow page does not hold up the pass. */
-const CONCURRENT_FETCHES = 4;
 const HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1";
 
 type ArticleResult = { readonly item?: CollectedItem; readonly warnings: readonly string[] };
@@ -37,7 +35,7 @@ export const collectArticles: Collector = async (source, ctx) => {
   const text = htmlText(listing);
   const links = readListingLinks(text, listing.url, linkSelector);
   const pending = await linksToFetch(links, source, ctx);
-  const results = await mapConcurrently(pending.links, CONCURRENT_FETCHES, (url) => collectArticle(url, source, ctx));
+  const results = await mapConcurrently(pending.links, ctx.perHost ?? 1, (url) => collectArticle(url, source, ctx));
   ctx.signal?.throwIfAborted();
   const items = results.flatMap((result) => (result.item === undefined ? [] : [result.item]));
   const finished = source.refresh !== true && !pending.leftOver && results.every((result) => result.item !== undefined);
