@@ -1,6 +1,7 @@
 import { formatProblem } from "../config/config.js";
 import type { StatusReport, SourceStatus } from "../http/status.js";
 import type { EpochMs, Schedule, Source, SourceState } from "../model/index.js";
+import { nextRunAt } from "../worker/next-run.js";
 import type { SourceSchedule } from "../worker/worker.js";
 import type { Runtime } from "./runtime.js";
 
@@ -21,7 +22,9 @@ export async function buildStatusReport(runtime: Runtime, leader: boolean): Prom
       warnings: state.warnings.map(formatProblem),
       ...(state.rejected ? { rejected: { at: iso(state.rejected.at) ?? "", problems: state.rejected.problems.map(formatProblem) } } : {}),
     },
-    sources: state.config.sources.map((source) => sourceStatus(source, statesById.get(source.id), schedulesById.get(source.id))),
+    sources: state.config.sources.map((source) =>
+      sourceStatus(source, statesById.get(source.id), schedulesById.get(source.id), runtime.clock()),
+    ),
     categories: state.config.categories.map((category) => {
       const stats = statsBySlug.get(category.slug);
       return { slug: category.slug, title: category.title, items: stats?.count ?? 0, newestItemAt: iso(stats?.newest) };
@@ -29,7 +32,13 @@ export async function buildStatusReport(runtime: Runtime, leader: boolean): Prom
   };
 }
 
-function sourceStatus(source: Source, state: SourceState | undefined, schedule: SourceSchedule | undefined): SourceStatus {
+/** How far ahead a replica looks for a source's next run (a weekly cron is the sparsest we expect). */
+const NEXT_RUN_HORIZON_MS = 8 * 24 * 60 * 60 * 1000;
+
+function sourceStatus(source: Source, state: SourceState | undefined, schedule: SourceSchedule | undefined, now: EpochMs): SourceStatus {
+  // An instance that does not run the worker has no schedule of its own: it computes the
+  // leader's from the config and the stored state (next-run.ts), so every replica shows the same.
+  const nextRun = schedule?.nextRunAt ?? nextRunAt(source, state, now, now + NEXT_RUN_HORIZON_MS);
   return {
     id: source.id,
     kind: source.kind,
@@ -43,7 +52,7 @@ function sourceStatus(source: Source, state: SourceState | undefined, schedule: 
     lastError: state?.consecutiveFailures ? state.lastError : undefined,
     lastErrorAt: iso(state?.lastErrorAt),
     consecutiveFailures: state?.consecutiveFailures ?? 0,
-    nextRunAt: iso(Math.max(schedule?.nextRunAt ?? 0, state?.nextAttemptAt ?? 0) || undefined),
+    nextRunAt: iso(Math.max(nextRun ?? 0, state?.nextAttemptAt ?? 0) || undefined),
     itemsCollected: state?.itemsCollected ?? 0,
     warnings: state?.warnings ?? [],
   };

@@ -59,7 +59,10 @@ const FEED = (title: string): string => `<?xml version="1.0"?><rss version="2.0"
     const b = await start();
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect([a.isLeader(), b.isLeader()]).toEqual([true, false]);
-    expect(((await (await fetch(`${b.address}/status.json`)).json()) as { worker: { leader: boolean } }).worker.leader).toBe(false);
+    const replicaStatus = (await (await fetch(`${b.address}/status.json`)).json()) as { worker: { leader: boolean }; sources: { id: string; nextRunAt?: string }[] };
+    expect(replicaStatus.worker.leader).toBe(false);
+    // A replica without the worker still tells ops when each source runs next (was: nothing).
+    for (const source of replicaStatus.sources) expect(source.nextRunAt, source.id).toMatch(/^\d{4}-\d\d-\d\dT/);
 
     await eventually("the leader collected", async () => (await titles(a)).includes("First story"));
     expect(await titles(b)).toEqual(["First story"]);
