@@ -3,40 +3,25 @@
  * reloads the config; SIGTERM stops scheduling, lets a running collect finish and store its
  * items, closes the server and the store, and exits 0.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compileSrc, REPO, type CompiledSrc } from "../compiled-src.js";
 
-const repo = resolve(import.meta.dirname, "../..");
-let work: string;
+let compiled: CompiledSrc | undefined;
 let mainScript: string;
 
-/** Node 20 cannot run TypeScript and no TS runner is installed: compile src/ once, unchecked. */
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), "signals-"));
-  const out = join(work, "out");
-  mkdirSync(out);
-  writeFileSync(join(out, "package.json"), JSON.stringify({ type: "module" }));
-  symlinkSync(join(repo, "node_modules"), join(work, "node_modules"), "dir");
-  await promisify(execFile)(process.execPath, [
-    join(repo, "node_modules/typescript/bin/tsc"),
-    "-p", join(repo, "tsconfig.build.json"),
-    "--outDir", out,
-    "--sourceMap", "false",
-    "--noCheck",
-  ]);
-  mainScript = join(out, "main.js");
+  compiled = await compileSrc("signals-", ["-p", join(REPO, "tsconfig.build.json"), "--sourceMap", "false"]);
+  mainScript = join(compiled.out, "main.js");
 }, 120_000);
 
-afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => compiled?.remove());
 
 const RSS = `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel><title>Slow wire</title><link>https://slow.example.org/</link><description>d</description>

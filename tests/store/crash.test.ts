@@ -1,10 +1,10 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { compileSrc, REPO, type CompiledSrc } from "../compiled-src.js";
 import type { ClassifiedItem } from "../../src/model/index.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 
@@ -13,41 +13,32 @@ import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
  * reopened database is intact and holds only whole runs: commitRun is one transaction.
  */
 
-const repo = resolve(import.meta.dirname, "../..");
 const childScript = join(import.meta.dirname, "crash-child.mjs");
 const PER_RUN = 150;
 const KILLS = 6;
 
 let work: string;
+let compiled: CompiledSrc | undefined;
 let compiledStore: string;
 
-/**
- * Node 20 cannot import TypeScript and no TS runner is installed, so compile the store (and the
- * model it imports) once with tsc into a temp dir that resolves packages from this repo.
- */
+/** The child runs the real store (and the model it imports), compiled once. */
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "store-crash-"));
-  const out = join(work, "out");
-  mkdirSync(out);
-  writeFileSync(join(out, "package.json"), JSON.stringify({ type: "module" }));
-  symlinkSync(join(repo, "node_modules"), join(work, "node_modules"), "dir");
-  await promisify(execFile)(process.execPath, [
-    join(repo, "node_modules/typescript/bin/tsc"),
-    join(repo, "src/store/sqlite/sqlite-store.ts"),
-    "--outDir", out,
-    "--rootDir", join(repo, "src"),
+  compiled = await compileSrc("store-crash-build-", [
+    join(REPO, "src/store/sqlite/sqlite-store.ts"),
+    "--rootDir", join(REPO, "src"),
     "--module", "NodeNext",
     "--moduleResolution", "NodeNext",
     "--target", "ES2022",
     "--esModuleInterop",
     "--skipLibCheck",
     "--types", "node",
-    "--noCheck",
   ]);
-  compiledStore = join(out, "store/sqlite/sqlite-store.js");
+  compiledStore = join(compiled.out, "store/sqlite/sqlite-store.js");
 }, 120_000);
 
 afterAll(() => {
+  compiled?.remove();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 

@@ -1,0 +1,29 @@
+/**
+ * Node 20 cannot run TypeScript and no TS runner is installed, so tests that need a real child
+ * process compile what it runs with tsc (unchecked: `npm test` typechecks separately) into a temp
+ * dir whose node_modules resolve to this repo's.
+ */
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+
+export const REPO = resolve(import.meta.dirname, "..");
+
+export interface CompiledSrc {
+  /** The output directory: src/x/y.ts is at `${out}/x/y.js`. */
+  readonly out: string;
+  remove(): void;
+}
+
+/** Compiles with `tscArgs` (a project or entry files plus options) into a fresh temp dir. */
+export async function compileSrc(prefix: string, tscArgs: readonly string[]): Promise<CompiledSrc> {
+  const work = mkdtempSync(join(tmpdir(), prefix));
+  const out = join(work, "out");
+  mkdirSync(out);
+  writeFileSync(join(out, "package.json"), JSON.stringify({ type: "module" }));
+  symlinkSync(join(REPO, "node_modules"), join(work, "node_modules"), "dir");
+  await promisify(execFile)(process.execPath, [join(REPO, "node_modules/typescript/bin/tsc"), ...tscArgs, "--outDir", out, "--noCheck"]);
+  return { out, remove: () => rmSync(work, { recursive: true, force: true }) };
+}
