@@ -1,4 +1,5 @@
 import { watch, type FSWatcher } from "node:fs";
+import path from "node:path";
 import type { Logger } from "pino";
 import { formatProblem, loadConfig, type Config, type ConfigProblem } from "../config/config.js";
 import { compileClassifier } from "../classify/classifier.js";
@@ -52,6 +53,8 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
   let queue: Promise<unknown> = Promise.resolve();
+  /** The config the service started with: what the hub runs on until a restart. */
+  const startedWith = runtime.configState().config;
 
   async function reloadNow(reason: string): Promise<ReloadOutcome> {
     const result = await loadConfig(deps.configDir);
@@ -62,15 +65,16 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
       return { ok: false, problems: result.problems };
     }
     const previous = runtime.configState().config;
-    runtime.setConfigState({ config: result.config, loadedAt: at, warnings: result.warnings });
+    const warnings = [...result.warnings, ...restartNotes(startedWith, result.config, deps.configDir)];
+    runtime.setConfigState({ config: result.config, loadedAt: at, warnings });
     const plan = planFor(result.config);
     runtime.worker.update(plan);
     runtime.feeds.invalidateAll();
     deps.onApplied?.(result.config);
-    for (const warning of result.warnings) logger.warn({ problem: formatProblem(warning) }, "config warning");
+    for (const warning of warnings) logger.warn({ problem: formatProblem(warning) }, "config warning");
     const reclassified = classificationChanged(previous, result.config) ? await reclassifyNow(reason) : 0;
     logger.info({ reason, sources: result.config.sources.length, categories: result.config.categories.length }, "config reloaded");
-    return { ok: true, warnings: result.warnings, reclassified };
+    return { ok: true, warnings, reclassified };
   }
 
   /** Rewrites stored categories with the rules in force; returns how many items changed. */
@@ -141,4 +145,21 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
 /** Whether stored items may now belong to other categories. */
 function classificationChanged(before: Config, after: Config): boolean {
   return classificationFingerprint(before) !== classificationFingerprint(after);
+}
+
+/**
+ * Settings a running hub cannot take over (its subscriptions' lease bounds and callback guard are
+ * fixed when it starts): an edit to them is accepted, and said to wait for a restart, rather
+ * than applied to half the hub.
+ */
+function restartNotes(startedWith: Config, next: Config, configDir: string): ConfigProblem[] {
+  if (JSON.stringify(startedWith.websub) === JSON.stringify(next.websub)) return [];
+  return [
+    {
+      file: path.join(configDir, "sources.yaml"),
+      path: "websub",
+      message: "websub settings take effect after a restart; the hub keeps the ones it started with",
+      severity: "warning",
+    },
+  ];
 }

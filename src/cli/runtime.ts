@@ -67,7 +67,9 @@ export async function createRuntime(settings: Settings, initial: ConfigState, cl
     baseUrl: settings.baseUrl,
     catalog,
     loadPage: (query) => store.queryFeed(query),
-    hubs: () => [hubUrl(settings.baseUrl), ...state.current.config.websub.externalHubs],
+    // The hub pings the external hubs it started with (websub settings need a restart, see
+    // live-config.ts), so feeds advertise those same ones.
+    hubs: () => [hubUrl(settings.baseUrl), ...initial.config.websub.externalHubs],
     ttlMinutes: () => ttlMinutes(state.current.config.sources),
     generator: GENERATOR,
   });
@@ -105,5 +107,5 @@ export async function createRuntime(settings: Settings, initial: ConfigState, cl
 }
 
 export function planFor(config: Config): WorkerPlan {
-  return { sources: config.sources, classify: compileClassifier(config.categories), fetchOptions: config.fetch, backoff: config.backoff, perHost: config.worker.perHost };
+  return { sources: config.sources, classify: compileClassifier(config.categories), fetchOptions: config.fetch, backoff: config.backoff, perHost: config.worker.perHost, concurrency: config.worker.concurrency };
 }

@@ -4,9 +4,13 @@
  */
 export interface Limiter {
   run<T>(host: string, task: () => Promise<T>): Promise<T>;
+  /** New bounds (a config reload): tasks running keep running; waiting ones start as the new bounds allow. */
+  setLimits(concurrency: number, perHost: number): void;
 }
 
-export function createLimiter(concurrency: number, perHost: number): Limiter {
+export function createLimiter(initialConcurrency: number, initialPerHost: number): Limiter {
+  let concurrency = initialConcurrency;
+  let perHost = initialPerHost;
   let active = 0;
   const activeByHost = new Map<string, number>();
   const waiting: Array<{ host: string; start: () => void }> = [];
@@ -26,6 +30,11 @@ export function createLimiter(concurrency: number, perHost: number): Limiter {
   };
 
   return {
+    setLimits(nextConcurrency, nextPerHost) {
+      concurrency = nextConcurrency;
+      perHost = nextPerHost;
+      startNext();
+    },
     run<T>(host: string, task: () => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         const start = (): void => {

@@ -17,6 +17,8 @@ export interface WorkerPlan {
   readonly backoff: BackoffPolicy;
   /** Config `worker.per_host`: requests at once to one host, also inside one source's pass. */
   readonly perHost?: number;
+  /** Config `worker.concurrency`: collects at once overall. */
+  readonly concurrency?: number;
 }
 
 export interface WorkerDeps extends Omit<CollectDeps, "classify" | "fetchOptions" | "backoff"> {
@@ -148,6 +150,7 @@ export function createWorker(initial: WorkerPlan, deps: WorkerDeps): Worker {
     },
     update(next) {
       plan = next;
+      if (next.concurrency !== undefined && next.perHost !== undefined) deps.limiter.setLimits(next.concurrency, next.perHost);
       if (started && !stopping) reschedule();
     },
     schedules() {

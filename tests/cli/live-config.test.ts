@@ -111,6 +111,20 @@ describe("live config", () => {
     expect((await json<StatusReport>(`${service.address}/status.json`)).config.rejected).toBeUndefined();
   });
 
+  it("accepts a websub edit but says on /status that it waits for a restart (regression: silently ignored)", async () => {
+    await writeFile(path.join(dir, "sources.yaml"), `websub: { external_hubs: ["https://hub.example.org/"] }\n${SOURCES()}`);
+    const outcome = await service.reloader.reload("test");
+    expect(outcome.ok).toBe(true);
+    const report = await json<StatusReport>(`${service.address}/status.json`);
+    expect(report.config.warnings.join("\n")).toMatch(/sources\.yaml websub: warning: websub settings take effect after a restart/);
+    // Feeds keep advertising the hubs the running hub pings.
+    const feed = await json<{ hubs: Array<{ url: string }> }>(`${service.address}/feeds/world.json`);
+    expect(feed.hubs.map((hub) => hub.url)).not.toContain("https://hub.example.org/");
+    await writeFile(path.join(dir, "sources.yaml"), SOURCES());
+    expect((await service.reloader.reload("test")).ok).toBe(true);
+    expect((await json<StatusReport>(`${service.address}/status.json`)).config.warnings).toEqual([]);
+  });
+
   it("picks up an edit on disk by itself (watch + debounce)", async () => {
     await writeFile(path.join(dir, "categories.yaml"), CATEGORIES("      - keywords: [choir]"));
     await until(async () => (await titles(service, "technology")).length === 2);

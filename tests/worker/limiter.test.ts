@@ -34,6 +34,24 @@ describe("createLimiter", () => {
     expect(peakPerHost).toBe(1);
   });
 
+  it("applies new bounds from a config reload to the tasks waiting", async () => {
+    const limiter = createLimiter(1, 1);
+    const gate = deferred();
+    const started: string[] = [];
+    const tasks = ["a", "b", "c"].map((host) =>
+      limiter.run(host, async () => {
+        started.push(host);
+        await gate.promise;
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    expect(started).toEqual(["a"]);
+    limiter.setLimits(3, 1);
+    expect(started).toEqual(["a", "b", "c"]);
+    gate.resolve();
+    await Promise.all(tasks);
+  });
+
   it("frees the slot when a task fails", async () => {
     const limiter = createLimiter(1, 1);
     await expect(limiter.run("a", () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
