@@ -25,6 +25,8 @@ export interface FeedCatalog {
 export interface FeedPageData {
   readonly items: readonly StoredItem[];
   readonly hasMore: boolean;
+  /** When an item last left this feed, as stored (see FeedPage.departedAt). */
+  readonly departedAt?: EpochMs;
 }
 
 /** A rendered variant with everything a response needs, computed once per store change. */
@@ -36,7 +38,7 @@ export interface RenderedFeed {
   readonly brotli: Buffer;
   /** Strong validators, one per content coding (RFC 9110 §8.8.3: they are distinct representations). */
   readonly etags: { readonly identity: string; readonly gzip: string; readonly brotli: string };
-  /** Newest item change in this feed; undefined for an empty feed. */
+  /** Newest item change in this feed, or departure from it; undefined when neither exists. */
   readonly lastModified?: EpochMs;
   readonly selfUrl: string;
   readonly hubs: readonly string[];
@@ -96,7 +98,7 @@ async function renderVariant(variant: FeedVariant, deps: FeedServiceDeps): Promi
     gzip: gzipped,
     brotli,
     etags: { identity: `"${hash}"`, gzip: `"${hash}-gz"`, brotli: `"${hash}-br"` },
-    lastModified: newestChange(page.items),
+    lastModified: lastModified(page),
     selfUrl: channel.selfUrl,
     hubs: channel.hubs,
     paging: channel.paging ?? {},
@@ -148,6 +150,16 @@ function pagingLinks(variant: FeedVariant, page: FeedPageData, baseUrl: string):
 
 function newestUpdate(items: readonly StoredItem[]): EpochMs | undefined {
   return items.reduce<EpochMs | undefined>((newest, item) => (newest === undefined || item.updated > newest ? item.updated : newest), undefined);
+}
+
+/**
+ * When the representation last changed (RFC 9110 §8.8.2): an item arriving or changing, or one
+ * leaving. Both come from the store, so every instance sends the same value.
+ */
+function lastModified(page: FeedPageData): EpochMs | undefined {
+  const changed = newestChange(page.items);
+  if (page.departedAt === undefined) return changed;
+  return changed === undefined ? page.departedAt : Math.max(changed, page.departedAt);
 }
 
 function newestChange(items: readonly StoredItem[]): EpochMs | undefined {

@@ -37,6 +37,12 @@ export interface FeedPage {
   readonly items: readonly StoredItem[];
   /** Whether a further (older) page exists. */
   readonly hasMore: boolean;
+  /**
+   * When an item last left this feed (pruned, or reclassified out of one of its categories),
+   * restricted to the query's kind; absent when none ever did. Items on the page cannot show a
+   * departure, yet it changes the feed (RFC 9110 §8.8.2), so Last-Modified needs it.
+   */
+  readonly departedAt?: EpochMs;
 }
 
 /**

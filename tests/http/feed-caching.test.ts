@@ -484,4 +484,38 @@ describe("serving pollers through the real service", () => {
       for (let i = 1; i < items.length; i++) expect(items[i]?.published).toBeLessThanOrEqual(items[i - 1]?.published ?? 0);
     });
   });
+
+  describe("items leaving a feed", () => {
+    it("moves Last-Modified when a prune removes an item, so If-Modified-Since gets 200, not a false 304 (RFC 9110 §8.8.2)", async () => {
+      const committedAt = T0 + 5 * HOUR;
+      const leaving: ClassifiedItem = {
+        id: "https://world.example.org/story/leaving",
+        sourceId: "world-leaving",
+        kind: "article",
+        url: "https://world.example.org/story/leaving",
+        title: "World story leaving",
+        authors: [],
+        tags: [],
+        enclosures: [],
+        published: committedAt - 60_000,
+        categories: ["world"],
+      };
+      await service.runtime.store.commitRun({ sourceId: "world-leaving", at: committedAt }, [leaving], committedAt);
+      service.runtime.feeds.invalidate(["world"]);
+      const before = await get("/feeds/world.rss");
+      expect(header(before, "last-modified")).toBe(new Date(committedAt).toUTCString());
+
+      const prunedAt = committedAt + HOUR;
+      await service.runtime.store.prune("world-leaving", { maxItemsPerSource: 0, maxAgeMs: Infinity }, prunedAt);
+      service.runtime.feeds.invalidate(["world"]);
+      // The remaining items all changed before the one that left: without the departure,
+      // Last-Modified would fall back to them and this request would get 304.
+      const after = await get("/feeds/world.rss", { "if-modified-since": header(before, "last-modified") });
+      expect(after.status).toBe(200);
+      expect(after.body.toString("utf8")).not.toContain("World story leaving");
+      expect(header(after, "etag")).not.toBe(header(before, "etag"));
+      expect(Date.parse(header(after, "last-modified"))).toBeGreaterThan(Date.parse(header(before, "last-modified")));
+      expect(header(after, "last-modified")).toBe(new Date(prunedAt).toUTCString());
+    });
+  });
 });

@@ -132,6 +132,7 @@ function describePostgres(url: string): void {
          WHERE table_schema = current_schema() AND data_type = 'text' AND column_name IN ('id', 'item_id', 'slug') ORDER BY 1, 2`,
       );
       expect(collations.map((c) => `${c.table_name}.${c.column_name} ${c.collation_name}`)).toEqual([
+        "feed_departures.slug C",
         "item_aliases.item_id C",
         "item_categories.item_id C",
         "item_categories.slug C",

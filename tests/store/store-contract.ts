@@ -623,6 +623,61 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe("departures (Last-Modified when items only leave a feed, RFC 9110 §8.8.2)", () => {
+      const departedAt = async (query: Partial<FeedQuery>): Promise<number | undefined> =>
+        (await store.queryFeed(feed(query))).departedAt;
+
+      beforeEach(async () => {
+        await store.commitRun(
+          run("s", 1_000),
+          [
+            makeItem("w-article", { sourceId: "s", published: 100, categories: ["world"] }),
+            makeItem("w-ticker", { sourceId: "s", published: 200, categories: ["world"], kind: "ticker" }),
+            makeItem("t-article", { sourceId: "keep", published: 300, categories: ["technology"] }),
+          ],
+          1_000,
+        );
+      });
+
+      it("reports none while no item ever left", async () => {
+        expect(await departedAt({})).toBeUndefined();
+        expect(await departedAt({ categories: ["world"] })).toBeUndefined();
+      });
+
+      it("records a pruned item's categories and `all`, for its kind only", async () => {
+        await store.prune("s", { maxItemsPerSource: 1, maxAgeMs: Infinity }, 5_000); // drops w-article
+        expect(await departedAt({ categories: ["world"] })).toBe(5_000);
+        expect(await departedAt({})).toBe(5_000);
+        expect(await departedAt({ categories: ["world"], kind: "article" })).toBe(5_000);
+        expect(await departedAt({ categories: ["world"], kind: "ticker" })).toBeUndefined();
+        expect(await departedAt({ categories: ["technology"] })).toBeUndefined();
+        expect(await departedAt({ categories: ["technology", "world"] })).toBe(5_000);
+      });
+
+      it("records a reclassification out of a category, not for `all` or the category gained", async () => {
+        await store.setItemCategories([{ id: "w-ticker", categories: ["technology"] }], 6_000);
+        expect(await departedAt({ categories: ["world"] })).toBe(6_000);
+        expect(await departedAt({ categories: ["world"], kind: "ticker" })).toBe(6_000);
+        expect(await departedAt({ categories: ["world"], kind: "article" })).toBeUndefined();
+        expect(await departedAt({ categories: ["technology"] })).toBeUndefined();
+        expect(await departedAt({})).toBeUndefined();
+      });
+
+      it("records a source's new classification removing a slug in commitRun", async () => {
+        await store.commitRun(run("s", 7_000), [makeItem("w-article", { sourceId: "s", published: 100, categories: ["technology"] })], 7_000);
+        expect(await departedAt({ categories: ["world"] })).toBe(7_000);
+        expect(await departedAt({ categories: ["technology"] })).toBeUndefined();
+      });
+
+      it("never moves a departure back in time", async () => {
+        // Another instance's clock may lag: a later write stamped earlier keeps the later time.
+        await store.setItemCategories([{ id: "w-ticker", categories: [] }], 8_000);
+        await store.setItemCategories([{ id: "w-ticker", categories: ["world"] }], 8_500);
+        await store.setItemCategories([{ id: "w-ticker", categories: [] }], 7_000);
+        expect(await departedAt({ categories: ["world"], kind: "ticker" })).toBe(8_000);
+      });
+    });
+
     describe("websub subscriptions", () => {
       const topic = "https://news.example.org/feeds/world.rss";
       const other = "https://news.example.org/feeds/all.atom?kind=ticker";

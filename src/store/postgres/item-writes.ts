@@ -29,6 +29,7 @@ export class ItemWrites {
   readonly #contributions = new Map<string, { itemId: string; sourceId: string; categories: readonly string[] }>();
   readonly #slugs = new Map<string, { slugs: readonly string[]; published: number }>();
   readonly #aliases = new Map<string, string>();
+  readonly #departures = new Map<string, { slug: string; kind: string }>();
 
   insertItem(row: NewItemRow): void {
     this.#inserts.push(row);
@@ -59,6 +60,12 @@ export class ItemWrites {
     this.#aliases.set(alias, itemId);
   }
 
+  /** Record that an item of this kind left the feed of this category (stamped `now` on flush). */
+  recordDeparture(slug: string, kind: string): void {
+    // Keyed by (slug, kind): ON CONFLICT cannot touch one row twice in a statement.
+    this.#departures.set(JSON.stringify([slug, kind]), { slug, kind });
+  }
+
   /** Send every planned write; new rows first, since the other tables reference items. */
   async flush(client: PoolClient, now: EpochMs): Promise<void> {
     await this.#flushInserts(client, now);
@@ -67,6 +74,19 @@ export class ItemWrites {
     await this.#flushContributions(client);
     await this.#flushSlugs(client);
     await this.#flushAliases(client);
+    await this.#flushDepartures(client, now);
+  }
+
+  async #flushDepartures(client: PoolClient, now: EpochMs): Promise<void> {
+    const rows = [...this.#departures.values()];
+    if (rows.length === 0) return;
+    // Departures only move forward: another instance's clock may lag this one's.
+    await client.query(
+      `INSERT INTO feed_departures (slug, kind, departed_at)
+       SELECT t.slug, t.kind, $3::bigint FROM unnest($1::text[], $2::text[]) AS t(slug, kind)
+       ON CONFLICT (slug, kind) DO UPDATE SET departed_at = GREATEST(feed_departures.departed_at, excluded.departed_at)`,
+      [rows.map((r) => r.slug), rows.map((r) => r.kind), now],
+    );
   }
 
   async #flushAliases(client: PoolClient): Promise<void> {

@@ -1,6 +1,8 @@
 import type { PoolClient } from "pg";
 import { StoreError } from "../store-error.js";
 import { chunks } from "./chunks.js";
+import type { ItemKind } from "../../model/index.js";
+import { leftSlugs } from "../rows/departures.js";
 import type { ItemWrites } from "./item-writes.js";
 
 /** How many ids one lookup binds. */
@@ -12,6 +14,8 @@ export interface KnownItem {
   readonly sourceId: string;
   readonly published: number;
   readonly contentHash: string;
+  /** As stored: the kind whose filtered feeds the item leaves when it loses a category. */
+  readonly kind: ItemKind;
   /** Each carrying source's latest classification, sorted and unique. */
   readonly contributions: Map<string, readonly string[]>;
   /** The item's categories: the union of the contributions, sorted. */
@@ -25,8 +29,8 @@ export interface KnownItem {
 export async function loadKnownItems(client: PoolClient, ids: readonly string[]): Promise<Map<string, KnownItem>> {
   const known = new Map<string, KnownItem>();
   for (const chunk of chunks(ids, READ_CHUNK)) {
-    const items = await client.query<{ id: string; source_id: string; published: number; content_hash: string }>(
-      "SELECT id, source_id, published, content_hash FROM items WHERE id = ANY($1::text[])",
+    const items = await client.query<{ id: string; source_id: string; published: number; content_hash: string; kind: ItemKind }>(
+      "SELECT id, source_id, published, content_hash, kind FROM items WHERE id = ANY($1::text[])",
       [chunk],
     );
     for (const row of items.rows) {
@@ -34,6 +38,7 @@ export async function loadKnownItems(client: PoolClient, ids: readonly string[])
         sourceId: row.source_id,
         published: row.published,
         contentHash: row.content_hash,
+        kind: row.kind,
         contributions: new Map(),
         slugs: [],
       });
@@ -61,7 +66,8 @@ export async function loadKnownItems(client: PoolClient, ids: readonly string[])
 /**
  * Record one source's classification of a stored item. The item's categories are the union of
  * every carrying source's latest classification; returns the old and new union when it changed
- * (and queues the new union), undefined when the item's categories stay as they are.
+ * (and queues the new union and the feeds the item left), undefined when the item's categories
+ * stay as they are.
  */
 export function contribute(
   item: KnownItem,
@@ -79,6 +85,7 @@ export function contribute(
   if (sameList(before, after)) return undefined;
   item.slugs = after;
   writes.replaceSlugs(itemId, after, item.published);
+  for (const slug of leftSlugs(before, after)) writes.recordDeparture(slug, item.kind);
   return { before, after };
 }
 

@@ -31,6 +31,7 @@ import { ItemWrites } from "./item-writes.js";
 import { MIGRATIONS } from "./migrations.js";
 import { inTransaction } from "./transaction.js";
 import { STORE_TYPES } from "./type-parsers.js";
+import { departureSlugs, STORE_SLUG } from "../rows/departures.js";
 import { aliasesOf, checkQuery, checkRetention, firstOfEachId, nextValue } from "../rows/run-rules.js";
 import { subscriptionFromRow, type SubscriptionRow } from "../rows/subscription-row.js";
 
@@ -164,9 +165,16 @@ export class PostgresStore implements Store {
     checkQuery(query);
     return this.#guard("query feed", async () => {
       const { text, values } = feedSql(query);
-      const rows = (await this.#pool.query<ItemRow>(text, values)).rows;
+      const [rows, departedAt] = await Promise.all([
+        this.#pool.query<ItemRow>(text, values).then((result) => result.rows),
+        latestDeparture(this.#pool, query),
+      ]);
       const page = rows.slice(0, query.limit);
-      return { items: await this.#withCategories(page), hasMore: rows.length > query.limit };
+      return {
+        items: await this.#withCategories(page),
+        hasMore: rows.length > query.limit,
+        ...(departedAt === null ? {} : { departedAt }),
+      };
     });
   }
 
@@ -196,6 +204,7 @@ export class PostgresStore implements Store {
             [chunk],
           );
           for (const row of touched.rows) slugs.add(row.slug);
+          await recordDeletions(client, chunk, now);
           // item_categories and item_sources rows go with their item (ON DELETE CASCADE).
           await client.query("DELETE FROM items WHERE id = ANY($1::text[])", [chunk]);
         }
@@ -499,6 +508,34 @@ async function recordRun(client: PoolClient, run: SourceRunRecord, inserted: num
       nextValue(run.nextAttemptAt, previous?.next_attempt_at ?? null),
       JSON.stringify(run.warnings ?? []),
     ],
+  );
+}
+
+/** When an item last left the query's feed (of its kind, if it has one); null when none ever did. */
+async function latestDeparture(db: pg.Pool, query: FeedQuery): Promise<number | null> {
+  const result = await db.query<{ departed_at: number | null }>(
+    `SELECT max(departed_at) AS departed_at FROM feed_departures
+     WHERE slug = ANY($1::text[]) AND ($2::text IS NULL OR kind = $2::text)`,
+    [departureSlugs(query), query.kind ?? null],
+  );
+  return result.rows[0]?.departed_at ?? null;
+}
+
+/**
+ * Before deleting items: record that they left each of their categories and "*" (`all`).
+ * DISTINCT because ON CONFLICT cannot touch one row twice in a statement; departures only move
+ * forward, since another instance's clock may lag this one's.
+ */
+async function recordDeletions(client: PoolClient, ids: readonly string[], now: EpochMs): Promise<void> {
+  await client.query(
+    `INSERT INTO feed_departures (slug, kind, departed_at)
+     SELECT DISTINCT d.slug, d.kind, $3::bigint FROM (
+       SELECT c.slug, i.kind FROM item_categories c JOIN items i ON i.id = c.item_id WHERE c.item_id = ANY($1::text[])
+       UNION ALL
+       SELECT $2::text, i.kind FROM items i WHERE i.id = ANY($1::text[])
+     ) AS d (slug, kind)
+     ON CONFLICT (slug, kind) DO UPDATE SET departed_at = GREATEST(feed_departures.departed_at, excluded.departed_at)`,
+    [ids, STORE_SLUG, now],
   );
 }
 

@@ -171,4 +171,21 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE legacy_ids;
     `,
   },
+  {
+    version: 5,
+    name: "feed departures",
+    sql: `
+      -- When an item last LEFT a feed (pruned, or reclassified out of a category), per category slug
+      -- and item kind; "*" is an item deleted from the store (it left "all"). A feed's
+      -- Last-Modified is when its representation last changed (RFC 9110 §8.8.2), and an item
+      -- leaving changes it as much as one arriving, though no remaining item records that. Written
+      -- in the same transaction as the change, so every instance over the store agrees.
+      CREATE TABLE feed_departures (
+        slug         TEXT NOT NULL,
+        kind         TEXT NOT NULL CHECK (kind IN ('article', 'ticker')),
+        departed_at  INTEGER NOT NULL,
+        PRIMARY KEY (slug, kind)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];

@@ -27,6 +27,7 @@ import { itemContentParams, storedItemFromRow, type ItemRow } from "../rows/item
 import { MIGRATIONS } from "./migrations.js";
 import { registerSqlFunctions } from "./sql-functions.js";
 import { sourceStateFromRow, type SourceStateRow } from "../rows/source-state-row.js";
+import { departureSlugs, leftSlugs, STORE_SLUG } from "../rows/departures.js";
 import { aliasesOf, checkQuery, checkRetention, firstOfEachId, nextValue } from "../rows/run-rules.js";
 import { subscriptionFromRow, type SubscriptionRow } from "../rows/subscription-row.js";
 
@@ -89,6 +90,7 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #clock: Clock;
   #statements: Statements | undefined;
+  #departureStatements: DepartureStatements | undefined;
   readonly #feedStatements = new Map<string, Database.Statement<[FeedParams], ItemRow>>();
 
   constructor(db: Database.Database, clock: Clock) {
@@ -141,7 +143,12 @@ export class SqliteStore implements Store {
       };
       const rows = this.#feedStatement(shape, query.kind !== undefined, query.before !== undefined).all(params);
       const page = rows.slice(0, query.limit);
-      return { items: this.#withCategories(page), hasMore: rows.length > query.limit };
+      const departedAt = this.#departures.latestDeparture.get({ slugs: JSON.stringify(departureSlugs(query)), kind: query.kind ?? null });
+      return {
+        items: this.#withCategories(page),
+        hasMore: rows.length > query.limit,
+        ...(departedAt == null ? {} : { departedAt }),
+      };
     });
   }
 
@@ -155,6 +162,7 @@ export class SqliteStore implements Store {
         }
         const ids = [...doomed];
         const changedCategories = ids.length === 0 ? [] : this.#sql.distinctSlugsOf.all(JSON.stringify(ids));
+        if (ids.length > 0) this.#departures.recordDeletions.run({ ids: JSON.stringify(ids), store: STORE_SLUG, now });
         for (const id of ids) this.#sql.deleteItem.run(id);
         return { plan: { removed: ids.length, changedCategories }, changed: ids.length > 0 };
       }),
@@ -204,7 +212,7 @@ export class SqliteStore implements Store {
         for (const change of changes) {
           const owner = this.#sql.ownerOf.get(change.id);
           if (owner === undefined) continue; // pruned since it was listed
-          const slugs = this.#contribute(change.id, owner.source_id, uniqueSlugs(change.categories));
+          const slugs = this.#contribute(change.id, owner.source_id, uniqueSlugs(change.categories), now);
           if (slugs === undefined) continue;
           this.#replaceSlugs(change.id, slugs.after, owner.published);
           this.#sql.touchItem.run(now, change.id);
@@ -274,7 +282,7 @@ export class SqliteStore implements Store {
     // Only the source that stored the story first rewrites its content; otherwise two feeds
     // carrying the same guid with different summaries would flip the row on every pass.
     const contentChanged = stored.source_id === item.sourceId && stored.content_hash !== hash;
-    const slugs = this.#contribute(item.id, item.sourceId, categories);
+    const slugs = this.#contribute(item.id, item.sourceId, categories, now);
     if (!contentChanged && slugs === undefined) {
       plan.unchanged += 1;
       return;
@@ -299,19 +307,23 @@ export class SqliteStore implements Store {
 
   /**
    * Record one source's classification of a stored item. The item's categories are the union of
-   * every carrying source's latest classification; returns the old and new union when it changed.
+   * every carrying source's latest classification; returns the old and new union when it changed,
+   * recording at `now` the feeds the item left.
    */
   #contribute(
     itemId: string,
     sourceId: string,
     categories: readonly string[],
+    now: EpochMs,
   ): { before: string[]; after: string[] } | undefined {
     const json = JSON.stringify(categories);
     if (this.#sql.contribution.get(itemId, sourceId) === json) return undefined;
     this.#sql.saveContribution.run(itemId, sourceId, json);
     const before = this.#sql.slugsOf.all(itemId);
     const after = this.#sql.contributedSlugs.all(itemId);
-    return sameSet(before, after) ? undefined : { before, after };
+    if (sameSet(before, after)) return undefined;
+    for (const slug of leftSlugs(before, after)) this.#departures.recordDeparture.run({ id: itemId, slug, now });
+    return { before, after };
   }
 
   #replaceSlugs(itemId: string, slugs: readonly string[], published: number): void {
@@ -395,6 +407,11 @@ export class SqliteStore implements Store {
     return this.#statements;
   }
 
+  get #departures(): DepartureStatements {
+    this.#departureStatements ??= prepareDepartureStatements(this.#db);
+    return this.#departureStatements;
+  }
+
   #feedStatement(shape: FeedShape, withKind: boolean, withCursor: boolean): Database.Statement<[FeedParams], ItemRow> {
     const key = `${shape}:${withKind}:${withCursor}`;
     let statement = this.#feedStatements.get(key);
@@ -446,6 +463,7 @@ function feedSql(shape: FeedShape, withKind: boolean, withCursor: boolean): stri
 }
 
 type Statements = ReturnType<typeof prepareStatements>;
+type DepartureStatements = ReturnType<typeof prepareDepartureStatements>;
 
 /** Every fixed statement, prepared once (after migrate, since they name its tables). */
 function prepareStatements(db: Database.Database) {
@@ -557,6 +575,39 @@ function prepareStatements(db: Database.Database) {
 
 
 
+
+/**
+ * Statements on feed_departures (migration 5), prepared on first use rather than with the rest:
+ * a handle over an older schema (the migration tests write legacy rows through one) can still
+ * do everything that schema supports.
+ */
+function prepareDepartureStatements(db: Database.Database) {
+  return {
+    // Departures only move forward: another instance's clock may lag this one's.
+    recordDeparture: db.prepare<[{ id: string; slug: string; now: number }]>(
+      `INSERT INTO feed_departures (slug, kind, departed_at) SELECT @slug, kind, @now FROM items WHERE id = @id
+       ON CONFLICT (slug, kind) DO UPDATE SET departed_at = max(departed_at, excluded.departed_at)`,
+    ),
+    // Run before the delete: each category the items were in, and "*" (they leave `all`).
+    // "WHERE true" keeps SQLite from reading ON CONFLICT as a join constraint (sqlite.org/lang_upsert.html).
+    recordDeletions: db.prepare<[{ ids: string; store: string; now: number }]>(
+      `INSERT INTO feed_departures (slug, kind, departed_at)
+       SELECT DISTINCT d.slug, d.kind, @now FROM (
+         SELECT c.slug AS slug, i.kind AS kind FROM item_categories c JOIN items i ON i.id = c.item_id
+         WHERE c.item_id IN (SELECT value FROM json_each(@ids))
+         UNION ALL
+         SELECT @store, i.kind FROM items i WHERE i.id IN (SELECT value FROM json_each(@ids))
+       ) d WHERE true
+       ON CONFLICT (slug, kind) DO UPDATE SET departed_at = max(departed_at, excluded.departed_at)`,
+    ),
+    latestDeparture: db
+      .prepare<[{ slugs: string; kind: string | null }], number | null>(
+        `SELECT max(departed_at) FROM feed_departures
+         WHERE slug IN (SELECT value FROM json_each(@slugs)) AND (@kind IS NULL OR kind = @kind)`,
+      )
+      .pluck(),
+  };
+}
 
 function uniqueSlugs(slugs: readonly string[]): string[] {
   return [...new Set(slugs)].sort();
