@@ -46,9 +46,10 @@ export function readArticlePage(html: string, pageUrl: string, bodySelector?: st
 }
 
 function readMetadata($: CheerioAPI, jsonLd: JsonLdArticle | undefined): RawItem {
-  const title = meta($, "og:title") ?? jsonLd?.headline ?? text($("h1").first().text()) ?? titleWithoutSite($);
-  const published = meta($, "article:published_time") ?? jsonLd?.datePublished ?? $("time[datetime]").first().attr("datetime");
-  const updated = meta($, "article:modified_time") ?? meta($, "og:updated_time") ?? jsonLd?.dateModified;
+  const ogTitle = meta($, "og:title");
+  const title = (ogTitle === undefined ? undefined : withoutSiteName(ogTitle, meta($, "og:site_name"))) ?? jsonLd?.headline ?? text($("h1").first().text()) ?? titleWithoutSite($);
+  const published = meta($, "article:published_time") ?? jsonLd?.datePublished ?? markedDate($, "datePublished");
+  const updated = meta($, "article:modified_time") ?? meta($, "og:updated_time") ?? jsonLd?.dateModified ?? markedDate($, "dateModified");
   const metaAuthor = meta($, "author");
   const authors = metaAuthor !== undefined ? [metaAuthor] : (jsonLd?.authors ?? []);
   const imageUrl = meta($, "og:image") ?? meta($, "og:image:url") ?? jsonLd?.image;
@@ -92,6 +93,25 @@ function isWeb(url: string): boolean {
 function canonicalOf($: CheerioAPI, documentUrl: string, pageUrl: string): string | undefined {
   const candidates = [$('link[rel~="canonical"]').first().attr("href"), meta($, "og:url")].map((href) => absoluteUrl(href, documentUrl));
   return [...candidates, pageUrl].find((url): url is string => url !== undefined && isWeb(url));
+}
+
+/**
+ * A date marked up in the page: schema.org microdata (`itemprop`, on `<time datetime>` or `<meta
+ * content>`), then, for publication only, the `<time datetime>` inside the `<article>` or the
+ * first one on the page. The article's own comes first: headers and sidebars carry other dates.
+ */
+function markedDate($: CheerioAPI, property: "datePublished" | "dateModified"): string | undefined {
+  const microdata = $(`[itemprop="${property}"]`).first();
+  const marked = microdata.attr("datetime") ?? microdata.attr("content");
+  if (marked !== undefined || property === "dateModified") return marked;
+  return $("article time[datetime]").first().attr("datetime") ?? $("time[datetime]").first().attr("datetime");
+}
+
+/** og:title without " | Site" when it ends with the page's og:site_name (many CMSs append it there too). */
+function withoutSiteName(title: string, siteName: string | undefined): string {
+  if (siteName === undefined) return title;
+  const match = /^(.+?)\s+[|\-–—]\s+([^|\-–—]+)$/.exec(title.trim());
+  return match?.[2]?.trim().toLowerCase() === siteName.trim().toLowerCase() ? (match[1] ?? title).trim() : title;
 }
 
 /** The `<title>` without the site name CMSs append: "Headline | Site", "Headline - Site", "Headline — Site". */
