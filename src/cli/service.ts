@@ -73,6 +73,8 @@ export async function startService(settings: Settings, config: ConfigState, opti
       else runtime.feeds.invalidate([...categories, ALL_SLUG]);
       // Changes committed elsewhere (`npm run collect`, an admin refresh on a replica) are pushed too.
       if (leader.isLeader()) hub.onChange(categories === "all" ? categorySlugs() : categories);
+      // Every replica keeps its FEEDS_DIR current, not only the one that collected.
+      snapshots.request();
     },
     logger,
     options.storePollMs,

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
@@ -71,6 +71,8 @@ const FEED = (title: string): string => `<?xml version="1.0"?><rss version="2.0"
     await writeFile(path.join(dir, "w.xml"), FEED("Second story"));
     await a.runtime.worker.runSource("w", { force: true });
     await eventually("the replica sees the change", async () => (await titles(b)).includes("Second story"), 5000);
+    // …and rewrites its static snapshot too (regression: only the collecting instance did).
+    await eventually("the replica's snapshot has it", async () => (await readFile(path.join(dir, "feeds-1", "all.json"), "utf8").catch(() => "")).includes("Second story"), 5000);
     expect((await fetch(`${a.address}/feeds/all.json`)).headers.get("etag")).toBe((await fetch(`${b.address}/feeds/all.json`)).headers.get("etag"));
 
     await a.stop();
