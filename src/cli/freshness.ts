@@ -2,7 +2,6 @@ import type { Logger } from "pino";
 import type { Clock, EpochMs, Source, SourceState } from "../model/index.js";
 import type { Store } from "../store/store.js";
 import { nextRunAt } from "../worker/next-run.js";
-import type { SourceSchedule } from "../worker/worker.js";
 
 export interface FreshnessBounds {
   readonly minSeconds: number;
@@ -16,10 +15,9 @@ export const DEFAULT_FRESHNESS: FreshnessBounds = { minSeconds: 30, maxSeconds: 
  * bounded so a long schedule does not pin stale copies in caches and a due-now source does not
  * defeat caching entirely.
  */
-export function maxAgeSeconds(schedules: readonly SourceSchedule[], clock: Clock, bounds: FreshnessBounds): number {
-  const now = clock();
-  const nextRuns = schedules.map((s) => s.nextRunAt).filter((at): at is number => at !== undefined && at > now);
-  const untilNext = nextRuns.length > 0 ? Math.ceil((Math.min(...nextRuns) - now) / 1000) : bounds.maxSeconds;
+export function maxAgeSeconds(nextRuns: readonly (EpochMs | undefined)[], now: EpochMs, bounds: FreshnessBounds): number {
+  const upcoming = nextRuns.filter((at): at is number => at !== undefined && at > now);
+  const untilNext = upcoming.length > 0 ? Math.ceil((Math.min(...upcoming) - now) / 1000) : bounds.maxSeconds;
   return Math.min(bounds.maxSeconds, Math.max(bounds.minSeconds, untilNext));
 }
 
@@ -28,10 +26,10 @@ export function maxAgeSeconds(schedules: readonly SourceSchedule[], clock: Clock
  * worker will do, computed the same on every replica, including those that run no worker (whose
  * empty schedule list used to make them send the upper bound while the leader sent less).
  */
-export function scheduledRuns(sources: readonly Source[], states: ReadonlyMap<string, SourceState>, now: EpochMs, bounds: FreshnessBounds): SourceSchedule[] {
+export function nextRuns(sources: readonly Source[], states: ReadonlyMap<string, SourceState>, now: EpochMs, bounds: FreshnessBounds): (EpochMs | undefined)[] {
   // Past the upper bound every answer is the same, so the search stops there.
   const until = now + bounds.maxSeconds * 1000 + 1000;
-  return sources.map((source) => ({ sourceId: source.id, running: false, nextRunAt: nextRunAt(source, states.get(source.id), now, until) }));
+  return sources.map((source) => nextRunAt(source, states.get(source.id), now, until));
 }
 
 export interface FreshnessDeps {
@@ -77,7 +75,7 @@ export function createFreshness(deps: FreshnessDeps): Freshness {
       void refresh();
       const now = deps.clock();
       const bounds = deps.bounds();
-      return maxAgeSeconds(scheduledRuns(deps.sources(), states, now, bounds), () => now, bounds);
+      return maxAgeSeconds(nextRuns(deps.sources(), states, now, bounds), now, bounds);
     },
   };
 }

@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
 import { formatProblem, loadConfig, type Config, type ConfigProblem } from "../config/config.js";
-import { compileClassifier } from "../classify/classifier.js";
+import { compileClassifier, type Classifier } from "../classify/classifier.js";
 import { reclassifyStoredItems } from "../worker/reclassify.js";
 import { describeError } from "../worker/describe-error.js";
 import { classificationFingerprint } from "./classification-fingerprint.js";
@@ -72,17 +72,17 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
     runtime.feeds.invalidateAll();
     deps.onApplied?.(result.config);
     for (const warning of warnings) logger.warn({ problem: formatProblem(warning) }, "config warning");
-    const reclassified = classificationChanged(previous, result.config) ? await reclassifyNow(reason) : 0;
+    const reclassified = classificationChanged(previous, result.config) ? await reclassifyNow(reason, plan.classify) : 0;
     logger.info({ reason, sources: result.config.sources.length, categories: result.config.categories.length }, "config reloaded");
     return { ok: true, warnings, reclassified };
   }
 
-  /** Rewrites stored categories with the rules in force; returns how many items changed. */
-  async function reclassifyNow(reason: string): Promise<number> {
+  /** Rewrites stored categories with the rules in force (compiled, when the caller has them); returns how many items changed. */
+  async function reclassifyNow(reason: string, classify?: Classifier): Promise<number> {
     if (!deps.isLeader()) return 0;
     const { config } = runtime.configState();
     const started = runtime.clock();
-    const outcome = await reclassifyStoredItems(runtime.store, compileClassifier(config.categories), config.sources, started);
+    const outcome = await reclassifyStoredItems(runtime.store, classify ?? compileClassifier(config.categories), config.sources, started);
     if (outcome.changed > 0) runtime.notifyChange({ changedCategories: outcome.changedCategories });
     logger.info({ reason, examined: outcome.examined, changed: outcome.changed, ms: runtime.clock() - started }, "stored items reclassified");
     return outcome.changed;

@@ -52,7 +52,6 @@ export async function startService(settings: Settings, config: ConfigState, opti
   metrics.watchRenderCache(() => runtime.feeds.cache.stats());
   const categorySlugs = (): string[] => runtime.catalog().categories.map((category) => category.slug);
   const snapshots = createSnapshotWriter(settings.feedsDir, runtime.feeds, runtime.catalog, logger);
-  runtime.onChange(() => snapshots.request());
   const hub = createHub({
     baseUrl: settings.baseUrl,
     store: runtime.store,
@@ -65,25 +64,31 @@ export async function startService(settings: Settings, config: ConfigState, opti
     onDelivery: (outcome) => metrics.recordDelivery(outcome),
   });
   const leader = createLeadership(settings.databaseUrl, logger);
+  /**
+   * What follows any change to the store, wherever it was made: every replica rewrites its
+   * FEEDS_DIR snapshot, and only the instance running the worker pushes to subscribers, so each
+   * change is pushed once. (Renders were invalidated by whoever reported the change.)
+   */
+  const published = (categories: readonly string[]): void => {
+    snapshots.request();
+    if (leader.isLeader()) hub.onChange(categories);
+  };
+  // Changes other processes commit (`npm run collect`, another replica, an admin refresh there).
   const following = await followStoreChanges(
     runtime.store,
     runtime.ownWrites,
     (categories) => {
       if (categories === "all") runtime.feeds.invalidateAll();
       else runtime.feeds.invalidate([...categories, ALL_SLUG]);
-      // Changes committed elsewhere (`npm run collect`, an admin refresh on a replica) are pushed too.
-      if (leader.isLeader()) hub.onChange(categories === "all" ? categorySlugs() : categories);
-      // Every replica keeps its FEEDS_DIR current, not only the one that collected.
-      snapshots.request();
+      published(categories === "all" ? categorySlugs() : categories);
     },
     logger,
     options.storePollMs,
   );
-  // Only the instance running the worker pushes to subscribers, so each change is pushed once:
-  // this instance's own changes from here, unless the store reports them too (PostgreSQL
-  // notifications, pushed by the follower above with every other process's changes).
+  // This instance's own changes (runtime already invalidated their renders), unless the store
+  // reports them through the follower too (PostgreSQL notifies every session, ours included).
   runtime.onChange((change) => {
-    if (leader.isLeader() && !following.reportsOwnChanges) hub.onChange(change.changedCategories);
+    if (!following.reportsOwnChanges) published(change.changedCategories);
   });
 
   const freshness = createFreshness({

@@ -6,12 +6,13 @@
  * about 20 µs of CPU per request, several times what the answer itself needs, and capped a cached
  * feed at well under half of what nginx serves from a static file (bench/). So each new connection
  * starts here: complete request heads are read with a narrow parser (request-head.ts) and, while
- * every request on the connection is a plain GET/HEAD of a feed variant already rendered, the
- * precomputed response is written directly. The first request that is anything else (another
- * route, a render miss, a body, an unusual header, a parse doubt) hands the connection, with every
- * unread byte pushed back, to the ordinary node:http server for good; it answers that request and
- * all that follow. Responses stay in request order because the lane answers synchronously and
- * hands off before the first request it does not answer (RFC 9112 §9.3.2 pipelining).
+ * every request on the connection is a plain GET/HEAD of a feed, its precomputed response is
+ * written directly (after a render when the feed changed; requests behind it wait their turn).
+ * The first request that is anything else (another route, an unknown feed, a failed render, a
+ * body, an unusual header, a parse doubt) hands the connection, with every unread byte pushed
+ * back, to the ordinary node:http server for good; it answers that request and all that follow.
+ * Responses stay in request order because the lane answers one request at a time and hands off
+ * before the first request it does not answer (RFC 9112 §9.3.2 pipelining).
  */
 import type { Server } from "node:http";
 import type { Socket } from "node:net";
@@ -35,6 +36,11 @@ export interface FastLaneOptions {
   readonly clock: Clock;
   /** Told about each request answered here (metrics). */
   readonly observe?: (status: number, seconds: number) => void;
+  /**
+   * Told when `answer` throws or its render fails: the request then goes to node:http, which
+   * tries again and answers (a 500 if it fails too), but the first failure is reported here.
+   */
+  readonly failed?: (error: unknown) => void;
 }
 
 export interface FastLane {
@@ -56,11 +62,11 @@ export function installFastLane(server: Server, options: FastLaneOptions): FastL
   const httpListeners = server.listeners("connection") as ((socket: Socket) => void)[];
   server.removeAllListeners("connection");
   const open = new Set<Socket>();
-  const dateLines = createDateLines(options.clock, server.keepAliveTimeout);
+  const framing = createFraming(options.clock, server.keepAliveTimeout);
 
   server.on("connection", (socket: Socket) => {
     open.add(socket);
-    const lane = new Connection(socket, options, dateLines, () => {
+    const lane = new Connection(socket, options, framing, () => {
       open.delete(socket);
       for (const listener of httpListeners) listener.call(server, socket);
     });
@@ -86,8 +92,11 @@ export function installFastLane(server: Server, options: FastLaneOptions): FastL
   return { connections: () => open.size };
 }
 
-/** The Date field (RFC 9110 §6.6.1) and connection fields, formatted once per second. */
-interface DateLines {
+/**
+ * What frames every answer: the Date field (RFC 9110 §6.6.1) and connection fields, formatted
+ * once per second, and whole answers kept as single buffers.
+ */
+interface Framing {
   keepAlive(): Buffer;
   close(): Buffer;
   /**
@@ -97,7 +106,7 @@ interface DateLines {
   whole(head: Buffer, fields: Buffer, body: Buffer): Buffer;
 }
 
-function createDateLines(clock: Clock, keepAliveTimeoutMs: number): DateLines {
+function createFraming(clock: Clock, keepAliveTimeoutMs: number): Framing {
   let second = Number.NaN;
   let keepAlive = Buffer.alloc(0);
   let close = Buffer.alloc(0);
@@ -146,7 +155,7 @@ class Connection {
   constructor(
     private readonly socket: Socket,
     private readonly options: FastLaneOptions,
-    private readonly dates: DateLines,
+    private readonly framing: Framing,
     private readonly handOff: () => void,
   ) {}
 
@@ -158,7 +167,6 @@ class Connection {
     this.socket.on("drain", this.#onDrain);
     this.socket.on("data", this.#onData);
   }
-
 
   /** Answers every complete head received, in order, until one is not for the lane. */
   #receive(chunk: Buffer | undefined): void {
@@ -226,14 +234,18 @@ class Connection {
       this.socket.resume();
       this.#receive(undefined);
     };
-    answer.then(settle, () => settle(undefined));
+    answer.then(settle, (error: unknown) => {
+      this.options.failed?.(error);
+      settle(undefined);
+    });
   }
 
-  /** A lookup that throws is the full handler's to report (it answers 500 and logs it). */
+  /** A lookup that throws is reported, and the request left to node:http (which answers 500 if it fails again). */
   #tryAnswer(request: RequestHead): FastAnswer | Promise<FastAnswer | undefined> | undefined {
     try {
       return this.options.answer(request);
-    } catch {
+    } catch (error) {
+      this.options.failed?.(error);
       return undefined;
     }
   }
@@ -251,13 +263,13 @@ class Connection {
 
   #write(request: RequestHead, answer: FastAnswer): void {
     const socket = this.socket;
-    const fields = request.close ? this.dates.close() : this.dates.keepAlive();
+    const fields = request.close ? this.framing.close() : this.framing.keepAlive();
     if (answer.body === undefined || request.method === "HEAD") {
       // One small buffer is one write(2); a 304 is the commonest answer of all.
       socket.write(Buffer.concat([answer.head, fields], answer.head.length + fields.length));
       return;
     }
-    socket.write(this.dates.whole(answer.head, fields, answer.body));
+    socket.write(this.framing.whole(answer.head, fields, answer.body));
   }
 
   #finish(): void {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { Clock } from "../model/index.js";
 import type { FeedVariant } from "../publish/feed-variant.js";
 import type { FeedService, RenderedFeed } from "../publish/feed-service.js";
@@ -43,13 +43,21 @@ interface Prepared {
    * 200 would (RFC 9110 §15.4.5), and a cache updates only the stored response whose tag matches
    * (RFC 9111 §4.3.4), so answering 304 to another coding's tag would leave it nothing to update.
    */
-  readonly etags: readonly string[];
+  readonly etag: string;
   /** Headers of a 304 (RFC 9110 §15.4.5) before and after Cache-Control. */
   readonly common: readonly string[];
   /** Headers only a 200 carries. */
   readonly full: readonly string[];
   /** `[name, value, …]` for a 200 and a 304, for `maxAge`; rebuilt when max-age changes. */
   headers: PreparedHeaders | undefined;
+}
+
+type Conditions = Pick<IncomingHttpHeaders, "if-none-match" | "if-modified-since">;
+
+interface Decision {
+  readonly ready: Prepared;
+  readonly headers: PreparedHeaders;
+  readonly notModified: boolean;
 }
 
 interface PreparedHeaders {
@@ -95,20 +103,25 @@ export function createFeedHandler(deps: FeedHandlerDeps): FeedHandler {
     return ready;
   }
 
+  /**
+   * The one decision both paths make (node:http below, the fast lane in `answer`): which coding,
+   * which headers, and 200 or 304. RFC 9110 §15.4.5: a 304 carries the validators and caching
+   * headers a 200 would, and no body.
+   */
+  function decide(feed: RenderedFeed, acceptEncoding: string | undefined, conditions: Conditions): Decision {
+    const ready = prepare(feed, chooseCoding(acceptEncoding));
+    return { ready, headers: headersFor(ready, maxAge()), notModified: isNotModified(conditions, ready.etag, feed.lastModified) };
+  }
+
   function respond(req: IncomingMessage, res: ServerResponse, feed: RenderedFeed): void {
-    const ready = prepare(feed, chooseCoding(req.headers["accept-encoding"]));
-    const headers = headersFor(ready, maxAge());
-    if (isNotModified(req.headers, ready.etags, feed.lastModified)) {
-      // RFC 9110 §15.4.5: a 304 carries the validators and caching headers a 200 would, no body.
-      res.writeHead(304, headers.notModified);
-      res.end();
-      return;
-    }
-    res.writeHead(200, headers.ok);
-    res.end(req.method === "HEAD" ? undefined : ready.body);
+    const { ready, headers, notModified } = decide(feed, req.headers["accept-encoding"], req.headers);
+    res.writeHead(notModified ? 304 : 200, notModified ? headers.notModified : headers.ok);
+    res.end(notModified || req.method === "HEAD" ? undefined : ready.body);
   }
 
   function answer(request: RequestHead): FastAnswer | Promise<FastAnswer> | undefined {
+    // Other routes are node:http's (Express): not worth a parse, nor a place in `variants`.
+    if (!request.target.startsWith("/feeds/")) return undefined;
     const variant = variantFor(request.target);
     if (variant instanceof HttpProblem) return undefined;
     const cached = deps.feeds.cached(variant);
@@ -116,11 +129,10 @@ export function createFeedHandler(deps: FeedHandlerDeps): FeedHandler {
     return answerWith(request, cached);
   }
 
-  function answerWith(request: RequestHead, cached: RenderedFeed): FastAnswer {
-    const ready = prepare(cached, chooseCoding(request.acceptEncoding));
-    const headers = headersFor(ready, maxAge());
+  function answerWith(request: RequestHead, feed: RenderedFeed): FastAnswer {
     const conditions = { "if-none-match": request.ifNoneMatch, "if-modified-since": request.ifModifiedSince };
-    if (isNotModified(conditions, ready.etags, cached.lastModified)) return { status: 304, head: headers.notModifiedHead };
+    const { ready, headers, notModified } = decide(feed, request.acceptEncoding, conditions);
+    if (notModified) return { status: 304, head: headers.notModifiedHead };
     return { status: 200, head: headers.okHead, ...(request.method === "GET" && { body: ready.body }) };
   }
 
@@ -200,7 +212,7 @@ function buildPrepared(feed: RenderedFeed, coding: ContentCoding): Prepared {
   ];
   return {
     body,
-    etags: [etag],
+    etag,
     common: ["ETag", etag, "Vary", "Accept-Encoding"],
     full,
     headers: undefined,

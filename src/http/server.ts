@@ -13,10 +13,9 @@ export type HttpObserver = (route: RouteLabel, status: number, seconds: number) 
 /**
  * The HTTP server. Feed polls are answered by the fast lane on the socket (fast-lane.ts), after
  * a render when the feed changed; feed requests it leaves (errors, unusual requests) go straight
- * to the feed handler on plain node:http
- * (measured about 5x Express's throughput for cached bytes); every other route goes through
- * the Express app. With `observe`, each request costs one `finish`
- * listener and two clock reads more; without it, nothing.
+ * to the feed handler on plain node:http (about 5x Express's throughput for cached bytes); every
+ * other route goes through the Express app. With `observe`, a request the lane does not answer
+ * costs one `finish` listener and two clock reads more; without it, nothing.
  */
 export function createHttpServer(app: Express, feedHandler: FeedHandler, logger: Logger, clock: Clock, observe?: HttpObserver): Server {
   const server = createServer((req, res) => {
@@ -43,6 +42,7 @@ export function createHttpServer(app: Express, feedHandler: FeedHandler, logger:
     answer: (request) => feedHandler.answer(request),
     clock,
     ...(observe && { observe: (status: number, seconds: number) => observe("feed", status, seconds) }),
+    failed: (error) => logger.warn({ err: error }, "fast lane could not answer a feed request; node:http takes it"),
   });
   return server;
 }

@@ -192,9 +192,9 @@ describe("fast lane answers that must be rendered first", () => {
   const body = Buffer.from("lane");
   const ok = (text: string): FastAnswer => ({ status: 200, head: Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${text.length}\r\n`), body: Buffer.from(text) });
 
-  async function laneWith(answer: FastLaneOptions["answer"]): Promise<{ origin: string; lane: FastLane; close(): Promise<void> }> {
+  async function laneWith(answer: FastLaneOptions["answer"], failures: unknown[] = []): Promise<{ origin: string; lane: FastLane; close(): Promise<void> }> {
     const server = createServer((req, res) => res.end(`node ${req.url}`));
-    const lane = installFastLane(server, { clock: () => Date.now(), answer });
+    const lane = installFastLane(server, { clock: () => Date.now(), answer, failed: (error) => failures.push(error) });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     return {
       origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
@@ -221,13 +221,15 @@ describe("fast lane answers that must be rendered first", () => {
     await server.close();
   });
 
-  it("hands a request whose render fails, and every one after it, to node:http", async () => {
-    const server = await laneWith((request) => (request.target === "/broken" ? Promise.reject(new Error("render failed")) : ok("lane")));
+  it("reports a render that fails and hands that request, and every one after it, to node:http", async () => {
+    const failures: unknown[] = [];
+    const server = await laneWith((request) => (request.target === "/broken" ? Promise.reject(new Error("render failed")) : ok("lane")), failures);
     const client = await open(server.origin);
     client.send(poll("/cached") + poll("/broken") + poll("/cached"));
     const responses = await client.read(["GET", "GET", "GET"]);
     expect(responses.map((response) => response.body)).toEqual(["lane", "node /broken", "node /cached"]);
     expect(server.lane.connections()).toBe(0);
+    expect(failures.map((error) => (error as Error).message)).toEqual(["render failed"]);
     client.socket.destroy();
     await server.close();
   });

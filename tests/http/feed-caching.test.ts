@@ -328,12 +328,11 @@ describe("serving pollers through the real service", () => {
     });
 
     it("bounds max-age by the next due source: 30 s floor, 900 s ceiling, else the time until then", () => {
-      const at = (ms: number) => [{ sourceId: "s", running: false, nextRunAt: T0 + ms }];
-      const clockAt = (): number => T0;
-      expect(maxAgeSeconds(at(5_000), clockAt, DEFAULT_FRESHNESS)).toBe(30);
-      expect(maxAgeSeconds(at(120_000), clockAt, DEFAULT_FRESHNESS)).toBe(120);
-      expect(maxAgeSeconds(at(2 * HOUR), clockAt, DEFAULT_FRESHNESS)).toBe(900);
-      expect(maxAgeSeconds([], clockAt, DEFAULT_FRESHNESS)).toBe(900);
+      expect(maxAgeSeconds([T0 + 5_000], T0, DEFAULT_FRESHNESS)).toBe(30);
+      expect(maxAgeSeconds([T0 + 120_000, undefined, T0 + HOUR], T0, DEFAULT_FRESHNESS)).toBe(120);
+      expect(maxAgeSeconds([T0 + 2 * HOUR], T0, DEFAULT_FRESHNESS)).toBe(900);
+      expect(maxAgeSeconds([T0 - 1_000, undefined], T0, DEFAULT_FRESHNESS)).toBe(900);
+      expect(maxAgeSeconds([], T0, DEFAULT_FRESHNESS)).toBe(900);
     });
 
     it("tells RSS readers the poll interval in <ttl> (the shortest source interval, 10 minutes)", async () => {

@@ -12,7 +12,6 @@ import { pathToFileURL } from "node:url";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { compileClassifier } from "../../src/classify/classifier.js";
-import type { Source } from "../../src/model/index.js";
 import type { FetchOptions } from "../../src/sources/fetch.js";
 import { collectArticles } from "../../src/sources/html-articles/index.js";
 import { COLLECTORS } from "../../src/sources/registry.js";
@@ -20,6 +19,7 @@ import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
 import { DEFAULT_BACKOFF } from "../../src/worker/backoff.js";
 import { collectSource, type CollectDeps } from "../../src/worker/collect-source.js";
+import { articlesSource } from "./articles-source.js";
 import { serveFixtures, type FixtureServer } from "./html-fixture-server.js";
 
 const TEST_FETCH: FetchOptions = { userAgent: "html-articles-passes-test", connectTimeoutMs: 2_000, timeoutMs: 2_000, maxBytes: 10 * 1024 * 1024, maxRedirects: 3 };
@@ -27,19 +27,6 @@ const T0 = Date.parse("2025-06-11T08:00:00Z");
 const LISTING_ETAG = '"listing-v1"';
 const PAGES = ["/news/downgraded-talks.html", "/news/bank-al-maghrib-rate.html", "/news/ai-logistics-startup.html"];
 
-function articlesSource(url: string, overrides: Partial<Source> = {}): Source {
-  return {
-    id: "maghreb-top",
-    kind: "html-articles",
-    url,
-    schedule: { every: 900_000 },
-    categories: [],
-    enabled: true,
-    select: { link: ".teaser h2 a" },
-    retention: { maxItemsPerSource: 500, maxAgeMs: 3650 * 86_400_000 },
-    ...overrides,
-  };
-}
 
 describe("html-articles over several passes with a real store", () => {
   let server: FixtureServer;

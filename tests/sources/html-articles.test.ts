@@ -3,10 +3,11 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CollectedItem, Source } from "../../src/model/index.js";
+import type { CollectedItem } from "../../src/model/index.js";
 import type { CollectContext } from "../../src/sources/collector.js";
 import type { FetchOptions } from "../../src/sources/fetch.js";
 import { collectArticles } from "../../src/sources/html-articles/index.js";
+import { articlesSource } from "./articles-source.js";
 import { serveFixtures } from "./html-fixture-server.js";
 import type { FixtureServer } from "./html-fixture-server.js";
 
@@ -18,19 +19,6 @@ function context(known: readonly string[] = [], extra: Partial<CollectContext> =
   return { clock: () => NOW, fetchOptions: TEST_FETCH, knownIds: async (ids) => new Set(ids.filter((id) => stored.has(id))), ...extra };
 }
 
-function articlesSource(url: string, overrides: Partial<Source> = {}): Source {
-  return {
-    id: "maghreb-world",
-    kind: "html-articles",
-    url,
-    schedule: { every: 900_000 },
-    categories: [],
-    enabled: true,
-    select: { link: ".teaser h2 a" },
-    retention: { maxItemsPerSource: 500, maxAgeMs: 30 * 86_400_000 },
-    ...overrides,
-  };
-}
 
 const byTitle = (items: readonly CollectedItem[], start: string): CollectedItem => {
   const item = items.find((candidate) => candidate.title.startsWith(start));
