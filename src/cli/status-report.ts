@@ -3,6 +3,7 @@ import type { StatusReport, SourceStatus } from "../http/status.js";
 import type { EpochMs, Schedule, Source, SourceState } from "../model/index.js";
 import { nextRunAt } from "../worker/next-run.js";
 import type { SourceSchedule } from "../worker/worker.js";
+import { TZ_DATA_VERSION } from "../zones/zone-clock.js";
 import type { Runtime } from "./runtime.js";
 
 /** Gathers what ops need to see on /status from the config, the store and the worker. */
@@ -15,6 +16,7 @@ export async function buildStatusReport(runtime: Runtime, leader: boolean): Prom
   return {
     generatedAt: iso(runtime.clock()) ?? "",
     worker: { leader },
+    timeZoneData: { version: TZ_DATA_VERSION },
     config: {
       loadedAt: iso(state.loadedAt),
       sources: state.config.sources.length,

@@ -7,6 +7,7 @@
 import * as z from "zod";
 import { validate as isValidCron } from "node-cron";
 import { BYTE_SIZE_HINT, BYTE_SIZE_PATTERN, DURATION_HINT, DURATION_PATTERN, parseDuration } from "./duration.js";
+import { isTimeZone } from "../zones/zone-clock.js";
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const SOURCE_ID_PATTERN = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
@@ -29,15 +30,6 @@ const phrase = z
   .string()
   .refine((value) => /[\p{L}\p{N}]/u.test(value), "must contain at least one letter or digit")
   .describe("A whole word or phrase; case- and accent-insensitive");
-
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const URL_SCHEME = /^([a-z][a-z0-9+.-]*):/i;
 

@@ -29,6 +29,8 @@ export interface CategoryStatus {
 export interface StatusReport {
   readonly generatedAt: string;
   readonly worker: { readonly leader: boolean };
+  /** The IANA tz database release wall-clock times are read with (e.g. "2026f"). */
+  readonly timeZoneData: { readonly version: string };
   readonly config: {
     readonly loadedAt?: string;
     readonly sources: number;
@@ -72,7 +74,7 @@ function renderStatusPage(report: StatusReport): string {
 <html lang="en"><head><meta charset="utf-8"><title>Status</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}.failing{color:#a00}</style></head>
 <body><h1>Status</h1>
-<p>Generated ${e(report.generatedAt)}. Worker leader on this instance: ${report.worker.leader ? "yes" : "no"}. Config loaded ${e(report.config.loadedAt ?? "never")}: ${report.config.sources} sources, ${report.config.categories} categories. <a href="status.json">JSON</a></p>
+<p>Generated ${e(report.generatedAt)}. Worker leader on this instance: ${report.worker.leader ? "yes" : "no"}. Config loaded ${e(report.config.loadedAt ?? "never")}: ${report.config.sources} sources, ${report.config.categories} categories. Time-zone data: IANA tz ${e(report.timeZoneData.version)}. <a href="status.json">JSON</a></p>
 ${rejected}${warnings}
 <h2>Sources</h2>
 <table><thead><tr><th>id</th><th>kind</th><th>state</th><th>schedule</th><th>last run</th><th>last success</th><th>failures</th><th>next run</th><th>items</th><th>last error / warnings</th></tr></thead><tbody>

@@ -5,6 +5,7 @@ import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startService, type Service } from "../../src/cli/service.js";
 import { loadConfig } from "../../src/config/config.js";
+import { TZ_DATA_VERSION } from "../../src/zones/zone-clock.js";
 import type { StatusReport } from "../../src/http/status.js";
 
 const logger = pino({ level: "silent" });
@@ -99,6 +100,9 @@ describe("live config", () => {
     expect(report.config.rejected?.problems.join("\n")).toMatch(/categories\.yaml:\d+:\d+ categories\[2\]\.slug: duplicate category slug "technology"/);
     const html = await (await fetch(`${service.address}/status`)).text();
     expect(html).toContain("Rejected config edit");
+    // Which tz release reads wall-clock times (the runtime's Intl copy is too old for Morocco 2026).
+    expect(report.timeZoneData.version).toBe(TZ_DATA_VERSION);
+    expect(html).toContain(`IANA tz ${TZ_DATA_VERSION}`);
     const metrics = await (await fetch(`${service.address}/metrics`)).text();
     expect(metrics).toMatch(/^feeds_config_reloads_total\{outcome="rejected"\} 1$/m);
     expect(metrics).toMatch(/^feeds_config_last_reload_success 0$/m);

@@ -24,6 +24,7 @@ const catalog = (): FeedCatalog => ({ site: { title: "Test feeds", description: 
 const STATUS: StatusReport = {
   generatedAt: new Date(NOW).toISOString(),
   worker: { leader: false },
+  timeZoneData: { version: "test" },
   config: { sources: 0, categories: 1, warnings: [] },
   sources: [],
   categories: [],

@@ -10,12 +10,8 @@ import { mintItemId } from "../../src/sources/normalize.js";
 import { serveFixtures } from "./html-fixture-server.js";
 import type { FixtureServer } from "./html-fixture-server.js";
 import { parseTickerTime, stripLeadingTime } from "../../src/sources/html-ticker/ticker-time.js";
-import {
-  assignTickerDates,
-  assignTickerDays,
-  formatLocalDate,
-  zonedToEpoch,
-} from "../../src/sources/html-ticker/ticker-dates.js";
+import { assignTickerDates, assignTickerDays, zonedToEpoch } from "../../src/sources/html-ticker/ticker-dates.js";
+import { formatLocalDate } from "../../src/zones/zone-clock.js";
 import type { LocalTime } from "../../src/sources/html-ticker/ticker-time.js";
 
 const CASABLANCA = "Africa/Casablanca";
@@ -216,6 +212,20 @@ describe("assignTickerDates", () => {
   it("ignores a recalled day that is later than the walk", () => {
     const days = assignTickerDays(times("17:10"), at("2025-06-10T17:00:00Z"), CASABLANCA, () => ({ year: 2025, month: 6, day: 11 }));
     expect(days.map(formatLocalDate)).toEqual(["2025-06-10"]);
+  });
+
+  it("dates ticker lines across Morocco's 2026-09-20 move to permanent UTC+00 (regression: an hour early)", () => {
+    // Before 2026-09-20 Casablanca was UTC+01 outside Ramadan; from then on it is UTC+00 all year.
+    // Node's bundled tz 2025c still says +01 after the change, so every line came out an hour early.
+    // The change came in the small hours of 2026-09-20, when clocks went back an hour for good.
+    const dates = assignTickerDates(times("07:30", "00:20", "23:40"), at("2026-09-20T08:00:00Z"), CASABLANCA);
+    expect(dates.map(iso)).toEqual([
+      "2026-09-20T07:30:00.000Z", // after the change: local = UTC
+      "2026-09-19T23:20:00.000Z", // before it, still +01
+      "2026-09-19T22:40:00.000Z", // the evening before, +01
+    ]);
+    const december = assignTickerDates(times("17:10", "09:05"), at("2026-12-01T18:00:00Z"), CASABLANCA);
+    expect(december.map(iso)).toEqual(["2026-12-01T17:10:00.000Z", "2026-12-01T09:05:00.000Z"]);
   });
 
   it("rejects an unknown time zone by name", () => {

@@ -7,8 +7,10 @@ import type { CollectContext, CollectOutcome, Collector } from "../collector.js"
 import { decodeText } from "../decode.js";
 import { fetchResource } from "../fetch.js";
 import { dedupeById } from "../normalize.js";
-import { addDays, assertTimeZone, assignTickerDays, formatLocalDate, zonedToEpoch } from "./ticker-dates.js";
-import type { LocalDate, RecallDay } from "./ticker-dates.js";
+import { addDays, formatLocalDate, isTimeZone } from "../../zones/zone-clock.js";
+import type { LocalDate } from "../../zones/zone-clock.js";
+import { assignTickerDays, zonedToEpoch } from "./ticker-dates.js";
+import type { RecallDay } from "./ticker-dates.js";
 import { TickerError } from "./ticker-error.js";
 import { tickerItem } from "./ticker-item.js";
 import type { TickerItemContext } from "./ticker-item.js";
@@ -61,10 +63,8 @@ function tickerConfig(source: Source): { select: TickerSelectors; timeZone: stri
   if (source.timezone === undefined) {
     throw new TickerError(`html-ticker: source '${source.id}' needs a timezone (the site's IANA zone, e.g. Africa/Casablanca)`);
   }
-  try {
-    assertTimeZone(source.timezone);
-  } catch (cause) {
-    throw new TickerError(`html-ticker: source '${source.id}' has an unknown timezone '${source.timezone}'`, { cause });
+  if (!isTimeZone(source.timezone)) {
+    throw new TickerError(`html-ticker: source '${source.id}' has an unknown timezone '${source.timezone}'`);
   }
   return { select: { item, time, title, ...(link !== undefined && { link }) }, timeZone: source.timezone };
 }

@@ -6,11 +6,9 @@
  * is read from the start of the text and whatever follows is handed back.
  */
 
-/** A local wall-clock time of day, 0 ≤ hour ≤ 23, 0 ≤ minute ≤ 59. */
-export interface LocalTime {
-  readonly hour: number;
-  readonly minute: number;
-}
+import type { LocalTime } from "../../zones/zone-clock.js";
+
+export type { LocalTime } from "../../zones/zone-clock.js";
 
 export interface ParsedTickerTime {
   readonly time: LocalTime;
@@ -41,9 +39,4 @@ export function stripLeadingTime(title: string, time: LocalTime): string {
     return title.replace(/\s+/g, " ").trim();
   }
   return parsed.rest;
-}
-
-/** `HH:MM`, for messages and stable identity keys. */
-export function formatLocalTime(time: LocalTime): string {
-  return `${String(time.hour).padStart(2, "0")}:${String(time.minute).padStart(2, "0")}`;
 }
