@@ -175,13 +175,16 @@ const htmlTickerSource = z
     kind: z.literal("html-ticker"),
     ...commonSourceFields,
     timezone: timeZone,
-    select: z.strictObject({
-      item: selector,
-      time: selector,
-      title: selector,
-      link: selector.optional(),
-      body: selector.optional(),
-    }),
+    select: z
+      .strictObject({
+        item: selector.describe("One ticker line"),
+        time: selector.describe("The line's HH:MM time (the line itself when the time is inline)"),
+        title: selector.optional().describe("The headline; default: the line's text without its time"),
+        link: selector.optional(),
+        body: selector.optional(),
+      })
+      .optional()
+      .describe("Omit to detect the ticker: the block of 'HH:MM headline' lines, preferring one headed 'Latest News'"),
   })
   .describe("A page of short timestamped headlines");
 

@@ -1,12 +1,18 @@
 import { load } from "cheerio";
 import { stripXmlIllegal } from "./xml-chars.js";
 
-/** Elements whose boundaries separate words even when the markup has no whitespace. */
-const BLOCK_SELECTOR = [
-  "address", "article", "aside", "blockquote", "dd", "div", "dl", "dt", "figcaption", "figure", "footer",
-  "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
-  "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
-].join(",");
+/**
+ * Elements that a browser lays out as blocks (HTML §15.3 "display: block" and kin): their boundaries
+ * separate words and lines even when the markup has no whitespace.
+ */
+export const BLOCK_ELEMENTS: ReadonlySet<string> = new Set([
+  "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "dialog", "div", "dl", "dt",
+  "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup",
+  "hr", "html", "li", "main", "menu", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td",
+  "tfoot", "th", "thead", "tr", "ul",
+]);
+
+const BLOCK_SELECTOR = [...BLOCK_ELEMENTS].join(",");
 
 /** Collapse runs of whitespace (including NBSP) to one space and trim. */
 export function collapseWhitespace(s: string): string {

@@ -344,7 +344,7 @@ sources: []
 `)).toEqual({ file: SOURCES, line: 5, column: 9, path: "sources[1].id", message: 'duplicate source id "a" (first defined at line 2)', severity: "error" });
   });
 
-  it("html-ticker needs a valid timezone and item, time and title selectors", () => {
+  it("html-ticker needs a valid timezone, and item and time selectors when select is given", () => {
     const found = problems(`sources:
   - id: t
     kind: html-ticker
@@ -359,9 +359,23 @@ sources: []
     expect(found.map((p) => [p.line, p.path, p.message])).toEqual([
       [2, "sources[0].timezone", 'missing required field "timezone"'],
       [5, "sources[0].select.time", 'missing required field "time"'],
-      [5, "sources[0].select.title", 'missing required field "title"'],
       [9, "sources[1].timezone", "expected an IANA time zone like Africa/Casablanca"],
     ]);
+  });
+
+  it("html-ticker without select: (detection) and without select.title is valid", () => {
+    const result = parse(`sources:
+  - id: t
+    kind: html-ticker
+    url: https://example.org/
+    timezone: Africa/Casablanca
+  - id: u
+    kind: html-ticker
+    url: https://example.org/
+    timezone: Africa/Casablanca
+    select: { item: li, time: time }
+`, CATEGORIES_YAML);
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([]);
   });
 
   it("html-articles needs a link selector", () => {

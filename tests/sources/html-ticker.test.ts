@@ -39,6 +39,8 @@ describe("parseTickerTime", () => {
     ["17:10Société Générale Maroc modernizes banking", 17, 10, "Société Générale Maroc modernizes banking"],
     ["17:10 - Markets close higher", 17, 10, "Markets close higher"],
     ["8h30 Bourse de Casablanca", 8, 30, "Bourse de Casablanca"],
+    ["Breaking 17:10 Markets close higher", 17, 10, "Markets close higher"],
+    ["Latest News: 09:05 Rain in Rabat", 9, 5, "Rain in Rabat"],
   ])("reads %j", (text, hour, minute, rest) => {
     expect(parseTickerTime(text)).toEqual({ time: { hour, minute }, rest });
   });

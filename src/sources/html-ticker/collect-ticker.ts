@@ -55,10 +55,11 @@ export const collectTicker: Collector = async (source, ctx) => {
   return { items: dedupeById(items), warnings: page.warnings, notModified: false, ...validators } satisfies CollectOutcome;
 };
 
-function tickerConfig(source: Source): { select: TickerSelectors; timeZone: string } {
+/** The source's selectors (undefined: detect the ticker) and zone. */
+function tickerConfig(source: Source): { select: TickerSelectors | undefined; timeZone: string } {
   const { item, time, title, link } = source.select ?? {};
-  if (item === undefined || time === undefined || title === undefined) {
-    throw new TickerError(`html-ticker: source '${source.id}' needs select.item, select.time and select.title`);
+  if (source.select !== undefined && (item === undefined || time === undefined)) {
+    throw new TickerError(`html-ticker: source '${source.id}' needs select.item and select.time (or no select: at all)`);
   }
   if (source.timezone === undefined) {
     throw new TickerError(`html-ticker: source '${source.id}' needs a timezone (the site's IANA zone, e.g. Africa/Casablanca)`);
@@ -66,7 +67,11 @@ function tickerConfig(source: Source): { select: TickerSelectors; timeZone: stri
   if (!isTimeZone(source.timezone)) {
     throw new TickerError(`html-ticker: source '${source.id}' has an unknown timezone '${source.timezone}'`);
   }
-  return { select: { item, time, title, ...(link !== undefined && { link }) }, timeZone: source.timezone };
+  const select =
+    item === undefined || time === undefined
+      ? undefined
+      : { item, time, ...(title !== undefined && { title }), ...(link !== undefined && { link }) };
+  return { select, timeZone: source.timezone };
 }
 
 /** Dates every line (ticker-dates.ts), letting a line already stored under an earlier day keep it. */

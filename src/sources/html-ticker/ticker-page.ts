@@ -1,9 +1,13 @@
 /**
  * The ticker as the page shows it: one line per `select.item`, each with a wall-clock time, a
- * headline and maybe a link. Only reading happens here; dating is ticker-dates.ts's job.
+ * headline and maybe a link; without `select`, the lines detect-ticker.ts finds. Only reading
+ * happens here; dating is ticker-dates.ts's job.
  */
 import { contains, load } from "cheerio";
 import type { Cheerio, CheerioAPI } from "cheerio";
+import { absoluteUrl, documentBase } from "../html-articles/document-base.js";
+import { collapseWhitespace } from "../html-text.js";
+import { detectTicker } from "./detect-ticker.js";
 import { TickerError } from "./ticker-error.js";
 import { parseTickerTime, stripLeadingTime } from "./ticker-time.js";
 import type { LocalTime } from "./ticker-time.js";
@@ -14,7 +18,8 @@ type DomNode = Parameters<typeof contains>[0];
 export interface TickerSelectors {
   readonly item: string;
   readonly time: string;
-  readonly title: string;
+  /** The headline's element; by default (or when a line has none) the line's text without its time. */
+  readonly title?: string;
   readonly link?: string;
 }
 
@@ -40,14 +45,26 @@ export interface TickerPage {
 /** Longest excerpt of a line quoted in a warning. */
 const QUOTE_MAX_CHARS = 80;
 
-/** Reads the ticker; throws a TickerError naming the selector when one matches nothing on the whole page. */
-export function readTickerPage(html: string, pageUrl: string, select: TickerSelectors): TickerPage {
+/**
+ * Reads the ticker with `select`, else by detection. Throws a TickerError naming the selector when
+ * one matches nothing on the whole page, or saying why detection found no ticker.
+ */
+export function readTickerPage(html: string, pageUrl: string, select: TickerSelectors | undefined): TickerPage {
   const $ = load(html);
   const baseUrl = documentBase($, pageUrl);
+  const language = $("html").attr("lang")?.trim();
+  const common = { baseUrl, ...(language ? { language } : {}) };
+  if (select === undefined) {
+    const detection = detectTicker($, baseUrl);
+    if (detection.chosen === undefined) {
+      throw new TickerError(`html-ticker: found no ticker on ${pageUrl}: ${detection.reason ?? "no block qualified"}; pin it with select:`);
+    }
+    return { lines: detection.chosen.lines, warnings: [], ...common };
+  }
   const items = $(select.item);
   if (items.length === 0) throw nothingMatched(select.item, pageUrl);
   requireSomeMatch($, items, select.time, pageUrl);
-  requireSomeMatch($, items, select.title, pageUrl);
+  if (select.title !== undefined) requireSomeMatch($, items, select.title, pageUrl);
 
   const lines: TickerLine[] = [];
   const warnings: string[] = [];
@@ -56,8 +73,7 @@ export function readTickerPage(html: string, pageUrl: string, select: TickerSele
     if ("warning" in line) warnings.push(`html-ticker: line ${index + 1} ${line.warning}`);
     else lines.push(line);
   });
-  const language = $("html").attr("lang")?.trim();
-  return { lines, warnings, baseUrl, ...(language ? { language } : {}) };
+  return { lines, warnings, ...common };
 }
 
 function readLine(
@@ -69,14 +85,16 @@ function readLine(
   const quoted = quote(item.text());
   const timeElement = pick(item, select.time);
   if (timeElement === undefined) return { warning: `has no time ('${select.time}'): ${quoted}` };
-  const timeText = collapse($(timeElement).text());
+  const timeText = collapseWhitespace($(timeElement).text());
   const parsed = parseTickerTime(timeText);
   if (parsed === undefined) return { warning: `has an unparseable time ${quote(timeText)}: ${quoted}` };
 
-  const titleElement = pick(item, select.title);
-  const titleText = titleElement === undefined ? "" : collapse($(titleElement).text());
+  // Without a title element (none configured, or a line without one: an unlinked line when the
+  // title is the link), the headline is the line's text without its time.
+  const titleElement = select.title === undefined ? undefined : pick(item, select.title);
+  const titleText = collapseWhitespace((titleElement === undefined ? item : $(titleElement)).text());
   // When the headline's element holds the time too ("17:10Société Générale…"), drop the time.
-  const sharesTime = titleElement !== undefined && (titleElement === timeElement || contains(titleElement, timeElement));
+  const sharesTime = titleElement === undefined || titleElement === timeElement || contains(titleElement, timeElement);
   const title = sharesTime ? stripLeadingTime(titleText, parsed.time) : titleText;
   if (title === "") return { warning: `has no headline: ${quoted}` };
 
@@ -95,22 +113,7 @@ function linkOf($: CheerioAPI, item: Cheerio<DomNode>, selector: string, baseUrl
   const element = pick(item, selector);
   if (element === undefined) return undefined;
   const href = $(element).attr("href") ?? $(element).find("a[href]").first().attr("href");
-  return href === undefined ? undefined : absolute(href, baseUrl);
-}
-
-function documentBase($: CheerioAPI, pageUrl: string): string {
-  const href = $("base[href]").first().attr("href");
-  return (href === undefined ? undefined : absolute(href, pageUrl)) ?? pageUrl;
-}
-
-function absolute(href: string, base: string): string | undefined {
-  const cleaned = href.trim().replace(/[\t\n\r]/g, "");
-  if (cleaned === "") return undefined;
-  try {
-    return new URL(cleaned, base).href;
-  } catch {
-    return undefined;
-  }
+  return href === undefined ? undefined : absoluteUrl(href, baseUrl);
 }
 
 function requireSomeMatch($: CheerioAPI, items: Cheerio<DomNode>, selector: string, pageUrl: string): void {
@@ -122,11 +125,7 @@ function nothingMatched(selector: string, pageUrl: string): TickerError {
   return new TickerError(`html-ticker: selector '${selector}' matched nothing on ${pageUrl}`);
 }
 
-function collapse(text: string): string {
-  return text.replace(/[\s\u00A0]+/g, " ").trim();
-}
-
 function quote(text: string): string {
-  const flat = collapse(text);
+  const flat = collapseWhitespace(text);
   return flat.length <= QUOTE_MAX_CHARS ? `"${flat}"` : `"${flat.slice(0, QUOTE_MAX_CHARS - 1)}…"`;
 }

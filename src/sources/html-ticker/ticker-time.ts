@@ -3,7 +3,8 @@
  *
  * Sites write it as `17:10`, `9:05`, `17h10` (French usage) or `17.10`, and some put the time and
  * the headline in one element with no space between them (`17:10Société Générale…`), so the time
- * is read from the start of the text and whatever follows is handed back.
+ * is read from the start of the text and whatever follows is handed back. A ticker label in front
+ * of the time ("Breaking 17:10 …", "Latest News: 09:05 …") is not part of the line and is skipped.
  */
 
 import type { LocalTime } from "../../zones/zone-clock.js";
@@ -20,9 +21,13 @@ export interface ParsedTickerTime {
 // so "17:105" or "2.505" are not times.
 const LEADING_TIME = /^(\d{1,2})\s?[:hH.]\s?(\d{2})(?!\d)/;
 
-/** Parses a time at the start of `text`; undefined when there is none or it is out of range. */
+// Labels tickers print before a line or the first line: "Breaking", "Breaking news:", "Latest News |".
+const LEADING_LABEL = /^(?:breaking(?:\s+news)?|latest(?:\s+news)?|just\s+in|urgent|flash)\s*[:|\-–—·•]?\s*/i;
+
+/** Parses a time at the start of `text` (after a ticker label); undefined when there is none or it is out of range. */
 export function parseTickerTime(text: string): ParsedTickerTime | undefined {
-  const trimmed = text.replace(/\s+/g, " ").trim();
+  const collapsed = text.replace(/\s+/g, " ").trim();
+  const trimmed = collapsed.replace(LEADING_LABEL, "");
   const match = LEADING_TIME.exec(trimmed);
   if (!match) return undefined;
   const hour = Number(match[1]);
