@@ -102,7 +102,10 @@ async function linksToFetch(links: readonly string[], source: Source, ctx: Colle
 async function collectArticle(url: string, source: Source, ctx: CollectContext): Promise<ArticleResult> {
   try {
     const page = await fetchPage(url, ctx);
-    const article = readArticlePage(page.text, page.url, source.select?.body);
+    const article = readArticlePage(page.text, page.url, {
+      ...(source.select?.body !== undefined && { bodySelector: source.select.body }),
+      ...(source.timezone !== undefined && { timeZone: source.timezone }),
+    });
     const item = normalizeItem(article.raw, { sourceId: source.id, kind: "article", baseUrl: article.baseUrl, now: ctx.clock() });
     if (item === undefined) return { warnings: [...article.warnings, `html-articles: ${url}: no title, text or link found`] };
     return { item: withAliases(item, [url, withoutTracking(url), page.url]), warnings: article.warnings };
