@@ -35,7 +35,7 @@ export function inTimeZone(value: string | undefined, timeZone: string | undefin
  * `<h1>` (a story's date sits under its headline; dates above it belong to the site's header).
  */
 export function visibleDateLine($: CheerioAPI): string | undefined {
-  for (const element of storyElements($)) {
+  for (const element of storyLines($)) {
     if (NEVER_TEXT.has(element.tagName.toLowerCase())) continue;
     const line = collapse($(element).text()).replace(DATE_LABEL, "");
     if (line.length > 0 && line.length <= MAX_DATE_LINE_CHARS && parseDateParts(line) !== undefined) return line;
@@ -44,13 +44,28 @@ export function visibleDateLine($: CheerioAPI): string | undefined {
 }
 
 /** Elements of the story in document order: the `<article>`'s, else those after the first `<h1>`, else the body's. */
-export function storyElements($: CheerioAPI): DomElement[] {
+function storyElements($: CheerioAPI): DomElement[] {
   const article = $("article").first();
   if (article.length > 0) return article.find("*").toArray();
   const all = bodyElements($);
   const h1 = $("h1").first().get(0);
   const start = h1 === undefined ? -1 : all.indexOf(h1);
   return start < 0 ? all : all.slice(start + 1);
+}
+
+/**
+ * The story's line elements: those holding only text and inline elements, where a date line or a
+ * byline sits. Block wrappers are skipped, so each element's text is read a bounded number of
+ * times (reading every wrapper's text made a large page quadratic).
+ */
+export function storyLines($: CheerioAPI): DomElement[] {
+  return storyElements($).filter((element) => element.children.every((child) => child.type === "text" || (isTag(child) && INLINE.has(child.tagName.toLowerCase()))));
+}
+
+const INLINE = new Set(["a", "abbr", "b", "bdi", "br", "em", "font", "i", "small", "span", "strong", "sub", "sup", "time", "u"]);
+
+function isTag(node: DomElement["children"][number]): node is DomElement {
+  return node.type === "tag";
 }
 
 function bodyElements($: CheerioAPI) {

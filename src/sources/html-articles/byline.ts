@@ -3,7 +3,7 @@
  * the colon form is read: "By" alone starts ordinary sentences and headings ("By the numbers").
  */
 import type { CheerioAPI } from "cheerio";
-import { collapse, storyElements } from "./article-dates.js";
+import { collapse, storyLines } from "./article-dates.js";
 
 const BYLINE = /^by\s*:\s*(.+)$/i;
 /** A byline is a name or two; longer text after "By:" is not one. */
@@ -12,7 +12,7 @@ const MAX_NAME_CHARS = 60;
 const AFTER_NAME = /\s+(?:[-–—|·•]\s|\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b).*$/i;
 
 export function bylineAuthor($: CheerioAPI): string | undefined {
-  for (const element of storyElements($)) {
+  for (const element of storyLines($)) {
     const text = collapse($(element).text());
     if (text.length > MAX_NAME_CHARS + 10) continue;
     // The innermost element holding the byline: its parent's text runs on into the date and more.
