@@ -98,7 +98,7 @@ function buildSource(configDir: string, entry: SourceEntry, defaultEvery: string
       return {
         ...common,
         ...(entry.timezone === undefined ? {} : { timezone: entry.timezone }),
-        select: entry.select,
+        ...(entry.select === undefined ? {} : { select: entry.select }),
         maxArticlesPerPass: entry.max_articles ?? BUILT_IN_DEFAULTS.maxArticles,
         refresh: entry.refresh ?? false,
       };

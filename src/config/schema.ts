@@ -157,14 +157,22 @@ const htmlArticlesSource = z
   .strictObject({
     kind: z.literal("html-articles"),
     ...commonSourceFields,
-    timezone: timeZone.optional(),
-    select: z.strictObject({
-      item: selector.optional(),
-      time: selector.optional(),
-      title: selector.optional(),
-      link: selector,
-      body: selector.optional(),
-    }),
+    timezone: timeZone
+      .optional()
+      .describe("IANA time zone of article dates printed without one (else read as UTC)"),
+    // Without select (or select.link) the listing's article links are detected; see the README.
+    select: z
+      .strictObject({
+        item: selector.optional(),
+        time: selector.optional(),
+        title: selector.optional(),
+        link: selector.optional().describe("CSS selector of the article links; detected when absent"),
+        body: selector.optional(),
+      })
+      .refine((select) => select.link !== undefined || select.body !== undefined, {
+        message: "html-articles reads select.link and select.body only: give one, or drop select to detect links",
+      })
+      .optional(),
     max_articles: z.int().min(1).max(500).optional().describe("Article pages fetched per pass (default 20)"),
     refresh: z.boolean().optional().describe("Re-fetch article pages already stored (default false)"),
   })

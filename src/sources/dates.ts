@@ -72,53 +72,79 @@ function zoneOffsetMinutes(zone: string | undefined): number {
   return ZONE_OFFSETS[zone.toUpperCase()] ?? 0;
 }
 
-function utc(
-  year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number, offsetMin: number,
-): EpochMs | undefined {
+/**
+ * A date as the text states it: the wall-clock fields and, when the text named one, its zone. A
+ * caller that knows the publisher's zone (an html-articles `timezone:`) reads a zone-less date in
+ * it; {@link parseDate} reads it as UTC.
+ */
+export interface DateParts {
+  readonly year: number;
+  /** 1–12. */
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+  readonly ms: number;
+  /** Minutes east of UTC the text stated (`Z`, `+01:00`, `GMT`, an epoch number); undefined when it named no zone. */
+  readonly offsetMinutes?: number;
+}
+
+function parts(
+  year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number, zone: string | undefined,
+): DateParts | undefined {
   if (month < 0 || month > 11 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return undefined;
-  const t = Date.UTC(year, month, day, hour, minute, Math.min(second, 59), ms) - offsetMin * MINUTE_MS;
+  const stated = zone === undefined || zone === "" ? undefined : zoneOffsetMinutes(zone);
+  return { year, month: month + 1, day, hour, minute, second: Math.min(second, 59), ms, ...(stated !== undefined && { offsetMinutes: stated }) };
+}
+
+/** The instant `parts` denote, zone-less ones read as UTC; undefined when out of range. */
+export function utcEpoch(date: DateParts): EpochMs | undefined {
+  const t = Date.UTC(date.year, date.month - 1, date.day, date.hour, date.minute, date.second, date.ms) - (date.offsetMinutes ?? 0) * MINUTE_MS;
   return Number.isFinite(t) ? t : undefined;
 }
 
-/** RFC 3339 / ISO 8601 / W3C-DTF; zone-less times are read as UTC. */
+/** RFC 3339 / ISO 8601 / W3C-DTF; the zone is optional (`2025-04-03 17:00`, `2025-04-03T17:00`). */
 const ISO_RE =
   /^(\d{4})-?(\d{2})-?(\d{2})(?:[T\s](\d{2}):?(\d{2})(?::?(\d{2})(?:[.,](\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
 
-function parseIso(s: string): EpochMs | undefined {
+function parseIso(s: string): DateParts | undefined {
   const m = ISO_RE.exec(s);
   if (!m) return undefined;
   const fraction = m[7] === undefined ? 0 : Math.round(Number(`0.${m[7]}`) * 1000);
-  return utc(
+  return parts(
     Number(m[1]), Number(m[2]) - 1, Number(m[3]),
-    Number(m[4] ?? "0"), Number(m[5] ?? "0"), Number(m[6] ?? "0"), fraction, zoneOffsetMinutes(m[8]),
+    Number(m[4] ?? "0"), Number(m[5] ?? "0"), Number(m[6] ?? "0"), fraction, m[8],
   );
 }
 
-/** RFC 822 §5 / RFC 2822 §3.3, tolerating any day name (or none), localized months, a missing comma. */
+/**
+ * RFC 822 §5 / RFC 2822 §3.3, tolerating any day name (or none), localized months, a missing comma,
+ * and a dash or bar between date and time as news sites print it (`Thursday 03 April 2025 - 17:00`).
+ */
 const RFC822_RE =
-  /^(?:[^\d\s,]+\.?,?\s+)?(\d{1,2})[\s-]+([^\d\s-]+)[\s-]+(\d{2,4})(?:,?\s+|T)(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(?:([A-Za-z]{1,5}|[+-]\d{2}:?\d{2}|[+-]\d{2}))?(?:\s*\([^)]*\))?$/;
+  /^(?:[^\d\s,]+\.?,?\s+)?(\d{1,2})[\s-]+([^\d\s-]+)[\s-]+(\d{2,4})(?:,?\s+(?:[-–—|]\s+)?|T)(\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?\s*(?:([A-Za-z]{1,5}|[+-]\d{2}:?\d{2}|[+-]\d{2}))?(?:\s*\([^)]*\))?$/;
 
-function parseRfc822(s: string): EpochMs | undefined {
+function parseRfc822(s: string): DateParts | undefined {
   const m = RFC822_RE.exec(s);
   if (!m) return undefined;
   const month = monthIndex(m[2] ?? "");
   if (month === undefined) return undefined;
-  return utc(
-    fullYear(m[3] ?? ""), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? "0"), 0, zoneOffsetMinutes(m[7]),
-  );
+  return parts(fullYear(m[3] ?? ""), month, Number(m[1]), Number(m[4]), Number(m[5]), Number(m[6] ?? "0"), 0, m[7]);
 }
 
 /** `Mon Jan 2 15:04:05 2006`-style (asctime, RFC 9110 §5.6.7) and `Jan 2, 2006 15:04:05 +0000`. */
 const MONTH_FIRST_RE =
   /^(?:[^\d\s,]+,?\s+)?([^\d\s,]+)\s+(\d{1,2}),?\s+(?:(\d{4})\s+)?(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(?:([A-Za-z]{1,5}|[+-]\d{2}:?\d{2}))?(?:\s+(\d{4}))?$/;
 
-function parseMonthFirst(s: string): EpochMs | undefined {
+function parseMonthFirst(s: string): DateParts | undefined {
   const m = MONTH_FIRST_RE.exec(s);
   if (!m) return undefined;
   const month = monthIndex(m[1] ?? "");
   const year = m[3] ?? m[8];
   if (month === undefined || year === undefined) return undefined;
-  return utc(Number(year), month, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6] ?? "0"), 0, zoneOffsetMinutes(m[7]));
+  // asctime has no zone and means GMT (RFC 9110 §5.6.7).
+  return parts(Number(year), month, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6] ?? "0"), 0, m[7] ?? (m[8] !== undefined ? "GMT" : undefined));
 }
 
 /** Numbers are Unix time: seconds (what `dc:date` epochs use) unless clearly milliseconds. */
@@ -127,11 +153,29 @@ function fromEpoch(n: number): EpochMs | undefined {
   return Math.abs(n) < 1e11 ? Math.round(n * 1000) : Math.round(n);
 }
 
-function parseString(raw: string): EpochMs | undefined {
+/** An instant as UTC parts, stated zone UTC. */
+function epochParts(t: EpochMs): DateParts {
+  const d = new Date(t);
+  return {
+    year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(),
+    hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), ms: d.getUTCMilliseconds(), offsetMinutes: 0,
+  };
+}
+
+/** The one parse path for textual dates: what the text says, before any zone is applied. */
+export function parseDateParts(raw: string): DateParts | undefined {
   const s = raw.trim().replace(/\s+/g, " ");
   if (s === "") return undefined;
-  if (/^-?\d{9,13}(?:\.\d+)?$/.test(s)) return fromEpoch(Number(s));
+  if (/^-?\d{9,13}(?:\.\d+)?$/.test(s)) {
+    const t = fromEpoch(Number(s));
+    return t === undefined ? undefined : epochParts(t);
+  }
   return parseIso(s) ?? parseRfc822(s) ?? parseMonthFirst(s);
+}
+
+function parseString(raw: string): EpochMs | undefined {
+  const date = parseDateParts(raw);
+  return date === undefined ? undefined : utcEpoch(date);
 }
 
 /**

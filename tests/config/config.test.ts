@@ -378,13 +378,24 @@ sources: []
     expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([]);
   });
 
-  it("html-articles needs a link selector", () => {
+  it("html-articles without select (or select.link) detects links; a select naming neither link nor body is an error", () => {
+    const cfg = config(`sources:
+  - { id: a, kind: html-articles, url: "https://example.org/", timezone: Africa/Casablanca }
+  - { id: b, kind: html-articles, url: "https://example.org/b", select: { body: ".text" } }
+`);
+    expect(cfg.sources[0]).not.toHaveProperty("select");
+    expect(cfg.sources[0]).toMatchObject({ timezone: "Africa/Casablanca" });
+    expect(cfg.sources[1]).toMatchObject({ select: { body: ".text" } });
     expect(one(`sources:
   - id: a
     kind: html-articles
     url: https://example.org/
     select: { item: article }
-`)).toMatchObject({ line: 5, path: "sources[0].select.link", message: 'missing required field "link"' });
+`)).toMatchObject({
+      line: 5,
+      path: "sources[0].select",
+      message: "html-articles reads select.link and select.body only: give one, or drop select to detect links",
+    });
   });
 
   it("rejects an unknown selector and a bad max_articles", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_FUTURE_SKEW_MS, parseDate } from "../../src/sources/dates.js";
+import { MAX_FUTURE_SKEW_MS, parseDate, parseDateParts } from "../../src/sources/dates.js";
 
 const iso = (value: string | number | Date | undefined, now?: number): string | undefined => {
   const t = parseDate(value, now);
@@ -32,6 +32,9 @@ describe("parseDate", () => {
     [1518478934000, "2018-02-12T23:42:14.000Z"],
     // asctime-like
     ["Mon Jan  2 15:04:05 2006", "2006-01-02T15:04:05.000Z"],
+    // news-site date lines: day name, DD Month YYYY, a dash or bar, HH:MM (en.walaw.press); zone-less: UTC
+    ["Thursday 03 April 2025 - 17:00", "2025-04-03T17:00:00.000Z"],
+    ["Thursday 03 April 2025 | 17:00", "2025-04-03T17:00:00.000Z"],
   ] as const)("%j → %s", (input, expected) => {
     expect(iso(input)).toBe(expected);
   });
@@ -55,5 +58,18 @@ describe("parseDate", () => {
     expect(parseDate("Mon, 01 Jan 2024 01:00:00 GMT", now)).toBeUndefined();
     expect(parseDate("2030-01-01T00:00:00Z", now)).toBeUndefined();
     expect(parseDate("2030-01-01T00:00:00Z")).toBe(Date.parse("2030-01-01T00:00:00Z"));
+  });
+});
+
+describe("parseDateParts", () => {
+  it("states the wall clock and whether the text named a zone, so a caller can apply the publisher's", () => {
+    expect(parseDateParts("Thursday 03 April 2025 - 17:00")).toEqual({ year: 2025, month: 4, day: 3, hour: 17, minute: 0, second: 0, ms: 0 });
+    expect(parseDateParts("2025-04-03T17:00")).not.toHaveProperty("offsetMinutes");
+    expect(parseDateParts("2025-04-03 17:00:30")).toMatchObject({ hour: 17, second: 30 });
+    expect(parseDateParts("2025-04-03T17:00+01:00")).toMatchObject({ hour: 17, offsetMinutes: 60 });
+    expect(parseDateParts("Thu, 03 Apr 2025 17:00:00 GMT")).toMatchObject({ offsetMinutes: 0 });
+    expect(parseDateParts("2025-04-03T17:00:00Z")).toMatchObject({ offsetMinutes: 0 });
+    expect(parseDateParts("1743699600")).toMatchObject({ hour: 17, offsetMinutes: 0 }); // an epoch is an instant
+    expect(parseDateParts("17:00 Latest headline")).toBeUndefined();
   });
 });

@@ -6,6 +6,8 @@ import { load } from "cheerio";
 import type { CheerioAPI } from "cheerio";
 import type { RawItem } from "../raw-item.js";
 import { extractBody } from "./article-body.js";
+import { inTimeZone, visibleDateLine } from "./article-dates.js";
+import { bylineAuthor } from "./byline.js";
 import { absoluteUrl, documentBase } from "./document-base.js";
 import { readJsonLdArticle } from "./json-ld.js";
 import type { JsonLdArticle } from "./json-ld.js";
@@ -21,7 +23,15 @@ export interface ArticlePage {
 
 const WEB_PROTOCOLS = new Set(["http:", "https:"]);
 
-export function readArticlePage(html: string, pageUrl: string, bodySelector?: string): ArticlePage {
+export interface ArticlePageOptions {
+  /** `select.body`: the story's text; Readability otherwise. */
+  readonly bodySelector?: string;
+  /** The source's `timezone:`: the zone of dates the page states without one (else read as UTC). */
+  readonly timeZone?: string;
+}
+
+export function readArticlePage(html: string, pageUrl: string, options: ArticlePageOptions = {}): ArticlePage {
+  const { bodySelector, timeZone } = options;
   const $ = load(html);
   const documentUrl = documentBase($, pageUrl);
   const jsonLd = readJsonLdArticle($('script[type="application/ld+json"]').toArray().map((el) => $(el).text()));
@@ -29,7 +39,7 @@ export function readArticlePage(html: string, pageUrl: string, bodySelector?: st
   // A page read from disk (the offline sample) has file: URLs; its canonical web URL is the better base.
   const baseUrl = isWeb(documentUrl) ? documentUrl : (canonicalUrl ?? documentUrl);
   const description = meta($, "og:description") ?? meta($, "description");
-  const metadata = readMetadata($, jsonLd);
+  const metadata = readMetadata($, jsonLd, timeZone);
   const body = extractBody($, pageUrl, bodySelector);
   const summary = description ?? (body.html === undefined ? undefined : firstParagraph(body.html));
   return {
@@ -45,13 +55,18 @@ export function readArticlePage(html: string, pageUrl: string, bodySelector?: st
   };
 }
 
-function readMetadata($: CheerioAPI, jsonLd: JsonLdArticle | undefined): RawItem {
+function readMetadata($: CheerioAPI, jsonLd: JsonLdArticle | undefined, timeZone: string | undefined): RawItem {
   const ogTitle = meta($, "og:title");
   const title = (ogTitle === undefined ? undefined : withoutSiteName(ogTitle, meta($, "og:site_name"))) ?? jsonLd?.headline ?? text($("h1").first().text()) ?? titleWithoutSite($);
-  const published = meta($, "article:published_time") ?? jsonLd?.datePublished ?? markedDate($, "datePublished");
-  const updated = meta($, "article:modified_time") ?? meta($, "og:updated_time") ?? jsonLd?.dateModified ?? markedDate($, "dateModified");
-  const metaAuthor = meta($, "author");
-  const authors = metaAuthor !== undefined ? [metaAuthor] : (jsonLd?.authors ?? []);
+  const published = inTimeZone(
+    meta($, "article:published_time") ?? jsonLd?.datePublished ?? markedDate($, "datePublished") ?? visibleDateLine($),
+    timeZone,
+  );
+  const updated = inTimeZone(
+    meta($, "article:modified_time") ?? meta($, "og:updated_time") ?? jsonLd?.dateModified ?? markedDate($, "dateModified"),
+    timeZone,
+  );
+  const authors = authorsOf($, jsonLd);
   const imageUrl = meta($, "og:image") ?? meta($, "og:image:url") ?? jsonLd?.image;
   const language = text($("html").attr("lang") ?? "") ?? jsonLd?.inLanguage ?? meta($, "og:locale");
   const tags = [meta($, "article:section"), ...metas($, "article:tag"), ...(jsonLd?.keywords ?? [])].filter(
@@ -66,6 +81,15 @@ function readMetadata($: CheerioAPI, jsonLd: JsonLdArticle | undefined): RawItem
     ...(imageUrl !== undefined && { imageUrl }),
     ...(language !== undefined && { language }),
   };
+}
+
+/** `<meta name="author">`, else JSON-LD's authors, else the visible "By: …" line. */
+function authorsOf($: CheerioAPI, jsonLd: JsonLdArticle | undefined): string[] {
+  const metaAuthor = meta($, "author");
+  if (metaAuthor !== undefined) return [metaAuthor];
+  if (jsonLd !== undefined && jsonLd.authors.length > 0) return [...jsonLd.authors];
+  const byline = bylineAuthor($);
+  return byline === undefined ? [] : [byline];
 }
 
 /** `<meta property=…>` (Open Graph) or `<meta name=…>` (HTML), trimmed; undefined when empty. */

@@ -1,6 +1,7 @@
 /**
- * The html-articles source kind: a listing page's links to article pages, each page not already
- * stored read into one item (kind "article") whose id and link are the page's canonical URL. The
+ * The html-articles source kind: a listing page's links to article pages (those `select.link`
+ * picks, else those detect-links.ts finds), each page not already stored read into one item
+ * (kind "article") whose id and link are the page's canonical URL. The
  * URLs a page was fetched from go with it as aliases, so the store knows the page by its listing
  * link on later passes even when its canonical URL differs.
  */
@@ -12,6 +13,7 @@ import type { FetchResult } from "../fetch.js";
 import { dedupeById, normalizeItem } from "../normalize.js";
 import { readArticlePage } from "./article-page.js";
 import { ArticlesError } from "./articles-error.js";
+import { describeRejections, detectArticleLinks } from "./detect-links.js";
 import { readListingLinks, withoutTracking } from "./listing-page.js";
 
 export const DEFAULT_MAX_ARTICLES_PER_PASS = 20;
@@ -28,12 +30,10 @@ type Validators = { readonly etag?: string; readonly lastModified?: string };
  * re-reads stored pages whatever the listing says, so it never revalidates.
  */
 export const collectArticles: Collector = async (source, ctx) => {
-  const linkSelector = source.select?.link;
-  if (linkSelector === undefined) throw new ArticlesError(`html-articles: source '${source.id}' needs select.link`);
   const listing = await fetchListing(source, ctx);
   if (listing.status === "not-modified") return { items: [], warnings: [], notModified: true, ...validatorsOf(listing) };
   const text = htmlText(listing);
-  const links = readListingLinks(text, listing.url, linkSelector);
+  const links = listingLinks(text, listing.url, source.select?.link);
   const pending = await linksToFetch(links, source, ctx);
   const results = await mapConcurrently(pending.links, ctx.perHost ?? 1, (url) => collectArticle(url, source, ctx));
   ctx.signal?.throwIfAborted();
@@ -47,6 +47,17 @@ export const collectArticles: Collector = async (source, ctx) => {
   };
   return outcome;
 };
+
+/** The configured `select.link`'s links, else the article links detect-links.ts finds. */
+function listingLinks(html: string, pageUrl: string, selector: string | undefined): readonly string[] {
+  if (selector !== undefined) return readListingLinks(html, pageUrl, selector);
+  const detected = detectArticleLinks(html, pageUrl);
+  if (detected.links.length > 0) return detected.links;
+  const why = describeRejections(detected);
+  throw new ArticlesError(
+    `html-articles: found 0 article-like links among ${detected.candidates.length} links on ${pageUrl}${why === "" ? "" : ` (${why})`}; pin select.link`,
+  );
+}
 
 function fetchListing(source: Source, ctx: CollectContext): Promise<FetchResult> {
   const previous = source.refresh === true ? undefined : ctx.previous;
@@ -102,7 +113,10 @@ async function linksToFetch(links: readonly string[], source: Source, ctx: Colle
 async function collectArticle(url: string, source: Source, ctx: CollectContext): Promise<ArticleResult> {
   try {
     const page = await fetchPage(url, ctx);
-    const article = readArticlePage(page.text, page.url, source.select?.body);
+    const article = readArticlePage(page.text, page.url, {
+      ...(source.select?.body !== undefined && { bodySelector: source.select.body }),
+      ...(source.timezone !== undefined && { timeZone: source.timezone }),
+    });
     const item = normalizeItem(article.raw, { sourceId: source.id, kind: "article", baseUrl: article.baseUrl, now: ctx.clock() });
     if (item === undefined) return { warnings: [...article.warnings, `html-articles: ${url}: no title, text or link found`] };
     return { item: withAliases(item, [url, withoutTracking(url), page.url]), warnings: article.warnings };
