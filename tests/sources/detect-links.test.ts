@@ -42,6 +42,13 @@ describe("detectArticleLinks", () => {
     expect(walaw.candidates).toHaveLength(28);
   });
 
+  it("groups one-word slugs before an id with the listing's other articles (regression: one-off)", () => {
+    const html = `<main>${["rains", "budget", "tram"].map((slug, i) => `<p><a href="/articles/${slug}/GMWGWQXSMFX${"ABC"[i] ?? ""}">Story ${slug}</a></p>`).join("")}</main>`;
+    const detected = detectArticleLinks(html, PAGE);
+    expect(detected.candidates.map((c) => c.pattern)).toEqual(["/articles/{slug}/{id}", "/articles/{slug}/{id}", "/articles/{slug}/{id}"]);
+    expect(detected.links).toEqual([at("/articles/rains/GMWGWQXSMFXA"), at("/articles/budget/GMWGWQXSMFXB"), at("/articles/tram/GMWGWQXSMFXC")]);
+  });
+
   it("takes www. and subdomains of the page's host as the same site", () => {
     const html = '<main><h2><a href="https://example.org/2025/04/03/one-story-here/">1</a></h2><h2><a href="https://www.example.org/2025/04/02/another-story-here/">2</a></h2></main>';
     expect(detectArticleLinks(html, "https://en.example.org/").links).toHaveLength(2);

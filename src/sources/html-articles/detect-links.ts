@@ -207,7 +207,16 @@ function words(segment: string): number {
 
 /** The URL's path with ids, numbers and slugs abstracted: what the links of one listing share. */
 function patternOf(url: URL): string {
-  return `/${segmentsOf(url).map(segmentKind).join("/")}`;
+  const segments = segmentsOf(url);
+  const kinds = segments.map(segmentKind);
+  // Below a section, a lower-case word before a final id is that story's slug, however short
+  // (`/articles/rains/GMWGWQXSMFXM` belongs with `/articles/{slug}/{id}`).
+  const last = kinds.length - 1;
+  const beforeId = segments[last - 1];
+  if (last >= 2 && (kinds[last] === "{id}" || kinds[last] === "{n}") && beforeId !== undefined && /^[\p{Ll}\d][\p{Ll}\d_-]*$/u.test(beforeId)) {
+    kinds[last - 1] = "{slug}";
+  }
+  return `/${kinds.join("/")}`;
 }
 
 function segmentKind(segment: string): string {
