@@ -1,16 +1,19 @@
 #!/usr/bin/env node
 /**
- * The composition root's front door: `serve` (default), `collect`, `check-config`, `classify`.
+ * The composition root's front door: `serve` (default), `collect`, `check-config`, `classify`,
+ * `discover`.
  * Nothing else in src/ reads process.env or process.argv.
  */
 import { classifyCommand } from "./cli/classify-command.js";
 import { checkConfigCommand, collectCommand, serveCommand } from "./cli/commands.js";
+import { discoverCommand } from "./cli/discover-command.js";
 
 const COMMANDS: Readonly<Record<string, (env: NodeJS.ProcessEnv, args: readonly string[]) => Promise<number>>> = {
   serve: serveCommand,
   collect: collectCommand,
   "check-config": checkConfigCommand,
   classify: classifyCommand,
+  discover: (env, args) => discoverCommand(env, args),
 };
 
 const name = process.argv[2] ?? "serve";

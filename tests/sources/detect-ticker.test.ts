@@ -10,6 +10,8 @@ import type { CollectContext } from "../../src/sources/collector.js";
 import { detectTickerInHtml } from "../../src/sources/html-ticker/detect-ticker.js";
 import type { TickerDetection } from "../../src/sources/html-ticker/detect-ticker.js";
 import { collectTicker } from "../../src/sources/html-ticker/index.js";
+import { suggestTickerSelectors } from "../../src/sources/html-ticker/suggest-selectors.js";
+import type { SelectorSuggestion } from "../../src/sources/html-ticker/suggest-selectors.js";
 import { FIXTURES, serveFixtures } from "./html-fixture-server.js";
 import type { FixtureServer } from "./html-fixture-server.js";
 
@@ -162,5 +164,26 @@ describe("collectTicker without select:", () => {
     await expect(collectTicker(source(`${server.origin}/empty`), context("2026-12-02T00:50:00Z"))).rejects.toThrow(
       /html-ticker: found no ticker on http:\/\/127\.0\.0\.1:\d+\/empty: no line of text starts with a time .*; pin it with select:/,
     );
+  });
+});
+
+describe("suggestTickerSelectors", () => {
+  const suggest = (name: string): SelectorSuggestion => {
+    const html = fixture(name);
+    const { chosen } = detectTickerInHtml(html, BASE);
+    if (chosen === undefined) throw new Error(`test setup: no ticker in ${name}`);
+    return suggestTickerSelectors(html, BASE, chosen);
+  };
+
+  it("pins list items by their named ancestor and the time by its own element", () => {
+    expect(suggest("ticker-list.html")).toEqual({ select: { item: "div.news-ticker li", time: ".t", link: "a" } });
+  });
+
+  it("pins paragraphs with inline times by the line itself", () => {
+    expect(suggest("ticker-paragraphs.html")).toEqual({ select: { item: "#breaking p", time: "#breaking p", link: "a" } });
+  });
+
+  it("says bare <br> lines cannot be pinned", () => {
+    expect(suggest("ticker-bare-lines.html")).toEqual({ reason: expect.stringMatching(/bare text in one element/) as unknown });
   });
 });

@@ -1,0 +1,112 @@
+/**
+ * What zero-config detection finds on one page, for the `discover` command: the ticker lines with
+ * the instants they would be published at, the article links, and the `select:` blocks that pin
+ * them. Pure: the command fetches the page and prints the report.
+ */
+import { load } from "cheerio";
+import type { EpochMs } from "../model/index.js";
+import { zoneClock } from "../zones/zone-clock.js";
+import { documentBase } from "./html-articles/document-base.js";
+import { detectArticleLinks, suggestLinkSelector } from "./html-articles/detect-links.js";
+import type { DetectedLinks } from "./html-articles/detect-links.js";
+import { detectTicker } from "./html-ticker/detect-ticker.js";
+import { suggestTickerSelectors } from "./html-ticker/suggest-selectors.js";
+import { assignTickerDays } from "./html-ticker/ticker-dates.js";
+import type { TickerSelectors } from "./html-ticker/ticker-page.js";
+
+export interface DiscoveredTickerLine {
+  /** As the page prints it, `HH:MM`. */
+  readonly time: string;
+  /** The instant it would be published at (ISO 8601, UTC). */
+  readonly published: string;
+  readonly title: string;
+  readonly link?: string;
+}
+
+export interface TickerReport {
+  readonly found: boolean;
+  /** Why no ticker was found. */
+  readonly reason?: string;
+  /** Every qualifying block: its heading and size; the chosen one flagged. */
+  readonly blocks: ReadonlyArray<{ readonly heading?: string; readonly lines: number; readonly chosen: boolean }>;
+  readonly lines: readonly DiscoveredTickerLine[];
+  /** The zone the instants were computed in, and the tz data release. */
+  readonly timeZone: string;
+  /** A `select:` that reads the same lines, or why there is none. */
+  readonly select?: TickerSelectors;
+  readonly selectReason?: string;
+}
+
+export interface ArticlesReport {
+  readonly found: boolean;
+  readonly reason?: string;
+  readonly links: readonly string[];
+  /** How many links of the page were left out, by reason. */
+  readonly rejected: DetectedLinks["rejectedCounts"];
+  /** A `select.link` that picks the same links, when one does. */
+  readonly selectLink?: string;
+}
+
+export interface DiscoveryReport {
+  readonly url: string;
+  readonly ticker: TickerReport;
+  readonly articles: ArticlesReport;
+}
+
+export function discoverPage(html: string, pageUrl: string, options: { timeZone: string; now: EpochMs }): DiscoveryReport {
+  return { url: pageUrl, ticker: tickerReport(html, pageUrl, options), articles: articlesReport(html, pageUrl) };
+}
+
+function tickerReport(html: string, pageUrl: string, { timeZone, now }: { timeZone: string; now: EpochMs }): TickerReport {
+  const $ = load(html);
+  const detection = detectTicker($, documentBase($, pageUrl));
+  const { chosen } = detection;
+  const blocks = detection.blocks.map((block) => ({
+    ...(block.heading !== undefined && { heading: block.heading }),
+    lines: block.lines.length,
+    chosen: block === chosen,
+  }));
+  if (chosen === undefined) return { found: false, reason: detection.reason ?? "no block qualified", blocks, lines: [], timeZone };
+  const zone = zoneClock(timeZone);
+  const days = assignTickerDays(
+    chosen.lines.map((line) => line.time),
+    now,
+    timeZone,
+  );
+  const lines = chosen.lines.map((line, index): DiscoveredTickerLine => {
+    const day = days[index] ?? zone.dateOf(now);
+    return {
+      time: `${String(line.time.hour).padStart(2, "0")}:${String(line.time.minute).padStart(2, "0")}`,
+      published: new Date(zone.toEpoch(day, line.time)).toISOString(),
+      title: line.title,
+      ...(line.link !== undefined && { link: line.link }),
+    };
+  });
+  const suggestion = suggestTickerSelectors(html, pageUrl, chosen);
+  return {
+    found: true,
+    blocks,
+    lines,
+    timeZone,
+    ...("select" in suggestion ? { select: suggestion.select } : { selectReason: suggestion.reason }),
+  };
+}
+
+function articlesReport(html: string, pageUrl: string): ArticlesReport {
+  const detected = detectArticleLinks(html, pageUrl);
+  const rejected = detected.rejectedCounts;
+  if (detected.links.length === 0) {
+    const total = detected.candidates.length;
+    const reasons = Object.entries(rejected)
+      .map(([reason, count]) => `${count} ${reason}`)
+      .join(", ");
+    return {
+      found: false,
+      reason: `no article-like link among ${total} link(s) on the page${reasons === "" ? "" : ` (left out: ${reasons})`}`,
+      links: [],
+      rejected,
+    };
+  }
+  const selectLink = suggestLinkSelector(html, pageUrl, detected);
+  return { found: true, links: detected.links, rejected, ...(selectLink !== undefined && { selectLink }) };
+}
