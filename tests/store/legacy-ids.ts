@@ -45,7 +45,13 @@ export async function checkLegacyRekey(atVersion3: Store, upgrade: () => Promise
   const stories = LEGACY_CASES.map(({ id }, n) => makeItem(id, { sourceId: OWNER, published: 1_000 + n, categories: ["world"] }));
   await atVersion3.commitRun({ sourceId: OWNER, at: 10_000 }, stories, 10_000);
   // The bug: another source's different story with the same bare guid merged into the first one.
-  const otherStory = makeItem("101", { sourceId: OTHER, title: "A different story", published: 5_000, categories: ["technology"] });
+  const otherStory = makeItem("101", {
+    sourceId: OTHER,
+    url: "https://other.example.org/101", // another page: its own story, not the owner's
+    title: "A different story",
+    published: 5_000,
+    categories: ["technology"],
+  });
   await atVersion3.commitRun({ sourceId: OTHER, at: 11_000 }, [otherStory], 11_000);
   const revisionBefore = await atVersion3.revision();
 

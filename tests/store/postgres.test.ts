@@ -7,6 +7,7 @@ import { MIGRATIONS } from "../../src/store/postgres/migrations.js";
 import { openPostgresStore, type PostgresStore } from "../../src/store/postgres/postgres-store.js";
 import { StoreError } from "../../src/store/store-error.js";
 import { checkLegacyRekey } from "./legacy-ids.js";
+import { checkStoryBackfill } from "./legacy-stories.js";
 import { describeStoreContract, makeItem } from "./store-contract.js";
 import { postgresTestUrl, SKIP_HINT, testSchemas, urlWithSchema } from "./postgres-test-db.js";
 
@@ -114,6 +115,23 @@ function describePostgres(url: string): void {
       });
     });
 
+    it("gives items stored before migration 6 their stories, oldest first, when it opens", async () => {
+      const schema = await schemas.create();
+      const schemaUrl = urlWithSchema(url, schema);
+      const pool = new pg.Pool({ connectionString: schemaUrl, max: 1 });
+      try {
+        await applyMigrations(pool, MIGRATIONS.slice(0, 5), 1);
+      } finally {
+        await pool.end();
+      }
+      const store = await openPostgresStore(schemaUrl, { clock, poolSize: 2 });
+      opened.push(store);
+      await checkStoryBackfill(store, async () => {
+        await store.migrate();
+        return store;
+      });
+    });
+
     it("refuses a schema migrated by a newer build", async () => {
       const { store, schemaUrl } = await freshStore();
       await store.close();
@@ -138,6 +156,9 @@ function describePostgres(url: string): void {
         "item_categories.slug C",
         "item_sources.item_id C",
         "items.id C",
+        "stories.id C",
+        "stories.item_id C",
+        "story_categories.slug C",
       ]);
 
       await store.commitRun({ sourceId: "s", at: 1 }, ["b", "B", "é", "a", "Z"].map((id) => makeItem(id, { published: 1 })), 1);

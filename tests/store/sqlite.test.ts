@@ -7,9 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/open-store.js";
 import { applyMigrations } from "../../src/store/sqlite/apply-migrations.js";
 import { MIGRATIONS } from "../../src/store/sqlite/migrations.js";
+import { registerSqlFunctions } from "../../src/store/sqlite/sql-functions.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { StoreError } from "../../src/store/store-error.js";
 import { checkLegacyRekey } from "./legacy-ids.js";
+import { checkStoryBackfill } from "./legacy-stories.js";
 import { describeStoreContract, makeItem } from "./store-contract.js";
 
 const clock = () => 1_700_000_000_000;
@@ -122,6 +124,23 @@ describe("SQLite store", () => {
     opened.push(atVersion3);
     const upgraded = await checkLegacyRekey(atVersion3, async () => {
       await atVersion3.close();
+      const store = openSqliteStore(path, { clock });
+      await store.migrate();
+      return store;
+    });
+    opened.push(upgraded);
+  });
+
+  it("gives items stored before migration 6 their stories, oldest first, when it opens", async () => {
+    const path = join(dir, "pre-stories.db");
+    const raw = new Database(path);
+    registerSqlFunctions(raw); // migration 4 uses them
+    applyMigrations(raw, MIGRATIONS.slice(0, 5), 1);
+    raw.close();
+    const atVersion5 = openSqliteStore(path, { clock });
+    opened.push(atVersion5);
+    const upgraded = await checkStoryBackfill(atVersion5, async () => {
+      await atVersion5.close();
       const store = openSqliteStore(path, { clock });
       await store.migrate();
       return store;

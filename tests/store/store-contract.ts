@@ -678,6 +678,170 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe("stories (DESIGN.md: one story, one item)", () => {
+      const PAGE = "https://example.org/2026/06/story";
+      // A ticker line linking to the article: its id is namespaced by source (html-ticker), not the URL.
+      const tickerLine = (overrides: Partial<ClassifiedItem> = {}): ClassifiedItem =>
+        makeItem("urn:sha256:ticker-line", {
+          sourceId: "ticker",
+          kind: "ticker",
+          url: `${PAGE}?utm_source=homepage#top`,
+          title: "Breaking: the headline",
+          summary: undefined,
+          published: 10_000,
+          categories: ["world"],
+          ...overrides,
+        });
+      const article = (overrides: Partial<ClassifiedItem> = {}): ClassifiedItem =>
+        makeItem(PAGE, {
+          sourceId: "articles",
+          url: PAGE,
+          title: "The headline, in full",
+          summary: "The article's summary",
+          contentHtml: "<p>The article's body</p>",
+          published: 9_000,
+          categories: ["morocco-economy"],
+          ...overrides,
+        });
+
+      it("merges a ticker line and its later article into one story: the ticker's id, the article's body, categories united, updated", async () => {
+        await store.commitRun(run("ticker", 20_000), [tickerLine()], 20_000);
+        const [first] = (await store.queryFeed(feed())).items;
+        expect(first).toMatchObject({ id: "urn:sha256:ticker-line", kind: "ticker", published: 10_000, updated: 10_000, changedAt: 20_000 });
+
+        const result = await store.commitRun(run("articles", 30_000), [article()], 30_000);
+        expect(result.inserted).toEqual([PAGE]);
+        expect(result.changedCategories).toEqual(["morocco-economy", "world"]);
+
+        const { items } = await store.queryFeed(feed());
+        expect(ids(items)).toEqual(["urn:sha256:ticker-line"]);
+        expect(items[0]).toMatchObject({
+          id: "urn:sha256:ticker-line",
+          kind: "article",
+          url: PAGE,
+          title: "The headline, in full",
+          contentHtml: "<p>The article's body</p>",
+          categories: ["morocco-economy", "world"],
+          published: 10_000, // the story's first report: its date does not move under readers' cursors
+          updated: 30_000, // shows as updated with the article's body
+          changedAt: 30_000,
+        });
+        // The story is in every category any member is in.
+        expect(ids((await store.queryFeed(feed({ categories: ["world"] }))).items)).toEqual(["urn:sha256:ticker-line"]);
+        expect(ids((await store.queryFeed(feed({ categories: ["morocco-economy"] }))).items)).toEqual(["urn:sha256:ticker-line"]);
+        expect(ids((await store.queryFeed(feed({ categories: ["world", "morocco-economy"] }))).items)).toEqual(["urn:sha256:ticker-line"]);
+        expect(await store.categoryStats()).toEqual([
+          { slug: "morocco-economy", count: 1, newest: 10_000 },
+          { slug: "world", count: 1, newest: 10_000 },
+        ]);
+      });
+
+      it("keeps the article's id when the ticker line comes second, and does not change the story for it", async () => {
+        await store.commitRun(run("articles", 20_000), [article()], 20_000);
+        const result = await store.commitRun(run("ticker", 30_000), [tickerLine({ categories: ["world"] })], 30_000);
+        expect(result.changedCategories).toEqual(["morocco-economy", "world"]);
+        const { items } = await store.queryFeed(feed());
+        expect(ids(items)).toEqual([PAGE]);
+        expect(items[0]).toMatchObject({
+          kind: "article",
+          contentHtml: "<p>The article's body</p>",
+          categories: ["morocco-economy", "world"],
+          published: 9_000,
+          updated: 9_000,
+          changedAt: 30_000, // it entered `world`
+        });
+        // A later pass with nothing new changes nothing.
+        const again = await store.commitRun(run("ticker", 40_000), [tickerLine({ categories: ["world"] })], 40_000);
+        expect(again).toMatchObject({ unchanged: 1, changedCategories: [] });
+        expect((await store.queryFeed(feed())).items[0]?.changedAt).toBe(30_000);
+      });
+
+      it("makes two sources pointing to one canonical URL one story with their categories united", async () => {
+        await store.commitRun(run("feed-a", 20_000), [makeItem("tag:a.example,2026:1", { sourceId: "feed-a", url: `${PAGE}#comments`, published: 5_000, categories: ["world"] })], 20_000);
+        await store.commitRun(run("feed-b", 21_000), [makeItem("tag:b.example,2026:9", { sourceId: "feed-b", url: `${PAGE}?fbclid=x`, published: 6_000, categories: ["technology"] })], 21_000);
+        const { items } = await store.queryFeed(feed());
+        expect(ids(items)).toEqual(["tag:a.example,2026:1"]);
+        expect(items[0]).toMatchObject({ sourceId: "feed-a", categories: ["technology", "world"], published: 5_000 });
+        expect(ids((await store.queryFeed(feed({ categories: ["technology"] }))).items)).toEqual(["tag:a.example,2026:1"]);
+        // Another page (a different query string) is another story.
+        await store.commitRun(run("feed-b", 22_000), [makeItem("tag:b.example,2026:10", { sourceId: "feed-b", url: `${PAGE}?page=2`, published: 7_000 })], 22_000);
+        expect(ids((await store.queryFeed(feed())).items)).toEqual(["tag:b.example,2026:10", "tag:a.example,2026:1"]);
+      });
+
+      it("lists every ticker line under `?kind=ticker` and only stories with an article under `?kind=article`", async () => {
+        const lonely = tickerLine({ id: "urn:sha256:lonely", url: "https://example.org/elsewhere", published: 11_000 });
+        await store.commitRun(run("ticker", 20_000), [tickerLine(), lonely], 20_000);
+        await store.commitRun(run("articles", 30_000), [article()], 30_000);
+
+        expect(ids((await store.queryFeed(feed())).items)).toEqual(["urn:sha256:lonely", "urn:sha256:ticker-line"]);
+        const tickers = (await store.queryFeed(feed({ kind: "ticker" }))).items;
+        expect(ids(tickers)).toEqual(["urn:sha256:lonely", "urn:sha256:ticker-line"]);
+        expect(tickers[1]).toMatchObject({ kind: "ticker", title: "Breaking: the headline", categories: ["world"] });
+        const articles = (await store.queryFeed(feed({ kind: "article" }))).items;
+        expect(ids(articles)).toEqual(["urn:sha256:ticker-line"]);
+        expect(articles[0]).toMatchObject({ contentHtml: "<p>The article's body</p>", categories: ["morocco-economy", "world"] });
+        expect(ids((await store.queryFeed(feed({ kind: "article", categories: ["world"] }))).items)).toEqual(["urn:sha256:ticker-line"]);
+      });
+
+      it("pages merged stories exactly once following `before` cursors", async () => {
+        // 12 ticker lines, every other one with its article; ties on published broken by id.
+        const lines = Array.from({ length: 12 }, (_, n) =>
+          tickerLine({ id: `urn:sha256:line-${String(n).padStart(2, "0")}`, url: `${PAGE}/${n}`, published: 1_000 * Math.floor(n / 3) }),
+        );
+        const articles = lines
+          .filter((_, n) => n % 2 === 0)
+          .map((line, n) => article({ id: `${line.url ?? ""}`, url: line.url ?? "", published: 50 + n }));
+        await store.commitRun(run("ticker", 20_000), lines, 20_000);
+        await store.commitRun(run("articles", 30_000), articles, 30_000);
+
+        const expected = [...lines]
+          .sort((x, y) => (y.published ?? 0) - (x.published ?? 0) || (x.id < y.id ? 1 : -1))
+          .map((line) => line.id);
+        const seen: string[] = [];
+        let before: FeedQuery["before"];
+        for (let step = 0; step < 20; step++) {
+          const result = await store.queryFeed(feed({ limit: 5, ...(before ? { before } : {}) }));
+          seen.push(...ids(result.items));
+          const last = result.items.at(-1);
+          if (!result.hasMore || !last) break;
+          before = { published: last.published, id: last.id };
+        }
+        expect(seen).toEqual(expected);
+      });
+
+      it("shows the remaining member when one is pruned, and drops the story with its last member", async () => {
+        await store.commitRun(run("ticker", 20_000), [tickerLine()], 20_000);
+        await store.commitRun(run("articles", 30_000), [article()], 30_000);
+
+        const pruned = await store.prune("articles", { maxItemsPerSource: 0, maxAgeMs: Infinity }, 40_000);
+        expect(pruned.changedCategories).toEqual(["morocco-economy", "world"]);
+        const { items, departedAt } = await store.queryFeed(feed({ categories: ["morocco-economy"] }));
+        expect(items).toEqual([]);
+        expect(departedAt).toBe(40_000);
+        const [story] = (await store.queryFeed(feed())).items;
+        expect(story).toMatchObject({ id: "urn:sha256:ticker-line", kind: "ticker", title: "Breaking: the headline", categories: ["world"], changedAt: 40_000 });
+        expect("contentHtml" in (story ?? {})).toBe(false);
+        expect(await store.queryFeed(feed({ kind: "article" }))).toMatchObject({ items: [], departedAt: 40_000 });
+
+        await store.prune("ticker", { maxItemsPerSource: 0, maxAgeMs: Infinity }, 50_000);
+        expect(await store.queryFeed(feed())).toMatchObject({ items: [], departedAt: 50_000 });
+        expect(await store.categoryStats()).toEqual([]);
+        // Its key went with it: the article coming back is a story of its own again.
+        await store.commitRun(run("articles", 60_000), [article()], 60_000);
+        expect(ids((await store.queryFeed(feed())).items)).toEqual([PAGE]);
+      });
+
+      it("unites the categories a reclassification gives any member", async () => {
+        await store.commitRun(run("ticker", 20_000), [tickerLine()], 20_000);
+        await store.commitRun(run("articles", 30_000), [article()], 30_000);
+        const result = await store.setItemCategories([{ id: "urn:sha256:ticker-line", categories: ["technology"] }], 40_000);
+        expect(result.changedCategories).toEqual(["morocco-economy", "technology", "world"]);
+        expect(ids((await store.queryFeed(feed({ categories: ["technology"] }))).items)).toEqual(["urn:sha256:ticker-line"]);
+        expect((await store.queryFeed(feed({ categories: ["world"] }))).items).toEqual([]);
+        expect((await store.queryFeed(feed({ categories: ["world"] }))).departedAt).toBe(40_000);
+      });
+    });
+
     describe("websub subscriptions", () => {
       const topic = "https://news.example.org/feeds/world.rss";
       const other = "https://news.example.org/feeds/all.atom?kind=ticker";

@@ -34,6 +34,8 @@ import { STORE_TYPES } from "./type-parsers.js";
 import { departureSlugs, STORE_SLUG } from "../rows/departures.js";
 import { aliasesOf, checkQuery, checkRetention, firstOfEachId, nextValue } from "../rows/run-rules.js";
 import { subscriptionFromRow, type SubscriptionRow } from "../rows/subscription-row.js";
+import { STORY_FEED_COLUMNS, storedStoryFromRow, type StoryFeedRow } from "../rows/story-row.js";
+import { adoptUnassigned, joinStories, refreshStories, storiesOf } from "./story-writes.js";
 
 export interface PostgresStoreOptions {
   /** Stamps `schema_migrations.applied_at`. */
@@ -111,6 +113,12 @@ export class PostgresStore implements Store {
   readonly #listenRetryMs: number;
   readonly #unsubscribers = new Set<() => Promise<void>>();
   #closed = false;
+  /**
+   * Whether this handle keeps stories (migration 6): set by migrate(). A handle that never
+   * migrated works on the schema it finds, as before stories (the migration tests write legacy
+   * rows through one); the items it stores get their story at the next migrate().
+   */
+  #stories = false;
 
   constructor(pool: pg.Pool, connection: PoolConfig, opts: PostgresStoreOptions) {
     this.#pool = pool;
@@ -121,6 +129,14 @@ export class PostgresStore implements Store {
 
   async migrate(): Promise<void> {
     await this.#guard("migrate", () => applyMigrations(this.#pool, MIGRATIONS, this.#clock()));
+    this.#stories = true;
+    await this.#guard("assign stories to stored items", () =>
+      this.#write(async (client) => {
+        const changed = await adoptUnassigned(client, this.#clock());
+        const categories = [...(changed ?? [])].sort();
+        return { result: undefined, changed: changed !== undefined, categories };
+      }),
+    );
   }
 
   async commitRun(run: SourceRunRecord, items: readonly ClassifiedItem[], now: EpochMs): Promise<UpsertResult> {
@@ -135,6 +151,15 @@ export class PostgresStore implements Store {
           for (const alias of aliasesOf(item)) writes.saveAlias(alias, item.id);
         }
         await writes.flush(client, now);
+        if (this.#stories) {
+          const inserted = new Set(plan.inserted);
+          const joined = await joinStories(
+            client,
+            unique.filter((item) => inserted.has(item.id)).map((item) => ({ id: item.id, url: item.url, aliases: aliasesOf(item) })),
+          );
+          const stories = [...joined, ...(await storiesOf(client, plan.updated))];
+          for (const slug of await refreshStories(client, stories, now)) plan.changedCategories.add(slug);
+        }
         await recordRun(client, run, plan.inserted.length);
         const changedCategories = [...plan.changedCategories].sort();
         return {
@@ -164,6 +189,19 @@ export class PostgresStore implements Store {
   async queryFeed(query: FeedQuery): Promise<FeedPage> {
     checkQuery(query);
     return this.#guard("query feed", async () => {
+      if (this.#stories && query.kind !== "ticker") {
+        // One story, one item: the default and `?kind=article` feeds list stories.
+        const { text, values } = storyFeedSql(query);
+        const [rows, departedAt] = await Promise.all([
+          this.#pool.query<StoryFeedRow>(text, values).then((result) => result.rows),
+          latestDeparture(this.#pool, query),
+        ]);
+        return {
+          items: await this.#storiesWithCategories(rows.slice(0, query.limit)),
+          hasMore: rows.length > query.limit,
+          ...(departedAt === null ? {} : { departedAt }),
+        };
+      }
       const { text, values } = feedSql(query);
       const [rows, departedAt] = await Promise.all([
         this.#pool.query<ItemRow>(text, values).then((result) => result.rows),
@@ -198,6 +236,7 @@ export class PostgresStore implements Store {
           for (const row of expired.rows) doomed.add(row.id);
         }
         const slugs = new Set<string>();
+        const stories = this.#stories ? await storiesOf(client, [...doomed]) : new Set<string>();
         for (const chunk of chunks([...doomed], ID_CHUNK)) {
           const touched = await client.query<{ slug: string }>(
             "SELECT DISTINCT slug FROM item_categories WHERE item_id = ANY($1::text[])",
@@ -208,6 +247,8 @@ export class PostgresStore implements Store {
           // item_categories and item_sources rows go with their item (ON DELETE CASCADE).
           await client.query("DELETE FROM items WHERE id = ANY($1::text[])", [chunk]);
         }
+        // A story that lost a member shows another one, or goes when it lost its last.
+        for (const slug of await refreshStories(client, stories, now)) slugs.add(slug);
         const changedCategories = [...slugs].sort();
         return {
           result: { removed: doomed.size, changedCategories },
@@ -236,8 +277,10 @@ export class PostgresStore implements Store {
 
   async categoryStats(): Promise<ReadonlyArray<{ slug: string; count: number; newest?: EpochMs }>> {
     return this.#guard("category stats", async () => {
+      // Status pages count what feeds list: stories, once migrated.
+      const table = this.#stories ? "story_categories" : "item_categories";
       const result = await this.#pool.query<{ slug: string; count: number; newest: number }>(
-        "SELECT slug, count(*) AS count, max(published) AS newest FROM item_categories GROUP BY slug ORDER BY slug",
+        `SELECT slug, count(*) AS count, max(published) AS newest FROM ${table} GROUP BY slug ORDER BY slug`,
       );
       return result.rows.map((row) => ({ slug: row.slug, count: row.count, newest: row.newest }));
     });
@@ -275,15 +318,20 @@ export class PostgresStore implements Store {
         const known = await loadKnownItems(client, [...new Set(changes.map((change) => change.id))]);
         const writes = new ItemWrites();
         const touched = new Set<string>();
+        const changedIds: string[] = [];
         for (const change of changes) {
           const item = known.get(change.id);
           if (item === undefined) continue; // pruned since it was listed
           const slugs = contribute(item, change.id, item.sourceId, uniqueSlugs(change.categories), writes);
           if (slugs === undefined) continue;
           writes.touch(change.id);
+          changedIds.push(change.id);
           for (const slug of [...slugs.before, ...slugs.after]) touched.add(slug);
         }
         await writes.flush(client, now);
+        if (this.#stories) {
+          for (const slug of await refreshStories(client, await storiesOf(client, changedIds), now)) touched.add(slug);
+        }
         const changedCategories = [...touched].sort();
         // Each changed item changed at least one slug, so "changed" is "some slug changed".
         return { result: { changedCategories }, changed: touched.size > 0, categories: changedCategories };
@@ -379,6 +427,22 @@ export class PostgresStore implements Store {
     await this.#pool.end().catch((cause: unknown) => {
       throw new StoreError(`store: close failed: ${describe(cause)}`, { cause });
     });
+  }
+
+  /** Fill `categories` for a page of story rows with one query: the union of the members'. */
+  async #storiesWithCategories(rows: readonly StoryFeedRow[]): Promise<StoredItem[]> {
+    if (rows.length === 0) return [];
+    const result = await this.#pool.query<{ story_id: string; slug: string }>(
+      "SELECT story_id, slug FROM story_categories WHERE story_id = ANY($1::text[]) ORDER BY story_id, slug",
+      [rows.map((row) => row.s_id)],
+    );
+    const slugs = new Map<string, string[]>();
+    for (const { story_id, slug } of result.rows) {
+      const list = slugs.get(story_id);
+      if (list === undefined) slugs.set(story_id, [slug]);
+      else list.push(slug);
+    }
+    return rows.map((row) => storedStoryFromRow(row, slugs.get(row.s_id) ?? []));
   }
 
   /** Fill `categories` for a page of rows with one query, not one per item. */
@@ -586,6 +650,49 @@ function feedSql(query: FeedQuery): { text: string; values: unknown[] } {
 
 
 
+
+/**
+ * The default and `?kind=article` feeds: stories, shown through their best member (stories.item_id),
+ * in the same order and with the same cursor as items, off stories_feed_order or
+ * story_categories_page. One row more than asked tells whether an older page exists.
+ */
+function storyFeedSql(query: FeedQuery): { text: string; values: unknown[] } {
+  const values: unknown[] = [query.limit + 1, (query.page - 1) * query.limit];
+  const articles = query.kind === "article" ? "AND s.has_article" : "";
+  const columns = `${ITEM_COLUMNS}, ${STORY_FEED_COLUMNS}`;
+  // Rows strictly after the cursor in feed order (published DESC, id DESC).
+  const after = (published: string, id: string): string => {
+    if (query.before === undefined) return "";
+    const at = `$${values.push(query.before.published)}::bigint`;
+    const below = `$${values.push(query.before.id)}::text`;
+    return `AND (${published} < ${at} OR (${published} = ${at} AND ${id} < ${below}))`;
+  };
+  const [only] = query.categories;
+  if (query.categories.length === 0) {
+    return {
+      text: `SELECT ${columns} FROM stories s JOIN items i ON i.id = s.item_id WHERE TRUE ${articles} ${after("s.published", "s.id")}
+        ORDER BY s.published DESC, s.id DESC LIMIT $1 OFFSET $2`,
+      values,
+    };
+  }
+  if (query.categories.length === 1) {
+    const slug = `$${values.push(only)}`;
+    return {
+      text: `SELECT ${columns} FROM story_categories c JOIN stories s ON s.id = c.story_id JOIN items i ON i.id = s.item_id
+        WHERE c.slug = ${slug} ${articles} ${after("c.published", "c.story_id")}
+        ORDER BY c.published DESC, c.story_id DESC LIMIT $1 OFFSET $2`,
+      values,
+    };
+  }
+  const slugs = `$${values.push([...query.categories])}::text[]`;
+  return {
+    text: `SELECT ${columns} FROM stories s JOIN items i ON i.id = s.item_id
+      WHERE EXISTS (SELECT 1 FROM story_categories c WHERE c.story_id = s.id AND c.slug = ANY(${slugs}))
+      ${articles} ${after("s.published", "s.id")}
+      ORDER BY s.published DESC, s.id DESC LIMIT $1 OFFSET $2`,
+    values,
+  };
+}
 
 function describe(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);

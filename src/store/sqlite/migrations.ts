@@ -188,4 +188,50 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 6,
+    name: "stories",
+    sql: `
+      -- One story, one item (DESIGN.md): items naming the same page (a ticker line and the article it
+      -- links to, two feeds with one canonical URL) are one story in the default feeds. Membership is
+      -- fixed when an item is first stored; the story's id is its first member's and never changes.
+      -- Rows stored before this migration get their story when the store next opens
+      -- (src/store/stories/), through the same code as new items.
+      ALTER TABLE items ADD COLUMN story_id TEXT;
+      CREATE INDEX items_story ON items (story_id);
+
+      -- What the default feeds list, maintained in the same transaction as the item writes so a
+      -- page is one index walk: item_id is the member shown, published is fixed at creation.
+      CREATE TABLE stories (
+        id           TEXT PRIMARY KEY,
+        item_id      TEXT NOT NULL,
+        published    INTEGER NOT NULL,
+        updated      INTEGER NOT NULL,
+        -- when the member shown became the shown one: updated = max(its updated, shown_since)
+        shown_since  INTEGER NOT NULL,
+        first_seen   INTEGER NOT NULL,
+        changed_at   INTEGER NOT NULL,
+        has_article  INTEGER NOT NULL CHECK (has_article IN (0, 1))
+      ) STRICT;
+      CREATE INDEX stories_feed_order ON stories (published DESC, id DESC);
+      CREATE INDEX stories_article_order ON stories (has_article, published DESC, id DESC);
+
+      -- The union of the members' categories; published copied from stories, as in item_categories.
+      CREATE TABLE story_categories (
+        story_id   TEXT NOT NULL,
+        slug       TEXT NOT NULL,
+        published  INTEGER NOT NULL,
+        PRIMARY KEY (slug, story_id)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX story_categories_page ON story_categories (slug, published DESC, story_id DESC);
+      CREATE INDEX story_categories_story ON story_categories (story_id, slug);
+
+      -- The normalized URLs (src/store/stories/story-key.ts) that lead a new item to its story.
+      CREATE TABLE story_keys (
+        key       TEXT PRIMARY KEY,
+        story_id  TEXT NOT NULL
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX story_keys_story ON story_keys (story_id);
+    `,
+  },
 ];

@@ -30,6 +30,8 @@ import { sourceStateFromRow, type SourceStateRow } from "../rows/source-state-ro
 import { departureSlugs, leftSlugs, STORE_SLUG } from "../rows/departures.js";
 import { aliasesOf, checkQuery, checkRetention, firstOfEachId, nextValue } from "../rows/run-rules.js";
 import { subscriptionFromRow, type SubscriptionRow } from "../rows/subscription-row.js";
+import { STORY_FEED_COLUMNS, storedStoryFromRow, type StoryFeedRow } from "../rows/story-row.js";
+import { SqliteStoryWrites } from "./story-writes.js";
 
 export interface SqliteStoreOptions {
   /** Stamps `schema_migrations.applied_at`; defaults to the system clock. */
@@ -81,6 +83,8 @@ interface RunPlan {
   readonly updated: string[];
   unchanged: number;
   readonly changedCategories: Set<string>;
+  /** Stories whose members this run inserted or changed. */
+  readonly stories: Set<string>;
 }
 
 type FeedShape = "all" | "one" | "many";
@@ -92,6 +96,15 @@ export class SqliteStore implements Store {
   #statements: Statements | undefined;
   #departureStatements: DepartureStatements | undefined;
   readonly #feedStatements = new Map<string, Database.Statement<[FeedParams], ItemRow>>();
+  readonly #storyFeedStatements = new Map<string, Database.Statement<[FeedParams], StoryFeedRow>>();
+  #storyWrites: SqliteStoryWrites | undefined;
+  #storySlugStatement: Database.Statement<[string], { story_id: string; slug: string }> | undefined;
+  /**
+   * Whether this handle keeps stories (migration 6): set by migrate(). A handle that never
+   * migrated works on the schema it finds, as before stories (the migration tests write legacy
+   * rows through one); the items it stores get their story at the next migrate().
+   */
+  #stories = false;
 
   constructor(db: Database.Database, clock: Clock) {
     this.#db = db;
@@ -100,16 +113,24 @@ export class SqliteStore implements Store {
 
   async migrate(): Promise<void> {
     await this.#retrying("migrate", () => applyMigrations(this.#db, MIGRATIONS, this.#clock()));
+    this.#stories = true;
+    await this.#retrying("assign stories to stored items", () =>
+      this.#write(() => {
+        const changed = this.#storyWriter.adoptUnassigned(this.#clock());
+        return { plan: undefined, changed: changed !== undefined };
+      }),
+    );
   }
 
   async commitRun(run: SourceRunRecord, items: readonly ClassifiedItem[], now: EpochMs): Promise<UpsertResult> {
     return this.#retrying(`commit run of source ${JSON.stringify(run.sourceId)}`, () => {
       const plan = this.#write(() => {
-        const plan: RunPlan = { inserted: [], updated: [], unchanged: 0, changedCategories: new Set() };
+        const plan: RunPlan = { inserted: [], updated: [], unchanged: 0, changedCategories: new Set(), stories: new Set() };
         for (const item of firstOfEachId(items)) {
           this.#upsertItem(item, now, plan);
           this.#saveAliases(item);
         }
+        this.#refreshStories(plan.stories, now, plan.changedCategories);
         this.#recordRun(run, plan.inserted.length);
         return { plan, changed: plan.inserted.length + plan.updated.length > 0 };
       });
@@ -141,9 +162,18 @@ export class SqliteStore implements Store {
         ...(shape === "many" ? { slugs: JSON.stringify(query.categories) } : {}),
         ...(query.kind === undefined ? {} : { kind: query.kind }),
       };
+      const departedAt = this.#departures.latestDeparture.get({ slugs: JSON.stringify(departureSlugs(query)), kind: query.kind ?? null });
+      if (this.#stories && query.kind !== "ticker") {
+        // One story, one item: the default and `?kind=article` feeds list stories.
+        const rows = this.#storyFeedStatement(shape, query.kind === "article", query.before !== undefined).all(params);
+        return {
+          items: this.#storiesWithCategories(rows.slice(0, query.limit)),
+          hasMore: rows.length > query.limit,
+          ...(departedAt == null ? {} : { departedAt }),
+        };
+      }
       const rows = this.#feedStatement(shape, query.kind !== undefined, query.before !== undefined).all(params);
       const page = rows.slice(0, query.limit);
-      const departedAt = this.#departures.latestDeparture.get({ slugs: JSON.stringify(departureSlugs(query)), kind: query.kind ?? null });
       return {
         items: this.#withCategories(page),
         hasMore: rows.length > query.limit,
@@ -161,10 +191,13 @@ export class SqliteStore implements Store {
           for (const id of this.#sql.expiredIds.all(sourceId, now - retention.maxAgeMs)) doomed.add(id);
         }
         const ids = [...doomed];
-        const changedCategories = ids.length === 0 ? [] : this.#sql.distinctSlugsOf.all(JSON.stringify(ids));
+        const slugs = new Set(ids.length === 0 ? [] : this.#sql.distinctSlugsOf.all(JSON.stringify(ids)));
+        const stories = this.#stories ? this.#storyWriter.storiesOf(ids) : [];
         if (ids.length > 0) this.#departures.recordDeletions.run({ ids: JSON.stringify(ids), store: STORE_SLUG, now });
         for (const id of ids) this.#sql.deleteItem.run(id);
-        return { plan: { removed: ids.length, changedCategories }, changed: ids.length > 0 };
+        // A story that lost a member shows another one, or goes when it lost its last.
+        this.#refreshStories(stories, now, slugs);
+        return { plan: { removed: ids.length, changedCategories: [...slugs].sort() }, changed: ids.length > 0 };
       }),
     );
   }
@@ -182,7 +215,7 @@ export class SqliteStore implements Store {
 
   async categoryStats(): Promise<ReadonlyArray<{ slug: string; count: number; newest?: EpochMs }>> {
     return this.#retrying("category stats", () =>
-      this.#sql.categoryStats.all().map((row) => ({ slug: row.slug, count: row.count, newest: row.newest })),
+      (this.#stories ? this.#storyWriter.categoryStats() : this.#sql.categoryStats.all()).map((row) => ({ slug: row.slug, count: row.count, newest: row.newest })),
     );
   }
 
@@ -208,6 +241,7 @@ export class SqliteStore implements Store {
     return this.#retrying("set item categories", () => {
       const changedCategories = this.#write(() => {
         const touched = new Set<string>();
+        const changedIds: string[] = [];
         let changed = false;
         for (const change of changes) {
           const owner = this.#sql.ownerOf.get(change.id);
@@ -217,8 +251,10 @@ export class SqliteStore implements Store {
           this.#replaceSlugs(change.id, slugs.after, owner.published);
           this.#sql.touchItem.run(now, change.id);
           for (const slug of [...slugs.before, ...slugs.after]) touched.add(slug);
+          changedIds.push(change.id);
           changed = true;
         }
+        if (this.#stories) this.#refreshStories(this.#storyWriter.storiesOf(changedIds), now, touched);
         return { plan: touched, changed };
       });
       return { changedCategories: [...changedCategories].sort() };
@@ -275,6 +311,7 @@ export class SqliteStore implements Store {
       this.#sql.insertItem.run({ ...itemContentParams(item, hash), published, updated, first_seen: now, changed_at: now });
       this.#sql.saveContribution.run(item.id, item.sourceId, JSON.stringify(categories));
       this.#replaceSlugs(item.id, categories, published);
+      if (this.#stories) plan.stories.add(this.#storyWriter.join(item.id, item.url, aliasesOf(item)));
       plan.inserted.push(item.id);
       for (const slug of categories) plan.changedCategories.add(slug);
       return;
@@ -294,10 +331,31 @@ export class SqliteStore implements Store {
       this.#sql.touchItem.run(now, item.id);
     }
     if (slugs !== undefined) this.#replaceSlugs(item.id, slugs.after, stored.published);
+    if (this.#stories) for (const story of this.#storyWriter.storiesOf([item.id])) plan.stories.add(story);
     plan.updated.push(item.id);
     for (const slug of slugs ? [...slugs.before, ...slugs.after] : this.#sql.slugsOf.all(item.id)) {
       plan.changedCategories.add(slug);
     }
+  }
+
+  /** Bring these stories in line with their members, adding the categories of those that changed. */
+  #refreshStories(stories: Iterable<string>, now: EpochMs, changedCategories: Set<string>): void {
+    if (!this.#stories) return;
+    for (const story of stories) {
+      for (const slug of this.#storyWriter.refresh(story, now).changedSlugs) changedCategories.add(slug);
+    }
+  }
+
+  /** Fill `categories` for a page of story rows with one query: the union of the members'. */
+  #storiesWithCategories(rows: readonly StoryFeedRow[]): StoredItem[] {
+    if (rows.length === 0) return [];
+    const slugs = new Map<string, string[]>();
+    for (const { story_id, slug } of this.#storyPageSlugs.all(JSON.stringify(rows.map((row) => row.s_id)))) {
+      const list = slugs.get(story_id);
+      if (list === undefined) slugs.set(story_id, [slug]);
+      else list.push(slug);
+    }
+    return rows.map((row) => storedStoryFromRow(row, slugs.get(row.s_id) ?? []));
   }
 
   /** The item's other names (not content: no change to the item, its feeds or the revision). */
@@ -407,6 +465,29 @@ export class SqliteStore implements Store {
     return this.#statements;
   }
 
+  get #storyWriter(): SqliteStoryWrites {
+    this.#storyWrites ??= new SqliteStoryWrites(this.#db);
+    return this.#storyWrites;
+  }
+
+  get #storyPageSlugs(): Database.Statement<[string], { story_id: string; slug: string }> {
+    this.#storySlugStatement ??= this.#db.prepare<[string], { story_id: string; slug: string }>(
+      `SELECT story_id, slug FROM story_categories
+       WHERE story_id IN (SELECT value FROM json_each(?)) ORDER BY story_id, slug`,
+    );
+    return this.#storySlugStatement;
+  }
+
+  #storyFeedStatement(shape: FeedShape, articlesOnly: boolean, withCursor: boolean): Database.Statement<[FeedParams], StoryFeedRow> {
+    const key = `${shape}:${articlesOnly}:${withCursor}`;
+    let statement = this.#storyFeedStatements.get(key);
+    if (statement === undefined) {
+      statement = this.#db.prepare<[FeedParams], StoryFeedRow>(storyFeedSql(shape, articlesOnly, withCursor));
+      this.#storyFeedStatements.set(key, statement);
+    }
+    return statement;
+  }
+
   get #departures(): DepartureStatements {
     this.#departureStatements ??= prepareDepartureStatements(this.#db);
     return this.#departureStatements;
@@ -459,6 +540,32 @@ function feedSql(shape: FeedShape, withKind: boolean, withCursor: boolean): stri
                       WHERE c.item_id = i.id AND c.slug IN (SELECT value FROM json_each(@slugs)))
         ${kind} ${withCursor ? `AND ${afterCursor("i.published", "i.id")}` : ""}
         ORDER BY i.published DESC, i.id DESC LIMIT @limit OFFSET @offset`;
+  }
+}
+
+/**
+ * The default and `?kind=article` feeds: stories, shown through their best member (stories.item_id),
+ * in the same order and with the same cursor as items, off stories_feed_order or
+ * story_categories_page. `kind` binds nothing here: `articlesOnly` filters on has_article.
+ */
+function storyFeedSql(shape: FeedShape, articlesOnly: boolean, withCursor: boolean): string {
+  const articles = articlesOnly ? "AND s.has_article = 1" : "";
+  const columns = `i.*, ${STORY_FEED_COLUMNS}`;
+  switch (shape) {
+    case "all":
+      return `SELECT ${columns} FROM stories s JOIN items i ON i.id = s.item_id
+        WHERE 1 = 1 ${articles} ${withCursor ? `AND ${afterCursor("s.published", "s.id")}` : ""}
+        ORDER BY s.published DESC, s.id DESC LIMIT @limit OFFSET @offset`;
+    case "one":
+      return `SELECT ${columns} FROM story_categories c JOIN stories s ON s.id = c.story_id JOIN items i ON i.id = s.item_id
+        WHERE c.slug = @slug ${articles} ${withCursor ? `AND ${afterCursor("c.published", "c.story_id")}` : ""}
+        ORDER BY c.published DESC, c.story_id DESC LIMIT @limit OFFSET @offset`;
+    case "many":
+      return `SELECT ${columns} FROM stories s JOIN items i ON i.id = s.item_id
+        WHERE EXISTS (SELECT 1 FROM story_categories c
+                      WHERE c.story_id = s.id AND c.slug IN (SELECT value FROM json_each(@slugs)))
+        ${articles} ${withCursor ? `AND ${afterCursor("s.published", "s.id")}` : ""}
+        ORDER BY s.published DESC, s.id DESC LIMIT @limit OFFSET @offset`;
   }
 }
 

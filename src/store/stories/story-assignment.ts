@@ -1,0 +1,39 @@
+/**
+ * Which story a newly stored item joins. An item's id is minted once and never changes, and so is
+ * a story's (DESIGN.md): it is the id of the first item stored with any of its keys, and an item
+ * joins a story once, when it is first stored (a later change of its URL does not move it).
+ */
+
+export interface NewMember {
+  readonly id: string;
+  readonly keys: readonly string[];
+}
+
+/**
+ * Assign stories to new items, in the order given: the story already holding one of an item's
+ * keys (the first key found wins), else a new story with the item's own id. `known` maps each
+ * key to its story as stored and is updated in place, so items of one batch sharing a key join
+ * one story; the keys it gains are returned so the caller stores them (first story keeps a key).
+ */
+export function assignStories(
+  items: readonly NewMember[],
+  known: Map<string, string>,
+): { storyOf: Map<string, string>; newKeys: Map<string, string> } {
+  const storyOf = new Map<string, string>();
+  const newKeys = new Map<string, string>();
+  for (const item of items) {
+    let story: string | undefined;
+    for (const key of item.keys) {
+      story = known.get(key);
+      if (story !== undefined) break;
+    }
+    story ??= item.id;
+    storyOf.set(item.id, story);
+    for (const key of item.keys) {
+      if (known.has(key)) continue;
+      known.set(key, story);
+      newKeys.set(key, story);
+    }
+  }
+  return { storyOf, newKeys };
+}
