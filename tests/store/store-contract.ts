@@ -768,6 +768,34 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(ids((await store.queryFeed(feed())).items)).toEqual(["tag:b.example,2026:10", "tag:a.example,2026:1"]);
       });
 
+      it("merges an unlinked ticker line with another source's article of the same headline a day later", async () => {
+        const DAY = 86_400_000;
+        const headline = "Tangier Med port handles a record 10 million containers";
+        const line = makeItem("urn:sha256:unlinked", { sourceId: "ticker", kind: "ticker", url: undefined, summary: undefined, title: headline, published: 100 * DAY, categories: ["morocco-economy"] });
+        await store.commitRun(run("ticker", 100 * DAY), [line], 100 * DAY);
+        // Case, accents and punctuation aside, the same words: the article of that story.
+        const page = makeItem("https://example.org/tanger-med", { sourceId: "articles", url: "https://example.org/tanger-med", title: "Tangier Med port handles a record 10-million containers!", published: 101 * DAY - 1, contentHtml: "<p>Body</p>", categories: ["world"] });
+        await store.commitRun(run("articles", 101 * DAY), [page], 101 * DAY);
+        const { items } = await store.queryFeed(feed());
+        expect(ids(items)).toEqual(["urn:sha256:unlinked"]);
+        expect(items[0]).toMatchObject({ contentHtml: "<p>Body</p>", categories: ["morocco-economy", "world"] });
+      });
+
+      it("does not merge by headline within one source, headlines under six words, or days apart", async () => {
+        const DAY = 86_400_000;
+        const column = "Morning briefing: the five stories to know today";
+        const item = (id: string, sourceId: string, title: string, day: number): ClassifiedItem =>
+          makeItem(id, { sourceId, url: `https://example.org/${id}`, title, published: day * DAY });
+        await store.commitRun(run("daily", 100 * DAY), [item("brief-1", "daily", column, 100)], 100 * DAY);
+        await store.commitRun(run("daily", 101 * DAY), [item("brief-2", "daily", column, 101)], 101 * DAY); // a recurring column
+        await store.commitRun(run("a", 101 * DAY), [item("short-a", "a", "Rains in the north", 101)], 101 * DAY);
+        await store.commitRun(run("b", 101 * DAY), [item("short-b", "b", "Rains in the north", 101)], 101 * DAY); // too short to tell
+        const late = "Parliament adopts the new criminal procedure code";
+        await store.commitRun(run("a", 101 * DAY), [item("late-a", "a", late, 90)], 101 * DAY);
+        await store.commitRun(run("b", 101 * DAY), [item("late-b", "b", late, 95)], 101 * DAY); // five days apart
+        expect(ids((await store.queryFeed(feed())).items).sort()).toEqual(["brief-1", "brief-2", "late-a", "late-b", "short-a", "short-b"]);
+      });
+
       it("lists every ticker line under `?kind=ticker` and only stories with an article under `?kind=article`", async () => {
         const lonely = tickerLine({ id: "urn:sha256:lonely", url: "https://example.org/elsewhere", published: 11_000 });
         await store.commitRun(run("ticker", 20_000), [tickerLine(), lonely], 20_000);

@@ -155,7 +155,17 @@ export class PostgresStore implements Store {
           const inserted = new Set(plan.inserted);
           const joined = await joinStories(
             client,
-            unique.filter((item) => inserted.has(item.id)).map((item) => ({ id: item.id, url: item.url, aliases: aliasesOf(item) })),
+            unique
+              .filter((item) => inserted.has(item.id))
+              // An undated item is dated by when we first saw it, as planUpsert stored it.
+              .map((item) => ({
+                id: item.id,
+                url: item.url,
+                aliases: aliasesOf(item),
+                title: item.title,
+                published: item.published ?? now,
+                sourceId: item.sourceId,
+              })),
           );
           const stories = [...joined, ...(await storiesOf(client, plan.updated))];
           for (const slug of await refreshStories(client, stories, now)) plan.changedCategories.add(slug);

@@ -1,8 +1,8 @@
 import type { PoolClient } from "pg";
 import type { EpochMs } from "../../model/index.js";
 import { storyMemberFromRow, storyStateFromRow, type StoryMemberRow, type StoryRow } from "../rows/story-row.js";
-import { assignStories, type NewMember } from "../stories/story-assignment.js";
-import { storyKeysOf } from "../stories/story-key.js";
+import { assignStories, lookupKeys, type NewMember } from "../stories/story-assignment.js";
+import { storyNamesOf, type StoryNaming } from "../stories/story-key.js";
 import { nextStoryState, type StoryMember, type StoryState } from "../stories/story-state.js";
 import { chunks } from "./chunks.js";
 
@@ -15,17 +15,15 @@ const CHUNK = 5_000;
  */
 
 /** An item stored for the first time in this transaction, with what names its page. */
-export interface JoiningItem {
+export interface JoiningItem extends StoryNaming {
   readonly id: string;
-  readonly url: string | null | undefined;
-  readonly aliases: readonly string[];
 }
 
 /** Put newly stored items (in the order given) into their stories; returns the stories they joined. */
 export async function joinStories(client: PoolClient, items: readonly JoiningItem[]): Promise<Set<string>> {
-  const members: NewMember[] = items.map((item) => ({ id: item.id, keys: storyKeysOf(item.url, item.aliases) }));
+  const members: NewMember[] = items.map((item) => ({ id: item.id, ...storyNamesOf(item) }));
   const known = new Map<string, string>();
-  for (const keys of chunks([...new Set(members.flatMap((member) => member.keys))], CHUNK)) {
+  for (const keys of chunks(lookupKeys(members), CHUNK)) {
     const result = await client.query<{ key: string; story_id: string }>(
       "SELECT key, story_id FROM story_keys WHERE key = ANY($1::text[])",
       [keys],
@@ -175,14 +173,17 @@ async function writeStories(
 export async function adoptUnassigned(client: PoolClient, now: EpochMs): Promise<Set<string> | undefined> {
   let changed: Set<string> | undefined;
   for (;;) {
-    const result = await client.query<{ id: string; url: string | null; aliases: string[] }>(
-      `SELECT i.id, i.url, coalesce((SELECT array_agg(a.alias ORDER BY a.alias) FROM item_aliases a WHERE a.item_id = i.id), '{}') AS aliases
+    const result = await client.query<{ id: string; url: string | null; aliases: string[]; title: string; published: string; source_id: string }>(
+      `SELECT i.id, i.url, i.title, i.published, i.source_id, coalesce((SELECT array_agg(a.alias ORDER BY a.alias) FROM item_aliases a WHERE a.item_id = i.id), '{}') AS aliases
        FROM items i WHERE i.story_id IS NULL ORDER BY i.first_seen, i.id LIMIT $1`,
       [CHUNK],
     );
     if (result.rows.length === 0) return changed;
     changed ??= new Set();
-    const stories = await joinStories(client, result.rows);
+    const stories = await joinStories(
+      client,
+      result.rows.map((row) => ({ ...row, published: Number(row.published), sourceId: row.source_id })),
+    );
     for (const slug of await refreshStories(client, stories, now)) changed.add(slug);
   }
 }

@@ -311,7 +311,10 @@ export class SqliteStore implements Store {
       this.#sql.insertItem.run({ ...itemContentParams(item, hash), published, updated, first_seen: now, changed_at: now });
       this.#sql.saveContribution.run(item.id, item.sourceId, JSON.stringify(categories));
       this.#replaceSlugs(item.id, categories, published);
-      if (this.#stories) plan.stories.add(this.#storyWriter.join(item.id, item.url, aliasesOf(item)));
+      if (this.#stories) {
+        const naming = { url: item.url, aliases: aliasesOf(item), title: item.title, published, sourceId: item.sourceId };
+        plan.stories.add(this.#storyWriter.join(item.id, naming));
+      }
       plan.inserted.push(item.id);
       for (const slug of categories) plan.changedCategories.add(slug);
       return;

@@ -1,8 +1,8 @@
 import type Database from "better-sqlite3";
 import type { EpochMs } from "../../model/index.js";
 import { storyMemberFromRow, storyStateFromRow, type StoryMemberRow, type StoryRow } from "../rows/story-row.js";
-import { assignStories } from "../stories/story-assignment.js";
-import { storyKeysOf } from "../stories/story-key.js";
+import { assignStories, lookupKeys } from "../stories/story-assignment.js";
+import { storyNamesOf, type StoryNaming } from "../stories/story-key.js";
 import { nextStoryState, type StoryChange } from "../stories/story-state.js";
 
 /** How many unassigned items (stored before migration 6) one adoption step reads. */
@@ -21,14 +21,14 @@ export class SqliteStoryWrites {
   }
 
   /** Put a newly stored item into its story (an existing one sharing a key, else its own); returns the story id. */
-  join(itemId: string, url: string | null | undefined, aliases: readonly string[]): string {
-    const keys = storyKeysOf(url, aliases);
+  join(itemId: string, naming: StoryNaming): string {
+    const member = { id: itemId, ...storyNamesOf(naming) };
     const known = new Map<string, string>();
-    for (const key of keys) {
+    for (const key of lookupKeys([member])) {
       const story = this.#sql.keyStory.get(key);
       if (story !== undefined) known.set(key, story);
     }
-    const { storyOf, newKeys } = assignStories([{ id: itemId, keys }], known);
+    const { storyOf, newKeys } = assignStories([member], known);
     for (const [key, story] of newKeys) this.#sql.insertKey.run(key, story);
     const story = storyOf.get(itemId) ?? itemId;
     this.#sql.setStory.run(story, itemId);
@@ -87,7 +87,10 @@ export class SqliteStoryWrites {
       if (rows.length === 0) return changed;
       changed ??= new Set();
       const stories = new Set<string>();
-      for (const row of rows) stories.add(this.join(row.id, row.url, this.#sql.aliasesOf.all(row.id)));
+      for (const row of rows) {
+        const aliases = this.#sql.aliasesOf.all(row.id);
+        stories.add(this.join(row.id, { url: row.url, aliases, title: row.title, published: row.published, sourceId: row.source_id }));
+      }
       for (const story of stories) for (const slug of this.refresh(story, now).changedSlugs) changed.add(slug);
     }
   }
@@ -131,8 +134,8 @@ function prepare(db: Database.Database) {
       `INSERT INTO feed_departures (slug, kind, departed_at) VALUES (@slug, @kind, @now)
        ON CONFLICT (slug, kind) DO UPDATE SET departed_at = max(departed_at, excluded.departed_at)`,
     ),
-    unassigned: db.prepare<[number], { id: string; url: string | null }>(
-      "SELECT id, url FROM items WHERE story_id IS NULL ORDER BY first_seen, id LIMIT ?",
+    unassigned: db.prepare<[number], { id: string; url: string | null; title: string; published: number; source_id: string }>(
+      "SELECT id, url, title, published, source_id FROM items WHERE story_id IS NULL ORDER BY first_seen, id LIMIT ?",
     ),
     categoryStats: db.prepare<[], { slug: string; count: number; newest: number }>(
       "SELECT slug, count(*) AS count, max(published) AS newest FROM story_categories GROUP BY slug ORDER BY slug",

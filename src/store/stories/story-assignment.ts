@@ -3,10 +3,16 @@
  * a story's (DESIGN.md): it is the id of the first item stored with any of its keys, and an item
  * joins a story once, when it is first stored (a later change of its URL does not move it).
  */
+import type { StoryProbe } from "./story-key.js";
 
 export interface NewMember {
   readonly id: string;
+  /** Keys the item is looked up by and registers for its story. */
   readonly keys: readonly string[];
+  /** Keys the item only registers (its headline). */
+  readonly registers?: readonly string[];
+  /** Keys only looked for, after `keys` (a headline on the days around), each unless `unless` is known. */
+  readonly probes?: readonly StoryProbe[];
 }
 
 /**
@@ -27,13 +33,27 @@ export function assignStories(
       story = known.get(key);
       if (story !== undefined) break;
     }
+    for (const probe of item.probes ?? []) {
+      if (story !== undefined) break;
+      if (!known.has(probe.unless)) story = known.get(probe.key);
+    }
     story ??= item.id;
     storyOf.set(item.id, story);
-    for (const key of item.keys) {
+    for (const key of [...item.keys, ...(item.registers ?? [])]) {
       if (known.has(key)) continue;
       known.set(key, story);
       newKeys.set(key, story);
     }
   }
   return { storyOf, newKeys };
+}
+
+/** Every key whose stored story assignStories needs to know for these items. */
+export function lookupKeys(items: readonly NewMember[]): string[] {
+  const keys = new Set<string>();
+  for (const item of items) {
+    for (const key of item.keys) keys.add(key);
+    for (const probe of item.probes ?? []) keys.add(probe.key).add(probe.unless);
+  }
+  return [...keys];
 }

@@ -1,9 +1,22 @@
 /**
  * Which stored items are one story (DESIGN.md "One story, one item"): those that name the same
- * page. A page is named by its URL without what only says how one got there: the fragment and
- * click-tracking parameters. The same list of tracking parameters as html-articles' listing links
- * (src/sources/html-articles/listing-page.ts), kept here because the store imports no source code.
+ * page, and items of different sources that carry the same headline within a few days. A page is
+ * named by its URL without what only says how one got there: the fragment and click-tracking
+ * parameters. A headline names a story when it is specific enough (at least
+ * {@link MIN_TITLE_WORDS} words, so "News in brief" never merges), compared without case, accents
+ * and punctuation: an unlinked ticker line and the article with its headline, or two outlets
+ * running one wire story, are one story. Within one source the same headline twice is a recurring
+ * column or a re-post, so it never merges by headline alone.
  */
+import type { EpochMs } from "../../model/index.js";
+
+/** Fewest words a headline needs to identify a story on its own. */
+export const MIN_TITLE_WORDS = 6;
+
+/** How many days apart two items with one headline may be and still be one story. */
+export const TITLE_WINDOW_DAYS = 2;
+
+const DAY_MS = 86_400_000;
 
 /** Query parameters that only say where a click came from (Google Analytics, Facebook, Mailchimp). */
 const TRACKING_PARAMETER = /^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid)$/i;
@@ -35,4 +48,50 @@ export function storyKeysOf(url: string | null | undefined, aliases: readonly st
     if (key !== undefined) keys.add(key);
   }
   return [...keys];
+}
+
+/** What names an item's story: its page's URLs, its headline, its date and its source. */
+export interface StoryNaming {
+  readonly url: string | null | undefined;
+  readonly aliases: readonly string[];
+  readonly title: string;
+  readonly published: EpochMs;
+  readonly sourceId: string;
+}
+
+/** A key looked up but not registered: the story it leads to is joined unless `unless` is known too. */
+export interface StoryProbe {
+  readonly key: string;
+  readonly unless: string;
+}
+
+/**
+ * An item's keys: its URL keys (looked up and registered), its headline on its UTC day, once for
+ * any source and once for its own (registered only), and the headline keys it looks for on the
+ * {@link TITLE_WINDOW_DAYS} days around, each unless its own source used that headline that day.
+ */
+export function storyNamesOf(naming: StoryNaming): { keys: string[]; registers: string[]; probes: StoryProbe[] } {
+  const keys = storyKeysOf(naming.url, naming.aliases);
+  const headline = headlineOf(naming.title);
+  if (headline === undefined) return { keys, registers: [], probes: [] };
+  const day = Math.floor(naming.published / DAY_MS);
+  const probes: StoryProbe[] = [];
+  for (let delta = -TITLE_WINDOW_DAYS; delta <= TITLE_WINDOW_DAYS; delta++) {
+    probes.push({ key: titleKey(headline, day + delta), unless: titleKey(headline, day + delta, naming.sourceId) });
+  }
+  return { keys, registers: [titleKey(headline, day), titleKey(headline, day, naming.sourceId)], probes };
+}
+
+/** The headline as compared: lower case, no accents or punctuation; undefined when too short to name a story. */
+export function headlineOf(title: string): string | undefined {
+  const words = title
+    .normalize("NFKD")
+    .replace(/\p{M}+/gu, "")
+    .toLowerCase()
+    .match(/[\p{L}\p{N}]+/gu);
+  return words !== null && words.length >= MIN_TITLE_WORDS ? words.join(" ") : undefined;
+}
+
+function titleKey(headline: string, day: number, sourceId?: string): string {
+  return sourceId === undefined ? `title:${day}:${headline}` : `title:${day}:${JSON.stringify(sourceId)}:${headline}`;
 }
