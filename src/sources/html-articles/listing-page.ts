@@ -2,6 +2,7 @@
  * The listing page of an html-articles source: which article pages it links to, in page order.
  */
 import { load } from "cheerio";
+import { withoutTrackingParameters } from "../../urls/tracking.js";
 import { ArticlesError } from "./articles-error.js";
 import { absoluteUrl, documentBase } from "./document-base.js";
 
@@ -40,14 +41,7 @@ function followable(href: string | undefined, pageUrl: string): string | undefin
   return undefined;
 }
 
-/** Query parameters that only say where a click came from (Google Analytics, Facebook, Mailchimp). */
-const TRACKING_PARAMETER = /^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid)$/i;
-
-/** The link without tracking parameters: the form a canonical URL usually takes. */
+/** The link without tracking parameters (urls/tracking.ts): the form a canonical URL usually takes. */
 export function withoutTracking(link: string): string {
-  const url = new URL(link);
-  for (const name of [...url.searchParams.keys()]) {
-    if (TRACKING_PARAMETER.test(name)) url.searchParams.delete(name);
-  }
-  return url.href;
+  return withoutTrackingParameters(new URL(link)).href;
 }

@@ -2,13 +2,14 @@
  * Which stored items are one story (DESIGN.md "One story, one item"): those that name the same
  * page, and items of different sources that carry the same headline within a few days. A page is
  * named by its URL without what only says how one got there: the fragment and click-tracking
- * parameters. A headline names a story when it is specific enough (at least
+ * parameters (urls/tracking.ts). A headline names a story when it is specific enough (at least
  * {@link MIN_TITLE_WORDS} words, so "News in brief" never merges), compared without case, accents
  * and punctuation: an unlinked ticker line and the article with its headline, or two outlets
  * running one wire story, are one story. Within one source the same headline twice is a recurring
  * column or a re-post, so it never merges by headline alone.
  */
 import type { EpochMs } from "../../model/index.js";
+import { withoutTrackingParameters } from "../../urls/tracking.js";
 
 /** Fewest words a headline needs to identify a story on its own. */
 export const MIN_TITLE_WORDS = 6;
@@ -18,8 +19,6 @@ export const TITLE_WINDOW_DAYS = 2;
 
 const DAY_MS = 86_400_000;
 
-/** Query parameters that only say where a click came from (Google Analytics, Facebook, Mailchimp). */
-const TRACKING_PARAMETER = /^(?:utm_\w+|fbclid|gclid|mc_cid|mc_eid)$/i;
 
 /** The story key of one URL; undefined for what is not a URL (it names no page). */
 export function storyKey(url: string): string | undefined {
@@ -30,10 +29,7 @@ export function storyKey(url: string): string | undefined {
     return undefined;
   }
   parsed.hash = "";
-  for (const name of [...parsed.searchParams.keys()]) {
-    if (TRACKING_PARAMETER.test(name)) parsed.searchParams.delete(name);
-  }
-  return parsed.href;
+  return withoutTrackingParameters(parsed).href;
 }
 
 /**
