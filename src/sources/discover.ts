@@ -6,7 +6,7 @@
 import { load } from "cheerio";
 import type { EpochMs } from "../model/index.js";
 import { zoneClock } from "../zones/zone-clock.js";
-import { documentBase } from "./html-articles/document-base.js";
+import { documentBase } from "./document-base.js";
 import { detectArticleLinks, suggestLinkSelector } from "./html-articles/detect-links.js";
 import type { DetectedLinks } from "./html-articles/detect-links.js";
 import { detectTicker } from "./html-ticker/detect-ticker.js";

@@ -8,7 +8,7 @@ import type { RawItem } from "../raw-item.js";
 import { extractBody } from "./article-body.js";
 import { inTimeZone, visibleDateLine } from "./article-dates.js";
 import { bylineAuthor } from "./byline.js";
-import { absoluteUrl, documentBase } from "./document-base.js";
+import { absoluteUrl, documentBase } from "../document-base.js";
 import { readJsonLdArticle } from "./json-ld.js";
 import type { JsonLdArticle } from "./json-ld.js";
 

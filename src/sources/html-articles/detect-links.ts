@@ -25,7 +25,7 @@
  */
 import { load } from "cheerio";
 import type { CheerioAPI } from "cheerio";
-import { absoluteUrl, documentBase } from "./document-base.js";
+import { absoluteUrl, documentBase } from "../document-base.js";
 import { readListingLinks, withoutTracking } from "./listing-page.js";
 
 /** Why a link on the page is not an article link. */

@@ -4,7 +4,7 @@
 import { load } from "cheerio";
 import { withoutTrackingParameters } from "../../urls/tracking.js";
 import { ArticlesError } from "./articles-error.js";
-import { absoluteUrl, documentBase } from "./document-base.js";
+import { absoluteUrl, documentBase } from "../document-base.js";
 
 const WEB_PROTOCOLS = new Set(["http:", "https:"]);
 

@@ -27,7 +27,7 @@ import { isTag, isText } from "domhandler";
 import type { AnyNode, Element } from "domhandler";
 import { parseTickerTime } from "./ticker-time.js";
 import type { TickerLine } from "./ticker-page.js";
-import { absoluteUrl } from "../html-articles/document-base.js";
+import { absoluteUrl } from "../document-base.js";
 import { BLOCK_ELEMENTS, collapseWhitespace } from "../html-text.js";
 
 /** Fewest words a headline has (after its time). */

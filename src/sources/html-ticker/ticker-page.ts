@@ -5,7 +5,7 @@
  */
 import { contains, load } from "cheerio";
 import type { Cheerio, CheerioAPI } from "cheerio";
-import { absoluteUrl, documentBase } from "../html-articles/document-base.js";
+import { absoluteUrl, documentBase } from "../document-base.js";
 import { collapseWhitespace } from "../html-text.js";
 import { detectTicker } from "./detect-ticker.js";
 import { TickerError } from "./ticker-error.js";
