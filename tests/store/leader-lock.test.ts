@@ -160,11 +160,13 @@ function describeChangeNotifications(url: string): void {
     });
 
     /** Two replicas sharing one fresh schema: the writer and a watcher recording every change. */
-    async function replicas(): Promise<{ writer: PostgresStore; watcher: PostgresStore; seen: StoreChange[]; schema: string }> {
+    async function replicas(
+      listenRetryMs = 100,
+    ): Promise<{ writer: PostgresStore; watcher: PostgresStore; seen: StoreChange[]; schema: string }> {
       const schema = await schemas.create();
       const schemaUrl = urlWithSchema(url, schema);
       const writer = await openPostgresStore(schemaUrl, { clock: () => 1 });
-      const watcher = await openPostgresStore(schemaUrl, { clock: () => 1, listenRetryMs: 100 });
+      const watcher = await openPostgresStore(schemaUrl, { clock: () => 1, listenRetryMs });
       opened.push(writer, watcher);
       await writer.migrate();
       const seen: StoreChange[] = [];
@@ -217,7 +219,9 @@ function describeChangeNotifications(url: string): void {
     });
 
     it("reconnects after its LISTEN session is killed and reports changes it missed as every category", async () => {
-      const { writer, seen } = await replicas();
+      // The watcher waits 1.5 s before reconnecting, so the commit below lands while nobody listens
+      // (flaked at 100 ms under load: a commit slower than the retry was heard live).
+      const { writer, seen } = await replicas(1_500);
       const [listener] = await sql<{ pid: number }>(
         url,
         "SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()",
@@ -225,6 +229,12 @@ function describeChangeNotifications(url: string): void {
       );
       expect(listener).toBeDefined();
       await sql(url, "SELECT pg_terminate_backend($1)", [listener?.pid]);
+      // pg_terminate_backend only signals the backend: wait until it is gone, or a busy machine can
+      // still deliver the next notification to it (flaked under load: seen ["world"], not everyCategory).
+      await eventually("the LISTEN session is gone", async () => {
+        const rows = await sql<{ n: number }>(url, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1", [listener?.pid]);
+        return (rows[0]?.n ?? 0) === 0;
+      });
       // Committed while nobody listens: this notification is lost for the watcher.
       await writer.commitRun({ sourceId: "s", at: 1 }, [makeItem("missed", { categories: ["world"] })], 1);
 
