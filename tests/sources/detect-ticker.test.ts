@@ -78,6 +78,61 @@ describe("detectTicker", () => {
     ]);
   });
 
+  it("keeps a block whole across an ad slot, a badge and a short line (regression: the newest lines were lost)", () => {
+    const html = `<h3>Latest News</h3><ul class="ticker">
+      <li><div class="badge">Breaking</div><span>17:10</span> <a href="/a">Parliament adopts the finance bill</a></li>
+      <li>16:50 Markets rally</li>
+      <li class="ad">Advertisement</li>
+      <li><span>16:30</span> Rains return to the north of the country</li>
+      <li><span>16:05</span> Tangier Med handles record container volumes</li></ul>`;
+    const detection = detectTickerInHtml(html, BASE);
+    expect(detection.blocks).toHaveLength(1);
+    expect(chosenLines(detection).map(([time, title]) => [time, title])).toEqual([
+      ["17:10", "Parliament adopts the finance bill"],
+      ["16:50", "Markets rally"],
+      ["16:30", "Rains return to the north of the country"],
+      ["16:05", "Tangier Med handles record container volumes"],
+    ]);
+    expect(detection.chosen?.heading).toBe("Latest News");
+  });
+
+  it("finds the Latest News heading a few lines up, never in the nav (regression: a TV schedule won)", () => {
+    const lines = (times: string[], what: string): string => times.map((t) => `<li>${t} ${what} number ${t}</li>`).join("");
+    const html = `<nav><a href="/latest">Latest News</a></nav>
+      <h4>Most read</h4><ul>${lines(["14:00", "13:00", "12:00"], "Most read story")}</ul>
+      <h2>Latest news</h2><a href="/latest">View all</a><ul>${lines(["17:10", "16:50"], "Ticker headline")}</ul>
+      <h2>On TV tonight</h2><ul>${lines(["20:00", "20:30", "21:00", "22:00", "23:00"], "Evening programme")}</ul>`;
+    const detection = detectTickerInHtml(html, BASE);
+    expect(detection.blocks.map((block) => [block.heading, block.lines.length])).toEqual([
+      ["Most read", 3],
+      ["Latest news", 2],
+      ["On TV tonight", 5],
+    ]);
+    expect(chosenLines(detection).map(([time]) => time)).toEqual(["17:10", "16:50"]);
+  });
+
+  it("skips a carousel's cloned slides and hidden copies (regression: dated the ticker a day early)", () => {
+    const slide = (time: string, title: string, attrs = ""): string => `<div class="slide${attrs}">${time} ${title}</div>`;
+    const html = `<h3>Latest News</h3><div class="track">
+      ${slide("09:00", "Morning markets open higher in Casablanca", " slick-cloned")}
+      ${slide("17:10", "Parliament adopts the finance bill today")}
+      ${slide("12:00", "Rains return to the north of the country")}
+      ${slide("09:00", "Morning markets open higher in Casablanca")}
+      <div class="slide" aria-hidden="true">17:10 Parliament adopts the finance bill today</div>
+      ${slide("17:10", "Parliament adopts the finance bill today", " swiper-slide-duplicate")}</div>`;
+    expect(chosenLines(detectTickerInHtml(html, BASE)).map(([time]) => time)).toEqual(["17:10", "12:00", "09:00"]);
+  });
+
+  it("drops marquee separators and links the headline, not a category pill before it", () => {
+    const html = `<div class="marquee"><p>17:10 <a href="/categorie/economy/X">Economy</a> <a href="/articles/a/GMWGWQXSMFXM">Parliament adopts the finance bill</a> |</p>
+      <p>16:50 Rains return to the north of the country •</p></div>`;
+    expect(chosenLines(detectTickerInHtml(html, BASE))).toEqual([
+      // The pill's word stays in the headline (as "EXCLUSIVE" does); the link is the headline's.
+      ["17:10", "Economy Parliament adopts the finance bill", "https://site.example/articles/a/GMWGWQXSMFXM"],
+      ["16:50", "Rains return to the north of the country", undefined],
+    ]);
+  });
+
   it("says why when a page has no ticker", () => {
     const none = detectTickerInHtml("<p>Fajr 05:48</p><ul><li>05:48 Fajr</li><li>13:20 Dhuhr</li></ul>", BASE);
     expect(none.chosen).toBeUndefined();

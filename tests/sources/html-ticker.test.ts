@@ -41,11 +41,16 @@ describe("parseTickerTime", () => {
     ["8h30 Bourse de Casablanca", 8, 30, "Bourse de Casablanca"],
     ["Breaking 17:10 Markets close higher", 17, 10, "Markets close higher"],
     ["Latest News: 09:05 Rain in Rabat", 9, 5, "Rain in Rabat"],
+    // 12-hour clocks (regression: "5:10 PM Parliament…" was 05:10 with the title "PM Parliament…")
+    ["5:10 PM Parliament adopts the budget", 17, 10, "Parliament adopts the budget"],
+    ["12:05 a.m. Markets open in Tokyo", 0, 5, "Markets open in Tokyo"],
+    ["12:30pm Lunch briefing", 12, 30, "Lunch briefing"],
+    ["17:10 Amazon opens a Casablanca office", 17, 10, "Amazon opens a Casablanca office"],
   ])("reads %j", (text, hour, minute, rest) => {
     expect(parseTickerTime(text)).toEqual({ time: { hour, minute }, rest });
   });
 
-  it.each(["", "Breaking", "24:00", "17:60", "17:105", "1710", "17:1", "at 17:10", "2.5 percent"])(
+  it.each(["", "Breaking", "24:00", "17:60", "17:105", "1710", "17:1", "at 17:10", "2.5 percent", "13:10 pm Headline", "0:10 am Headline"])(
     "rejects %j",
     (text) => {
       expect(parseTickerTime(text)).toBeUndefined();

@@ -65,38 +65,57 @@ interface TextLine {
   text: string;
   link?: string;
   element: Element | undefined;
+  /** Inside page chrome (nav, header, footer): never a block's heading. */
+  chrome: boolean;
+}
+
+/** Non-ticker lines (ads, badges) a block tolerates in a row before it ends. */
+const MAX_INTERRUPTIONS = 2;
+
+/** How many lines of text above a block are searched for its heading ("Latest News", "View all"). */
+const HEADING_LOOKBACK = 3;
+
+interface Run {
+  headings: string[];
+  lines: TickerLine[];
+  elements: Element[];
+  container?: Element;
 }
 
 /** Finds the ticker blocks of a parsed page. Links resolve against `baseUrl`. */
 export function detectTicker($: CheerioAPI, baseUrl: string): TickerDetection {
   const lines = joinLoneTimes(textLines($, baseUrl));
   const blocks: DetectedBlock[] = [];
-  let run: { heading?: string; lines: TickerLine[]; elements: Element[]; container?: Element } | undefined;
-  let lastText: string | undefined;
+  let run: Run | undefined;
+  let above: string[] = [];
   let timedLines = 0;
   const close = (): void => {
-    if (run !== undefined && run.lines.length >= MIN_BLOCK_LINES) {
-      blocks.push({ ...(run.heading !== undefined && { heading: run.heading }), lines: run.lines, elements: run.elements });
-    }
-    if (run !== undefined) lastText = undefined; // a heading heads one block only
+    if (run !== undefined && run.lines.length >= MIN_BLOCK_LINES) blocks.push(toBlock(run));
+    if (run !== undefined) above = []; // a heading heads one block only
     run = undefined;
   };
+  let interruptions = 0;
   for (const line of lines) {
-    const ticker = tickerLine(line);
-    if (ticker === undefined) {
+    // Inside a run, a line of its container that is not a full ticker line (an ad slot, a badge, a
+    // short "16:50 Markets rally") neither ends the block nor starts another, up to a few in a row.
+    const inRun = run !== undefined && line.element !== undefined && belongsTo(run, line.element);
+    const parsed = parseTickerTime(line.text);
+    const timed = parsed !== undefined && /\p{L}/u.test(parsed.rest) ? parsed : undefined;
+    const full = timed !== undefined && isHeadline(timed.rest);
+    if (timed === undefined || !(full || inRun)) {
       if (!/\p{L}/u.test(line.text)) continue;
+      if (inRun && ++interruptions <= MAX_INTERRUPTIONS) continue;
       close();
-      lastText = line.text;
+      if (!line.chrome) above = [...above, line.text].slice(-HEADING_LOOKBACK);
       continue;
     }
+    if (full && run !== undefined && !continues(run, line.element)) close();
     timedLines++;
-    const previous = run?.elements.at(-1);
-    const container = previous === undefined || line.element === undefined ? undefined : commonAncestor(previous, line.element);
-    // A block's lines share one container (the list, the <br>-separated element): another starts a new block.
-    if (run !== undefined && (container === undefined || (run.container !== undefined && container !== run.container))) close();
-    if (run === undefined) run = { ...(lastText !== undefined && { heading: lastText }), lines: [], elements: [] };
-    else run.container ??= container;
-    run.lines.push(ticker);
+    interruptions = 0;
+    run ??= { headings: above, lines: [], elements: [] };
+    const previous = run.elements.at(-1);
+    if (previous !== undefined && line.element !== undefined) run.container ??= commonAncestor(previous, line.element);
+    run.lines.push({ time: timed.time, title: timed.rest, ...(line.link !== undefined && { link: line.link }) });
     if (line.element !== undefined) run.elements.push(line.element);
   }
   close();
@@ -109,20 +128,60 @@ export function detectTicker($: CheerioAPI, baseUrl: string): TickerDetection {
           : `${timedLines} line(s) start with a time and a headline, but never ${MIN_BLOCK_LINES} in a row`,
     };
   }
-  const preferred = blocks.find((block) => block.heading !== undefined && PREFERRED_HEADING.test(block.heading));
-  const longest = blocks.reduce((best, block) => (block.lines.length > best.lines.length ? block : best));
-  return { blocks, chosen: preferred ?? longest };
+  const longest = (candidates: readonly DetectedBlock[]): DetectedBlock | undefined =>
+    candidates.reduce<DetectedBlock | undefined>((best, block) => (best === undefined || block.lines.length > best.lines.length ? block : best), undefined);
+  const preferred = longest(blocks.filter((block) => block.heading !== undefined && PREFERRED_HEADING.test(block.heading)));
+  return { blocks, chosen: preferred ?? longest(blocks) };
+}
+
+/**
+ * Whether `element` holds a line of the run: inside the run's container once two lines fixed it;
+ * before that, the first line's element itself (`<br>`-separated text) or one of its siblings.
+ */
+function belongsTo(run: Run, element: Element): boolean {
+  if (run.container !== undefined) return isWithin(element, run.container);
+  const first = run.elements[0];
+  return first !== undefined && (element === first || (first.parent !== null && element.parent === first.parent));
+}
+
+/** Whether a full ticker line continues the run: in its container, or near its only line so far. */
+function continues(run: Run, element: Element | undefined): boolean {
+  if (element === undefined) return false;
+  if (run.container !== undefined) return isWithin(element, run.container);
+  const first = run.elements[0];
+  return first !== undefined && commonAncestor(first, element) !== undefined;
+}
+
+function isWithin(element: Element, container: Element): boolean {
+  for (let node: Element | null = element, up = 0; node !== null && up < MAX_CONTAINER_DEPTH; node = parentElement(node), up++) {
+    if (node === container) return true;
+  }
+  return false;
+}
+
+/**
+ * A run as a block: its heading is the nearest line above it that names a ticker ("Latest News"),
+ * else the nearest line above it; a line repeated in the run (a carousel's copy) is kept once.
+ */
+function toBlock(run: Run): DetectedBlock {
+  const heading = [...run.headings].reverse().find((text) => PREFERRED_HEADING.test(text)) ?? run.headings.at(-1);
+  const seen = new Set<string>();
+  const lines: TickerLine[] = [];
+  const elements: Element[] = [];
+  run.lines.forEach((line, index) => {
+    const key = `${line.time.hour}:${line.time.minute} ${line.title}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    lines.push(line);
+    const element = run.elements[index];
+    if (element !== undefined) elements.push(element);
+  });
+  return { ...(heading !== undefined && { heading }), lines, elements };
 }
 
 /** Parses `html` and detects; see {@link detectTicker}. */
 export function detectTickerInHtml(html: string, baseUrl: string): TickerDetection {
   return detectTicker(load(html), baseUrl);
-}
-
-function tickerLine(line: TextLine): TickerLine | undefined {
-  const parsed = parseTickerTime(line.text);
-  if (parsed === undefined || !isHeadline(parsed.rest)) return undefined;
-  return { time: parsed.time, title: parsed.rest, ...(line.link !== undefined && { link: line.link }) };
 }
 
 function isHeadline(text: string): boolean {
@@ -158,7 +217,7 @@ function joinLoneTimes(lines: readonly TextLine[]): TextLine[] {
     const parsed = parseTickerTime(line.text);
     if (parsed !== undefined && parsed.rest === "" && next !== undefined && parseTickerTime(next.text) === undefined) {
       const link = line.link ?? next.link;
-      joined.push({ text: `${line.text} ${next.text}`, element: line.element, ...(link !== undefined && { link }) });
+      joined.push({ text: `${line.text} ${next.text}`, element: line.element, chrome: line.chrome, ...(link !== undefined && { link }) });
       i++;
     } else {
       joined.push(line);
@@ -169,30 +228,42 @@ function joinLoneTimes(lines: readonly TextLine[]): TextLine[] {
 
 type Step = { readonly node: AnyNode } | { readonly leave: Element };
 
+/** Page chrome: a ticker line's heading is never in it (a nav link "Latest News" heads no block). */
+const CHROME_ELEMENTS = new Set(["nav", "header", "footer"]);
+
+/** A line being read, with how much text each of its links holds. */
+interface OpenLine {
+  text: string;
+  element: Element | undefined;
+  chrome: boolean;
+  anchorText: Map<Element, number>;
+}
+
 /** The page's text as lines, in document order (see the module comment). */
 function textLines($: CheerioAPI, baseUrl: string): TextLine[] {
   const lines: TextLine[] = [];
   const blocks: Element[] = [];
   const anchors: Element[] = [];
-  let current: TextLine | undefined;
+  let chromeDepth = 0;
+  let current: OpenLine | undefined;
 
   const flush = (): void => {
     if (current !== undefined) {
-      current.text = collapseWhitespace(current.text);
-      if (current.text !== "") lines.push(current);
+      // Marquee separators ("Headline |", "Headline •") belong to no headline.
+      const text = collapseWhitespace(current.text).replace(/[\s|•·–—-]+$/u, "");
+      const link = lineLink(current.anchorText, baseUrl);
+      if (text !== "") lines.push({ text, element: current.element, chrome: current.chrome, ...(link !== undefined && { link }) });
     }
     current = undefined;
   };
   const append = (text: string): void => {
     const started = parseTickerTime(text);
     if (current !== undefined && started !== undefined && hasHeadline(current.text)) flush();
-    current ??= { text: "", element: blocks.at(-1) };
+    current ??= { text: "", element: blocks.at(-1), chrome: chromeDepth > 0, anchorText: new Map() };
     current.text += text;
     const anchor = anchors.at(-1);
-    if (current.link === undefined && anchor !== undefined && /\S/.test(text)) {
-      const link = absoluteUrl(anchor.attribs.href ?? "", baseUrl);
-      if (link !== undefined) current.link = link;
-    }
+    const letters = text.replace(/\s+/g, "").length;
+    if (anchor !== undefined && letters > 0) current.anchorText.set(anchor, (current.anchorText.get(anchor) ?? 0) + letters);
   };
 
   const stack: Step[] = $.root()
@@ -202,11 +273,13 @@ function textLines($: CheerioAPI, baseUrl: string): TextLine[] {
     .map((node) => ({ node }));
   for (let step = stack.pop(); step !== undefined; step = stack.pop()) {
     if ("leave" in step) {
-      if (BLOCK_ELEMENTS.has(step.leave.name)) {
+      const { name } = step.leave;
+      if (BLOCK_ELEMENTS.has(name)) {
         flush();
         blocks.pop();
       }
-      if (step.leave.name === "a" && step.leave.attribs.href !== undefined) anchors.pop();
+      if (name === "a" && step.leave.attribs.href !== undefined) anchors.pop();
+      if (CHROME_ELEMENTS.has(name)) chromeDepth--;
       continue;
     }
     const { node } = step;
@@ -214,7 +287,7 @@ function textLines($: CheerioAPI, baseUrl: string): TextLine[] {
       append(node.data);
       continue;
     }
-    if (!isTag(node) || SKIPPED_ELEMENTS.has(node.name)) continue;
+    if (!isTag(node) || SKIPPED_ELEMENTS.has(node.name) || isHiddenCopy(node)) continue;
     if (node.name === "br") {
       flush();
       continue;
@@ -224,6 +297,7 @@ function textLines($: CheerioAPI, baseUrl: string): TextLine[] {
       blocks.push(node);
     }
     if (node.name === "a" && node.attribs.href !== undefined) anchors.push(node);
+    if (CHROME_ELEMENTS.has(node.name)) chromeDepth++;
     stack.push({ leave: node });
     for (let i = node.children.length - 1; i >= 0; i--) {
       const child = node.children[i];
@@ -232,6 +306,23 @@ function textLines($: CheerioAPI, baseUrl: string): TextLine[] {
   }
   flush();
   return lines;
+}
+
+/**
+ * Copies a carousel makes of its own slides to loop (Slick's `slick-cloned`, Swiper's
+ * `swiper-slide-duplicate`), and anything hidden from assistive technology (`aria-hidden`, WAI-ARIA
+ * 1.2 §6.6): read twice, they would put 09:00 above 17:10 and date the whole ticker a day early.
+ */
+function isHiddenCopy(element: Element): boolean {
+  if (element.attribs["aria-hidden"] === "true" || element.attribs.hidden !== undefined) return true;
+  return /(?:^|\s)(?:slick-cloned|swiper-slide-duplicate)(?:\s|$)/.test(element.attribs.class ?? "");
+}
+
+/** The line's link: the one holding most of its text (the headline's, not a category pill's). */
+function lineLink(anchorText: ReadonlyMap<Element, number>, baseUrl: string): string | undefined {
+  let best: Element | undefined;
+  for (const [anchor, letters] of anchorText) if (best === undefined || letters > (anchorText.get(best) ?? 0)) best = anchor;
+  return best === undefined ? undefined : absoluteUrl(best.attribs.href ?? "", baseUrl);
 }
 
 /** Whether a line in progress already has a time and a headline after it. */

@@ -19,7 +19,9 @@ export interface ParsedTickerTime {
 
 // H or HH, a separator (":", "h"/"H", "."), then exactly MM not followed by another digit,
 // so "17:105" or "2.505" are not times.
-const LEADING_TIME = /^(\d{1,2})\s?[:hH.]\s?(\d{2})(?!\d)/;
+// An English 12-hour clock adds "am"/"pm" ("5:10 PM", "5.10 p.m."), never followed by a letter
+// (so "17:10 Amazon…" keeps its headline).
+const LEADING_TIME = /^(\d{1,2})\s?[:hH.]\s?(\d{2})(?!\d)(?:\s?([ap])\.?\s?m\b\.?)?/i;
 
 // Labels tickers print before a line or the first line: "Breaking", "Breaking news:", "Latest News |".
 const LEADING_LABEL = /^(?:breaking(?:\s+news)?|latest(?:\s+news)?|just\s+in|urgent|flash)\s*[:|\-–—·•]?\s*/i;
@@ -30,11 +32,18 @@ export function parseTickerTime(text: string): ParsedTickerTime | undefined {
   const trimmed = collapsed.replace(LEADING_LABEL, "");
   const match = LEADING_TIME.exec(trimmed);
   if (!match) return undefined;
-  const hour = Number(match[1]);
   const minute = Number(match[2]);
-  if (hour > 23 || minute > 59) return undefined;
+  const hour = twentyFourHour(Number(match[1]), match[3]?.toLowerCase());
+  if (hour === undefined || hour > 23 || minute > 59) return undefined;
   const rest = trimmed.slice(match[0].length).replace(/^[\s\-–—|:·•]+/, "").trim();
   return { time: { hour, minute }, rest };
+}
+
+/** 12 am is midnight and 12 pm noon; a 12-hour clock never reads 0 or 13. */
+function twentyFourHour(hour: number, meridiem: string | undefined): number | undefined {
+  if (meridiem === undefined) return hour;
+  if (hour < 1 || hour > 12) return undefined;
+  return (hour % 12) + (meridiem === "p" ? 12 : 0);
 }
 
 /** The headline without a leading copy of the line's own time (title and time in one element). */
