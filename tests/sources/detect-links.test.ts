@@ -49,6 +49,18 @@ describe("detectArticleLinks", () => {
     expect(detected.links).toEqual([at("/articles/rains/GMWGWQXSMFXA"), at("/articles/budget/GMWGWQXSMFXB"), at("/articles/tram/GMWGWQXSMFXC")]);
   });
 
+  it.each([
+    ['<body class="tdc-footer-template">', "</body>"],
+    ['<body><div class="page mobile-menu-closed">', "</div></body>"],
+    ['<body><div class="site has-ads">', "</div></body>"],
+  ])("keeps article links under a page-wide class %s (regression: every link was excluded)", (open, close) => {
+    const cards = ["rains", "budget", "tram"].map((slug, i) => `<article><h2><a href="/articles/${slug}_story_today/GMWGWQXSMFX${"ABC"[i] ?? ""}">Story</a></h2></article>`);
+    const html = `<html>${open}<nav><a href="/articles/nav_story_link/GMWGWQXSMFXD">Nav</a></nav><main>${cards.join("")}</main>${close}</html>`;
+    const detected = detectArticleLinks(html, PAGE);
+    expect(detected.links).toHaveLength(3);
+    expect(detected.rejectedCounts).toEqual({ "excluded-region": 1 });
+  });
+
   it("takes www. and subdomains of the page's host as the same site", () => {
     const html = '<main><h2><a href="https://example.org/2025/04/03/one-story-here/">1</a></h2><h2><a href="https://www.example.org/2025/04/02/another-story-here/">2</a></h2></main>';
     expect(detectArticleLinks(html, "https://en.example.org/").links).toHaveLength(2);

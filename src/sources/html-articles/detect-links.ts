@@ -91,10 +91,11 @@ export function detectArticleLinks(html: string, pageUrl: string): DetectedLinks
   const base = documentBase($, pageUrl);
   const page = new URL(pageUrl);
   const candidates: Array<LinkCandidate & { readonly headline: boolean }> = [];
+  const wrappers = pageWrappers($);
   anchorsOf($).forEach((anchor) => {
     const text = $(anchor).text().replace(/[\s\u00A0]+/g, " ").trim();
     const href = absoluteUrl($(anchor).attr("href"), base);
-    candidates.push({ ...screen($, anchor, href, page), text, headline: $(anchor).closest(HEADLINE).length > 0 || $(anchor).find(HEADLINE).length > 0 });
+    candidates.push({ ...screen($, anchor, href, page, wrappers), text, headline: $(anchor).closest(HEADLINE).length > 0 || $(anchor).find(HEADLINE).length > 0 });
   });
   const scored = candidates.map((candidate) => (candidate.rejected === undefined && candidate.headline ? { ...candidate, score: candidate.score + 1 } : candidate));
   const shared = sharedPatterns(scored);
@@ -135,7 +136,7 @@ export function describeRejections(detected: DetectedLinks): string {
 type Screened = Omit<LinkCandidate, "text">;
 
 /** Steps 1–4 for one link: a rejection, or the URL's pattern and shape score. */
-function screen($: CheerioAPI, anchor: Anchor, href: string | undefined, page: URL): Screened {
+function screen($: CheerioAPI, anchor: Anchor, href: string | undefined, page: URL, wrappers: ReadonlySet<unknown>): Screened {
   const none = { url: href ?? "", pattern: "", score: 0 };
   if (href === undefined) return { ...none, rejected: "not-web" };
   const url = new URL(withoutTracking(href));
@@ -145,7 +146,7 @@ function screen($: CheerioAPI, anchor: Anchor, href: string | undefined, page: U
   if (!sameSite(url.hostname, page.hostname)) return { ...found, rejected: "other-site", detail: url.hostname };
   if (url.pathname.replace(/\/$/, "") === page.pathname.replace(/\/$/, "") && url.search === page.search) return { ...found, rejected: "same-page" };
   if (url.pathname === "/" && url.search === "") return { ...found, rejected: "same-page", detail: "home" };
-  const chrome = chromeOf($, anchor);
+  const chrome = chromeOf($, anchor, wrappers);
   if (chrome !== undefined) return { ...found, rejected: "excluded-region", detail: chrome };
   const listing = listingMark(url);
   if (listing !== undefined) return { ...found, rejected: "listing-url", detail: listing };
@@ -161,8 +162,22 @@ function sameSite(host: string, pageHost: string): boolean {
   return a === b || a.endsWith(`.${b}`) || b.endsWith(`.${a}`);
 }
 
+/**
+ * Elements that wrap the page's content rather than a region of it: `html`, `body`, `main` and
+ * every ancestor of a `main` or `article`. Their classes describe the whole page (the tagDiv
+ * theme's body class `tdc-footer-template`, `mobile-menu-closed`, a wrapper's `has-ads`), so they
+ * never make a link chrome (regression: one such class excluded every article link).
+ */
+function pageWrappers($: CheerioAPI): ReadonlySet<unknown> {
+  const wrappers = new Set<unknown>([...$("html, body, main").toArray()]);
+  $("main, article").each((_, element) => {
+    for (const ancestor of $(element).parents().toArray()) wrappers.add(ancestor);
+  });
+  return wrappers;
+}
+
 /** The chrome element the anchor sits in, named as `nav` or `.social-links`; undefined in content. */
-function chromeOf($: CheerioAPI, anchor: Anchor): string | undefined {
+function chromeOf($: CheerioAPI, anchor: Anchor, wrappers: ReadonlySet<unknown>): string | undefined {
   const self = $(anchor);
   const landmark = self.closest(CHROME_ELEMENTS);
   if (landmark.length > 0) return landmark.attr("role") === undefined ? landmark.prop("tagName")?.toLowerCase() : `[role=${landmark.attr("role")}]`;
@@ -171,6 +186,7 @@ function chromeOf($: CheerioAPI, anchor: Anchor): string | undefined {
   const header = self.closest("header");
   if (header.length > 0 && header.closest("article, main").length === 0) return "header";
   for (const element of [anchor, ...self.parents().toArray()]) {
+    if (wrappers.has(element)) continue;
     const el = $(element);
     for (const attr of ["class", "id"] as const) {
       const name = (el.attr(attr) ?? "").split(/\s+/).find((token) => token.toLowerCase().split(/[-_]/).some((word) => CHROME_WORDS.has(word)));
