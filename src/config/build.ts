@@ -39,6 +39,8 @@ export function buildConfig(configDir: string, sources: SourcesFile, categories:
       connectTimeoutMs: durationMs(fetchLimits.connect_timeout),
       maxBytes: parseByteSize(fetchLimits.max_bytes) ?? 0,
       maxRedirects: fetchLimits.max_redirects,
+      allowPrivateNetworks: defaults.fetch?.allow_private_networks ?? false,
+      allowedNetworks: defaults.fetch?.allowed_networks ?? [],
     },
     worker: {
       concurrency: sources.worker?.concurrency ?? BUILT_IN_DEFAULTS.worker.concurrency,

@@ -5,7 +5,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { TLSSocket } from "node:tls";
-import type { Socket } from "node:net";
+import { isIP, type Socket } from "node:net";
+import { AddressRefused, createAddressGuard, type AddressGuard } from "../net/address-guard.js";
 import { parseDate } from "./dates.js";
 
 /**
@@ -20,6 +21,13 @@ export interface FetchOptions {
   readonly timeoutMs: number;
   readonly maxBytes: number;
   readonly maxRedirects: number;
+  /**
+   * Let URLs that upstream content or a redirect named reach private, loopback and link-local
+   * addresses (config `defaults.fetch.allow_private_networks`, default false).
+   */
+  readonly allowPrivateNetworks?: boolean;
+  /** CIDR blocks such URLs may reach anyway (config `defaults.fetch.allowed_networks`). */
+  readonly allowedNetworks?: readonly string[];
 }
 
 export const DEFAULT_FETCH_OPTIONS: FetchOptions = Object.freeze({
@@ -37,6 +45,13 @@ export interface FetchRequest {
   readonly lastModified?: string;
   readonly accept?: string;
   readonly signal?: AbortSignal;
+  /**
+   * The URL ops configured for the source this fetch serves: its origin is trusted, whatever it
+   * resolves to (loopback tests, private deployments). Any other origin — a link read from a
+   * listing page, a redirect elsewhere — must resolve to a public address or an allowed network.
+   * Default: `url` itself, i.e. the request is for the configured URL.
+   */
+  readonly configuredUrl?: string;
 }
 
 export type FetchResult =
@@ -87,7 +102,7 @@ export async function fetchResource(req: FetchRequest): Promise<FetchResult> {
   if (!WEB_PROTOCOLS.has(url.protocol)) throw fail(url, `unsupported URL scheme ${url.protocol}`);
   const deadline = startDeadline(url, req);
   try {
-    return await followRedirects(url, req, deadline.signal);
+    return await followRedirects(url, req, deadline.signal, addressCheck(req));
   } finally {
     deadline.stop();
   }
@@ -112,11 +127,38 @@ function startDeadline(url: URL, req: FetchRequest): { signal: AbortSignal; stop
   };
 }
 
-async function followRedirects(start: URL, req: FetchRequest, signal: AbortSignal): Promise<FetchResult> {
+/**
+ * Where a hop may connect (issue 9: upstream-supplied URLs reached internal services and their
+ * answers were published). The configured origin is trusted as ops wrote it; every other origin
+ * goes through the shared address guard (src/net/address-guard.ts), checked on the address
+ * actually connected to.
+ */
+interface AddressCheck {
+  readonly trustedOrigin: string;
+  readonly guard: AddressGuard | undefined;
+}
+
+function addressCheck(req: FetchRequest): AddressCheck {
+  const configured = req.configuredUrl ?? req.url;
+  const trustedOrigin = URL.canParse(configured) ? new URL(configured).origin : "null";
+  if (req.options.allowPrivateNetworks === true) return { trustedOrigin, guard: undefined };
+  try {
+    return { trustedOrigin, guard: createAddressGuard({ allowPrivate: false, allowedNetworks: req.options.allowedNetworks ?? [] }) };
+  } catch (cause) {
+    throw new FetchError(`fetch: defaults.fetch.allowed_networks: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** The guard a hop to `url` must pass, or undefined for the trusted origin ("null" never matches: an opaque origin is nobody's). */
+function guardFor(url: URL, check: AddressCheck): AddressGuard | undefined {
+  return url.origin !== "null" && url.origin === check.trustedOrigin ? undefined : check.guard;
+}
+
+async function followRedirects(start: URL, req: FetchRequest, signal: AbortSignal, check: AddressCheck): Promise<FetchResult> {
   const visited = new Set([start.href]);
   let current = start;
   for (let redirects = 0; ; redirects++) {
-    const hop = await requestOnce(current, req, signal);
+    const hop = await requestOnce(current, req, signal, guardFor(current, check));
     if ("result" in hop) return hop.result;
     if (redirects >= req.options.maxRedirects) throw fail(start, `too many redirects (more than ${req.options.maxRedirects})`);
     const next = nextLocation(current, hop.redirectTo);
@@ -148,11 +190,26 @@ function requestHeaders(req: FetchRequest): http.OutgoingHttpHeaders {
   };
 }
 
-function requestOnce(url: URL, req: FetchRequest, signal: AbortSignal): Promise<Hop> {
+async function requestOnce(url: URL, req: FetchRequest, signal: AbortSignal, guard: AddressGuard | undefined): Promise<Hop> {
+  // net.connect never calls `lookup` for an IP literal, so those are judged before connecting.
+  if (guard !== undefined && isIP(url.hostname.replace(/^\[|\]$/g, "")) !== 0) {
+    try {
+      await guard.resolve(url.hostname);
+    } catch (err) {
+      throw asFetchError(url, err, signal);
+    }
+  }
   return new Promise<Hop>((resolve, reject) => {
     const transport = url.protocol === "https:" ? https : http;
     // agent: false — a fresh connection per fetch, so the connect timeout measures a real connect.
-    const request = transport.request(url, { method: "GET", headers: requestHeaders(req), agent: false, signal });
+    // lookup — host names are resolved and checked in one step, so the address checked is the one used.
+    const request = transport.request(url, {
+      method: "GET",
+      headers: requestHeaders(req),
+      agent: false,
+      signal,
+      ...(guard !== undefined && { lookup: guard.lookup }),
+    });
     const connectTimer = setTimeout(
       () => request.destroy(fail(url, `timed out after ${req.options.connectTimeoutMs} ms (connect)`)),
       req.options.connectTimeoutMs,
@@ -184,6 +241,9 @@ function requestOnce(url: URL, req: FetchRequest, signal: AbortSignal): Promise<
 function asFetchError(url: URL, err: unknown, signal: AbortSignal): FetchError {
   if (signal.aborted && signal.reason instanceof FetchError) return signal.reason;
   if (err instanceof FetchError) return err;
+  if (err instanceof AddressRefused) {
+    return fail(url, `refused: ${err.message} (only the source's own origin may be private; see defaults.fetch.allowed_networks)`, { cause: err });
+  }
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const detail = err instanceof Error ? err.message : String(err);
   return fail(url, code === undefined ? detail : `${code} (${detail})`, { cause: err });

@@ -89,6 +89,8 @@ describe("defaults and conversion", () => {
       connectTimeoutMs: 5_000,
       maxBytes: 10 * 1024 * 1024,
       maxRedirects: 5,
+      allowPrivateNetworks: false,
+      allowedNetworks: [],
     });
     expect(cfg.worker).toEqual({ concurrency: 4, perHost: 1 });
     expect(cfg.site).toEqual({ title: "News feeds", description: "News collected from upstream sites, by category", language: "en" });
@@ -98,7 +100,7 @@ describe("defaults and conversion", () => {
     const cfg = config(`defaults:
   every: 5m
   retention: { max_items: 200, max_age: 30d }
-  fetch: { timeout: 1m, connect_timeout: 2s, max_bytes: 512KB, max_redirects: 2 }
+  fetch: { timeout: 1m, connect_timeout: 2s, max_bytes: 512KB, max_redirects: 2, allowed_networks: [10.0.0.0/8, "fd00::/8"] }
   contact: https://example.org/about-this-bot
 worker: { concurrency: 8, per_host: 2 }
 sources:
@@ -127,8 +129,18 @@ sources:
       connectTimeoutMs: 2_000,
       maxBytes: 524_288,
       maxRedirects: 2,
+      allowPrivateNetworks: false,
+      allowedNetworks: ["10.0.0.0/8", "fd00::/8"],
     });
     expect(cfg.worker).toEqual({ concurrency: 8, perHost: 2 });
+  });
+
+  it("refuses an allowed network that is not a CIDR block, naming its line", () => {
+    const found = problems(`defaults:
+  fetch:
+    allowed_networks: [10.0.0.0/33]
+${FEED_SOURCE_YAML}`);
+    expect(found.map(formatProblem)).toEqual([expect.stringMatching(/sources\.yaml:3:.*defaults\.fetch\.allowed_networks\[0\]: expected an IP address or a CIDR block/)]);
   });
 
   it("keeps a cron schedule as written", () => {
