@@ -7,6 +7,7 @@ import zlib from "node:zlib";
 import { TLSSocket } from "node:tls";
 import { isIP, type Socket } from "node:net";
 import { AddressRefused, createAddressGuard, type AddressGuard } from "../net/address-guard.js";
+import { redactUrlsIn } from "../net/redact-url.js";
 import { parseDate } from "./dates.js";
 
 /**
@@ -84,15 +85,16 @@ const WEB_PROTOCOLS = new Set(["http:", "https:"]);
 
 type Hop = { readonly redirectTo: string } | { readonly result: FetchResult };
 
+/** Error messages reach /status, lastError and logs: URLs in them lose their credentials (redact-url.ts). */
 function fail(url: URL | string, reason: string, options?: ConstructorParameters<typeof FetchError>[1]): FetchError {
-  return new FetchError(`fetch: ${String(url)}: ${reason}`, options);
+  return new FetchError(redactUrlsIn(`fetch: ${String(url)}: ${reason}`), options);
 }
 
 function parseRequestUrl(raw: string): URL {
   try {
     return new URL(raw);
   } catch (cause) {
-    throw new FetchError(`fetch: ${raw}: not an absolute URL`, { cause });
+    throw new FetchError(redactUrlsIn(`fetch: ${raw}: not an absolute URL`), { cause });
   }
 }
 
