@@ -6,8 +6,12 @@
  * error about one, or a request URL goes through these two functions.
  */
 
-/** Query parameters that carry a credential (case-insensitive; `-` and `_` spellings alike). */
-const SECRET_PARAMETER = /^(?:key|api[-_]?key|token|access[-_]?token|secret|password|sig|signature)$/i;
+/**
+ * Query parameters that carry a credential (case-insensitive; `-` and `_` spellings alike): key,
+ * api_key, apikey, token, access_token, secret, password, sig, signature, and any of them after a
+ * `_`/`-` prefix (admin_token, client_secret, x-api-key). `keyword` or `monkey` are not credentials.
+ */
+const SECRET_PARAMETER = /^(?:[\w.-]*[-_])?(?:key|api[-_]?key|apikey|token|secret|password|sig|signature)$/i;
 
 const MASK = "***";
 

@@ -10,6 +10,7 @@ describe("redactUrl", () => {
     ["https://u:p@x.org:8443/a?token=t#frag", "https://***@x.org:8443/a?token=***#frag"],
     ["https://x.org/a?keyword=kept&monkey=kept", "https://x.org/a?keyword=kept&monkey=kept"],
     ["/admin/reload?token=abc", "/admin/reload?token=***"],
+    ["/x?admin_token=a&client_secret=b&x-api-key=c&sort=d", "/x?admin_token=***&client_secret=***&x-api-key=***&sort=d"],
     ["file:///srv/config/sample/news.xml", "file:///srv/config/sample/news.xml"],
   ])("%s → %s", (url, redacted) => {
     expect(redactUrl(url)).toBe(redacted);
