@@ -17,6 +17,8 @@ export interface Config {
     readonly allowPrivateNetworks: boolean;
     /** CIDR blocks upstream-named URLs may reach anyway. */
     readonly allowedNetworks: readonly string[];
+    /** Absolute directories file: sources may read: CONFIG_DIR and `allowed_file_dirs`. */
+    readonly fileRoots: readonly string[];
   };
   readonly worker: { readonly concurrency: number; readonly perHost: number };
   /** Retry delays for a failing source: `baseMs` after the first failure, doubling, at most `capMs`. */

@@ -69,6 +69,10 @@ const fetchLimits = z.strictObject({
     .array(z.string().refine(isCidr, "expected an IP address or a CIDR block like 10.0.0.0/8"))
     .optional()
     .describe("CIDR blocks such URLs may reach anyway, e.g. [10.0.0.0/8] (default none)"),
+  allowed_file_dirs: z
+    .array(text)
+    .optional()
+    .describe("Directories file: sources may read besides the config directory (relative ones against it; default none)"),
 });
 
 /** `base` must not exceed `cap` where both are given. */

@@ -1,6 +1,7 @@
 import http from "node:http";
 import https from "node:https";
-import { readFile, stat } from "node:fs/promises";
+import { readFile, realpath, stat } from "node:fs/promises";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
@@ -29,6 +30,12 @@ export interface FetchOptions {
   readonly allowPrivateNetworks?: boolean;
   /** CIDR blocks such URLs may reach anyway (config `defaults.fetch.allowed_networks`). */
   readonly allowedNetworks?: readonly string[];
+  /**
+   * Absolute directories `file:` URLs must lie in, judged on the real path (symbolic links
+   * followed): CONFIG_DIR and `defaults.fetch.allowed_file_dirs`, as config builds them.
+   * Undefined: no confinement, for a path an operator gives on the command line (discover).
+   */
+  readonly fileRoots?: readonly string[];
 }
 
 export const DEFAULT_FETCH_OPTIONS: FetchOptions = Object.freeze({
@@ -100,7 +107,7 @@ function parseRequestUrl(raw: string): URL {
 
 export async function fetchResource(req: FetchRequest): Promise<FetchResult> {
   const url = parseRequestUrl(req.url);
-  if (url.protocol === "file:") return readLocalFile(url, req.options.maxBytes);
+  if (url.protocol === "file:") return readLocalFile(url, req.options);
   if (!WEB_PROTOCOLS.has(url.protocol)) throw fail(url, `unsupported URL scheme ${url.protocol}`);
   const deadline = startDeadline(url, req);
   try {
@@ -373,21 +380,38 @@ async function decodeOne(coding: string, body: Buffer, maxBytes: number): Promis
 }
 
 /** `file:` sources (DESIGN.md: relative to CONFIG_DIR, resolved by config): same cap, no validators. */
-async function readLocalFile(url: URL, maxBytes: number): Promise<FetchResult> {
-  let path: string;
+async function readLocalFile(url: URL, options: FetchOptions): Promise<FetchResult> {
+  let file: string;
   try {
-    path = fileURLToPath(url);
+    file = fileURLToPath(url);
   } catch (cause) {
     throw fail(url, "not a local file path", { cause });
   }
   try {
-    const info = await stat(path);
+    if (options.fileRoots !== undefined) file = await confined(url, file, options.fileRoots);
+    const info = await stat(file);
     if (!info.isFile()) throw fail(url, "not a regular file");
-    if (info.size > maxBytes) throw fail(url, `body exceeds ${maxBytes} bytes`);
-    return { status: "ok", url: url.href, body: await readFile(path) };
+    if (info.size > options.maxBytes) throw fail(url, `body exceeds ${options.maxBytes} bytes`);
+    return { status: "ok", url: url.href, body: await readFile(file) };
   } catch (err) {
     if (err instanceof FetchError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw fail(url, code === "ENOENT" ? "no such file" : `cannot read file (${code ?? String(err)})`, { cause: err });
   }
+}
+
+/**
+ * The file's real path, if it lies in one of `roots` (issue 9 point 7: a source could read any file
+ * the process can, and its text reached /status). Real paths on both sides, so neither `..` nor a
+ * symbolic link leads out; the real path is what is read, so the link cannot change in between.
+ */
+async function confined(url: URL, file: string, roots: readonly string[]): Promise<string> {
+  const real = await realpath(file);
+  const realRoots = await Promise.all(roots.map((root) => realpath(root).catch(() => path.resolve(root))));
+  const inside = realRoots.some((root) => {
+    const relative = path.relative(root, real);
+    return relative === "" || (relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+  });
+  if (!inside) throw fail(url, "file is outside the config directory and defaults.fetch.allowed_file_dirs; not read");
+  return real;
 }

@@ -91,6 +91,7 @@ describe("defaults and conversion", () => {
       maxRedirects: 5,
       allowPrivateNetworks: false,
       allowedNetworks: [],
+      fileRoots: [path.resolve("config")],
     });
     expect(cfg.worker).toEqual({ concurrency: 4, perHost: 1 });
     expect(cfg.site).toEqual({ title: "News feeds", description: "News collected from upstream sites, by category", language: "en" });
@@ -131,6 +132,7 @@ sources:
       maxRedirects: 2,
       allowPrivateNetworks: false,
       allowedNetworks: ["10.0.0.0/8", "fd00::/8"],
+      fileRoots: [path.resolve("config")],
     });
     expect(cfg.worker).toEqual({ concurrency: 8, perHost: 2 });
   });
@@ -156,7 +158,8 @@ ${FEED_SOURCE_YAML}`);
   it("resolves file paths against CONFIG_DIR, not the working directory", () => {
     const cfg = parseConfig({
       configDir: "/etc/feeds",
-      sourcesYaml: `sources:
+      sourcesYaml: `defaults: { fetch: { allowed_file_dirs: [/srv] } }
+sources:
   - { id: a, kind: feed, url: sample/news.xml }
   - { id: b, kind: feed, url: "file:sample/b.xml" }
   - { id: c, kind: feed, url: "file:///srv/c.xml" }
@@ -172,6 +175,27 @@ ${FEED_SOURCE_YAML}`);
       "file:///srv/c.xml",
       "file:///srv/d.xml",
       "https://example.org/e",
+    ]);
+  });
+
+  it("confines file: sources to CONFIG_DIR and allowed_file_dirs, naming file and line (issue 9 point 7)", () => {
+    const result = parseConfig({
+      configDir: "/etc/feeds",
+      sourcesYaml: `defaults: { fetch: { allowed_file_dirs: [../shared, /srv/pages] } }
+sources:
+  - { id: a, kind: feed, url: sample/news.xml }
+  - { id: b, kind: html-ticker, timezone: UTC, url: "file:///etc/passwd" }
+  - { id: c, kind: feed, url: ../../etc/shadow }
+  - { id: d, kind: feed, url: ../shared/news.xml }
+  - { id: e, kind: feed, url: /srv/pages/x.html }
+  - { id: f, kind: feed, url: /srv/pages-not/x.html }
+`,
+      categoriesYaml: "categories: []\n",
+    });
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
+      "/etc/feeds/sources.yaml:4:53 sources[1].url: file /etc/passwd is outside the config directory /etc/feeds; list its directory in defaults.fetch.allowed_file_dirs to read it",
+      "/etc/feeds/sources.yaml:5:31 sources[2].url: file /etc/shadow is outside the config directory /etc/feeds; list its directory in defaults.fetch.allowed_file_dirs to read it",
+      "/etc/feeds/sources.yaml:8:31 sources[5].url: file /srv/pages-not/x.html is outside the config directory /etc/feeds; list its directory in defaults.fetch.allowed_file_dirs to read it",
     ]);
   });
 
