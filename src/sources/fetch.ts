@@ -251,11 +251,18 @@ function asFetchError(url: URL, err: unknown, signal: AbortSignal): FetchError {
   if (signal.aborted && signal.reason instanceof FetchError) return signal.reason;
   if (err instanceof FetchError) return err;
   if (err instanceof AddressRefused) {
+    // A name that does not resolve is a plain DNS failure, not a refusal of where it points.
+    if (err.cause !== undefined) return fail(url, `${err.message} (${describeCause(err.cause)})`, { cause: err });
     return fail(url, `refused: ${err.message} (only the source's own origin may be private; see defaults.fetch.allowed_networks)`, { cause: err });
   }
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const detail = err instanceof Error ? err.message : String(err);
   return fail(url, code === undefined ? detail : `${code} (${detail})`, { cause: err });
+}
+
+function describeCause(cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  return code ?? (cause instanceof Error ? cause.message : String(cause));
 }
 
 async function handleResponse(url: URL, res: http.IncomingMessage, req: FetchRequest): Promise<Hop> {
