@@ -53,7 +53,8 @@ export async function discoverCommand(env: Env, args: readonly string[], clock: 
     console.error(`discover: unknown time zone '${timeZone}' (expected an IANA zone like Africa/Casablanca)`);
     return 2;
   }
-  const options: FetchOptions = loaded.ok ? loaded.config.fetch : DEFAULT_FETCH_OPTIONS;
+  // The page is the operator's own choice on the command line: a saved page may be anywhere on disk.
+  const options: FetchOptions = { ...(loaded.ok ? loaded.config.fetch : DEFAULT_FETCH_OPTIONS), fileRoots: undefined };
   const fetched = await fetchResource({ url, options, accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1" });
   if (fetched.status !== "ok") {
     console.error(`discover: ${url} answered 304 Not Modified to an unconditional request`);

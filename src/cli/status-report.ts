@@ -1,6 +1,7 @@
 import { formatProblem } from "../config/config.js";
 import type { StatusReport, SourceStatus } from "../http/status.js";
 import type { EpochMs, Schedule, Source, SourceState } from "../model/index.js";
+import { redactUrl, redactUrlsIn } from "../net/redact-url.js";
 import { nextRunAt } from "../worker/next-run.js";
 import type { SourceSchedule } from "../worker/worker.js";
 import { TZ_DATA_VERSION } from "../zones/zone-clock.js";
@@ -21,8 +22,10 @@ export async function buildStatusReport(runtime: Runtime, leader: boolean): Prom
       loadedAt: iso(state.loadedAt),
       sources: state.config.sources.length,
       categories: state.config.categories.length,
-      warnings: state.warnings.map(formatProblem),
-      ...(state.rejected ? { rejected: { at: iso(state.rejected.at) ?? "", problems: state.rejected.problems.map(formatProblem) } } : {}),
+      warnings: state.warnings.map((problem) => redactUrlsIn(formatProblem(problem))),
+      ...(state.rejected
+        ? { rejected: { at: iso(state.rejected.at) ?? "", problems: state.rejected.problems.map((problem) => redactUrlsIn(formatProblem(problem))) } }
+        : {}),
     },
     sources: state.config.sources.map((source) =>
       sourceStatus(source, statesById.get(source.id), schedulesById.get(source.id), runtime.clock()),
@@ -44,19 +47,21 @@ function sourceStatus(source: Source, state: SourceState | undefined, schedule: 
   return {
     id: source.id,
     kind: source.kind,
-    url: source.url,
+    // /status is public: credentials in a source URL stay in the config (redact-url.ts); rows stored
+    // before redaction existed are masked here too.
+    url: redactUrl(source.url),
     schedule: describeSchedule(source.schedule),
     enabled: source.enabled,
     state: !source.enabled ? "disabled" : !state?.lastRunAt ? "pending" : state.consecutiveFailures > 0 ? "failing" : "ok",
     running: schedule?.running ?? false,
     lastRunAt: iso(state?.lastRunAt),
     lastSuccessAt: iso(state?.lastSuccessAt),
-    lastError: state?.consecutiveFailures ? state.lastError : undefined,
+    lastError: state?.consecutiveFailures && state.lastError !== undefined ? redactUrlsIn(state.lastError) : undefined,
     lastErrorAt: iso(state?.lastErrorAt),
     consecutiveFailures: state?.consecutiveFailures ?? 0,
     nextRunAt: iso(Math.max(nextRun ?? 0, state?.nextAttemptAt ?? 0) || undefined),
     itemsCollected: state?.itemsCollected ?? 0,
-    warnings: state?.warnings ?? [],
+    warnings: (state?.warnings ?? []).map(redactUrlsIn),
   };
 }
 

@@ -39,6 +39,9 @@ export function buildConfig(configDir: string, sources: SourcesFile, categories:
       connectTimeoutMs: durationMs(fetchLimits.connect_timeout),
       maxBytes: parseByteSize(fetchLimits.max_bytes) ?? 0,
       maxRedirects: fetchLimits.max_redirects,
+      allowPrivateNetworks: defaults.fetch?.allow_private_networks ?? false,
+      allowedNetworks: defaults.fetch?.allowed_networks ?? [],
+      fileRoots: fileRoots(configDir, defaults.fetch?.allowed_file_dirs ?? []),
     },
     worker: {
       concurrency: sources.worker?.concurrency ?? BUILT_IN_DEFAULTS.worker.concurrency,
@@ -118,6 +121,11 @@ export function resolveSourceUrl(url: string, configDir: string): string {
     return pathToFileURL(path.resolve(configDir, rest)).href;
   }
   return pathToFileURL(path.resolve(configDir, url)).href;
+}
+
+/** The directories file: sources may read: CONFIG_DIR, then each allowed dir (relative ones against CONFIG_DIR). */
+export function fileRoots(configDir: string, allowedFileDirs: readonly string[]): string[] {
+  return [path.resolve(configDir), ...allowedFileDirs.map((dir) => path.resolve(configDir, dir))];
 }
 
 function buildCategory(entry: CategoriesFile["categories"][number]): Category {

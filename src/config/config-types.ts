@@ -13,6 +13,12 @@ export interface Config {
     readonly timeoutMs: number;
     readonly maxBytes: number;
     readonly maxRedirects: number;
+    /** Upstream-named URLs may reach non-public addresses (see fetch.ts FetchRequest.configuredUrl). */
+    readonly allowPrivateNetworks: boolean;
+    /** CIDR blocks upstream-named URLs may reach anyway. */
+    readonly allowedNetworks: readonly string[];
+    /** Absolute directories file: sources may read: CONFIG_DIR and `allowed_file_dirs`. */
+    readonly fileRoots: readonly string[];
   };
   readonly worker: { readonly concurrency: number; readonly perHost: number };
   /** Retry delays for a failing source: `baseMs` after the first failure, doubling, at most `capMs`. */

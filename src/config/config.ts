@@ -9,6 +9,7 @@ import { buildConfig } from "./build.js";
 import type { ConfigResult } from "./config-types.js";
 import { crossCheck } from "./cross-check.js";
 import { deepFreeze } from "./deep-freeze.js";
+import { fileSourceProblems } from "./file-sources.js";
 import type { ConfigProblem } from "./problem.js";
 import { categoriesFileSchema, sourcesFileSchema } from "./schema.js";
 import { schemaProblems } from "./schema-problems.js";
@@ -41,6 +42,7 @@ export function parseConfig(input: ConfigInput): ConfigResult {
     ...categoriesYaml.syntaxProblems,
     ...(categories?.success === false ? schemaProblems(categoriesYaml, categories.error.issues) : []),
     ...crossCheck(sourcesYaml, categoriesYaml),
+    ...fileSourceProblems(sourcesYaml, input.configDir),
   ];
   const errors = problems.filter((problem) => problem.severity === "error");
   if (errors.length > 0 || !sources?.success || !categories?.success) {

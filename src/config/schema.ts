@@ -8,6 +8,7 @@ import * as z from "zod";
 import { validate as isValidCron } from "node-cron";
 import { BYTE_SIZE_HINT, BYTE_SIZE_PATTERN, DURATION_HINT, DURATION_PATTERN, parseDuration } from "./duration.js";
 import { isTimeZone } from "../zones/zone-clock.js";
+import { isCidr } from "../net/address-guard.js";
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const SOURCE_ID_PATTERN = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
@@ -58,6 +59,20 @@ const fetchLimits = z.strictObject({
   connect_timeout: duration.optional().describe("Connection timeout (default 5s)"),
   max_bytes: byteSize.optional().describe("Largest response body accepted (default 10MB)"),
   max_redirects: z.int().min(0).max(20).optional().describe("Redirects followed (default 5)"),
+  allow_private_networks: z
+    .boolean()
+    .optional()
+    .describe(
+      "Let URLs that upstream content or a redirect names (article links, redirects to another origin) reach private, loopback or link-local addresses (default false; a source's own configured origin is always allowed)",
+    ),
+  allowed_networks: z
+    .array(z.string().refine(isCidr, "expected an IP address or a CIDR block like 10.0.0.0/8"))
+    .optional()
+    .describe("CIDR blocks such URLs may reach anyway, e.g. [10.0.0.0/8] (default none)"),
+  allowed_file_dirs: z
+    .array(text)
+    .optional()
+    .describe("Directories file: sources may read besides the config directory (relative ones against it; default none)"),
 });
 
 /** `base` must not exceed `cap` where both are given. */

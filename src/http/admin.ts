@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { Router, type NextFunction, type Request, type Response } from "express";
 import type { Logger } from "pino";
+import { redactUrl } from "../net/redact-url.js";
 import { HttpProblem, sendProblem } from "./problem.js";
 
 /** What a reload did: applied (problems are then warnings only) or rejected (the errors). */
@@ -40,7 +41,8 @@ export function createAdminRoutes(deps: AdminDeps): Router {
       next();
       return;
     }
-    log.warn({ path: req.originalUrl, presented: token !== undefined }, "admin: request refused: missing or wrong token");
+    // A token sent by mistake as ?token=… must not land in the log (redact-url.ts masks it).
+    log.warn({ path: redactUrl(req.originalUrl), presented: token !== undefined }, "admin: request refused: missing or wrong token");
     refuse(res, req.originalUrl, token !== undefined);
   });
 

@@ -7,6 +7,7 @@ import { renderIndexPage } from "../publish/index-page.js";
 import { renderOpml } from "../publish/opml.js";
 import type { Store } from "../store/store.js";
 import type { FeedHandler } from "./feed-handler.js";
+import { redactUrl } from "../net/redact-url.js";
 import { HttpProblem, sendProblem } from "./problem.js";
 import { createStatusRoutes, type StatusSource } from "./status.js";
 
@@ -66,7 +67,7 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     const status = typeof error === "object" && error !== null && "status" in error && typeof error.status === "number" && error.status >= 400 && error.status < 500 ? error.status : 500;
-    if (status === 500) logger.error({ err: error, url: req.originalUrl }, "request failed");
+    if (status === 500) logger.error({ err: error, url: redactUrl(req.originalUrl) }, "request failed");
     const detail = status === 500 ? "The server could not answer this request; it has been logged." : error instanceof Error ? error.message : "Bad request.";
     if (res.headersSent) {
       res.destroy();

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { Clock } from "../model/index.js";
 import { installFastLane } from "./fast-lane.js";
 import type { FeedHandler } from "./feed-handler.js";
+import { redactUrl } from "../net/redact-url.js";
 import { HttpProblem, sendProblem } from "./problem.js";
 import { routeLabel, type RouteLabel } from "./route-label.js";
 
@@ -48,7 +49,7 @@ export function createHttpServer(app: Express, feedHandler: FeedHandler, logger:
 }
 
 function failFeed(req: IncomingMessage, res: ServerResponse, error: unknown, logger: Logger): void {
-  logger.error({ err: error, url: req.url }, "feed request failed");
+  logger.error({ err: error, url: redactUrl(req.url ?? "") }, "feed request failed");
   if (res.headersSent) res.destroy();
   else sendProblem(res, new HttpProblem(500, "Internal server error", "The feed could not be rendered; it has been logged."), req.url);
 }

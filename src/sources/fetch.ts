@@ -1,11 +1,14 @@
 import http from "node:http";
 import https from "node:https";
-import { readFile, stat } from "node:fs/promises";
+import { readFile, realpath, stat } from "node:fs/promises";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import zlib from "node:zlib";
 import { TLSSocket } from "node:tls";
-import type { Socket } from "node:net";
+import { isIP, type Socket } from "node:net";
+import { AddressRefused, createAddressGuard, type AddressGuard } from "../net/address-guard.js";
+import { redactUrlsIn } from "../net/redact-url.js";
 import { parseDate } from "./dates.js";
 
 /**
@@ -20,6 +23,19 @@ export interface FetchOptions {
   readonly timeoutMs: number;
   readonly maxBytes: number;
   readonly maxRedirects: number;
+  /**
+   * Let URLs that upstream content or a redirect named reach private, loopback and link-local
+   * addresses (config `defaults.fetch.allow_private_networks`, default false).
+   */
+  readonly allowPrivateNetworks?: boolean;
+  /** CIDR blocks such URLs may reach anyway (config `defaults.fetch.allowed_networks`). */
+  readonly allowedNetworks?: readonly string[];
+  /**
+   * Absolute directories `file:` URLs must lie in, judged on the real path (symbolic links
+   * followed): CONFIG_DIR and `defaults.fetch.allowed_file_dirs`, as config builds them.
+   * Undefined: no confinement, for a path an operator gives on the command line (discover).
+   */
+  readonly fileRoots?: readonly string[];
 }
 
 export const DEFAULT_FETCH_OPTIONS: FetchOptions = Object.freeze({
@@ -37,6 +53,13 @@ export interface FetchRequest {
   readonly lastModified?: string;
   readonly accept?: string;
   readonly signal?: AbortSignal;
+  /**
+   * The URL ops configured for the source this fetch serves: its origin is trusted, whatever it
+   * resolves to (loopback tests, private deployments). Any other origin — a link read from a
+   * listing page, a redirect elsewhere — must resolve to a public address or an allowed network.
+   * Default: `url` itself, i.e. the request is for the configured URL.
+   */
+  readonly configuredUrl?: string;
 }
 
 export type FetchResult =
@@ -69,25 +92,26 @@ const WEB_PROTOCOLS = new Set(["http:", "https:"]);
 
 type Hop = { readonly redirectTo: string } | { readonly result: FetchResult };
 
+/** Error messages reach /status, lastError and logs: URLs in them lose their credentials (redact-url.ts). */
 function fail(url: URL | string, reason: string, options?: ConstructorParameters<typeof FetchError>[1]): FetchError {
-  return new FetchError(`fetch: ${String(url)}: ${reason}`, options);
+  return new FetchError(redactUrlsIn(`fetch: ${String(url)}: ${reason}`), options);
 }
 
 function parseRequestUrl(raw: string): URL {
   try {
     return new URL(raw);
   } catch (cause) {
-    throw new FetchError(`fetch: ${raw}: not an absolute URL`, { cause });
+    throw new FetchError(redactUrlsIn(`fetch: ${raw}: not an absolute URL`), { cause });
   }
 }
 
 export async function fetchResource(req: FetchRequest): Promise<FetchResult> {
   const url = parseRequestUrl(req.url);
-  if (url.protocol === "file:") return readLocalFile(url, req.options.maxBytes);
+  if (url.protocol === "file:") return readLocalFile(url, req.options);
   if (!WEB_PROTOCOLS.has(url.protocol)) throw fail(url, `unsupported URL scheme ${url.protocol}`);
   const deadline = startDeadline(url, req);
   try {
-    return await followRedirects(url, req, deadline.signal);
+    return await followRedirects(url, req, deadline.signal, addressCheck(req));
   } finally {
     deadline.stop();
   }
@@ -112,11 +136,38 @@ function startDeadline(url: URL, req: FetchRequest): { signal: AbortSignal; stop
   };
 }
 
-async function followRedirects(start: URL, req: FetchRequest, signal: AbortSignal): Promise<FetchResult> {
+/**
+ * Where a hop may connect (issue 9: upstream-supplied URLs reached internal services and their
+ * answers were published). The configured origin is trusted as ops wrote it; every other origin
+ * goes through the shared address guard (src/net/address-guard.ts), checked on the address
+ * actually connected to.
+ */
+interface AddressCheck {
+  readonly trustedOrigin: string;
+  readonly guard: AddressGuard | undefined;
+}
+
+function addressCheck(req: FetchRequest): AddressCheck {
+  const configured = req.configuredUrl ?? req.url;
+  const trustedOrigin = URL.canParse(configured) ? new URL(configured).origin : "null";
+  if (req.options.allowPrivateNetworks === true) return { trustedOrigin, guard: undefined };
+  try {
+    return { trustedOrigin, guard: createAddressGuard({ allowPrivate: false, allowedNetworks: req.options.allowedNetworks ?? [] }) };
+  } catch (cause) {
+    throw new FetchError(`fetch: defaults.fetch.allowed_networks: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** The guard a hop to `url` must pass, or undefined for the trusted origin ("null" never matches: an opaque origin is nobody's). */
+function guardFor(url: URL, check: AddressCheck): AddressGuard | undefined {
+  return url.origin !== "null" && url.origin === check.trustedOrigin ? undefined : check.guard;
+}
+
+async function followRedirects(start: URL, req: FetchRequest, signal: AbortSignal, check: AddressCheck): Promise<FetchResult> {
   const visited = new Set([start.href]);
   let current = start;
   for (let redirects = 0; ; redirects++) {
-    const hop = await requestOnce(current, req, signal);
+    const hop = await requestOnce(current, req, signal, guardFor(current, check));
     if ("result" in hop) return hop.result;
     if (redirects >= req.options.maxRedirects) throw fail(start, `too many redirects (more than ${req.options.maxRedirects})`);
     const next = nextLocation(current, hop.redirectTo);
@@ -148,11 +199,26 @@ function requestHeaders(req: FetchRequest): http.OutgoingHttpHeaders {
   };
 }
 
-function requestOnce(url: URL, req: FetchRequest, signal: AbortSignal): Promise<Hop> {
+async function requestOnce(url: URL, req: FetchRequest, signal: AbortSignal, guard: AddressGuard | undefined): Promise<Hop> {
+  // net.connect never calls `lookup` for an IP literal, so those are judged before connecting.
+  if (guard !== undefined && isIP(url.hostname.replace(/^\[|\]$/g, "")) !== 0) {
+    try {
+      await guard.resolve(url.hostname);
+    } catch (err) {
+      throw asFetchError(url, err, signal);
+    }
+  }
   return new Promise<Hop>((resolve, reject) => {
     const transport = url.protocol === "https:" ? https : http;
     // agent: false — a fresh connection per fetch, so the connect timeout measures a real connect.
-    const request = transport.request(url, { method: "GET", headers: requestHeaders(req), agent: false, signal });
+    // lookup — host names are resolved and checked in one step, so the address checked is the one used.
+    const request = transport.request(url, {
+      method: "GET",
+      headers: requestHeaders(req),
+      agent: false,
+      signal,
+      ...(guard !== undefined && { lookup: guard.lookup }),
+    });
     const connectTimer = setTimeout(
       () => request.destroy(fail(url, `timed out after ${req.options.connectTimeoutMs} ms (connect)`)),
       req.options.connectTimeoutMs,
@@ -184,9 +250,19 @@ function requestOnce(url: URL, req: FetchRequest, signal: AbortSignal): Promise<
 function asFetchError(url: URL, err: unknown, signal: AbortSignal): FetchError {
   if (signal.aborted && signal.reason instanceof FetchError) return signal.reason;
   if (err instanceof FetchError) return err;
+  if (err instanceof AddressRefused) {
+    // A name that does not resolve is a plain DNS failure, not a refusal of where it points.
+    if (err.cause !== undefined) return fail(url, `${err.message} (${describeCause(err.cause)})`, { cause: err });
+    return fail(url, `refused: ${err.message} (only the source's own origin may be private; see defaults.fetch.allowed_networks)`, { cause: err });
+  }
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const detail = err instanceof Error ? err.message : String(err);
   return fail(url, code === undefined ? detail : `${code} (${detail})`, { cause: err });
+}
+
+function describeCause(cause: unknown): string {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  return code ?? (cause instanceof Error ? cause.message : String(cause));
 }
 
 async function handleResponse(url: URL, res: http.IncomingMessage, req: FetchRequest): Promise<Hop> {
@@ -311,21 +387,38 @@ async function decodeOne(coding: string, body: Buffer, maxBytes: number): Promis
 }
 
 /** `file:` sources (DESIGN.md: relative to CONFIG_DIR, resolved by config): same cap, no validators. */
-async function readLocalFile(url: URL, maxBytes: number): Promise<FetchResult> {
-  let path: string;
+async function readLocalFile(url: URL, options: FetchOptions): Promise<FetchResult> {
+  let file: string;
   try {
-    path = fileURLToPath(url);
+    file = fileURLToPath(url);
   } catch (cause) {
     throw fail(url, "not a local file path", { cause });
   }
   try {
-    const info = await stat(path);
+    if (options.fileRoots !== undefined) file = await confined(url, file, options.fileRoots);
+    const info = await stat(file);
     if (!info.isFile()) throw fail(url, "not a regular file");
-    if (info.size > maxBytes) throw fail(url, `body exceeds ${maxBytes} bytes`);
-    return { status: "ok", url: url.href, body: await readFile(path) };
+    if (info.size > options.maxBytes) throw fail(url, `body exceeds ${options.maxBytes} bytes`);
+    return { status: "ok", url: url.href, body: await readFile(file) };
   } catch (err) {
     if (err instanceof FetchError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw fail(url, code === "ENOENT" ? "no such file" : `cannot read file (${code ?? String(err)})`, { cause: err });
   }
+}
+
+/**
+ * The file's real path, if it lies in one of `roots` (issue 9 point 7: a source could read any file
+ * the process can, and its text reached /status). Real paths on both sides, so neither `..` nor a
+ * symbolic link leads out; the real path is what is read, so the link cannot change in between.
+ */
+async function confined(url: URL, file: string, roots: readonly string[]): Promise<string> {
+  const real = await realpath(file);
+  const realRoots = await Promise.all(roots.map((root) => realpath(root).catch(() => path.resolve(root))));
+  const inside = realRoots.some((root) => {
+    const relative = path.relative(root, real);
+    return relative === "" || (relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+  });
+  if (!inside) throw fail(url, "file is outside the config directory and defaults.fetch.allowed_file_dirs; not read");
+  return real;
 }

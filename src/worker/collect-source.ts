@@ -6,6 +6,7 @@ import type { FetchOptions } from "../sources/fetch.js";
 import { FetchError } from "../sources/fetch.js";
 import type { Store } from "../store/store.js";
 import { nextAttemptAfterFailure, type BackoffPolicy } from "./backoff.js";
+import { redactUrlsIn } from "../net/redact-url.js";
 import { describeError } from "./describe-error.js";
 import { failureStage, type FailureStage } from "./failure-stage.js";
 import { withinRetention } from "./retention-window.js";
@@ -70,7 +71,7 @@ export async function collectSource(
     return skippedResult(source.id);
   }
   try {
-    const outcome = await fetchAndParse(source, deps, previous, options.signal);
+    const outcome = redactWarnings(await fetchAndParse(source, deps, previous, options.signal));
     const fetchMs = deps.clock() - startedAt;
     // Only what retention keeps, so an unchanged upstream changes nothing (see retention-window.ts).
     const items = withinRetention(classifyItems(outcome.items, source, deps.classify), source.retention, deps.clock());
@@ -130,6 +131,11 @@ function fetchAndParse(
   });
 }
 
+/** Warnings are stored and shown on the public /status: no credentials of a source URL in them (redact-url.ts). */
+function redactWarnings(outcome: CollectOutcome): CollectOutcome {
+  return { ...outcome, warnings: outcome.warnings.map(redactUrlsIn) };
+}
+
 function classifyItems(items: readonly CollectedItem[], source: Source, classify: Classifier): ClassifiedItem[] {
   return items.map((item) => ({ ...item, categories: classify(item, source.categories) }));
 }
@@ -142,7 +148,8 @@ async function recordFailure(
   log: Logger,
 ): Promise<SourceRunResult> {
   const { failuresSoFar, startedAt } = run;
-  const message = describeError(error);
+  // Stored as lastError and shown on the public /status: no credentials of a source URL in it.
+  const message = redactUrlsIn(describeError(error));
   const now = deps.clock();
   const retryAfterMs = error instanceof FetchError ? error.retryAfterMs : undefined;
   const nextAttemptAt = nextAttemptAfterFailure(now, failuresSoFar + 1, deps.backoff, deps.random, retryAfterMs);

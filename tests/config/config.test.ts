@@ -89,6 +89,9 @@ describe("defaults and conversion", () => {
       connectTimeoutMs: 5_000,
       maxBytes: 10 * 1024 * 1024,
       maxRedirects: 5,
+      allowPrivateNetworks: false,
+      allowedNetworks: [],
+      fileRoots: [path.resolve("config")],
     });
     expect(cfg.worker).toEqual({ concurrency: 4, perHost: 1 });
     expect(cfg.site).toEqual({ title: "News feeds", description: "News collected from upstream sites, by category", language: "en" });
@@ -98,7 +101,7 @@ describe("defaults and conversion", () => {
     const cfg = config(`defaults:
   every: 5m
   retention: { max_items: 200, max_age: 30d }
-  fetch: { timeout: 1m, connect_timeout: 2s, max_bytes: 512KB, max_redirects: 2 }
+  fetch: { timeout: 1m, connect_timeout: 2s, max_bytes: 512KB, max_redirects: 2, allowed_networks: [10.0.0.0/8, "fd00::/8"] }
   contact: https://example.org/about-this-bot
 worker: { concurrency: 8, per_host: 2 }
 sources:
@@ -127,8 +130,19 @@ sources:
       connectTimeoutMs: 2_000,
       maxBytes: 524_288,
       maxRedirects: 2,
+      allowPrivateNetworks: false,
+      allowedNetworks: ["10.0.0.0/8", "fd00::/8"],
+      fileRoots: [path.resolve("config")],
     });
     expect(cfg.worker).toEqual({ concurrency: 8, perHost: 2 });
+  });
+
+  it("refuses an allowed network that is not a CIDR block, naming its line", () => {
+    const found = problems(`defaults:
+  fetch:
+    allowed_networks: [10.0.0.0/33]
+${FEED_SOURCE_YAML}`);
+    expect(found.map(formatProblem)).toEqual([expect.stringMatching(/sources\.yaml:3:.*defaults\.fetch\.allowed_networks\[0\]: expected an IP address or a CIDR block/)]);
   });
 
   it("keeps a cron schedule as written", () => {
@@ -144,7 +158,8 @@ sources:
   it("resolves file paths against CONFIG_DIR, not the working directory", () => {
     const cfg = parseConfig({
       configDir: "/etc/feeds",
-      sourcesYaml: `sources:
+      sourcesYaml: `defaults: { fetch: { allowed_file_dirs: [/srv] } }
+sources:
   - { id: a, kind: feed, url: sample/news.xml }
   - { id: b, kind: feed, url: "file:sample/b.xml" }
   - { id: c, kind: feed, url: "file:///srv/c.xml" }
@@ -160,6 +175,27 @@ sources:
       "file:///srv/c.xml",
       "file:///srv/d.xml",
       "https://example.org/e",
+    ]);
+  });
+
+  it("confines file: sources to CONFIG_DIR and allowed_file_dirs, naming file and line (issue 9 point 7)", () => {
+    const result = parseConfig({
+      configDir: "/etc/feeds",
+      sourcesYaml: `defaults: { fetch: { allowed_file_dirs: [../shared, /srv/pages] } }
+sources:
+  - { id: a, kind: feed, url: sample/news.xml }
+  - { id: b, kind: html-ticker, timezone: UTC, url: "file:///etc/passwd" }
+  - { id: c, kind: feed, url: ../../etc/shadow }
+  - { id: d, kind: feed, url: ../shared/news.xml }
+  - { id: e, kind: feed, url: /srv/pages/x.html }
+  - { id: f, kind: feed, url: /srv/pages-not/x.html }
+`,
+      categoriesYaml: "categories: []\n",
+    });
+    expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
+      "/etc/feeds/sources.yaml:4:53 sources[1].url: file /etc/passwd is outside the config directory /etc/feeds; list its directory in defaults.fetch.allowed_file_dirs to read it",
+      "/etc/feeds/sources.yaml:5:31 sources[2].url: file /etc/shadow is outside the config directory /etc/feeds; list its directory in defaults.fetch.allowed_file_dirs to read it",
+      "/etc/feeds/sources.yaml:8:31 sources[5].url: file /srv/pages-not/x.html is outside the config directory /etc/feeds; list its directory in defaults.fetch.allowed_file_dirs to read it",
     ]);
   });
 

@@ -89,6 +89,18 @@ describe("admin routes", () => {
       await start(deps(TOKEN));
     });
 
+    it.each(["token", "access_token", "admin_token", "Token"])(
+      "refuses the token sent by mistake as ?%s= and keeps it out of the log (issue 9 point 11)",
+      async (parameter) => {
+        const response = await call(`/admin/reload?${parameter}=${TOKEN}&dry=1`);
+        expect(response.status).toBe(401);
+        const log = logLines.join("");
+        expect(log).toContain("admin: request refused");
+        expect(log).toContain(`/admin/reload?${parameter}=***&dry=1`);
+        expect(log).not.toContain(TOKEN);
+      },
+    );
+
     it.each([
       ["no Authorization header", {}, 'Bearer realm="admin"'],
       ["another scheme", { headers: { Authorization: `Basic ${Buffer.from(`admin:${TOKEN}`).toString("base64")}` } }, 'Bearer realm="admin"'],

@@ -78,10 +78,15 @@ function validatorsOf(fetched: FetchResult): Validators {
   };
 }
 
-/** An article page, fetched without validators: a page is fetched only when it is not stored. */
-async function fetchPage(url: string, ctx: CollectContext): Promise<{ url: string; text: string }> {
+/**
+ * An article page, fetched without validators: a page is fetched only when it is not stored. The
+ * listing chose its URL, so unless it is on the source's own origin it must resolve to a public
+ * address (fetch.ts `configuredUrl`): a listing must not lead us into the operator's network.
+ */
+async function fetchPage(url: string, source: Source, ctx: CollectContext): Promise<{ url: string; text: string }> {
   const fetched = await fetchResource({
     url,
+    configuredUrl: source.url,
     options: ctx.fetchOptions,
     accept: HTML_ACCEPT,
     ...(ctx.signal !== undefined && { signal: ctx.signal }),
@@ -112,7 +117,7 @@ async function linksToFetch(links: readonly string[], source: Source, ctx: Colle
 /** One article page; a page that cannot be fetched or read becomes a warning naming it, never a failed pass. */
 async function collectArticle(url: string, source: Source, ctx: CollectContext): Promise<ArticleResult> {
   try {
-    const page = await fetchPage(url, ctx);
+    const page = await fetchPage(url, source, ctx);
     const article = readArticlePage(page.text, page.url, {
       ...(source.select?.body !== undefined && { bodySelector: source.select.body }),
       ...(source.timezone !== undefined && { timeZone: source.timezone }),

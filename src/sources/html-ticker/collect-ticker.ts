@@ -43,6 +43,9 @@ export const collectTicker: Collector = async (source, ctx) => {
   if (fetched.status === "not-modified") return { items: [], warnings: [], notModified: true, ...validators };
 
   const { text } = decodeText(fetched.body, { format: "html", ...(fetched.contentType !== undefined && { contentType: fetched.contentType }) });
+  // Warnings quote a line that cannot be read; a document without a single tag is no page, and
+  // quoting it would publish whatever file it is on /status (issue 9 point 7).
+  if (!/<[a-z!/?]/i.test(text)) throw new TickerError(`html-ticker: ${fetched.url} is not an HTML page (no markup); none of it is quoted`);
   const page = readTickerPage(text, fetched.url, select);
   const now = ctx.clock();
   const itemContext: TickerItemContext = {
