@@ -10,7 +10,7 @@ import { TZ_DATA_VERSION, isTimeZone } from "../zones/zone-clock.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export const DISCOVER_USAGE = `usage: npm run discover -- URL [--timezone ZONE] [--json]
+export const DISCOVER_USAGE = `usage: npm run discover -- URL [--timezone ZONE] [--base URL] [--json]
 
 Fetches one page (http(s) URL, or a file path) and prints what zero-config detection finds there:
 the ticker lines with the instants they would be published at, the article links, and the
@@ -18,6 +18,7 @@ select: blocks that would pin them in config/sources.yaml.
 
   --timezone ZONE  IANA zone the ticker's times are read in (default: the timezone of a configured
                    source with this URL, else UTC)
+  --base URL       the page's address, for a page saved to a file: its links resolve against it
   --json           print the report as JSON
   --help           this text
 
@@ -26,6 +27,7 @@ Exit status: 0 when a ticker or article links were found, 1 when nothing was, 2 
 interface DiscoverArgs {
   readonly url: string;
   readonly timeZone?: string;
+  readonly base?: string;
   readonly json: boolean;
 }
 
@@ -61,7 +63,7 @@ export async function discoverCommand(env: Env, args: readonly string[], clock: 
     return 1;
   }
   const { text } = decodeText(fetched.body, { format: "html", ...(fetched.contentType !== undefined && { contentType: fetched.contentType }) });
-  const report = discoverPage(text, fetched.url, { timeZone, now: clock() });
+  const report = discoverPage(text, parsed.base ?? fetched.url, { timeZone, now: clock() });
   if (parsed.json) console.log(JSON.stringify({ ...report, timeZoneData: TZ_DATA_VERSION }, null, 2));
   else console.log(formatReport(report, { assumedZone: parsed.timeZone === undefined && configured?.timezone === undefined }));
   return report.ticker.found || report.articles.found ? 0 : 1;
@@ -70,6 +72,7 @@ export async function discoverCommand(env: Env, args: readonly string[], clock: 
 function parseArgs(args: readonly string[]): DiscoverArgs | "help" | string {
   let url: string | undefined;
   let timeZone: string | undefined;
+  let base: string | undefined;
   let json = false;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? "";
@@ -79,12 +82,16 @@ function parseArgs(args: readonly string[]): DiscoverArgs | "help" | string {
       timeZone = args[++i];
       if (timeZone === undefined) return `${arg} needs a zone`;
     } else if (arg.startsWith("--timezone=")) timeZone = arg.slice("--timezone=".length);
+    else if (arg === "--base") {
+      base = args[++i];
+      if (base === undefined || !URL.canParse(base)) return "--base needs an absolute URL";
+    }
     else if (arg.startsWith("-")) return `unknown option ${arg}`;
     else if (url === undefined) url = arg;
     else return `one URL at a time (got ${url} and ${arg})`;
   }
   if (url === undefined) return "which page? give its URL";
-  return { url, json, ...(timeZone !== undefined && { timeZone }) };
+  return { url, json, ...(timeZone !== undefined && { timeZone }), ...(base !== undefined && { base }) };
 }
 
 function formatReport(report: DiscoveryReport, { assumedZone }: { assumedZone: boolean }): string {
@@ -110,9 +117,7 @@ function formatReport(report: DiscoveryReport, { assumedZone }: { assumedZone: b
     );
   }
   out.push("");
-  const rejected = Object.entries(articles.rejected)
-    .map(([reason, count]) => `${count} ${reason}`)
-    .join(", ");
+  const rejected = articles.rejectedSummary;
   if (!articles.found) {
     out.push(`Article links: none found: ${articles.reason ?? ""}.`);
   } else {

@@ -5,13 +5,12 @@
  */
 import { load } from "cheerio";
 import type { EpochMs } from "../model/index.js";
-import { zoneClock } from "../zones/zone-clock.js";
 import { documentBase } from "./document-base.js";
-import { detectArticleLinks, suggestLinkSelector } from "./html-articles/detect-links.js";
+import { describeRejections, detectArticleLinks, suggestLinkSelector } from "./html-articles/detect-links.js";
 import type { DetectedLinks } from "./html-articles/detect-links.js";
 import { detectTicker } from "./html-ticker/detect-ticker.js";
 import { suggestTickerSelectors } from "./html-ticker/suggest-selectors.js";
-import { assignTickerDays } from "./html-ticker/ticker-dates.js";
+import { assignTickerDates } from "./html-ticker/ticker-dates.js";
 import type { TickerSelectors } from "./html-ticker/ticker-page.js";
 
 export interface DiscoveredTickerLine {
@@ -43,6 +42,8 @@ export interface ArticlesReport {
   readonly links: readonly string[];
   /** How many links of the page were left out, by reason. */
   readonly rejected: DetectedLinks["rejectedCounts"];
+  /** The same, in words: "3 on other sites, 10 in navigation". */
+  readonly rejectedSummary: string;
   /** A `select.link` that picks the same links, when one does. */
   readonly selectLink?: string;
 }
@@ -53,6 +54,7 @@ export interface DiscoveryReport {
   readonly articles: ArticlesReport;
 }
 
+/** `pageUrl` is where the page's relative links resolve (its own URL, or the site's for a saved copy). */
 export function discoverPage(html: string, pageUrl: string, options: { timeZone: string; now: EpochMs }): DiscoveryReport {
   return { url: pageUrl, ticker: tickerReport(html, pageUrl, options), articles: articlesReport(html, pageUrl) };
 }
@@ -67,21 +69,20 @@ function tickerReport(html: string, pageUrl: string, { timeZone, now }: { timeZo
     chosen: block === chosen,
   }));
   if (chosen === undefined) return { found: false, reason: detection.reason ?? "no block qualified", blocks, lines: [], timeZone };
-  const zone = zoneClock(timeZone);
-  const days = assignTickerDays(
+  // Dated as a first pass of the collector would date them (no stored lines to recall).
+  const instants = assignTickerDates(
     chosen.lines.map((line) => line.time),
     now,
     timeZone,
   );
-  const lines = chosen.lines.map((line, index): DiscoveredTickerLine => {
-    const day = days[index] ?? zone.dateOf(now);
-    return {
+  const lines = chosen.lines.map(
+    (line, index): DiscoveredTickerLine => ({
       time: `${String(line.time.hour).padStart(2, "0")}:${String(line.time.minute).padStart(2, "0")}`,
-      published: new Date(zone.toEpoch(day, line.time)).toISOString(),
+      published: new Date(instants[index] ?? now).toISOString(),
       title: line.title,
       ...(line.link !== undefined && { link: line.link }),
-    };
-  });
+    }),
+  );
   const suggestion = suggestTickerSelectors(html, pageUrl, chosen);
   return {
     found: true,
@@ -95,18 +96,17 @@ function tickerReport(html: string, pageUrl: string, { timeZone, now }: { timeZo
 function articlesReport(html: string, pageUrl: string): ArticlesReport {
   const detected = detectArticleLinks(html, pageUrl);
   const rejected = detected.rejectedCounts;
+  const rejectedSummary = describeRejections(detected);
   if (detected.links.length === 0) {
-    const total = detected.candidates.length;
-    const reasons = Object.entries(rejected)
-      .map(([reason, count]) => `${count} ${reason}`)
-      .join(", ");
+    const left = rejectedSummary === "" ? "" : ` (left out: ${rejectedSummary})`;
     return {
       found: false,
-      reason: `no article-like link among ${total} link(s) on the page${reasons === "" ? "" : ` (left out: ${reasons})`}`,
+      reason: `no article-like link among ${detected.candidates.length} link(s) on the page${left}`,
       links: [],
       rejected,
+      rejectedSummary,
     };
   }
   const selectLink = suggestLinkSelector(html, pageUrl, detected);
-  return { found: true, links: detected.links, rejected, ...(selectLink !== undefined && { selectLink }) };
+  return { found: true, links: detected.links, rejected, rejectedSummary, ...(selectLink !== undefined && { selectLink }) };
 }

@@ -66,6 +66,17 @@ describe("discover", () => {
     expect(out).toMatch(/Article links: none found: no article-like link among 1 link\(s\) on the page/);
   });
 
+  it("reads a page saved to a file, resolving its links against --base", async () => {
+    const file = path.resolve(import.meta.dirname, "../fixtures/html/walaw-like-home.html");
+    const without = await run([file]);
+    expect(without.out).toMatch(/Article links: none found/);
+    const { code, out } = await run([file, "--base", "https://en.walaw.example/"]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/Page: https:\/\/en\.walaw\.example\//);
+    expect(out).toContain("https://en.walaw.example/articles/bank_al_maghrib_keeps_key_rate_unchanged/GMXZQWRTPLKS");
+    expect((await run([file, "--base", "not a url"])).err).toMatch(/--base needs an absolute URL/);
+  });
+
   it("prints JSON with --json", async () => {
     const { out } = await run([`${server.origin}/`, "--json", "--timezone=Africa/Casablanca"]);
     const report = JSON.parse(out) as { ticker: { lines: Array<{ published: string }>; timeZone: string }; timeZoneData: string };
