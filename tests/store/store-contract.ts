@@ -848,6 +848,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(departedAt).toBe(40_000);
         const [story] = (await store.queryFeed(feed())).items;
         expect(story).toMatchObject({ id: "urn:sha256:ticker-line", kind: "ticker", title: "Breaking: the headline", categories: ["world"], changedAt: 40_000 });
+        // Losing its article is no news: it keeps its old `updated` (30 000, when the article came),
+        // not the prune's (regression: a months-old story came back as updated at 40 000).
+        expect(story?.updated).toBe(30_000);
         expect("contentHtml" in (story ?? {})).toBe(false);
         expect(await store.queryFeed(feed({ kind: "article" }))).toMatchObject({ items: [], departedAt: 40_000 });
 

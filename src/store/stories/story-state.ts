@@ -78,7 +78,8 @@ function ranksBefore(a: StoryMember, b: StoryMember): boolean {
  *   repeat it) and contradict "published never changes once stored";
  * - `updated` is the shown member's `updated` (so a story of one item dates like the item), but
  *   never earlier than when that member became the shown one: a ticker headline replaced by the
- *   article shows the story updated, at that moment, with the article's body;
+ *   article shows the story updated, at that moment, with the article's body (a shown member that
+ *   leaves does not: what remains is shown under the story's old `updated`);
  * - `changedAt` (Last-Modified, WebSub) is `now` whenever anything shown changed: the shown
  *   member or its content, `updated`, the categories, or whether it is an article (a new story:
  *   its members' newest change);
@@ -123,7 +124,10 @@ export function nextStoryState(
     return { next, changed: true, changedSlugs: slugs, departures: [] };
   }
   const switched = best.id !== previous.itemId;
-  const shownSince = switched ? Math.max(now, previous.shownSince) : previous.shownSince;
+  // A member that left (retention) is no news: the story falls back to what remains without
+  // showing as updated (regression: a 90-day-old story came back "updated", with less content).
+  const replacedByBetter = switched && members.some((member) => member.id === previous.itemId);
+  const shownSince = replacedByBetter ? Math.max(now, previous.shownSince) : previous.shownSince;
   const updated = Math.max(best.updated, shownSince);
   const sameSlugs = slugs.length === previous.slugs.length && slugs.every((slug, i) => slug === previous.slugs[i]);
   const changed =
