@@ -796,6 +796,42 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(ids((await store.queryFeed(feed())).items).sort()).toEqual(["brief-1", "brief-2", "late-a", "late-b", "short-a", "short-b"]);
       });
 
+      it("merges by headline up to two UTC days apart and not three, and only headlines of six words or more", async () => {
+        const DAY = 86_400_000;
+        const item = (id: string, sourceId: string, title: string, published: number): ClassifiedItem =>
+          makeItem(id, { sourceId, url: `https://example.org/${id}`, title, published });
+        const six = "Phosphate exports rise in the first quarter";
+        await store.commitRun(run("a", 110 * DAY), [item("near-a", "a", six, 100 * DAY + 1)], 110 * DAY);
+        await store.commitRun(run("b", 110 * DAY), [item("near-b", "b", six, 102 * DAY + 1)], 110 * DAY); // two days on: merged
+        const other = "Casablanca stock exchange closes higher on banks";
+        await store.commitRun(run("a", 110 * DAY), [item("far-a", "a", other, 100 * DAY)], 110 * DAY);
+        await store.commitRun(run("b", 110 * DAY), [item("far-b", "b", other, 103 * DAY)], 110 * DAY); // three days on: not
+        const five = "Phosphate exports rise this quarter";
+        await store.commitRun(run("a", 110 * DAY), [item("five-a", "a", five, 100 * DAY)], 110 * DAY);
+        await store.commitRun(run("b", 110 * DAY), [item("five-b", "b", five, 100 * DAY)], 110 * DAY); // five words: not
+        expect(ids((await store.queryFeed(feed())).items).sort()).toEqual(["far-a", "far-b", "five-a", "five-b", "near-a"]);
+      });
+
+      it("keeps a recurring column out of another source's copy of its earlier edition (regression: merged)", async () => {
+        const DAY = 86_400_000;
+        const column = "Morning briefing: the five stories to know today";
+        const item = (id: string, sourceId: string, day: number): ClassifiedItem =>
+          makeItem(id, { sourceId, url: `https://example.org/${id}`, title: column, published: day * DAY });
+        await store.commitRun(run("a", 100 * DAY), [item("a-100", "a", 100)], 100 * DAY);
+        await store.commitRun(run("b", 101 * DAY), [item("b-101", "b", 101)], 101 * DAY); // B republishes A's day-100 edition
+        await store.commitRun(run("a", 101 * DAY), [item("a-101", "a", 101)], 101 * DAY); // A's own next edition
+        expect(ids((await store.queryFeed(feed())).items).sort()).toEqual(["a-100", "a-101"]);
+      });
+
+      it("takes an opaque page id ending a URL for the page, whatever slug leads to it (/article/ID = /articles/slug/ID)", async () => {
+        const line = tickerLine({ url: "https://www.walaw.example/article/GMWGWQXSMFXM" });
+        await store.commitRun(run("ticker", 20_000), [line], 20_000);
+        await store.commitRun(run("articles", 30_000), [article({ id: "https://walaw.example/articles/some_slug/GMWGWQXSMFXM", url: "https://walaw.example/articles/some_slug/GMWGWQXSMFXM" })], 30_000);
+        // A lower-case or short last segment is a slug, not an id: another page.
+        await store.commitRun(run("articles", 31_000), [article({ id: "https://walaw.example/articles/x/gmwgwqxsmfxm", url: "https://walaw.example/articles/x/gmwgwqxsmfxm", title: "Other" })], 31_000);
+        expect(ids((await store.queryFeed(feed())).items).sort()).toEqual(["https://walaw.example/articles/x/gmwgwqxsmfxm", "urn:sha256:ticker-line"]);
+      });
+
       it("lists every ticker line under `?kind=ticker` and only stories with an article under `?kind=article`", async () => {
         const lonely = tickerLine({ id: "urn:sha256:lonely", url: "https://example.org/elsewhere", published: 11_000 });
         await store.commitRun(run("ticker", 20_000), [tickerLine(), lonely], 20_000);

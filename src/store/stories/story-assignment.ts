@@ -11,7 +11,7 @@ export interface NewMember {
   readonly keys: readonly string[];
   /** Keys the item only registers (its headline). */
   readonly registers?: readonly string[];
-  /** Keys only looked for, after `keys` (a headline on the days around), each unless `unless` is known. */
+  /** Keys only looked for, after `keys` (a headline on the days around); none if any `unless` is known. */
   readonly probes?: readonly StoryProbe[];
 }
 
@@ -33,9 +33,15 @@ export function assignStories(
       story = known.get(key);
       if (story !== undefined) break;
     }
-    for (const probe of item.probes ?? []) {
-      if (story !== undefined) break;
-      if (!known.has(probe.unless)) story = known.get(probe.key);
+    // A headline its own source used anywhere in the window is a recurring column: it joins no
+    // story by headline, not even one another source's copy started (regression: A's column of
+    // day 101 joined A's day-100 story through B's republication).
+    const probes = item.probes ?? [];
+    if (story === undefined && !probes.some((probe) => known.has(probe.unless))) {
+      for (const probe of probes) {
+        story = known.get(probe.key);
+        if (story !== undefined) break;
+      }
     }
     story ??= item.id;
     storyOf.set(item.id, story);

@@ -34,16 +34,35 @@ export function storyKey(url: string): string | undefined {
 
 /**
  * Every key an item is known by: its URL and the other URLs its page was fetched from (an
- * article's listing link, when the page declares another canonical URL), each once. An item
- * without a URL has none and is a story of its own.
+ * article's listing link, when the page declares another canonical URL), and the site's opaque id
+ * of the page where its URL ends in one, each once. An item without a URL has none and is a story
+ * of its own.
  */
 export function storyKeysOf(url: string | null | undefined, aliases: readonly string[] = []): string[] {
   const keys = new Set<string>();
   for (const candidate of url == null ? aliases : [url, ...aliases]) {
     const key = storyKey(candidate);
-    if (key !== undefined) keys.add(key);
+    if (key === undefined) continue;
+    keys.add(key);
+    const id = pageIdKey(key);
+    if (id !== undefined) keys.add(id);
   }
   return [...keys];
+}
+
+/**
+ * A final path segment of ten or more capitals and digits (with a letter) is the site's id of
+ * the page, and the words before it only a slug that may change: en.walaw.press serves one
+ * article at /articles/<slug>/GMWGWQXSMFXM and /article/GMWGWQXSMFXM. The key is that id on its
+ * host (www. aside).
+ */
+const PAGE_ID = /^(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10,}$/;
+
+function pageIdKey(key: string): string | undefined {
+  const url = new URL(key);
+  const last = url.pathname.split("/").filter((segment) => segment !== "").at(-1);
+  if (last === undefined || !PAGE_ID.test(last)) return undefined;
+  return `id:${url.hostname.replace(/^www\./, "")}/${last}`;
 }
 
 /** What names an item's story: its page's URLs, its headline, its date and its source. */
@@ -55,7 +74,7 @@ export interface StoryNaming {
   readonly sourceId: string;
 }
 
-/** A key looked up but not registered: the story it leads to is joined unless `unless` is known too. */
+/** A key looked up but not registered; no probe counts when any probe's `unless` is known. */
 export interface StoryProbe {
   readonly key: string;
   readonly unless: string;
@@ -64,7 +83,8 @@ export interface StoryProbe {
 /**
  * An item's keys: its URL keys (looked up and registered), its headline on its UTC day, once for
  * any source and once for its own (registered only), and the headline keys it looks for on the
- * {@link TITLE_WINDOW_DAYS} days around, each unless its own source used that headline that day.
+ * {@link TITLE_WINDOW_DAYS} days around, none of which counts if its own source used the headline
+ * on any of those days.
  */
 export function storyNamesOf(naming: StoryNaming): { keys: string[]; registers: string[]; probes: StoryProbe[] } {
   const keys = storyKeysOf(naming.url, naming.aliases);
