@@ -13,6 +13,7 @@ import { detectTicker } from "./html-ticker/detect-ticker.js";
 import { suggestTickerSelectors } from "./html-ticker/suggest-selectors.js";
 import { assignTickerDays } from "./html-ticker/ticker-dates.js";
 import type { TickerSelectors } from "./html-ticker/ticker-page.js";
+import { markupProblem, PAGE_LIMITS } from "./markup-limits.js";
 
 export interface DiscoveredTickerLine {
   /** As the page prints it, `HH:MM`. */
@@ -54,6 +55,16 @@ export interface DiscoveryReport {
 }
 
 export function discoverPage(html: string, pageUrl: string, options: { timeZone: string; now: EpochMs }): DiscoveryReport {
+  // The collectors refuse such a page (markup-limits.ts); parsing it here would hang the command.
+  const problem = markupProblem(html, PAGE_LIMITS);
+  if (problem !== undefined) {
+    const reason = `the page is refused before parsing, as a source would refuse it: ${problem}`;
+    return {
+      url: pageUrl,
+      ticker: { found: false, reason, blocks: [], lines: [], timeZone: options.timeZone },
+      articles: { found: false, reason, links: [], rejected: {} },
+    };
+  }
   return { url: pageUrl, ticker: tickerReport(html, pageUrl, options), articles: articlesReport(html, pageUrl) };
 }
 
