@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import type { CollectedItem, Source } from "../../model/index.js";
 import type { CollectContext, CollectOutcome, Collector } from "../collector.js";
 import { decodeText } from "../decode.js";
@@ -30,18 +31,20 @@ function entryLabel(raw: RawItem, index: number): string {
 
 /**
  * Every entry normalized on its own: one whose markup is beyond the limits (markup-limits.ts) is
- * dropped with a warning naming it, and its siblings are kept.
+ * dropped with a warning naming it, and its siblings are kept. The event loop gets a turn between
+ * entries, so requests wait for at most one entry's parse and sanitize, never a whole document's.
  */
-function normalizeAll(
+async function normalizeAll(
   source: Source,
   ctx: CollectContext,
   baseUrl: string,
   raws: readonly RawItem[],
-): { items: CollectedItem[]; warnings: string[]; refused: number } {
+): Promise<{ items: CollectedItem[]; warnings: string[]; refused: number }> {
   const now = ctx.clock();
   const normalized: CollectedItem[] = [];
   const refusals: string[] = [];
-  raws.forEach((raw, index) => {
+  for (const [index, raw] of raws.entries()) {
+    if (index > 0) await nextTurn();
     try {
       const item = normalizeItem(raw, { sourceId: source.id, kind: "article", baseUrl, now });
       if (item !== undefined) normalized.push(item);
@@ -49,7 +52,7 @@ function normalizeAll(
       if (!(error instanceof MarkupLimitError)) throw error;
       refusals.push(`feed: dropped ${entryLabel(raw, index)}: ${error.message}`);
     }
-  });
+  }
   const items = dedupeById(normalized);
   const empty = raws.length - normalized.length - refusals.length;
   const warnings = [
@@ -84,7 +87,7 @@ export const collectFeed: Collector = async (source, ctx): Promise<CollectOutcom
   const { text } = decodeText(body, { format, ...(fetched.contentType !== undefined && { contentType: fetched.contentType }) });
   const parsed = await parseFeedDocument(text, format);
   const { baseUrl, items: raws } = resolveFeedItems(parsed, fetched.url);
-  const { items, warnings, refused } = normalizeAll(source, ctx, baseUrl, raws);
+  const { items, warnings, refused } = await normalizeAll(source, ctx, baseUrl, raws);
   // A tolerant parse that saved nothing is a broken feed, not an empty one: fail the source visibly.
   if (parsed.malformed !== undefined && items.length === 0) {
     throw new FeedError(`feed: malformed XML (${parsed.malformed}); no entries could be recovered`);
