@@ -73,6 +73,8 @@ export async function createRuntime(settings: Settings, initial: ConfigState, cl
     ttlMinutes: () => ttlMinutes(state.current.config.sources),
     generator: GENERATOR,
   });
+  // The byte budget applies live: a reload that lowers it evicts at once.
+  feeds.cache.setLimits({ maxBytes: initial.config.publish.cacheMaxBytes });
 
   const worker = createWorker(planFor(state.current.config), {
     store,
@@ -101,6 +103,7 @@ export async function createRuntime(settings: Settings, initial: ConfigState, cl
     notifyChange,
     setConfigState: (next) => {
       state.current = next;
+      feeds.cache.setLimits({ maxBytes: next.config.publish.cacheMaxBytes });
     },
     close: () => store.close(),
   };

@@ -19,6 +19,7 @@ export const BUILT_IN_DEFAULTS = {
   worker: { concurrency: 4, per_host: 1 },
   backoff: { base: "1m", cap: "6h" },
   publish: { min: "30s", max: "15m" },
+  cacheMaxBytes: "64MB",
   lease: { default: "10d", min: "1h", max: "30d" },
   maxArticles: 20,
   site: { title: "News feeds", description: "News collected from upstream sites, by category", language: "en" },
@@ -60,7 +61,11 @@ function buildBackoff(backoff: NonNullable<SourcesFile["defaults"]>["backoff"]):
 
 function buildPublish(publish: SourcesFile["publish"]): Config["publish"] {
   const bounds = { ...BUILT_IN_DEFAULTS.publish, ...publish?.max_age };
-  return { minMaxAgeSeconds: durationMs(bounds.min) / 1000, maxMaxAgeSeconds: durationMs(bounds.max) / 1000 };
+  return {
+    minMaxAgeSeconds: durationMs(bounds.min) / 1000,
+    maxMaxAgeSeconds: durationMs(bounds.max) / 1000,
+    cacheMaxBytes: parseByteSize(publish?.cache_max_bytes ?? BUILT_IN_DEFAULTS.cacheMaxBytes) ?? 0,
+  };
 }
 
 function buildWebSub(websub: SourcesFile["websub"]): Config["websub"] {

@@ -6,7 +6,7 @@
  */
 import * as z from "zod";
 import { validate as isValidCron } from "node-cron";
-import { BYTE_SIZE_HINT, BYTE_SIZE_PATTERN, DURATION_HINT, DURATION_PATTERN, parseDuration } from "./duration.js";
+import { BYTE_SIZE_HINT, BYTE_SIZE_PATTERN, DURATION_HINT, DURATION_PATTERN, parseByteSize, parseDuration } from "./duration.js";
 import { isTimeZone } from "../zones/zone-clock.js";
 import { isCidr } from "../net/address-guard.js";
 
@@ -115,6 +115,10 @@ const publish = z.strictObject({
     .refine(orderedDurations, "`min` must not be longer than `max`")
     .optional()
     .describe("Feeds may be cached until their sources are next due, within these bounds"),
+  cache_max_bytes: byteSize
+    .refine((value) => (parseByteSize(value) ?? Number.POSITIVE_INFINITY) >= 1024 ** 2, "must be at least 1MB: a smaller cache re-renders nearly every poll")
+    .optional()
+    .describe("Memory for rendered feeds (body + gzip + brotli of every variant kept), least recently used evicted first (default 64MB)"),
 });
 
 const websub = z.strictObject({

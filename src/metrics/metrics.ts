@@ -129,6 +129,22 @@ export function createMetrics(): Metrics {
       this.set(cacheStats?.().entries ?? 0);
     },
   });
+  new Gauge({
+    name: "feeds_render_cache_bytes",
+    help: "Bytes of rendered feeds (body, gzip and brotli) held in memory; bounded by publish.cache_max_bytes.",
+    registers,
+    collect() {
+      this.set(cacheStats?.().bytes ?? 0);
+    },
+  });
+  new Counter({
+    name: "feeds_render_cache_evictions_total",
+    help: "Rendered feed variants dropped, least recently used first, to stay within publish.cache_max_bytes.",
+    registers,
+    collect() {
+      mirror(this, cacheStats?.().evictions);
+    },
+  });
 
   // Series that exist before their first event, so rate() and alerts see a 0, not nothing.
   for (const route of ROUTE_LABELS) httpSeconds.zero({ route });

@@ -12,6 +12,7 @@ import { detectTicker } from "./html-ticker/detect-ticker.js";
 import { suggestTickerSelectors } from "./html-ticker/suggest-selectors.js";
 import { assignTickerDates } from "./html-ticker/ticker-dates.js";
 import type { TickerSelectors } from "./html-ticker/ticker-page.js";
+import { markupProblem, PAGE_LIMITS } from "./markup-limits.js";
 
 export interface DiscoveredTickerLine {
   /** As the page prints it, `HH:MM`. */
@@ -56,6 +57,16 @@ export interface DiscoveryReport {
 
 /** `pageUrl` is where the page's relative links resolve (its own URL, or the site's for a saved copy). */
 export function discoverPage(html: string, pageUrl: string, options: { timeZone: string; now: EpochMs }): DiscoveryReport {
+  // The collectors refuse such a page (markup-limits.ts); parsing it here would hang the command.
+  const problem = markupProblem(html, PAGE_LIMITS);
+  if (problem !== undefined) {
+    const reason = `the page is refused before parsing, as a source would refuse it: ${problem}`;
+    return {
+      url: pageUrl,
+      ticker: { found: false, reason, blocks: [], lines: [], timeZone: options.timeZone },
+      articles: { found: false, reason, links: [], rejected: {}, rejectedSummary: "" },
+    };
+  }
   return { url: pageUrl, ticker: tickerReport(html, pageUrl, options), articles: articlesReport(html, pageUrl) };
 }
 

@@ -4,6 +4,7 @@ import { emailAddress } from "./email-address.js";
 import { collapseWhitespace, htmlToText, looksLikeHtml, truncateAtWord } from "./html-text.js";
 import { mintItemId } from "./item-id.js";
 import { languageTag } from "./language-tag.js";
+import { assertWithinMarkupLimits, FRAGMENT_LIMITS } from "./markup-limits.js";
 import type { RawItem } from "./raw-item.js";
 import { sanitizeHtml } from "./sanitize.js";
 import { repairText } from "./text-repair.js";
@@ -14,6 +15,7 @@ export type { RawItem } from "./raw-item.js";
 export { parseDate } from "./dates.js";
 export { htmlToText } from "./html-text.js";
 export { mintItemId } from "./item-id.js";
+export { MarkupLimitError } from "./markup-limits.js";
 export { sanitizeHtml } from "./sanitize.js";
 export { resolveUrl } from "./urls.js";
 export { stripXmlIllegal } from "./xml-chars.js";
@@ -42,29 +44,39 @@ export const SUMMARY_MAX_CHARS = 500;
 const DERIVED_TITLE_MAX_CHARS = 100;
 const DEFAULT_ENCLOSURE_TYPE = "application/octet-stream";
 
-/** Plain text from a value that may be HTML or text; entities decoded exactly once. */
-function plainText(value: string | undefined): string | undefined {
+/**
+ * Plain text from a value that may be HTML or text; entities decoded exactly once. Markup beyond
+ * the fragment limits throws a MarkupLimitError before any parser sees it (markup-limits.ts).
+ */
+function plainText(value: string | undefined, field = "a text field"): string | undefined {
   if (value === undefined) return undefined;
   const clean = repairText(stripXmlIllegal(value));
-  const text = looksLikeHtml(clean) ? htmlToText(clean) : collapseWhitespace(clean);
+  let text: string;
+  if (looksLikeHtml(clean)) {
+    assertWithinMarkupLimits(clean, FRAGMENT_LIMITS, field);
+    text = htmlToText(clean);
+  } else {
+    text = collapseWhitespace(clean);
+  }
   return text === "" ? undefined : text;
 }
 
-function cleanHtml(value: string | undefined, baseUrl: string): string | undefined {
+function cleanHtml(value: string | undefined, baseUrl: string, field: string): string | undefined {
   if (value === undefined || value.trim() === "") return undefined;
+  assertWithinMarkupLimits(value, FRAGMENT_LIMITS, field);
   const html = sanitizeHtml(repairText(value), baseUrl);
   return html === "" ? undefined : html;
 }
 
 /** The HTML body: explicit content, else a summary that is itself markup (RSS `description`). */
 function contentHtmlOf(raw: RawItem, baseUrl: string): string | undefined {
-  const content = cleanHtml(raw.contentHtml, baseUrl);
+  const content = cleanHtml(raw.contentHtml, baseUrl, "its content");
   if (content !== undefined) return content;
-  return raw.summary !== undefined && looksLikeHtml(raw.summary) ? cleanHtml(raw.summary, baseUrl) : undefined;
+  return raw.summary !== undefined && looksLikeHtml(raw.summary) ? cleanHtml(raw.summary, baseUrl, "its summary") : undefined;
 }
 
 function summaryOf(raw: RawItem, contentHtml: string | undefined): string | undefined {
-  const text = plainText(raw.summary) ?? (contentHtml === undefined ? undefined : plainText(contentHtml));
+  const text = plainText(raw.summary, "its summary") ?? (contentHtml === undefined ? undefined : plainText(contentHtml, "its content"));
   return text === undefined ? undefined : truncateAtWord(text, SUMMARY_MAX_CHARS);
 }
 
@@ -132,7 +144,7 @@ function enclosuresOf(raw: RawItem, baseUrl: string): Enclosure[] {
 
 /** A headline for items that have none: the start of the body, else the link. */
 function titleOf(raw: RawItem, summary: string | undefined, url: string | undefined): string | undefined {
-  return plainText(raw.title) ?? (summary === undefined ? undefined : truncateAtWord(summary, DERIVED_TITLE_MAX_CHARS)) ?? url;
+  return plainText(raw.title, "its title") ?? (summary === undefined ? undefined : truncateAtWord(summary, DERIVED_TITLE_MAX_CHARS)) ?? url;
 }
 
 function optionalGuid(value: string | undefined): string | undefined {
@@ -140,7 +152,11 @@ function optionalGuid(value: string | undefined): string | undefined {
   return guid === "" ? undefined : guid;
 }
 
-/** The normalized item, or undefined when upstream gave nothing usable (no title, no content, no link). */
+/**
+ * The normalized item, or undefined when upstream gave nothing usable (no title, no content, no
+ * link). Throws a MarkupLimitError when a field holds markup too deep or too large to parse: the
+ * caller drops that one item with a warning and keeps its siblings.
+ */
 export function normalizeItem(raw: RawItem, ctx: NormalizeContext): CollectedItem | undefined {
   const baseUrl = resolveUrl(raw.baseUrl, ctx.baseUrl) ?? ctx.baseUrl;
   const url = resolveUrl(raw.url, baseUrl);

@@ -18,6 +18,7 @@ describe("discover", () => {
       "/": { fixture: "ticker-list.html" },
       "/bare": { fixture: "ticker-bare-lines.html" },
       "/nothing": { status: 200, body: "<html><body><p>Fajr 05:48</p><a href='/about'>About</a></body></html>" },
+      "/deep": { status: 200, body: `<html><body>${"<div>".repeat(60_000)}x${"</div>".repeat(60_000)}</body></html>` },
     });
     // An empty but valid config, so the command does not depend on the shipped one.
     configDir = await mkdtemp(path.join(tmpdir(), "discover-"));
@@ -75,6 +76,13 @@ describe("discover", () => {
     expect(out).toMatch(/Page: https:\/\/en\.walaw\.example\//);
     expect(out).toContain("https://en.walaw.example/articles/bank_al_maghrib_keeps_key_rate_unchanged/GMXZQWRTPLKS");
     expect((await run([file, "--base", "not a url"])).err).toMatch(/--base needs an absolute URL/);
+  });
+
+  it("refuses a page nested 60,000 deep as a source would, with the reason and exit status 1", async () => {
+    const { code, out } = await run([`${server.origin}/deep`]);
+    expect(code).toBe(1);
+    expect(out).toContain("Ticker: none found: the page is refused before parsing, as a source would refuse it: elements nested more than 512 deep");
+    expect(out).toContain("Article links: none found: the page is refused before parsing");
   });
 
   it("prints JSON with --json", async () => {

@@ -702,3 +702,19 @@ describe("formatProblem", () => {
     expect(formatProblem({ file: SOURCES, path: "", message: "file not found", severity: "error" })).toBe("config/sources.yaml: file not found");
   });
 });
+
+describe("publish.cache_max_bytes", () => {
+  it("defaults to 64MB and reads a size", () => {
+    expect(config(FEED_SOURCE_YAML).publish.cacheMaxBytes).toBe(64 * 1024 ** 2);
+    expect(config(`publish: { cache_max_bytes: 256MB }\n${FEED_SOURCE_YAML}`).publish.cacheMaxBytes).toBe(256 * 1024 ** 2);
+  });
+
+  it.each([
+    ["lots", "expected a size like 512KB, 10MB or 1GB"],
+    ["512KB", "must be at least 1MB: a smaller cache re-renders nearly every poll"],
+  ])("rejects %j", (value, message) => {
+    expect(problems(`publish: { cache_max_bytes: ${value} }\n${FEED_SOURCE_YAML}`).map((p) => [p.line, p.path, p.message])).toEqual([
+      [1, "publish.cache_max_bytes", message],
+    ]);
+  });
+});

@@ -195,6 +195,8 @@ describe("HTTP metrics", () => {
     expect(valueOf(exposition, "feeds_render_cache_misses_total")).toBe(1);
     expect(valueOf(exposition, "feeds_render_cache_hits_total")).toBe(2);
     expect(valueOf(exposition, "feeds_render_cache_entries")).toBe(1);
+    expect(valueOf(exposition, "feeds_render_cache_bytes")).toBe(server.feeds.cache.stats().bytes);
+    expect(valueOf(exposition, "feeds_render_cache_bytes")).toBeGreaterThan(0);
 
     server.feeds.invalidate(["world"]);
     await request(["/feeds/world.rss"]);
@@ -223,6 +225,8 @@ describe("HTTP metrics", () => {
       feeds_render_cache_hits_total: "counter",
       feeds_render_cache_misses_total: "counter",
       feeds_render_cache_entries: "gauge",
+      feeds_render_cache_bytes: "gauge",
+      feeds_render_cache_evictions_total: "counter",
     });
     // Node's default metrics are there too, on this registry.
     expect(exposition.types.get("process_cpu_user_seconds_total")).toBe("counter");

@@ -10,6 +10,7 @@ import type { CollectContext, CollectOutcome, Collector } from "../collector.js"
 import { decodeText } from "../decode.js";
 import { fetchResource } from "../fetch.js";
 import type { FetchResult } from "../fetch.js";
+import { markupProblem, MarkupLimitError, PAGE_LIMITS } from "../markup-limits.js";
 import { dedupeById, normalizeItem } from "../normalize.js";
 import { readArticlePage } from "./article-page.js";
 import { ArticlesError } from "./articles-error.js";
@@ -32,7 +33,7 @@ type Validators = { readonly etag?: string; readonly lastModified?: string };
 export const collectArticles: Collector = async (source, ctx) => {
   const listing = await fetchListing(source, ctx);
   if (listing.status === "not-modified") return { items: [], warnings: [], notModified: true, ...validatorsOf(listing) };
-  const text = htmlText(listing);
+  const text = withinPageLimits(htmlText(listing), listing.url);
   const links = listingLinks(text, listing.url, source.select?.link);
   const pending = await linksToFetch(links, source, ctx);
   const results = await mapConcurrently(pending.links, ctx.perHost ?? 1, (url) => collectArticle(url, source, ctx));
@@ -47,6 +48,17 @@ export const collectArticles: Collector = async (source, ctx) => {
   };
   return outcome;
 };
+
+/**
+ * A page beyond the markup limits is refused before any parser sees it (markup-limits.ts): a
+ * listing fails the source (and the worker backs off), an article page becomes a warning naming it.
+ */
+function withinPageLimits(html: string, pageUrl: string): string {
+  const problem = markupProblem(html, PAGE_LIMITS);
+  if (problem === undefined) return html;
+  const cause = new MarkupLimitError(`markup: page refused before parsing: ${problem}`);
+  throw new ArticlesError(`html-articles: refused ${pageUrl}: ${cause.message}`, { cause });
+}
 
 /** The configured `select.link`'s links, else the article links detect-links.ts finds. */
 function listingLinks(html: string, pageUrl: string, selector: string | undefined): readonly string[] {
@@ -118,7 +130,7 @@ async function linksToFetch(links: readonly string[], source: Source, ctx: Colle
 async function collectArticle(url: string, source: Source, ctx: CollectContext): Promise<ArticleResult> {
   try {
     const page = await fetchPage(url, source, ctx);
-    const article = readArticlePage(page.text, page.url, {
+    const article = readArticlePage(withinPageLimits(page.text, page.url), page.url, {
       ...(source.select?.body !== undefined && { bodySelector: source.select.body }),
       ...(source.timezone !== undefined && { timeZone: source.timezone }),
     });
