@@ -36,7 +36,7 @@ trap cleanup EXIT
 mkdir -p "$WORK/config" "$WORK/feeds"
 cp "$ROOT/config/categories.yaml" "$WORK/config/categories.yaml"
 {
-  echo "defaults: { every: 5s, retention: { max_items: 200, max_age: 36500d } }"
+  echo "defaults: { every: 5s, retention: { max_items: 200, max_age: 36500d }, fetch: { allowed_file_dirs: [\"$CORPUS\"] } }"
   echo "sources:"
   echo "  - { id: live, kind: feed, url: live.xml, categories: [world] }"
   i=0

@@ -346,7 +346,8 @@ async function collectCorpus(config, databaseUrl) {
     collectors: COLLECTORS,
     classify: compileClassifier(config.categories),
     clock: Date.now,
-    fetchOptions: config.fetch,
+    // The corpus lives outside CONFIG_DIR: allowed here as ops would with defaults.fetch.allowed_file_dirs.
+    fetchOptions: { ...config.fetch, fileRoots: [...(config.fetch.fileRoots ?? []), CORPUS] },
     backoff: DEFAULT_BACKOFF,
     random: Math.random,
     logger,
