@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { compileClassifier } from "../classify/classifier.js";
+import { againstStore } from "./against-store.js";
 import { compileExplainer } from "../classify/explain.js";
 import { formatExplanation } from "../classify/explain-format.js";
 import { formatProblem, loadConfig } from "../config/config.js";
@@ -18,6 +19,9 @@ options:
   --explain "headline"   per category: each rule, the words that matched it, and any exclude
                          that vetoed it
   --summary "text"       the item's summary, matched with the headline (with --explain)
+  --against-store [file] dry run of a categories file (default CONFIG_DIR's) over every stored
+                         item (DATABASE_URL): per category, the items that would enter and
+                         leave compared with the categories they have now; nothing is written
   -h, --help             this text`;
 
 /**
@@ -36,6 +40,7 @@ export async function classifyCommand(env: Env, args: readonly string[]): Promis
     return 0;
   }
   const settings = readSettings(env);
+  if (parsed.kind === "against-store") return againstStore(settings, parsed.file);
   const result = await loadConfig(settings.configDir);
   if (!result.ok) {
     for (const problem of result.problems) console.error(formatProblem(problem));
@@ -59,21 +64,33 @@ type ClassifyArgs =
   | { readonly kind: "help" }
   | { readonly kind: "error"; readonly message: string }
   | { readonly kind: "explain"; readonly title: string; readonly summary: string | undefined }
+  | { readonly kind: "against-store"; readonly file: string | undefined }
   | { readonly kind: "classify"; readonly headlines: readonly string[] };
 
 function parseClassifyArgs(args: readonly string[]): ClassifyArgs {
-  let values: { help?: boolean; explain?: string; summary?: string };
+  let values: { help?: boolean; explain?: string; summary?: string; "against-store"?: boolean };
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
-      options: { help: { type: "boolean", short: "h" }, explain: { type: "string" }, summary: { type: "string" } },
+      options: {
+        help: { type: "boolean", short: "h" },
+        explain: { type: "string" },
+        summary: { type: "string" },
+        "against-store": { type: "boolean" },
+      },
     }));
   } catch (error) {
     return { kind: "error", message: error instanceof Error ? error.message : String(error) };
   }
   if (values.help === true) return { kind: "help" };
+  if (values["against-store"] === true) {
+    if (values.explain !== undefined || values.summary !== undefined || positionals.length > 1) {
+      return { kind: "error", message: "--against-store takes at most one categories file, and no headline" };
+    }
+    return { kind: "against-store", file: positionals[0] };
+  }
   if (values.explain !== undefined) {
     if (positionals.length > 0) return { kind: "error", message: `--explain takes one headline; also got ${JSON.stringify(positionals)}` };
     return { kind: "explain", title: values.explain, summary: values.summary };
