@@ -21,17 +21,28 @@ export function tokenize(text: string): string[] {
 
 /**
  * The same tokens, each with whether it was written in capitals ("US", "U.S.") — what tells the
- * country from the pronoun "us" (see phrase-index.ts). Lowercasing keeps letters letters, so the
- * tokens are exactly those of tokenize().
+ * country from the pronoun "us" (see phrase-index.ts) — and whether it starts with a capital
+ * ("Nice" the city, not "nice"). Lowercasing keeps letters letters, so the tokens are exactly
+ * those of tokenize().
  */
-export function tokenizeWithCase(text: string): { tokens: string[]; capitals: boolean[] } {
+export function tokenizeWithCase(text: string): { tokens: string[]; capitals: boolean[]; initials: boolean[] } {
   const cased = foldKeepingCase(text).match(TOKEN) ?? [];
-  return { tokens: cased.map((token) => token.toLowerCase()), capitals: cased.map(isCapitals) };
+  return { tokens: cased.map((token) => token.toLowerCase()), capitals: cased.map(isCapitals), initials: cased.map(startsWithCapital) };
 }
 
-/** Letters and all of them capitals ("US", "G7"; not "Us", not "7"). */
+/**
+ * Letters and all of them capitals ("US", "G7"; not "Us", not "7"), or such an acronym of two or
+ * more letters with a plural "s" ("EVs", "NGOs"), so the plural of an acronym keyword matches.
+ */
 export function isCapitals(token: string): boolean {
-  return token !== token.toLowerCase() && token === token.toUpperCase();
+  if (token !== token.toLowerCase() && token === token.toUpperCase()) return true;
+  const singular = token.slice(0, -1);
+  return token.endsWith("s") && singular.length >= 2 && singular !== singular.toLowerCase() && singular === singular.toUpperCase();
+}
+
+function startsWithCapital(token: string): boolean {
+  const first = token.charAt(0);
+  return first !== first.toLowerCase();
 }
 
 function foldKeepingCase(text: string): string {

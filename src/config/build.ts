@@ -142,8 +142,11 @@ function buildCategory(entry: CategoriesFile["categories"][number]): Category {
       ...(rule.sources === undefined ? {} : { sources: rule.sources }),
       ...(rule.tags === undefined ? {} : { tags: rule.tags }),
       ...(rule.keywords === undefined ? {} : { keywords: rule.keywords }),
+      ...(rule.places === undefined ? {} : { places: rule.places }),
       ...(rule.with === undefined ? {} : { with: rule.with }),
+      ...(rule.without === undefined ? {} : { without: rule.without }),
     })),
     exclude: entry.exclude ?? [],
+    ...(entry.exclude_unless === undefined ? {} : { excludeUnless: entry.exclude_unless }),
   };
 }

@@ -232,17 +232,23 @@ const rule = z
     sources: z.array(z.string()).min(1).optional().describe("Every item of these sources"),
     tags: z.array(text).min(1).optional().describe("Upstream categories/tags, whole tag, case-insensitive"),
     keywords: z.array(phrase).min(1).optional().describe("A whole word or phrase in the title or summary"),
+    places: z
+      .array(z.enum(["abroad", "morocco"]))
+      .min(1)
+      .optional()
+      .describe("A place named in the title or summary: abroad (outside Morocco) or morocco; countries, demonyms, capitals and cities from a maintained dataset"),
     with: z.array(phrase).min(1).optional().describe("…and also one of these words or phrases"),
+    without: z.array(phrase).min(1).optional().describe("…and none of these words or phrases"),
   })
   .superRefine((value, ctx) => {
-    if (value.sources === undefined && value.tags === undefined && value.keywords === undefined) {
+    if (value.sources === undefined && value.tags === undefined && value.keywords === undefined && value.places === undefined) {
       ctx.addIssue({
         code: "custom",
         path: [],
         message:
-          value.with === undefined
-            ? "a rule needs at least one of sources, tags or keywords"
-            : "`with` only narrows a rule: add sources, tags or keywords",
+          value.with === undefined && value.without === undefined
+            ? "a rule needs at least one of sources, tags, keywords or places"
+            : "`with` and `without` only narrow a rule: add sources, tags, keywords or places",
       });
     }
   })
@@ -258,6 +264,11 @@ const category = z.strictObject({
   description: z.string(),
   match: z.array(rule).describe("Any one rule is enough"),
   exclude: z.array(phrase).optional().describe("Any of these words or phrases vetoes the category"),
+  exclude_unless: z
+    .array(phrase)
+    .min(1)
+    .optional()
+    .describe("…except when one of these words or phrases is there too (a sport word does not veto sanctions or a war)"),
 });
 
 export const categoriesFileSchema = z

@@ -142,3 +142,57 @@ describe("compileClassifier", () => {
     expect(classify(item({ title: "" }), [])).toEqual([]);
   });
 });
+
+describe("places, without, exclude_unless and acronym plurals", () => {
+  it("`places: [abroad]` matches countries, demonyms, capitals and big cities from the datasets", () => {
+    const classify = compileClassifier([category("world", [{ places: ["abroad"] }])]);
+    const slugs = (title: string): string[] => classify(item({ title }), []);
+    expect(slugs("Malawi holds elections")).toEqual(["world"]);
+    expect(slugs("Malaysian premier visits")).toEqual(["world"]);
+    expect(slugs("Floods hit Buenos Aires")).toEqual(["world"]);
+    expect(slugs("Protests in Lilongwe")).toEqual(["world"]);
+    expect(slugs("Eswatini king speaks")).toEqual(["world"]);
+    expect(slugs("Greenland votes")).toEqual(["world"]);
+    expect(slugs("Casablanca port expands")).toEqual([]);
+  });
+
+  it("`places: [morocco]` matches Morocco, Moroccans and Moroccan cities only", () => {
+    const classify = compileClassifier([category("ma", [{ places: ["morocco"], with: ["port"] }])]);
+    const slugs = (title: string): string[] => classify(item({ title }), []);
+    expect(slugs("Casablanca port expands")).toEqual(["ma"]);
+    expect(slugs("Moroccan port traffic up")).toEqual(["ma"]);
+    expect(slugs("Kenitra port plan")).toEqual(["ma"]);
+    expect(slugs("Laayoune port plan")).toEqual(["ma"]);
+    expect(slugs("Rotterdam port expands")).toEqual([]);
+  });
+
+  it("keeps words that are also place names out: stop-list and capital initial", () => {
+    const classify = compileClassifier([category("world", [{ places: ["abroad"] }])]);
+    const slugs = (title: string): string[] => classify(item({ title }), []);
+    expect(slugs("A nice day for reading on the beach")).toEqual([]);
+    expect(slugs("Nice Weather Ahead For Mobile Users")).toEqual([]);
+    expect(slugs("Toyota opens a plant")).toEqual([]);
+    expect(slugs("Derby day in Casablanca")).toEqual([]);
+  });
+
+  it("`without` blocks a rule when one of its words is there", () => {
+    const classify = compileClassifier([category("tech", [{ keywords: ["Amazon"], without: ["rainforest", "deforestation"] }])]);
+    expect(classify(item({ title: "Amazon opens a data centre" }), [])).toEqual(["tech"]);
+    expect(classify(item({ title: "Amazon rainforest loses ground" }), [])).toEqual([]);
+    expect(classify(item({ title: "Amazon", summary: "Deforestation is up." }), [])).toEqual([]);
+  });
+
+  it("`exclude_unless` lifts the veto when one of its words is there too", () => {
+    const classify = compileClassifier([{ ...category("world", [{ keywords: ["Russia"] }], ["FIFA", "Olympics"]), excludeUnless: ["sanctions", "ban"] }]);
+    expect(classify(item({ title: "Russia wins FIFA qualifier" }), [])).toEqual([]);
+    expect(classify(item({ title: "FIFA keeps its ban on Russia" }), [])).toEqual(["world"]);
+    expect(classify(item({ title: "Olympics: sanctions on Russia stay" }), [])).toEqual(["world"]);
+  });
+
+  it("an acronym keyword matches its plural in s, still only in capitals", () => {
+    const classify = compileClassifier([category("tech", [{ keywords: ["EV", "AI"] }])]);
+    expect(classify(item({ title: "Chinese EVs flood Europe" }), [])).toEqual(["tech"]);
+    expect(classify(item({ title: "Startups build AIs" }), [])).toEqual(["tech"]);
+    expect(classify(item({ title: "Evs and eves" }), [])).toEqual([]);
+  });
+});

@@ -534,7 +534,7 @@ ${fields}`;
         line: 6,
         column: 9,
         path: "categories[0].match[0]",
-        message: "`with` only narrows a rule: add sources, tags or keywords",
+        message: "`with` and `without` only narrow a rule: add sources, tags, keywords or places",
         severity: "error",
       });
     });
@@ -542,7 +542,7 @@ ${fields}`;
     it("rejects an empty rule and empty lists", () => {
       const found = problems(FEED_SOURCE_YAML, category("    match:\n      - {}\n      - keywords: []\n"));
       expect(found.map((p) => [p.line, p.path, p.message])).toEqual([
-        [6, "categories[0].match[0]", "a rule needs at least one of sources, tags or keywords"],
+        [6, "categories[0].match[0]", "a rule needs at least one of sources, tags, keywords or places"],
         [7, "categories[0].match[1].keywords", "must list at least one entry"],
       ]);
     });
