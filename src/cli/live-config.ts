@@ -66,7 +66,8 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
     }
     const previous = runtime.configState().config;
     const warnings = [...result.warnings, ...restartNotes(startedWith, result.config, deps.configDir)];
-    runtime.setConfigState({ config: result.config, loadedAt: at, warnings });
+    const { reclassified: lastReclassified } = runtime.configState();
+    runtime.setConfigState({ config: result.config, loadedAt: at, warnings, ...(lastReclassified && { reclassified: lastReclassified }) });
     const plan = planFor(result.config);
     runtime.worker.update(plan);
     runtime.feeds.invalidateAll();
@@ -82,9 +83,15 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
     if (!deps.isLeader()) return 0;
     const { config } = runtime.configState();
     const started = runtime.clock();
-    const outcome = await reclassifyStoredItems(runtime.store, classify ?? compileClassifier(config.categories), config.sources, started);
+    const slugs = config.categories.map((category) => category.slug);
+    const outcome = await reclassifyStoredItems(runtime.store, classify ?? compileClassifier(config.categories), config.sources, started, slugs);
     if (outcome.changed > 0) runtime.notifyChange({ changedCategories: outcome.changedCategories });
-    logger.info({ reason, examined: outcome.examined, changed: outcome.changed, ms: runtime.clock() - started }, "stored items reclassified");
+    const { examined, changed, moves } = outcome;
+    runtime.setConfigState({ ...runtime.configState(), reclassified: { at: started, reason, examined, changed, moves } });
+    logger.info(
+      { reason, examined, changed, moves: moves.map((move) => `${move.slug} +${move.entered} -${move.left}`), ms: runtime.clock() - started },
+      "stored items reclassified",
+    );
     return outcome.changed;
   }
 

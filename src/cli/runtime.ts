@@ -9,6 +9,7 @@ import { COLLECTORS } from "../sources/registry.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import type { SourceRunResult } from "../worker/collect-source.js";
+import type { CategoryMoveCount } from "../worker/reclassify.js";
 import { createLimiter } from "../worker/limiter.js";
 import { createWorker, type Worker, type WorkerPlan } from "../worker/worker.js";
 import type { Metrics } from "../metrics/metrics.js";
@@ -24,6 +25,14 @@ export interface ConfigState {
   readonly loadedAt: EpochMs;
   readonly warnings: readonly ConfigProblem[];
   readonly rejected?: { readonly at: EpochMs; readonly problems: readonly ConfigProblem[] };
+  /** What the last reclassification of stored items moved, per category. */
+  readonly reclassified?: {
+    readonly at: EpochMs;
+    readonly reason: string;
+    readonly examined: number;
+    readonly changed: number;
+    readonly moves: readonly CategoryMoveCount[];
+  };
 }
 
 /** Which category feeds a change touched ("all" is implied). */

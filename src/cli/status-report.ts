@@ -26,6 +26,7 @@ export async function buildStatusReport(runtime: Runtime, leader: boolean): Prom
       ...(state.rejected
         ? { rejected: { at: iso(state.rejected.at) ?? "", problems: state.rejected.problems.map((problem) => redactUrlsIn(formatProblem(problem))) } }
         : {}),
+      ...(state.reclassified ? { reclassified: { ...state.reclassified, at: iso(state.reclassified.at) ?? "" } } : {}),
     },
     sources: state.config.sources.map((source) =>
       sourceStatus(source, statesById.get(source.id), schedulesById.get(source.id), runtime.clock()),

@@ -37,6 +37,14 @@ export interface StatusReport {
     readonly categories: number;
     readonly warnings: readonly string[];
     readonly rejected?: { readonly at: string; readonly problems: readonly string[] };
+    /** What the last reclassification of stored items (after a rules edit) moved in and out of each category. */
+    readonly reclassified?: {
+      readonly at: string;
+      readonly reason: string;
+      readonly examined: number;
+      readonly changed: number;
+      readonly moves: ReadonlyArray<{ readonly slug: string; readonly entered: number; readonly left: number }>;
+    };
   };
   readonly sources: readonly SourceStatus[];
   readonly categories: readonly CategoryStatus[];
@@ -69,13 +77,21 @@ function renderStatusPage(report: StatusReport): string {
   const rejected = report.config.rejected
     ? `<section class="failing"><h2>Rejected config edit (${e(report.config.rejected.at)})</h2><p>The last good config is still in force.</p><ul>${report.config.rejected.problems.map((p) => `<li>${e(p)}</li>`).join("")}</ul></section>`
     : "";
+  const moved = report.config.reclassified;
+  const reclassified = moved
+    ? `<h2>Last reclassification (${e(moved.at)}, ${e(moved.reason)})</h2><p>${moved.changed} of ${moved.examined} stored items changed categories.</p>${
+        moved.moves.length > 0
+          ? `<table><thead><tr><th>category</th><th>entered</th><th>left</th></tr></thead><tbody>${moved.moves.map((m) => `<tr><td>${e(m.slug)}</td><td>${m.entered}</td><td>${m.left}</td></tr>`).join("")}</tbody></table>`
+          : ""
+      }`
+    : "";
   const warnings = report.config.warnings.length > 0 ? `<h2>Config warnings</h2><ul>${report.config.warnings.map((w) => `<li>${e(w)}</li>`).join("")}</ul>` : "";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Status</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}.failing{color:#a00}</style></head>
 <body><h1>Status</h1>
 <p>Generated ${e(report.generatedAt)}. Worker leader on this instance: ${report.worker.leader ? "yes" : "no"}. Config loaded ${e(report.config.loadedAt ?? "never")}: ${report.config.sources} sources, ${report.config.categories} categories. Time-zone data: IANA tz ${e(report.timeZoneData.version)}. <a href="status.json">JSON</a></p>
-${rejected}${warnings}
+${rejected}${warnings}${reclassified}
 <h2>Sources</h2>
 <table><thead><tr><th>id</th><th>kind</th><th>state</th><th>schedule</th><th>last run</th><th>last success</th><th>failures</th><th>next run</th><th>items</th><th>last error / warnings</th></tr></thead><tbody>
 ${sourceRows}

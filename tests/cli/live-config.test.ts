@@ -88,6 +88,16 @@ describe("live config", () => {
     const applied = await service.reloader.reload("test");
     expect(applied).toMatchObject({ ok: true, reclassified: 1 });
     expect(await titles(service, "technology")).toEqual(["Quantum sensing startup opens lab in Rabat", "Local choir wins regional contest"]);
+    // Ops see what the edit moved: one item into technology, none out of anything.
+    const report = await json<StatusReport>(`${service.address}/status.json`);
+    expect(report.config.reclassified).toMatchObject({ reason: "test", changed: 1, moves: [{ slug: "technology", entered: 1, left: 0 }] });
+    const html = await (await fetch(`${service.address}/status`)).text();
+    expect(html).toContain("<tr><td>technology</td><td>1</td><td>0</td></tr>");
+    // Undoing the edit moves it back out.
+    await writeFile(path.join(dir, "categories.yaml"), CATEGORIES(""));
+    expect(await service.reloader.reload("undo")).toMatchObject({ ok: true, reclassified: 1 });
+    const undone = await json<StatusReport>(`${service.address}/status.json`);
+    expect(undone.config.reclassified).toMatchObject({ reason: "undo", moves: [{ slug: "technology", entered: 0, left: 1 }] });
   });
 
   it("rejects a broken edit as a whole, keeps serving the last good config and shows the error on /status", async () => {
