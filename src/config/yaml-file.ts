@@ -1,7 +1,7 @@
 /**
  * One YAML file parsed with its node ranges kept, so every problem can name a line and column.
  */
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from "yaml";
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit } from "yaml";
 import type { Document, Node, Pair } from "yaml";
 import type { ConfigProblem, PathSegment } from "./problem.js";
 import { formatPath } from "./problem.js";
@@ -20,6 +20,9 @@ export interface YamlFile {
   lineOf(path: readonly PathSegment[]): number | undefined;
 }
 
+/** Alias expansions one file may make: far above what a config needs, far below a YAML bomb. */
+const MAX_ALIAS_COUNT = 100;
+
 export function parseYamlFile(file: string, source: string): YamlFile {
   const lineCounter = new LineCounter();
   // uniqueKeys: a repeated key is an error, not a silent "last one wins".
@@ -32,8 +35,17 @@ export function parseYamlFile(file: string, source: string): YamlFile {
     ...doc.errors.map((error) => ({ file, ...position(error.pos[0]), path: "", message: syntaxMessage(error.message), severity: "error" as const })),
     ...doc.warnings.map((warning) => ({ file, ...position(warning.pos[0]), path: "", message: syntaxMessage(warning.message), severity: "warning" as const })),
   ];
-  const hasErrors = doc.errors.length > 0;
-  const value: unknown = hasErrors ? undefined : doc.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  if (doc.errors.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (cause) {
+      // yaml refuses to expand aliases past the count (a "billion laughs" document): a problem of
+      // this file at its first alias, so check-config and /status name it like any other.
+      const detail = cause instanceof Error ? cause.message : String(cause);
+      syntaxProblems.push({ file, ...position(firstAliasOffset(doc) ?? 0), path: "", message: `aliases expand too far: ${detail}`, severity: "error" });
+    }
+  }
 
   const problem = (offset: number | undefined, path: readonly PathSegment[], message: string, severity: ConfigProblem["severity"]): ConfigProblem =>
     offset === undefined
@@ -106,4 +118,15 @@ function findPair(map: { items: readonly unknown[] }, key: string): Pair | undef
     if (isPair(item) && isScalar(item.key) && String(item.key.value) === key) return item;
   }
   return undefined;
+}
+
+function firstAliasOffset(doc: Document): number | undefined {
+  let offset: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      if (isAlias(node)) offset = node.range?.[0];
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }

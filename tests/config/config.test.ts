@@ -380,6 +380,21 @@ sources: []
 `)).toEqual({ file: SOURCES, line: 5, column: 9, path: "sources[1].id", message: 'duplicate source id "a" (first defined at line 2)', severity: "error" });
   });
 
+  it("refuses a YAML alias bomb as a problem of its file and line (regression: no file, no line, no rejected edit)", () => {
+    const bomb = [
+      'a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]',
+      "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]",
+      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]",
+      "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]",
+      "sources: []",
+      "",
+    ].join("\n");
+    const found = problems(bomb);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ file: expect.stringMatching(/sources\.yaml$/) as unknown, line: 2, severity: "error" });
+    expect(found[0]?.message).toMatch(/^aliases expand too far: /);
+  });
+
   it("html-ticker needs a valid timezone, and item and time selectors when select is given", () => {
     const found = problems(`sources:
   - id: t
