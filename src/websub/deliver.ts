@@ -4,6 +4,7 @@ import type { Clock } from "../model/index.js";
 import type { Store, WebSubSubscription } from "../store/store.js";
 import type { Limiter } from "../worker/limiter.js";
 import type { CallbackClient } from "./callback-request.js";
+import { redactUrl } from "../net/redact-url.js";
 
 /** One content distribution (W3C WebSub §7): the whole updated feed, to one subscriber. */
 export interface Delivery {
@@ -82,12 +83,12 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps): DeliveryQueue {
       if (result === "gone") {
         // WebSub §7: a 410 Gone means the subscriber has gone away; stop delivering to it.
         await deps.store.removeSubscription(current.topic, current.callback);
-        deps.logger.info({ topic: current.topic, callback: current.callback }, "websub: subscriber answered 410; subscription removed");
+        deps.logger.info({ topic: current.topic, callback: redactUrl(current.callback) }, "websub: subscriber answered 410; subscription removed");
         return;
       }
     }
     deps.onDelivery?.("abandoned");
-    deps.logger.warn({ topic: delivery.subscription.topic, callback: delivery.subscription.callback, attempts: deps.retry.attempts }, "websub: delivery abandoned after retries");
+    deps.logger.warn({ topic: delivery.subscription.topic, callback: redactUrl(delivery.subscription.callback), attempts: deps.retry.attempts }, "websub: delivery abandoned after retries");
   }
 
   async function currentSubscription(previous: WebSubSubscription): Promise<WebSubSubscription | undefined> {
@@ -105,9 +106,9 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps): DeliveryQueue {
       });
       if (response.status >= 200 && response.status <= 299) return "delivered";
       if (response.status === 410) return "gone";
-      deps.logger.info({ callback: subscription.callback, status: response.status }, "websub: delivery refused; will retry");
+      deps.logger.info({ callback: redactUrl(subscription.callback), status: response.status }, "websub: delivery refused; will retry");
     } catch (error) {
-      deps.logger.info({ callback: subscription.callback, err: error }, "websub: delivery failed; will retry");
+      deps.logger.info({ callback: redactUrl(subscription.callback), err: error }, "websub: delivery failed; will retry");
     }
     return "failed";
   }
@@ -120,7 +121,7 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps): DeliveryQueue {
       latest.set(key, mine);
       const task = run(delivery, key, mine)
         .catch((error: unknown) => {
-          if (!stopping.signal.aborted) deps.logger.error({ err: error, callback: delivery.subscription.callback }, "websub: delivery crashed");
+          if (!stopping.signal.aborted) deps.logger.error({ err: error, callback: redactUrl(delivery.subscription.callback) }, "websub: delivery crashed");
         })
         .finally(() => {
           if (latest.get(key) === mine) latest.delete(key);

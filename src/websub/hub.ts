@@ -14,6 +14,7 @@ import { createDeliveryQueue, DEFAULT_RETRY, type DeliveryOutcome, type RetryPol
 import { parseHubRequest, variantOfTopic, type HubRequest, type LeaseLimits } from "./hub-request.js";
 import { pingExternalHubs } from "./publish-ping.js";
 import { verifyIntent } from "./verify-intent.js";
+import { redactUrl } from "../net/redact-url.js";
 
 /** What ops may set (config `websub:`); everything has a safe default. */
 export interface HubOptions {
@@ -149,7 +150,7 @@ export function createHub(deps: HubDeps): Hub {
 
   async function verifyAndApply(request: HubRequest): Promise<void> {
     const outcome = await verifyIntent(request, send);
-    const log = { mode: request.mode, topic: request.topic, callback: request.callback.href };
+    const log = { mode: request.mode, topic: request.topic, callback: redactUrl(request.callback.href) };
     if (!outcome.verified) {
       // §5.3: an unverified request changes nothing, so a failed unsubscribe keeps the subscription.
       deps.logger.info({ ...log, reason: outcome.reason }, "websub: intent not verified; request dropped");

@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { variantUrl } from "../../src/publish/feed-variant.js";
 import { BASE_URL, START, echoChallenge, startHub, startSubscriber, type HubHarness, type Subscriber } from "./hub-fixture.js";
@@ -84,6 +85,17 @@ describe("WebSub hub", () => {
     expect(subscriber.verifications()[0]?.url.searchParams.get("hub.topic")).toBe(spelled);
     const canonical = variantUrl(BASE_URL, { slug: "all", format: "json", query: { categories: [], kind: "ticker", limit: 50, page: 1 } });
     expect(await harness.store.listSubscribedTopics(harness.clock.now)).toEqual([canonical]);
+  });
+
+  it("keeps a token in a callback URL out of the log (regression: logged whole)", async () => {
+    await harness.close();
+    const lines: string[] = [];
+    const logger = pino({ level: "debug" }, { write: (line: string) => void lines.push(line) });
+    harness = await startHub({ logger });
+    const status = await subscribe({ "hub.callback": `${subscriber.origin}/push?token=s3cret-callback-token` });
+    expect(status).toBe(202);
+    expect(lines.join("")).toContain("/push?token=***");
+    expect(lines.join("")).not.toContain("s3cret-callback-token");
   });
 
   it("sends unsigned deliveries when no secret was given", async () => {
