@@ -1,4 +1,4 @@
-import { watch, type FSWatcher } from "node:fs";
+import { realpathSync, watch, type FSWatcher } from "node:fs";
 import path from "node:path";
 import type { Logger } from "pino";
 import { formatProblem, loadConfig, type Config, type ConfigProblem } from "../config/config.js";
@@ -44,6 +44,16 @@ export interface ReloaderDeps {
 const WATCHED_FILES = new Set(["sources.yaml", "categories.yaml"]);
 
 /**
+ * Kubernetes mounts a ConfigMap as symbolic links (`sources.yaml -> ..data/sources.yaml`) and
+ * updates it by pointing `..data` at a new timestamped directory (kubelet's AtomicWriter: it writes
+ * `..2026_12_02…`, links `..data_tmp` to it and renames that over `..data`). The files' own names
+ * never change, so the swap shows only as events on these `..`-names.
+ */
+function isConfigEvent(file: string): boolean {
+  return WATCHED_FILES.has(file) || file.startsWith("..");
+}
+
+/**
  * Live config: edits to config/*.yaml (or SIGHUP) are validated as a whole; a broken edit is
  * rejected and shown on /status while the last good config keeps serving; a good one replaces
  * the config in one step, reschedules the worker and reclassifies stored items.
@@ -51,6 +61,7 @@ const WATCHED_FILES = new Set(["sources.yaml", "categories.yaml"]);
 export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
   const { runtime, logger } = deps;
   let watcher: FSWatcher | undefined;
+  let targetWatchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   /** The config the service started with: what the hub runs on until a restart. */
@@ -95,6 +106,43 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
     return outcome.changed;
   }
 
+  function schedule(reason: string): void {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      watchTargets(); // a ConfigMap swap or a new link points the files somewhere else
+      void reload(reason);
+    }, deps.debounceMs ?? 300);
+  }
+
+  /**
+   * A config file that is a symbolic link is edited where it points: watch the directories of the
+   * link targets too (an edit there raises no event in CONFIG_DIR), for the target's own name.
+   */
+  function watchTargets(): void {
+    for (const target of targetWatchers) target.close();
+    targetWatchers = [];
+    const ownDir = resolvedOrSelf(deps.configDir);
+    const targets = new Map<string, Set<string>>();
+    for (const name of WATCHED_FILES) {
+      const real = resolvedOrSelf(path.join(deps.configDir, name));
+      if (path.dirname(real) === ownDir) continue;
+      const names = targets.get(path.dirname(real)) ?? new Set<string>();
+      targets.set(path.dirname(real), names.add(path.basename(real)));
+    }
+    for (const [dir, names] of targets) {
+      try {
+        const target = watch(dir, (_event, file) => {
+          if (file && !names.has(String(file))) return;
+          schedule(`edit of ${path.join(dir, String(file ?? ""))}`);
+        });
+        target.on("error", () => undefined); // a target directory that goes away is re-resolved at the next event
+        targetWatchers.push(target);
+      } catch (error) {
+        logger.warn({ dir, err: describeError(error) }, "cannot watch a config link's target directory; use SIGHUP to reload");
+      }
+    }
+  }
+
   /** One reload or reclassification at a time, in order: the last edit always wins. */
   function enqueue<T>(work: () => Promise<T>): Promise<T> {
     const next = queue.then(work);
@@ -132,16 +180,18 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
       if (watcher) return;
       // Watch the directory, not the files: editors save by writing a new file and renaming it.
       watcher = watch(deps.configDir, (_event, file) => {
-        if (file && !WATCHED_FILES.has(String(file))) return;
-        clearTimeout(timer);
-        timer = setTimeout(() => void reload(`edit of ${String(file ?? "config")}`), deps.debounceMs ?? 300);
+        if (file && !isConfigEvent(String(file))) return;
+        schedule(`edit of ${String(file ?? "config")}`);
       });
       watcher.on("error", (error) => logger.error({ err: describeError(error) }, "config watch failed; use SIGHUP to reload"));
+      watchTargets();
     },
     stop() {
       clearTimeout(timer);
       watcher?.close();
       watcher = undefined;
+      for (const target of targetWatchers) target.close();
+      targetWatchers = [];
     },
     async idle() {
       await queue;
@@ -169,4 +219,12 @@ function restartNotes(startedWith: Config, next: Config, configDir: string): Con
       severity: "warning",
     },
   ];
+}
+
+function resolvedOrSelf(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return path.resolve(file);
+  }
 }

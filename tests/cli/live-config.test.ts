@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
@@ -46,6 +46,12 @@ async function json<T>(url: string): Promise<T> {
 async function titles(service: Service, slug: string): Promise<string[]> {
   const feed = await json<{ items: Array<{ title: string }> }>(`${service.address}/feeds/${slug}.json`);
   return feed.items.map((item) => item.title);
+}
+
+/** Config reloads applied so far, from /metrics. */
+async function okReloads(service: Service): Promise<number> {
+  const metrics = await (await fetch(`${service.address}/metrics`)).text();
+  return Number(/^feeds_config_reloads_total\{outcome="ok"\} (\d+)$/m.exec(metrics)?.[1] ?? 0);
 }
 
 async function until(check: () => Promise<boolean>, timeoutMs = 8000): Promise<void> {
@@ -142,6 +148,48 @@ describe("live config", () => {
   it("picks up an edit on disk by itself (watch + debounce)", async () => {
     await writeFile(path.join(dir, "categories.yaml"), CATEGORIES("      - keywords: [choir]"));
     await until(async () => (await titles(service, "technology")).length === 2);
+  });
+
+  it("picks up a Kubernetes ConfigMap update, the ..data symlink swap (regression: only SIGHUP did)", async () => {
+    // The layout kubelet writes: timestamped directory, ..data -> it, each file -> ..data/file.
+    const version = async (name: string, categories: string): Promise<void> => {
+      await mkdir(path.join(dir, name));
+      await writeFile(path.join(dir, name, "sources.yaml"), SOURCES());
+      await writeFile(path.join(dir, name, "categories.yaml"), categories);
+    };
+    const before = await okReloads(service);
+    await version("..2026_12_02_10_00_00.1", CATEGORIES(""));
+    await symlink("..2026_12_02_10_00_00.1", path.join(dir, "..data"));
+    for (const file of ["sources.yaml", "categories.yaml"]) {
+      await rm(path.join(dir, file));
+      await symlink(path.join("..data", file), path.join(dir, file));
+    }
+    // The layout's own events reload once; only then swap, so only the swap's events can notice it.
+    await until(async () => (await okReloads(service)) > before);
+    await service.reloader.idle();
+    // The update: a new directory, ..data_tmp pointing at it, renamed over ..data.
+    await version("..2026_12_02_10_05_00.2", CATEGORIES("      - keywords: [choir]"));
+    await symlink("..2026_12_02_10_05_00.2", path.join(dir, "..data_tmp"));
+    await rename(path.join(dir, "..data_tmp"), path.join(dir, "..data"));
+    await until(async () => (await titles(service, "technology")).length === 2);
+  });
+
+  it("picks up an edit of a symlinked config file's target outside CONFIG_DIR (regression: only SIGHUP did)", async () => {
+    const elsewhere = await mkdtemp(path.join(tmpdir(), "live-config-target-"));
+    try {
+      await writeFile(path.join(elsewhere, "categories.yaml"), CATEGORIES(""));
+      const before = await okReloads(service);
+      await rm(path.join(dir, "categories.yaml"));
+      await symlink(path.join(elsewhere, "categories.yaml"), path.join(dir, "categories.yaml"));
+      // The link's own events reload once (and re-resolve the link); only then edit the target, so
+      // nothing but a watch on the target's directory can notice the edit.
+      await until(async () => (await okReloads(service)) > before);
+      await service.reloader.idle();
+      await writeFile(path.join(elsewhere, "categories.yaml"), CATEGORIES("      - keywords: [choir]"));
+      await until(async () => (await titles(service, "technology")).length === 2);
+    } finally {
+      await rm(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it("starts collecting a new source and stops a removed one", async () => {
