@@ -132,11 +132,15 @@ async function main() {
       const cacheBytes = await metric(server.address, "feeds_render_cache_bytes");
       const entries = await metric(server.address, "feeds_render_cache_entries");
       const evictions = await metric(server.address, "feeds_render_cache_evictions_total");
-      console.log(`## Render cache memory (${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} CPUs)\n`);
+      console.log(
+        `## Render cache memory (${new Date().toISOString()}, Node ${process.version}, ${os.cpus().length} CPUs)\n`,
+      );
       console.log("| measurement | value |\n| --- | --- |");
       console.log(`| store | ${ITEMS.toLocaleString("en-US")} items |`);
       console.log(`| publish.cache_max_bytes | ${CACHE_MAX_BYTES ?? "64MB (default)"} |`);
-      console.log(`| requests | ${REQUESTS.toLocaleString("en-US")} distinct variants, ${CONCURRENCY} at a time, ${errors} not 200, ${seconds.toFixed(1)} s, ${mib(bodyBytes)} of (compressed) bodies |`);
+      console.log(
+        `| requests | ${REQUESTS.toLocaleString("en-US")} distinct variants, ${CONCURRENCY} at a time, ${errors} not 200, ${seconds.toFixed(1)} s, ${mib(bodyBytes)} of (compressed) bodies |`,
+      );
       console.log(`| RSS before → after | ${mib(before.rss)} → ${mib(after.rss)} (+${mib(after.rss - before.rss)}) |`);
       console.log(`| peak RSS | ${mib(after.peak)} |`);
       console.log(`| render cache | ${mib(cacheBytes)} in ${entries} entries, ${evictions} evictions |`);

@@ -27,8 +27,14 @@ const item = (id, html) =>
   `<item><title>Story ${id}</title><link>https://bench.example.org/${id}</link><pubDate>Wed, 25 Nov 2026 08:00:00 GMT</pubDate>` +
   `<description><![CDATA[${html}]]></description></item>`;
 const BODIES = {
-  "/feed.xml": ["application/rss+xml", `<rss version="2.0"><channel><title>T</title>${item("one", "<p>ok</p>")}${item("deep", nested(DEPTH))}${item("three", "<p>ok</p>")}</channel></rss>`],
-  "/ticker.html": ["text/html", `<html><body><ul><li>17:10 Markets close higher in Casablanca</li><li>16:05 Rain expected in Rabat</li></ul>${nested(DEPTH + 10_000)}</body></html>`],
+  "/feed.xml": [
+    "application/rss+xml",
+    `<rss version="2.0"><channel><title>T</title>${item("one", "<p>ok</p>")}${item("deep", nested(DEPTH))}${item("three", "<p>ok</p>")}</channel></rss>`,
+  ],
+  "/ticker.html": [
+    "text/html",
+    `<html><body><ul><li>17:10 Markets close higher in Casablanca</li><li>16:05 Rain expected in Rabat</li></ul>${nested(DEPTH + 10_000)}</body></html>`,
+  ],
 };
 
 const upstream = createServer((req, res) => {
@@ -49,23 +55,39 @@ const deps = {
   logger: pino({ level: "silent" }),
 };
 const source = (id, kind, url) => ({
-  id, kind, url, schedule: { every: 600_000 }, categories: ["world"], enabled: true,
+  id,
+  kind,
+  url,
+  schedule: { every: 600_000 },
+  categories: ["world"],
+  enabled: true,
   retention: { maxItemsPerSource: 100, maxAgeMs: 90 * 86_400_000 },
   ...(kind === "html-ticker" && { timezone: "Africa/Casablanca" }),
 });
 
-console.log(`## Hostile markup vs the event loop (${new Date().toISOString()}, Node ${process.version}, depth ${DEPTH.toLocaleString("en-US")})\n`);
-console.log("| source | outcome | collect time | longest event-loop stall | p99 stall |\n| --- | --- | --- | --- | --- |");
-for (const [kind, route] of [["feed", "/feed.xml"], ["html-ticker", "/ticker.html"]]) {
+console.log(
+  `## Hostile markup vs the event loop (${new Date().toISOString()}, Node ${process.version}, depth ${DEPTH.toLocaleString("en-US")})\n`,
+);
+console.log(
+  "| source | outcome | collect time | longest event-loop stall | p99 stall |\n| --- | --- | --- | --- | --- |",
+);
+for (const [kind, route] of [
+  ["feed", "/feed.xml"],
+  ["html-ticker", "/ticker.html"],
+]) {
   const histogram = monitorEventLoopDelay({ resolution: 1 });
   histogram.enable();
   const started = performance.now();
   const result = await collectSource(source(`bench-${kind}`, kind, `${origin}${route}`), deps);
   const took = performance.now() - started;
   histogram.disable();
-  const outcome = result.ok ? `ok, ${result.inserted} stored, ${result.warnings.length} warnings` : `failed: ${result.error?.slice(0, 90)}`;
+  const outcome = result.ok
+    ? `ok, ${result.inserted} stored, ${result.warnings.length} warnings`
+    : `failed: ${result.error?.slice(0, 90)}`;
   const stall = (ns) => `${(ns / 1e6).toFixed(1)} ms`;
-  console.log(`| ${kind} | ${outcome} | ${took.toFixed(0)} ms | ${stall(histogram.max)} | ${stall(histogram.percentile(99))} |`);
+  console.log(
+    `| ${kind} | ${outcome} | ${took.toFixed(0)} ms | ${stall(histogram.max)} | ${stall(histogram.percentile(99))} |`,
+  );
 }
 await store.close();
 upstream.close();

@@ -26,7 +26,9 @@ import { brotliCompressSync, constants as zlibConstants, gzipSync } from "node:z
 import pino from "pino";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const CORPUS = process.env.CORPUS_DIR ? path.join(process.env.CORPUS_DIR, "feeds") : path.resolve(ROOT, "../shared/corpus/feeds");
+const CORPUS = process.env.CORPUS_DIR
+  ? path.join(process.env.CORPUS_DIR, "feeds")
+  : path.resolve(ROOT, "../shared/corpus/feeds");
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 200_000);
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -87,14 +89,20 @@ function has(command) {
 
 function seed(databaseUrl) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, "bench/seed.mjs"), databaseUrl, String(ITEMS)], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [path.join(ROOT, "bench/seed.mjs"), databaseUrl, String(ITEMS)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
     child.on("error", reject);
     child.on("close", (code) => {
       if (code !== 0) return reject(new Error(`bench: seeding exited ${code}`));
       const { items, ms: took, batch } = JSON.parse(out);
-      record("seed store", `${int(items)} items in ${(took / 1000).toFixed(1)} s`, `${int(items / (took / 1000))} items/s, commitRun batches of ${batch}, 3 categories`);
+      record(
+        "seed store",
+        `${int(items)} items in ${(took / 1000).toFixed(1)} s`,
+        `${int(items / (took / 1000))} items/s, commitRun batches of ${batch}, 3 categories`,
+      );
       resolve();
     });
   });
@@ -114,7 +122,10 @@ function channelFor(variant) {
     generator: "bench",
     ttlMinutes: 10,
     hubs: [],
-    paging: { first: `${BASE_URL}/feeds/world.${variant.format}?limit=500`, next: `${BASE_URL}/feeds/world.${variant.format}?limit=500&page=2` },
+    paging: {
+      first: `${BASE_URL}/feeds/world.${variant.format}?limit=500`,
+      next: `${BASE_URL}/feeds/world.${variant.format}?limit=500&page=2`,
+    },
     categories: ["World"],
   };
 }
@@ -139,7 +150,9 @@ async function coldRender(runtime) {
       const body = Buffer.from(text.result, "utf8");
       bytes = body.length;
       gzips.push((await timed(() => gzipSync(body, { level: 6 }))).ms);
-      brotlis.push((await timed(() => brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5 } }))).ms);
+      brotlis.push(
+        (await timed(() => brotliCompressSync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5 } }))).ms,
+      );
     }
     record(
       `cold render world.${format}?limit=500 (FeedService.render)`,
@@ -165,14 +178,28 @@ function parseWrk(output) {
 }
 
 function runWrk(url, headers, seconds = DURATION) {
-  const args = [`-t${THREADS}`, `-c${CONNECTIONS}`, `-d${seconds}s`, "--latency", ...Object.entries(headers).flatMap(([name, value]) => ["-H", `${name}: ${value}`]), url];
+  const args = [
+    `-t${THREADS}`,
+    `-c${CONNECTIONS}`,
+    `-d${seconds}s`,
+    "--latency",
+    ...Object.entries(headers).flatMap(([name, value]) => ["-H", `${name}: ${value}`]),
+    url,
+  ];
   return new Promise((resolve, reject) => {
     const child = spawn("wrk", args);
     let out = "";
     child.stdout.on("data", (chunk) => (out += chunk));
     child.stderr.on("data", (chunk) => (out += chunk));
     child.on("error", reject);
-    child.on("close", (code) => (code === 0 ? resolve({ ...parseWrk(out), command: `wrk ${args.map((arg) => (/\s|"/.test(arg) ? `'${arg}'` : arg)).join(" ")}` }) : reject(new Error(`wrk exited ${code}: ${out}`))));
+    child.on("close", (code) =>
+      code === 0
+        ? resolve({
+            ...parseWrk(out),
+            command: `wrk ${args.map((arg) => (/\s|"/.test(arg) ? `'${arg}'` : arg)).join(" ")}`,
+          })
+        : reject(new Error(`wrk exited ${code}: ${out}`)),
+    );
   });
 }
 
@@ -180,7 +207,9 @@ function runWrk(url, headers, seconds = DURATION) {
 async function checkScenario(url, headers, status, bytes) {
   const response = await get(url, headers);
   if (response.status !== status || (bytes !== undefined && !response.body.equals(bytes))) {
-    throw new Error(`bench: ${url} ${JSON.stringify(headers)} answered ${response.status} with ${response.body.length} bytes, expected ${status}`);
+    throw new Error(
+      `bench: ${url} ${JSON.stringify(headers)} answered ${response.status} with ${response.body.length} bytes, expected ${status}`,
+    );
   }
   return response;
 }
@@ -250,7 +279,11 @@ async function freePort() {
 
 /** The service in its own process (bench/serve.mjs), as it runs in production. */
 function startServerProcess(scratch, databaseUrl) {
-  const child = spawn(process.execPath, [path.join(ROOT, "bench/serve.mjs"), scratch, databaseUrl, path.join(scratch, "feeds")], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, "bench/serve.mjs"), scratch, databaseUrl, path.join(scratch, "feeds")],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
   const closed = new Promise((resolve) => child.once("close", resolve));
   return new Promise((resolve, reject) => {
     let out = "";
@@ -293,7 +326,11 @@ async function loadTests(service, scratch) {
   // Warm the JIT on every path first (not reported): the service is a fresh process.
   for (const scenario of scenarios) await runWrk(url, scenario.headers, 2);
   for (const scenario of scenarios) {
-    results.push({ scenario: scenario.name, server: "service (node, 1 process)", ...(await runWrk(url, scenario.headers)) });
+    results.push({
+      scenario: scenario.name,
+      server: "service (node, 1 process)",
+      ...(await runWrk(url, scenario.headers)),
+    });
   }
   for (const workers of ["1", "auto"]) {
     const port = await freePort();
@@ -304,7 +341,11 @@ async function loadTests(service, scratch) {
       for (const scenario of scenarios) {
         const headers = scenario.status === 304 ? { "If-None-Match": nginxEtag } : scenario.headers;
         await checkScenario(staticUrl, headers, scenario.status, scenario.nginxBody);
-        results.push({ scenario: scenario.name, server: `nginx worker_processes ${workers}`, ...(await runWrk(staticUrl, headers)) });
+        results.push({
+          scenario: scenario.name,
+          server: `nginx worker_processes ${workers}`,
+          ...(await runWrk(staticUrl, headers)),
+        });
       }
     } finally {
       await nginx.stop();
@@ -314,13 +355,19 @@ async function loadTests(service, scratch) {
 }
 
 function printLoadTable({ results, bytes }) {
-  console.log(`\n### HTTP: ${HOT_FEED} (${bytes.identity} B identity, ${bytes.gzip} B gzip), wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION}s\n`);
+  console.log(
+    `\n### HTTP: ${HOT_FEED} (${bytes.identity} B identity, ${bytes.gzip} B gzip), wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION}s\n`,
+  );
   console.log("| scenario | server | req/s | p99 latency | errors | service ÷ this |");
   console.log("| --- | --- | ---: | ---: | ---: | ---: |");
   for (const row of results) {
-    const ours = results.find((candidate) => candidate.scenario === row.scenario && candidate.server.startsWith("service"));
+    const ours = results.find(
+      (candidate) => candidate.scenario === row.scenario && candidate.server.startsWith("service"),
+    );
     const ratio = row.server.startsWith("service") ? "" : (ours.rps / row.rps).toFixed(2);
-    console.log(`| ${row.scenario} | ${row.server} | ${int(row.rps)} | ${row.p99.toFixed(2)} ms | ${row.errors} | ${ratio} |`);
+    console.log(
+      `| ${row.scenario} | ${row.server} | ${int(row.rps)} | ${row.p99.toFixed(2)} ms | ${row.errors} | ${ratio} |`,
+    );
   }
   console.log("\nCommands:");
   for (const row of results) console.log(`    ${row.command}`);
@@ -392,7 +439,9 @@ function printMachine() {
   const nginx = has("nginx") ? spawnSync("nginx", ["-v"], { encoding: "utf8" }).stderr.trim() : "nginx missing";
   const wrk = has("wrk") ? spawnSync("wrk", ["-v"], { encoding: "utf8" }).stdout.split("\n")[0].trim() : "wrk missing";
   console.log(`## Benchmark (${new Date().toISOString()})\n`);
-  console.log(`Machine: ${cpus.length} × ${cpus[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}; Node ${process.version}; ${nginx}; ${wrk}.`);
+  console.log(
+    `Machine: ${cpus.length} × ${cpus[0]?.model ?? "unknown CPU"}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}; Node ${process.version}; ${nginx}; ${wrk}.`,
+  );
 }
 
 async function main() {
@@ -403,7 +452,15 @@ async function main() {
     const databaseUrl = `sqlite:${path.join(scratch, "bench.db")}`;
     await seed(databaseUrl);
     const service = await startService(
-      { port: 0, host: "127.0.0.1", baseUrl: BASE_URL, configDir: scratch, databaseUrl, feedsDir: path.join(scratch, "feeds"), logLevel: "silent" },
+      {
+        port: 0,
+        host: "127.0.0.1",
+        baseUrl: BASE_URL,
+        configDir: scratch,
+        databaseUrl,
+        feedsDir: path.join(scratch, "feeds"),
+        logLevel: "silent",
+      },
       { config, loadedAt: Date.now(), warnings: [] },
       { clock: Date.now, logger, runWorker: false },
     );

@@ -25,7 +25,15 @@ if (!loaded.ok) {
   process.exit(1);
 }
 const service = await startService(
-  { port: 0, host: "127.0.0.1", baseUrl: "http://127.0.0.1:8080", configDir, databaseUrl, feedsDir, logLevel: "silent" },
+  {
+    port: 0,
+    host: "127.0.0.1",
+    baseUrl: "http://127.0.0.1:8080",
+    configDir,
+    databaseUrl,
+    feedsDir,
+    logLevel: "silent",
+  },
   { config: loaded.config, loadedAt: Date.now(), warnings: [] },
   { clock: Date.now, logger: pino({ level: "silent" }), runWorker: false },
 );

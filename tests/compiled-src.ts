@@ -24,6 +24,12 @@ export async function compileSrc(prefix: string, tscArgs: readonly string[]): Pr
   mkdirSync(out);
   writeFileSync(join(out, "package.json"), JSON.stringify({ type: "module" }));
   symlinkSync(join(REPO, "node_modules"), join(work, "node_modules"), "dir");
-  await promisify(execFile)(process.execPath, [join(REPO, "node_modules/typescript/bin/tsc"), ...tscArgs, "--outDir", out, "--noCheck"]);
+  await promisify(execFile)(process.execPath, [
+    join(REPO, "node_modules/typescript/bin/tsc"),
+    ...tscArgs,
+    "--outDir",
+    out,
+    "--noCheck",
+  ]);
   return { out, remove: () => rmSync(work, { recursive: true, force: true }) };
 }

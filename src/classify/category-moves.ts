@@ -39,7 +39,11 @@ export function createMoveTally(): MoveTally {
     },
     result(slugs) {
       const others = [...moves.keys()].filter((slug) => !slugs.includes(slug)).sort();
-      return [...slugs, ...others].map((slug) => ({ slug, entering: moves.get(slug)?.entering ?? [], leaving: moves.get(slug)?.leaving ?? [] }));
+      return [...slugs, ...others].map((slug) => ({
+        slug,
+        entering: moves.get(slug)?.entering ?? [],
+        leaving: moves.get(slug)?.leaving ?? [],
+      }));
     },
   };
 }

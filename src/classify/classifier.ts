@@ -49,7 +49,10 @@ export function compileClassifier(categories: readonly Category[]): Classifier {
   };
 }
 
-export function regionsFound(found: ReadonlySet<PhraseId>, placeRegions: ReadonlyMap<PhraseId, PlaceRegion>): Set<PlaceRegion> {
+export function regionsFound(
+  found: ReadonlySet<PhraseId>,
+  placeRegions: ReadonlyMap<PhraseId, PlaceRegion>,
+): Set<PlaceRegion> {
   const regions = new Set<PlaceRegion>();
   if (placeRegions.size === 0) return regions;
   for (const id of found) {
@@ -73,7 +76,8 @@ export function vetoed(category: CompiledCategory, found: ReadonlySet<PhraseId>)
  * those, but the model allows them) holds for no item, so such a rule never matches everything.
  */
 export function ruleMatches(rule: CompiledRule, item: ScannedItem): boolean {
-  if (rule.sources === undefined && rule.tags === undefined && rule.keywords === undefined && rule.places === undefined) return false;
+  if (rule.sources === undefined && rule.tags === undefined && rule.keywords === undefined && rule.places === undefined)
+    return false;
   if (rule.sources !== undefined && !rule.sources.has(item.sourceId)) return false;
   if (rule.tags !== undefined && !anyIn(rule.tags, item.tags)) return false;
   if (rule.keywords !== undefined && !anyFound(rule.keywords, item.found)) return false;

@@ -7,7 +7,11 @@ import type { CategoryRule } from "../model/index.js";
 import type { CategoryExplanation, RuleExplanation } from "./explain.js";
 
 export function formatExplanation(categories: readonly CategoryExplanation[]): string[] {
-  return categories.flatMap((category) => [`${category.slug}: ${verdict(category)}`, ...category.rules.map(formatRule), ...vetoLines(category)]);
+  return categories.flatMap((category) => [
+    `${category.slug}: ${verdict(category)}`,
+    ...category.rules.map(formatRule),
+    ...vetoLines(category),
+  ]);
 }
 
 function verdict(category: CategoryExplanation): string {

@@ -45,10 +45,17 @@ export function compileExplainer(categories: readonly Category[]): Explainer {
   return (item, sourceCategories) => {
     const found = rules.index.scan([item.title, item.summary]);
     const tags = new Set(item.tags.map(foldTag));
-    const scanned: ScannedItem = { sourceId: item.sourceId, tags, found, regions: regionsFound(found, rules.placeRegions) };
+    const scanned: ScannedItem = {
+      sourceId: item.sourceId,
+      tags,
+      found,
+      regions: regionsFound(found, rules.placeRegions),
+    };
     const words = (ids: readonly PhraseId[] | undefined): string[] => foundWords(ids, found, rules.index);
     return rules.categories.map((category) => {
-      const explained = category.rules.map((rule, position) => explainRule(rule, position, scanned, words, placesFound(rule, found, rules.placeRegions, rules.index)));
+      const explained = category.rules.map((rule, position) =>
+        explainRule(rule, position, scanned, words, placesFound(rule, found, rules.placeRegions, rules.index)),
+      );
       const isVetoed = vetoed(category, found);
       const bySource = sourceCategories.includes(category.slug);
       return {

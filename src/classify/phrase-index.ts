@@ -47,7 +47,6 @@ interface Scanned {
   readonly initials: readonly boolean[];
 }
 
-
 export function createPhraseIndex(): PhraseIndex {
   const byFirstToken = new Map<string, Phrase[]>();
   const ids = new Map<string, PhraseId>();
@@ -103,7 +102,8 @@ function matchesAt(phrase: Phrase, text: Scanned, start: number): boolean {
   if (phrase.initialCapital && text.initials[start] !== true) return false;
   for (let offset = 0; offset < phrase.tokens.length; offset++) {
     if (phrase.capitalsOnly[offset] === true && text.capitals[start + offset] !== true) return false;
-    if (offset > 0 && !tokenMatches(phrase.tokens[offset] as string, text.tokens[start + offset] as string)) return false;
+    if (offset > 0 && !tokenMatches(phrase.tokens[offset] as string, text.tokens[start + offset] as string))
+      return false;
   }
   return true;
 }

@@ -78,7 +78,10 @@ function loadCities(): readonly City[] {
 }
 
 /** Exported for tests, which feed it a handful of entries instead of the datasets. */
-export function buildPlaceNames(countries: readonly Country[], cities: readonly City[]): ReadonlyMap<string, PlaceRegion> {
+export function buildPlaceNames(
+  countries: readonly Country[],
+  cities: readonly City[],
+): ReadonlyMap<string, PlaceRegion> {
   const names = new Map<string, PlaceRegion>();
   const put = (name: string, region: PlaceRegion): void => {
     const trimmed = name.trim();
@@ -113,7 +116,9 @@ function countryNames(country: Country): string[] {
   return [
     country.name.common,
     country.name.official,
-    ...country.altSpellings.filter((spelling) => spelling !== country.cca2 && /^[\p{Script=Latin}\s.'’-]+$/u.test(spelling)),
+    ...country.altSpellings.filter(
+      (spelling) => spelling !== country.cca2 && /^[\p{Script=Latin}\s.'’-]+$/u.test(spelling),
+    ),
     ...(demonyms === undefined ? [] : [demonyms.m, demonyms.f]),
     ...country.capital,
     ...(USUAL_NAMES[country.cca2] ?? []),

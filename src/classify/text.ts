@@ -27,7 +27,11 @@ export function tokenize(text: string): string[] {
  */
 export function tokenizeWithCase(text: string): { tokens: string[]; capitals: boolean[]; initials: boolean[] } {
   const cased = foldKeepingCase(text).match(TOKEN) ?? [];
-  return { tokens: cased.map((token) => token.toLowerCase()), capitals: cased.map(isCapitals), initials: cased.map(startsWithCapital) };
+  return {
+    tokens: cased.map((token) => token.toLowerCase()),
+    capitals: cased.map(isCapitals),
+    initials: cased.map(startsWithCapital),
+  };
 }
 
 /**
@@ -37,7 +41,12 @@ export function tokenizeWithCase(text: string): { tokens: string[]; capitals: bo
 export function isCapitals(token: string): boolean {
   if (token !== token.toLowerCase() && token === token.toUpperCase()) return true;
   const singular = token.slice(0, -1);
-  return token.endsWith("s") && singular.length >= 2 && singular !== singular.toLowerCase() && singular === singular.toUpperCase();
+  return (
+    token.endsWith("s") &&
+    singular.length >= 2 &&
+    singular !== singular.toLowerCase() &&
+    singular === singular.toUpperCase()
+  );
 }
 
 function startsWithCapital(token: string): boolean {

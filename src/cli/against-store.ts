@@ -23,16 +23,22 @@ export async function againstStore(settings: Settings, candidateFile: string | u
   let sourcesYaml: string;
   let categoriesYaml: string;
   try {
-    [sourcesYaml, categoriesYaml] = await Promise.all([readFile(path.join(settings.configDir, SOURCES_FILE), "utf8"), readFile(file, "utf8")]);
+    [sourcesYaml, categoriesYaml] = await Promise.all([
+      readFile(path.join(settings.configDir, SOURCES_FILE), "utf8"),
+      readFile(file, "utf8"),
+    ]);
   } catch (cause) {
-    console.error(`classify: cannot read the config to compare (${cause instanceof Error ? cause.message : String(cause)})`);
+    console.error(
+      `classify: cannot read the config to compare (${cause instanceof Error ? cause.message : String(cause)})`,
+    );
     return 1;
   }
   const parsed = parseConfig({ configDir: settings.configDir, sourcesYaml, categoriesYaml });
   if (!parsed.ok) {
     // parseConfig names CONFIG_DIR's categories.yaml; the candidate may live elsewhere.
     const inConfigDir = path.join(settings.configDir, CATEGORIES_FILE);
-    for (const problem of parsed.problems) console.error(formatProblem(problem.file === inConfigDir ? { ...problem, file } : problem));
+    for (const problem of parsed.problems)
+      console.error(formatProblem(problem.file === inConfigDir ? { ...problem, file } : problem));
     return 1;
   }
   const { config } = parsed;
@@ -49,7 +55,12 @@ export async function againstStore(settings: Settings, candidateFile: string | u
       if (last === undefined) break;
       after = last.id;
       examined += batch.length;
-      for (const item of batch) tally.add({ id: item.id, title: item.title }, item.categories, classify(item, sourceCategories.get(item.sourceId) ?? []));
+      for (const item of batch)
+        tally.add(
+          { id: item.id, title: item.title },
+          item.categories,
+          classify(item, sourceCategories.get(item.sourceId) ?? []),
+        );
     }
   } finally {
     await store.close();

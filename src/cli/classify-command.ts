@@ -52,7 +52,12 @@ export async function classifyCommand(env: Env, args: readonly string[]): Promis
     return 0;
   }
   const classify = compileClassifier(result.config.categories);
-  const headlines = parsed.headlines.length > 0 ? parsed.headlines : readFileSync(0, "utf8").split("\n").filter((line) => line.trim() !== "");
+  const headlines =
+    parsed.headlines.length > 0
+      ? parsed.headlines
+      : readFileSync(0, "utf8")
+          .split("\n")
+          .filter((line) => line.trim() !== "");
   for (const title of headlines) {
     const slugs = classify(previewItem(title, undefined), []);
     console.log(`${slugs.length > 0 ? slugs.join(",") : "-"}\t${title}`);
@@ -92,7 +97,8 @@ function parseClassifyArgs(args: readonly string[]): ClassifyArgs {
     return { kind: "against-store", file: positionals[0] };
   }
   if (values.explain !== undefined) {
-    if (positionals.length > 0) return { kind: "error", message: `--explain takes one headline; also got ${JSON.stringify(positionals)}` };
+    if (positionals.length > 0)
+      return { kind: "error", message: `--explain takes one headline; also got ${JSON.stringify(positionals)}` };
     return { kind: "explain", title: values.explain, summary: values.summary };
   }
   if (values.summary !== undefined) return { kind: "error", message: "--summary goes with --explain" };
@@ -100,5 +106,14 @@ function parseClassifyArgs(args: readonly string[]): ClassifyArgs {
 }
 
 function previewItem(title: string, summary: string | undefined): CollectedItem {
-  return { id: title, sourceId: "preview", kind: "article", title, ...(summary === undefined ? {} : { summary }), authors: [], tags: [], enclosures: [] };
+  return {
+    id: title,
+    sourceId: "preview",
+    kind: "article",
+    title,
+    ...(summary === undefined ? {} : { summary }),
+    authors: [],
+    tags: [],
+    enclosures: [],
+  };
 }

@@ -17,7 +17,9 @@ export async function checkConfigCommand(env: Env): Promise<number> {
     return 1;
   }
   printProblems(result.warnings);
-  console.log(`config: OK — ${result.config.sources.length} sources, ${result.config.categories.length} categories (${settings.configDir})`);
+  console.log(
+    `config: OK — ${result.config.sources.length} sources, ${result.config.categories.length} categories (${settings.configDir})`,
+  );
   return 0;
 }
 

@@ -32,7 +32,11 @@ interface DiscoverArgs {
 }
 
 /** `discover URL`: see {@link DISCOVER_USAGE}. */
-export async function discoverCommand(env: Env, args: readonly string[], clock: () => number = Date.now): Promise<number> {
+export async function discoverCommand(
+  env: Env,
+  args: readonly string[],
+  clock: () => number = Date.now,
+): Promise<number> {
   const parsed = parseArgs(args);
   if (parsed === "help") {
     console.log(DISCOVER_USAGE);
@@ -45,7 +49,9 @@ export async function discoverCommand(env: Env, args: readonly string[], clock: 
   const settings = readSettings(env);
   const loaded = await loadConfig(settings.configDir);
   if (!loaded.ok) {
-    console.error(`discover: the config in ${settings.configDir} is not valid (fetch settings fall back to the built-in ones):`);
+    console.error(
+      `discover: the config in ${settings.configDir} is not valid (fetch settings fall back to the built-in ones):`,
+    );
     for (const problem of loaded.problems) console.error(`  ${formatProblem(problem)}`);
   }
   const url = resolveSourceUrl(parsed.url, process.cwd());
@@ -62,10 +68,16 @@ export async function discoverCommand(env: Env, args: readonly string[], clock: 
     console.error(`discover: ${url} answered 304 Not Modified to an unconditional request`);
     return 1;
   }
-  const { text } = decodeText(fetched.body, { format: "html", ...(fetched.contentType !== undefined && { contentType: fetched.contentType }) });
+  const { text } = decodeText(fetched.body, {
+    format: "html",
+    ...(fetched.contentType !== undefined && { contentType: fetched.contentType }),
+  });
   const report = discoverPage(text, parsed.base ?? fetched.url, { timeZone, now: clock() });
   if (parsed.json) console.log(JSON.stringify({ ...report, timeZoneData: TZ_DATA_VERSION }, null, 2));
-  else console.log(formatReport(report, { assumedZone: parsed.timeZone === undefined && configured?.timezone === undefined }));
+  else
+    console.log(
+      formatReport(report, { assumedZone: parsed.timeZone === undefined && configured?.timezone === undefined }),
+    );
   return report.ticker.found || report.articles.found ? 0 : 1;
 }
 
@@ -85,8 +97,7 @@ function parseArgs(args: readonly string[]): DiscoverArgs | "help" | string {
     else if (arg === "--base") {
       base = args[++i];
       if (base === undefined || !URL.canParse(base)) return "--base needs an absolute URL";
-    }
-    else if (arg.startsWith("-")) return `unknown option ${arg}`;
+    } else if (arg.startsWith("-")) return `unknown option ${arg}`;
     else if (url === undefined) url = arg;
     else return `one URL at a time (got ${url} and ${arg})`;
   }
@@ -108,7 +119,9 @@ function formatReport(report: DiscoveryReport, { assumedZone }: { assumedZone: b
       `  Times read in ${ticker.timeZone} (IANA tz ${TZ_DATA_VERSION})${assumedZone ? "; assumed: pass --timezone for the site's zone" : ""}.`,
     );
     for (const line of ticker.lines) {
-      out.push(`  ${line.time}  ${line.published}  ${line.title}${line.link === undefined ? "" : `\n${" ".repeat(30)}${line.link}`}`);
+      out.push(
+        `  ${line.time}  ${line.published}  ${line.title}${line.link === undefined ? "" : `\n${" ".repeat(30)}${line.link}`}`,
+      );
     }
     out.push(
       ticker.select === undefined

@@ -15,7 +15,11 @@ export const DEFAULT_FRESHNESS: FreshnessBounds = { minSeconds: 30, maxSeconds: 
  * bounded so a long schedule does not pin stale copies in caches and a due-now source does not
  * defeat caching entirely.
  */
-export function maxAgeSeconds(nextRuns: readonly (EpochMs | undefined)[], now: EpochMs, bounds: FreshnessBounds): number {
+export function maxAgeSeconds(
+  nextRuns: readonly (EpochMs | undefined)[],
+  now: EpochMs,
+  bounds: FreshnessBounds,
+): number {
   const upcoming = nextRuns.filter((at): at is number => at !== undefined && at > now);
   const untilNext = upcoming.length > 0 ? Math.ceil((Math.min(...upcoming) - now) / 1000) : bounds.maxSeconds;
   return Math.min(bounds.maxSeconds, Math.max(bounds.minSeconds, untilNext));
@@ -26,7 +30,12 @@ export function maxAgeSeconds(nextRuns: readonly (EpochMs | undefined)[], now: E
  * worker will do, computed the same on every replica, including those that run no worker (whose
  * empty schedule list used to make them send the upper bound while the leader sent less).
  */
-export function nextRuns(sources: readonly Source[], states: ReadonlyMap<string, SourceState>, now: EpochMs, bounds: FreshnessBounds): (EpochMs | undefined)[] {
+export function nextRuns(
+  sources: readonly Source[],
+  states: ReadonlyMap<string, SourceState>,
+  now: EpochMs,
+  bounds: FreshnessBounds,
+): (EpochMs | undefined)[] {
   // Past the upper bound every answer is the same, so the search stops there.
   const until = now + bounds.maxSeconds * 1000 + 1000;
   return sources.map((source) => nextRunAt(source, states.get(source.id), now, until));

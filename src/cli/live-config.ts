@@ -72,20 +72,33 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
     const at = runtime.clock();
     if (!result.ok) {
       runtime.setConfigState({ ...runtime.configState(), rejected: { at, problems: result.problems } });
-      logger.error({ reason, problems: result.problems.map(formatProblem) }, "config edit rejected; the last good config stays in force");
+      logger.error(
+        { reason, problems: result.problems.map(formatProblem) },
+        "config edit rejected; the last good config stays in force",
+      );
       return { ok: false, problems: result.problems };
     }
     const previous = runtime.configState().config;
     const warnings = [...result.warnings, ...restartNotes(startedWith, result.config, deps.configDir)];
     const { reclassified: lastReclassified } = runtime.configState();
-    runtime.setConfigState({ config: result.config, loadedAt: at, warnings, ...(lastReclassified && { reclassified: lastReclassified }) });
+    runtime.setConfigState({
+      config: result.config,
+      loadedAt: at,
+      warnings,
+      ...(lastReclassified && { reclassified: lastReclassified }),
+    });
     const plan = planFor(result.config);
     runtime.worker.update(plan);
     runtime.feeds.invalidateAll();
     deps.onApplied?.(result.config);
     for (const warning of warnings) logger.warn({ problem: formatProblem(warning) }, "config warning");
-    const reclassified = classificationChanged(previous, result.config) ? await reclassifyNow(reason, plan.classify) : 0;
-    logger.info({ reason, sources: result.config.sources.length, categories: result.config.categories.length }, "config reloaded");
+    const reclassified = classificationChanged(previous, result.config)
+      ? await reclassifyNow(reason, plan.classify)
+      : 0;
+    logger.info(
+      { reason, sources: result.config.sources.length, categories: result.config.categories.length },
+      "config reloaded",
+    );
     return { ok: true, warnings, reclassified };
   }
 
@@ -95,12 +108,27 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
     const { config } = runtime.configState();
     const started = runtime.clock();
     const slugs = config.categories.map((category) => category.slug);
-    const outcome = await reclassifyStoredItems(runtime.store, classify ?? compileClassifier(config.categories), config.sources, started, slugs);
+    const outcome = await reclassifyStoredItems(
+      runtime.store,
+      classify ?? compileClassifier(config.categories),
+      config.sources,
+      started,
+      slugs,
+    );
     if (outcome.changed > 0) runtime.notifyChange({ changedCategories: outcome.changedCategories });
     const { examined, changed, moves } = outcome;
-    runtime.setConfigState({ ...runtime.configState(), reclassified: { at: started, reason, examined, changed, moves } });
+    runtime.setConfigState({
+      ...runtime.configState(),
+      reclassified: { at: started, reason, examined, changed, moves },
+    });
     logger.info(
-      { reason, examined, changed, moves: moves.map((move) => `${move.slug} +${move.entered} -${move.left}`), ms: runtime.clock() - started },
+      {
+        reason,
+        examined,
+        changed,
+        moves: moves.map((move) => `${move.slug} +${move.entered} -${move.left}`),
+        ms: runtime.clock() - started,
+      },
       "stored items reclassified",
     );
     return outcome.changed;
@@ -138,7 +166,10 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
         target.on("error", () => undefined); // a target directory that goes away is re-resolved at the next event
         targetWatchers.push(target);
       } catch (error) {
-        logger.warn({ dir, err: describeError(error) }, "cannot watch a config link's target directory; use SIGHUP to reload");
+        logger.warn(
+          { dir, err: describeError(error) },
+          "cannot watch a config link's target directory; use SIGHUP to reload",
+        );
       }
     }
   }
@@ -183,7 +214,9 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
         if (file && !isConfigEvent(String(file))) return;
         schedule(`edit of ${String(file ?? "config")}`);
       });
-      watcher.on("error", (error) => logger.error({ err: describeError(error) }, "config watch failed; use SIGHUP to reload"));
+      watcher.on("error", (error) =>
+        logger.error({ err: describeError(error) }, "config watch failed; use SIGHUP to reload"),
+      );
       watchTargets();
     },
     stop() {

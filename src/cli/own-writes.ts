@@ -45,10 +45,20 @@ export function trackOwnWrites(store: Store): TrackedStore {
 
   const writes: Pick<Store, "commitRun" | "prune" | "setItemCategories"> = {
     commitRun: (run, items, now) =>
-      track(() => store.commitRun(run, items, now), (result) => result.inserted.length + result.updated.length > 0),
-    prune: (sourceId, retention, now) => track(() => store.prune(sourceId, retention, now), (result) => result.removed > 0),
+      track(
+        () => store.commitRun(run, items, now),
+        (result) => result.inserted.length + result.updated.length > 0,
+      ),
+    prune: (sourceId, retention, now) =>
+      track(
+        () => store.prune(sourceId, retention, now),
+        (result) => result.removed > 0,
+      ),
     setItemCategories: (changes, now) =>
-      track(() => store.setItemCategories(changes, now), (result) => result.changedCategories.length > 0),
+      track(
+        () => store.setItemCategories(changes, now),
+        (result) => result.changedCategories.length > 0,
+      ),
   };
   // A Proxy rather than a copy of every method, so methods added to Store pass through untouched;
   // they are bound to the real store, whose private fields a proxy receiver could not reach.

@@ -62,7 +62,13 @@ export interface Runtime {
 }
 
 /** Builds the service graph from settings and a validated config: the one place that wires. */
-export async function createRuntime(settings: Settings, initial: ConfigState, clock: Clock, logger: Logger, metrics?: Metrics): Promise<Runtime> {
+export async function createRuntime(
+  settings: Settings,
+  initial: ConfigState,
+  clock: Clock,
+  logger: Logger,
+  metrics?: Metrics,
+): Promise<Runtime> {
   const state: { current: ConfigState } = { current: initial };
   const { store, writes: ownWrites } = trackOwnWrites(await openStore(settings.databaseUrl, { clock }));
   const listeners: Array<(change: FeedChange) => void> = [];
@@ -119,5 +125,12 @@ export async function createRuntime(settings: Settings, initial: ConfigState, cl
 }
 
 export function planFor(config: Config): WorkerPlan {
-  return { sources: config.sources, classify: compileClassifier(config.categories), fetchOptions: config.fetch, backoff: config.backoff, perHost: config.worker.perHost, concurrency: config.worker.concurrency };
+  return {
+    sources: config.sources,
+    classify: compileClassifier(config.categories),
+    fetchOptions: config.fetch,
+    backoff: config.backoff,
+    perHost: config.worker.perHost,
+    concurrency: config.worker.concurrency,
+  };
 }

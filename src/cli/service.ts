@@ -102,7 +102,12 @@ export async function startService(settings: Settings, config: ConfigState, opti
     logger,
   });
   await freshness.refresh();
-  const feedHandler = createFeedHandler({ feeds: runtime.feeds, categorySlugs, clock, maxAgeSeconds: freshness.maxAgeSeconds });
+  const feedHandler = createFeedHandler({
+    feeds: runtime.feeds,
+    categorySlugs,
+    clock,
+    maxAgeSeconds: freshness.maxAgeSeconds,
+  });
   const reloader = createConfigReloader({
     configDir: settings.configDir,
     runtime,
@@ -130,12 +135,16 @@ export async function startService(settings: Settings, config: ConfigState, opti
       refreshSource: (id) => runtime.worker.runSource(id, { force: true }),
       reload: async () => {
         const outcome = await reloader.reload("admin request");
-        return outcome.ok ? { ok: true, problems: outcome.warnings.map(formatProblem) } : { ok: false, problems: outcome.problems.map(formatProblem) };
+        return outcome.ok
+          ? { ok: true, problems: outcome.warnings.map(formatProblem) }
+          : { ok: false, problems: outcome.problems.map(formatProblem) };
       },
       logger,
     }),
   });
-  const server = createHttpServer(app, feedHandler, logger, clock, (route, status, seconds) => metrics.observeHttp(route, status, seconds));
+  const server = createHttpServer(app, feedHandler, logger, clock, (route, status, seconds) =>
+    metrics.observeHttp(route, status, seconds),
+  );
   const address = await listen(server, settings.port, settings.host);
   logger.info({ address, baseUrl: settings.baseUrl }, "serving feeds");
 
@@ -144,7 +153,10 @@ export async function startService(settings: Settings, config: ConfigState, opti
   if (options.runWorker) {
     leader.start((isLeader) => {
       metrics.setLeader(isLeader);
-      logger.info({ leader: isLeader }, isLeader ? "this instance now runs the worker" : "this instance no longer runs the worker");
+      logger.info(
+        { leader: isLeader },
+        isLeader ? "this instance now runs the worker" : "this instance no longer runs the worker",
+      );
       if (isLeader) {
         runtime.worker.start();
         // Rules may have been edited while no leader ran; see ConfigReloader.reclassify.

@@ -17,19 +17,31 @@ export interface SnapshotWriter {
  * format, for a static host or CDN. The bytes are the same the server answers with, from the
  * same render cache.
  */
-export function createSnapshotWriter(dir: string, feeds: FeedService, catalog: () => FeedCatalog, logger: Logger): SnapshotWriter {
+export function createSnapshotWriter(
+  dir: string,
+  feeds: FeedService,
+  catalog: () => FeedCatalog,
+  logger: Logger,
+): SnapshotWriter {
   let running: Promise<void> | undefined;
   let again = false;
 
   async function writeAll(): Promise<void> {
     const slugs = [...catalog().categories.map((category) => category.slug), ALL_SLUG];
     const variants: FeedVariant[] = slugs.flatMap((slug) =>
-      FEED_FORMATS.map((format) => ({ slug, format, query: { categories: slug === ALL_SLUG ? [] : [slug], limit: DEFAULT_LIMIT, page: 1 } })),
+      FEED_FORMATS.map((format) => ({
+        slug,
+        format,
+        query: { categories: slug === ALL_SLUG ? [] : [slug], limit: DEFAULT_LIMIT, page: 1 },
+      })),
     );
     const rendered = await Promise.all(variants.map((variant) => feeds.render(variant)));
     await writeSnapshot(
       dir,
-      rendered.map((feed) => ({ name: `${feed.variant.slug}.${FORMAT_EXTENSIONS[feed.variant.format]}`, body: feed.identity })),
+      rendered.map((feed) => ({
+        name: `${feed.variant.slug}.${FORMAT_EXTENSIONS[feed.variant.format]}`,
+        body: feed.identity,
+      })),
     );
     logger.debug({ dir, files: rendered.length }, "feed snapshot written");
   }

@@ -10,7 +10,10 @@ import type { Runtime } from "./runtime.js";
 /** Gathers what ops need to see on /status from the config, the store and the worker. */
 export async function buildStatusReport(runtime: Runtime, leader: boolean): Promise<StatusReport> {
   const state = runtime.configState();
-  const [sourceStates, categoryStats] = await Promise.all([runtime.store.listSourceStates(), runtime.store.categoryStats()]);
+  const [sourceStates, categoryStats] = await Promise.all([
+    runtime.store.listSourceStates(),
+    runtime.store.categoryStats(),
+  ]);
   const statesById = new Map(sourceStates.map((s) => [s.sourceId, s]));
   const schedulesById = new Map(runtime.worker.schedules().map((s) => [s.sourceId, s]));
   const statsBySlug = new Map(categoryStats.map((s) => [s.slug, s]));
@@ -24,7 +27,12 @@ export async function buildStatusReport(runtime: Runtime, leader: boolean): Prom
       categories: state.config.categories.length,
       warnings: state.warnings.map((problem) => redactUrlsIn(formatProblem(problem))),
       ...(state.rejected
-        ? { rejected: { at: iso(state.rejected.at) ?? "", problems: state.rejected.problems.map((problem) => redactUrlsIn(formatProblem(problem))) } }
+        ? {
+            rejected: {
+              at: iso(state.rejected.at) ?? "",
+              problems: state.rejected.problems.map((problem) => redactUrlsIn(formatProblem(problem))),
+            },
+          }
         : {}),
       ...(state.reclassified ? { reclassified: { ...state.reclassified, at: iso(state.reclassified.at) ?? "" } } : {}),
     },
@@ -41,7 +49,12 @@ export async function buildStatusReport(runtime: Runtime, leader: boolean): Prom
 /** How far ahead a replica looks for a source's next run (a weekly cron is the sparsest we expect). */
 const NEXT_RUN_HORIZON_MS = 8 * 24 * 60 * 60 * 1000;
 
-function sourceStatus(source: Source, state: SourceState | undefined, schedule: SourceSchedule | undefined, now: EpochMs): SourceStatus {
+function sourceStatus(
+  source: Source,
+  state: SourceState | undefined,
+  schedule: SourceSchedule | undefined,
+  now: EpochMs,
+): SourceStatus {
   // An instance that does not run the worker has no schedule of its own: it computes the
   // leader's from the config and the stored state (next-run.ts), so every replica shows the same.
   const nextRun = schedule?.nextRunAt ?? nextRunAt(source, state, now, now + NEXT_RUN_HORIZON_MS);
@@ -53,7 +66,13 @@ function sourceStatus(source: Source, state: SourceState | undefined, schedule: 
     url: redactUrl(source.url),
     schedule: describeSchedule(source.schedule),
     enabled: source.enabled,
-    state: !source.enabled ? "disabled" : !state?.lastRunAt ? "pending" : state.consecutiveFailures > 0 ? "failing" : "ok",
+    state: !source.enabled
+      ? "disabled"
+      : !state?.lastRunAt
+        ? "pending"
+        : state.consecutiveFailures > 0
+          ? "failing"
+          : "ok",
     running: schedule?.running ?? false,
     lastRunAt: iso(state?.lastRunAt),
     lastSuccessAt: iso(state?.lastSuccessAt),

@@ -71,7 +71,11 @@ function buildPublish(publish: SourcesFile["publish"]): Config["publish"] {
 function buildWebSub(websub: SourcesFile["websub"]): Config["websub"] {
   const lease = { ...BUILT_IN_DEFAULTS.lease, ...websub?.lease };
   return {
-    lease: { defaultSeconds: durationMs(lease.default) / 1000, minSeconds: durationMs(lease.min) / 1000, maxSeconds: durationMs(lease.max) / 1000 },
+    lease: {
+      defaultSeconds: durationMs(lease.default) / 1000,
+      minSeconds: durationMs(lease.min) / 1000,
+      maxSeconds: durationMs(lease.max) / 1000,
+    },
     allowPrivateCallbacks: websub?.allow_private_callbacks ?? false,
     allowedCallbackNetworks: websub?.allowed_callback_networks ?? [],
     externalHubs: websub?.external_hubs ?? [],
@@ -85,9 +89,15 @@ function durationMs(text: string): number {
 
 type RetentionText = { readonly max_items: number; readonly max_age: string };
 
-function buildSource(configDir: string, entry: SourceEntry, defaultEvery: string, defaultRetention: RetentionText): Source {
+function buildSource(
+  configDir: string,
+  entry: SourceEntry,
+  defaultEvery: string,
+  defaultRetention: RetentionText,
+): Source {
   const retention = { ...defaultRetention, ...entry.retention };
-  const schedule: Schedule = entry.schedule !== undefined ? { cron: entry.schedule } : { every: durationMs(entry.every ?? defaultEvery) };
+  const schedule: Schedule =
+    entry.schedule !== undefined ? { cron: entry.schedule } : { every: durationMs(entry.every ?? defaultEvery) };
   const common = {
     id: entry.id,
     kind: entry.kind,

@@ -24,7 +24,11 @@ export interface Config {
   /** Retry delays for a failing source: `baseMs` after the first failure, doubling, at most `capMs`. */
   readonly backoff: { readonly baseMs: number; readonly capMs: number };
   /** Bounds of a feed's Cache-Control max-age, and the render cache's byte budget. */
-  readonly publish: { readonly minMaxAgeSeconds: number; readonly maxMaxAgeSeconds: number; readonly cacheMaxBytes: number };
+  readonly publish: {
+    readonly minMaxAgeSeconds: number;
+    readonly maxMaxAgeSeconds: number;
+    readonly cacheMaxBytes: number;
+  };
   readonly websub: {
     readonly lease: { readonly defaultSeconds: number; readonly minSeconds: number; readonly maxSeconds: number };
     readonly allowPrivateCallbacks: boolean;

@@ -34,7 +34,8 @@ export function parseConfig(input: ConfigInput): ConfigResult {
   const sourcesYaml = parseYamlFile(path.join(input.configDir, SOURCES_FILE), input.sourcesYaml);
   const categoriesYaml = parseYamlFile(path.join(input.configDir, CATEGORIES_FILE), input.categoriesYaml);
   const sources = sourcesYaml.value === undefined ? undefined : sourcesFileSchema.safeParse(sourcesYaml.value ?? {});
-  const categories = categoriesYaml.value === undefined ? undefined : categoriesFileSchema.safeParse(categoriesYaml.value ?? {});
+  const categories =
+    categoriesYaml.value === undefined ? undefined : categoriesFileSchema.safeParse(categoriesYaml.value ?? {});
 
   const problems: ConfigProblem[] = [
     ...sourcesYaml.syntaxProblems,
@@ -59,7 +60,9 @@ export async function loadConfig(configDir: string): Promise<ConfigResult> {
     readConfigFile(configDir, CATEGORIES_FILE),
   ]);
   if (typeof sourcesYaml !== "string" || typeof categoriesYaml !== "string") {
-    const problems = [sourcesYaml, categoriesYaml].filter((result): result is ConfigProblem => typeof result !== "string");
+    const problems = [sourcesYaml, categoriesYaml].filter(
+      (result): result is ConfigProblem => typeof result !== "string",
+    );
     return deepFreeze({ ok: false, problems });
   }
   return parseConfig({ configDir, sourcesYaml, categoriesYaml });

@@ -14,8 +14,10 @@ export function crossCheck(sources: YamlFile, categories: YamlFile): ConfigProbl
     ...duplicates(categories, "categories", "slug", slugs, "category slug"),
   ];
   // Names across files can only be checked when the other file could be read at all.
-  if (categories.value !== undefined) problems.push(...unknownSourceCategories(sources, new Set(slugs.map((s) => s.value))));
-  if (sources.value !== undefined) problems.push(...unknownRuleSources(categories, new Set(sourceIds.map((s) => s.value))));
+  if (categories.value !== undefined)
+    problems.push(...unknownSourceCategories(sources, new Set(slugs.map((s) => s.value))));
+  if (sources.value !== undefined)
+    problems.push(...unknownRuleSources(categories, new Set(sourceIds.map((s) => s.value))));
   return problems;
 }
 
@@ -29,7 +31,9 @@ function list(value: unknown): readonly unknown[] {
 }
 
 function field(value: unknown, key: string): unknown {
-  return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>)[key] : undefined;
+  return value !== null && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[key]
+    : undefined;
 }
 
 function stringsAt(root: unknown, listKey: string, key: string): Named[] {
@@ -39,7 +43,13 @@ function stringsAt(root: unknown, listKey: string, key: string): Named[] {
   });
 }
 
-function duplicates(yaml: YamlFile, listKey: string, key: string, names: readonly Named[], what: string): ConfigProblem[] {
+function duplicates(
+  yaml: YamlFile,
+  listKey: string,
+  key: string,
+  names: readonly Named[],
+  what: string,
+): ConfigProblem[] {
   const first = new Map<string, number>();
   const problems: ConfigProblem[] = [];
   for (const { index, value } of names) {
@@ -69,7 +79,12 @@ function unknownSourceCategories(sources: YamlFile, slugs: ReadonlySet<string>):
   return list(field(sources.value, "sources")).flatMap((source, sourceIndex) =>
     list(field(source, "categories")).flatMap((slug, slugIndex) =>
       typeof slug === "string" && !slugs.has(slug)
-        ? [sources.problemAt(["sources", sourceIndex, "categories", slugIndex], `unknown category "${slug}" (categories.yaml defines: ${known})`)]
+        ? [
+            sources.problemAt(
+              ["sources", sourceIndex, "categories", slugIndex],
+              `unknown category "${slug}" (categories.yaml defines: ${known})`,
+            ),
+          ]
         : [],
     ),
   );

@@ -11,7 +11,10 @@ export const JSON_SCHEMA_FILES = {
   categories: "categories.schema.json",
 } as const;
 
-export function buildJsonSchemas(): { readonly sources: Record<string, unknown>; readonly categories: Record<string, unknown> } {
+export function buildJsonSchemas(): {
+  readonly sources: Record<string, unknown>;
+  readonly categories: Record<string, unknown>;
+} {
   // io: "input" describes what ops write: fields with defaults are optional.
   return {
     sources: { ...z.toJSONSchema(sourcesFileSchema, { io: "input" }), $id: JSON_SCHEMA_FILES.sources },

@@ -18,20 +18,46 @@ function issueProblems(yaml: YamlFile, issue: z.core.$ZodIssue): ConfigProblem[]
     case "unrecognized_keys":
       return issue.keys.map((key) => yaml.problemAtKey(path, key, unknownFieldMessage(yaml.value, path, key)));
     case "invalid_type":
-      return [yaml.problemAt(path, actual.found ? `expected ${typeName(issue.expected)}, got ${describeValue(actual.value)}` : `missing required field "${String(path.at(-1) ?? "")}"`)];
+      return [
+        yaml.problemAt(
+          path,
+          actual.found
+            ? `expected ${typeName(issue.expected)}, got ${describeValue(actual.value)}`
+            : `missing required field "${String(path.at(-1) ?? "")}"`,
+        ),
+      ];
     case "invalid_union":
       if ("discriminator" in issue && issue.discriminator === "kind") {
         // The only discriminated union in the files is the source kind.
         const options = SOURCE_KINDS.join(", ");
-        return [yaml.problemAt(path, actual.found ? `expected one of ${options}, got ${describeValue(actual.value)}` : `missing required field "kind" (one of ${options})`)];
+        return [
+          yaml.problemAt(
+            path,
+            actual.found
+              ? `expected one of ${options}, got ${describeValue(actual.value)}`
+              : `missing required field "kind" (one of ${options})`,
+          ),
+        ];
       }
       return [yaml.problemAt(path, issue.message)];
     case "invalid_value":
-      return [yaml.problemAt(path, `expected ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}, got ${describeValue(actual.value)}`)];
+      return [
+        yaml.problemAt(
+          path,
+          `expected ${issue.values.map((v) => JSON.stringify(v)).join(" or ")}, got ${describeValue(actual.value)}`,
+        ),
+      ];
     case "too_small":
       return [yaml.problemAt(path, tooSmallMessage(issue))];
     case "too_big":
-      return [yaml.problemAt(path, issue.origin === "array" ? `must list at most ${String(issue.maximum)} entries` : `must be at most ${String(issue.maximum)}`)];
+      return [
+        yaml.problemAt(
+          path,
+          issue.origin === "array"
+            ? `must list at most ${String(issue.maximum)} entries`
+            : `must be at most ${String(issue.maximum)}`,
+        ),
+      ];
     default:
       return [yaml.problemAt(path, issue.message)];
   }
@@ -82,7 +108,8 @@ function describeValue(value: unknown): string {
 export function valueAt(root: unknown, path: readonly PathSegment[]): { found: boolean; value: unknown } {
   let current: unknown = root;
   for (const segment of path) {
-    if (current === null || typeof current !== "object" || !Object.hasOwn(current, segment)) return { found: false, value: undefined };
+    if (current === null || typeof current !== "object" || !Object.hasOwn(current, segment))
+      return { found: false, value: undefined };
     current = (current as Record<PathSegment, unknown>)[segment];
   }
   return { found: current !== undefined, value: current };

@@ -6,7 +6,14 @@
  */
 import * as z from "zod";
 import { validate as isValidCron } from "node-cron";
-import { BYTE_SIZE_HINT, BYTE_SIZE_PATTERN, DURATION_HINT, DURATION_PATTERN, parseByteSize, parseDuration } from "./duration.js";
+import {
+  BYTE_SIZE_HINT,
+  BYTE_SIZE_PATTERN,
+  DURATION_HINT,
+  DURATION_PATTERN,
+  parseByteSize,
+  parseDuration,
+} from "./duration.js";
 import { isTimeZone } from "../zones/zone-clock.js";
 import { isCidr } from "../net/address-guard.js";
 
@@ -18,9 +25,12 @@ const duration = z.string().regex(DURATION_PATTERN, DURATION_HINT);
 
 /** `min` must not exceed `max` (and `default` must lie between them) where both are given. */
 function orderedDurations(value: { min?: string; max?: string; default?: string }): boolean {
-  const [min, max, fallback] = [value.min, value.max, value.default].map((d) => (d === undefined ? undefined : parseDuration(d)));
+  const [min, max, fallback] = [value.min, value.max, value.default].map((d) =>
+    d === undefined ? undefined : parseDuration(d),
+  );
   if (min !== undefined && max !== undefined && min > max) return false;
-  if (fallback !== undefined && ((min !== undefined && fallback < min) || (max !== undefined && fallback > max))) return false;
+  if (fallback !== undefined && ((min !== undefined && fallback < min) || (max !== undefined && fallback > max)))
+    return false;
   return true;
 }
 const byteSize = z.string().regex(BYTE_SIZE_PATTERN, BYTE_SIZE_HINT);
@@ -72,7 +82,9 @@ const fetchLimits = z.strictObject({
   allowed_file_dirs: z
     .array(text)
     .optional()
-    .describe("Directories file: sources may read besides the config directory (relative ones against it; default none)"),
+    .describe(
+      "Directories file: sources may read besides the config directory (relative ones against it; default none)",
+    ),
 });
 
 /** `base` must not exceed `cap` where both are given. */
@@ -83,8 +95,12 @@ function baseWithinCap(value: { base?: string; cap?: string }): boolean {
 
 const backoff = z
   .strictObject({
-    base: duration.optional().describe("Wait after a source's first failure; it doubles with each further one (default 1m)"),
-    cap: duration.optional().describe("Longest wait, however many failures; also caps an upstream Retry-After (default 6h)"),
+    base: duration
+      .optional()
+      .describe("Wait after a source's first failure; it doubles with each further one (default 1m)"),
+    cap: duration
+      .optional()
+      .describe("Longest wait, however many failures; also caps an upstream Retry-After (default 6h)"),
   })
   .refine(baseWithinCap, "`base` must not be longer than `cap`")
   .describe("Exponential backoff with jitter for failing sources");
@@ -116,9 +132,14 @@ const publish = z.strictObject({
     .optional()
     .describe("Feeds may be cached until their sources are next due, within these bounds"),
   cache_max_bytes: byteSize
-    .refine((value) => (parseByteSize(value) ?? Number.POSITIVE_INFINITY) >= 1024 ** 2, "must be at least 1MB: a smaller cache re-renders nearly every poll")
+    .refine(
+      (value) => (parseByteSize(value) ?? Number.POSITIVE_INFINITY) >= 1024 ** 2,
+      "must be at least 1MB: a smaller cache re-renders nearly every poll",
+    )
     .optional()
-    .describe("Memory for rendered feeds (body + gzip + brotli of every variant kept), least recently used evicted first (default 64MB)"),
+    .describe(
+      "Memory for rendered feeds (body + gzip + brotli of every variant kept), least recently used evicted first (default 64MB)",
+    ),
 });
 
 const websub = z.strictObject({
@@ -133,8 +154,12 @@ const websub = z.strictObject({
   allow_private_callbacks: z
     .boolean()
     .optional()
-    .describe("Allow callbacks on private, loopback or link-local addresses (default false: the hub must not reach into the network)"),
-  allowed_callback_networks: z.array(z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, "expected a CIDR block like 10.0.0.0/8")).optional(),
+    .describe(
+      "Allow callbacks on private, loopback or link-local addresses (default false: the hub must not reach into the network)",
+    ),
+  allowed_callback_networks: z
+    .array(z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, "expected a CIDR block like 10.0.0.0/8"))
+    .optional(),
   external_hubs: z
     .array(z.string().refine((value) => /^https?:/i.test(value) && URL.canParse(value), "expected an http(s): URL"))
     .optional()
@@ -153,7 +178,7 @@ const commonSourceFields = {
   every: duration.optional().describe("Run at this interval (30s, 10m, 1h, 1d)"),
   schedule: z
     .string()
-    .refine((cron) => isValidCron(cron), "expected a cron expression like \"*/10 * * * *\"")
+    .refine((cron) => isValidCron(cron), 'expected a cron expression like "*/10 * * * *"')
     .optional()
     .describe("Run on this cron schedule (node-cron syntax) instead of `every`"),
   categories: z.array(z.string()).optional().describe("Every item of this source gets these category slugs"),
@@ -176,9 +201,7 @@ const htmlArticlesSource = z
   .strictObject({
     kind: z.literal("html-articles"),
     ...commonSourceFields,
-    timezone: timeZone
-      .optional()
-      .describe("IANA time zone of article dates printed without one (else read as UTC)"),
+    timezone: timeZone.optional().describe("IANA time zone of article dates printed without one (else read as UTC)"),
     // Without select (or select.link) the listing's article links are detected; see the README.
     select: z
       .strictObject({
@@ -236,12 +259,19 @@ const rule = z
       .array(z.enum(["abroad", "morocco"]))
       .min(1)
       .optional()
-      .describe("A place named in the title or summary: abroad (outside Morocco) or morocco; countries, demonyms, capitals and cities from a maintained dataset"),
+      .describe(
+        "A place named in the title or summary: abroad (outside Morocco) or morocco; countries, demonyms, capitals and cities from a maintained dataset",
+      ),
     with: z.array(phrase).min(1).optional().describe("…and also one of these words or phrases"),
     without: z.array(phrase).min(1).optional().describe("…and none of these words or phrases"),
   })
   .superRefine((value, ctx) => {
-    if (value.sources === undefined && value.tags === undefined && value.keywords === undefined && value.places === undefined) {
+    if (
+      value.sources === undefined &&
+      value.tags === undefined &&
+      value.keywords === undefined &&
+      value.places === undefined
+    ) {
       ctx.addIssue({
         code: "custom",
         path: [],
@@ -258,7 +288,7 @@ const category = z.strictObject({
   slug: z
     .string()
     .regex(SLUG_PATTERN, "expected a lowercase slug like morocco-economy (letters, digits and single hyphens)")
-    .refine((slug) => slug !== RESERVED_CATEGORY_SLUG, "\"all\" is reserved for the feed of every item")
+    .refine((slug) => slug !== RESERVED_CATEGORY_SLUG, '"all" is reserved for the feed of every item')
     .describe("Used in feed URLs: /feeds/{slug}.rss"),
   title: text,
   description: z.string(),
@@ -268,7 +298,9 @@ const category = z.strictObject({
     .array(phrase)
     .min(1)
     .optional()
-    .describe("…except when one of these words or phrases is there too (a sport word does not veto sanctions or a war)"),
+    .describe(
+      "…except when one of these words or phrases is there too (a sport word does not veto sanctions or a war)",
+    ),
 });
 
 export const categoriesFileSchema = z

@@ -56,7 +56,10 @@ function readBaseUrl(value: string): string {
   try {
     url = new URL(value);
   } catch (cause) {
-    throw new ConfigError(`config: BASE_URL must be an absolute http(s) URL like https://feeds.example.org, got "${value}"`, { cause });
+    throw new ConfigError(
+      `config: BASE_URL must be an absolute http(s) URL like https://feeds.example.org, got "${value}"`,
+      { cause },
+    );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ConfigError(`config: BASE_URL must use http: or https:, got "${value}"`);

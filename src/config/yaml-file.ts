@@ -32,8 +32,20 @@ export function parseYamlFile(file: string, source: string): YamlFile {
     return { line, column: col };
   };
   const syntaxProblems: ConfigProblem[] = [
-    ...doc.errors.map((error) => ({ file, ...position(error.pos[0]), path: "", message: syntaxMessage(error.message), severity: "error" as const })),
-    ...doc.warnings.map((warning) => ({ file, ...position(warning.pos[0]), path: "", message: syntaxMessage(warning.message), severity: "warning" as const })),
+    ...doc.errors.map((error) => ({
+      file,
+      ...position(error.pos[0]),
+      path: "",
+      message: syntaxMessage(error.message),
+      severity: "error" as const,
+    })),
+    ...doc.warnings.map((warning) => ({
+      file,
+      ...position(warning.pos[0]),
+      path: "",
+      message: syntaxMessage(warning.message),
+      severity: "warning" as const,
+    })),
   ];
   let value: unknown;
   if (doc.errors.length === 0) {
@@ -43,11 +55,22 @@ export function parseYamlFile(file: string, source: string): YamlFile {
       // yaml refuses to expand aliases past the count (a "billion laughs" document): a problem of
       // this file at its first alias, so check-config and /status name it like any other.
       const detail = cause instanceof Error ? cause.message : String(cause);
-      syntaxProblems.push({ file, ...position(firstAliasOffset(doc) ?? 0), path: "", message: `aliases expand too far: ${detail}`, severity: "error" });
+      syntaxProblems.push({
+        file,
+        ...position(firstAliasOffset(doc) ?? 0),
+        path: "",
+        message: `aliases expand too far: ${detail}`,
+        severity: "error",
+      });
     }
   }
 
-  const problem = (offset: number | undefined, path: readonly PathSegment[], message: string, severity: ConfigProblem["severity"]): ConfigProblem =>
+  const problem = (
+    offset: number | undefined,
+    path: readonly PathSegment[],
+    message: string,
+    severity: ConfigProblem["severity"],
+  ): ConfigProblem =>
     offset === undefined
       ? { file, path: formatPath(path), message, severity }
       : { file, ...position(offset), path: formatPath(path), message, severity };

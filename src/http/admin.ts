@@ -42,7 +42,10 @@ export function createAdminRoutes(deps: AdminDeps): Router {
       return;
     }
     // A token sent by mistake as ?token=… must not land in the log (redact-url.ts masks it).
-    log.warn({ path: redactUrl(req.originalUrl), presented: token !== undefined }, "admin: request refused: missing or wrong token");
+    log.warn(
+      { path: redactUrl(req.originalUrl), presented: token !== undefined },
+      "admin: request refused: missing or wrong token",
+    );
     refuse(res, req.originalUrl, token !== undefined);
   });
 
@@ -57,7 +60,11 @@ export function createAdminRoutes(deps: AdminDeps): Router {
       return;
     }
     if (run === undefined) {
-      sendProblem(res, new HttpProblem(404, "Unknown source", `No source has the id "${sourceId}".`, { source: sourceId }), req.originalUrl);
+      sendProblem(
+        res,
+        new HttpProblem(404, "Unknown source", `No source has the id "${sourceId}".`, { source: sourceId }),
+        req.originalUrl,
+      );
       return;
     }
     // The run is not awaited (it may take as long as upstream does); its failure is the
@@ -73,7 +80,11 @@ export function createAdminRoutes(deps: AdminDeps): Router {
     log.info({ ok: outcome.ok, problems: outcome.problems.length }, "admin: config reload requested");
     if (!outcome.ok) {
       const detail = "The config files are not valid; the last good config stays in force.";
-      sendProblem(res, new HttpProblem(422, "Config rejected", detail, { problems: outcome.problems }), req.originalUrl);
+      sendProblem(
+        res,
+        new HttpProblem(422, "Config rejected", detail, { problems: outcome.problems }),
+        req.originalUrl,
+      );
       return;
     }
     res.set("Cache-Control", "no-store").json({ ok: true, problems: outcome.problems });
@@ -104,7 +115,9 @@ function bearerToken(header: string | undefined): string | undefined {
 function refuse(res: Response, instance: string, presented: boolean): void {
   // RFC 6750 §3: a challenge on every 401; error="invalid_token" only when a token was sent (§3.1).
   res.set("WWW-Authenticate", presented ? 'Bearer realm="admin", error="invalid_token"' : 'Bearer realm="admin"');
-  const detail = presented ? "The bearer token is not valid." : 'Admin actions need an "Authorization: Bearer <token>" header.';
+  const detail = presented
+    ? "The bearer token is not valid."
+    : 'Admin actions need an "Authorization: Bearer <token>" header.';
   sendProblem(res, new HttpProblem(401, "Unauthorized", detail), instance);
 }
 

@@ -36,15 +36,31 @@ export function createApp(deps: AppDeps): Express {
   app.get("/healthz", (_req, res) => {
     res.type("application/json").set("Cache-Control", "no-store").send('{"status":"ok"}');
   });
-  app.get("/", (_req, res) => sendPage(res, "text/html; charset=utf-8", renderIndexPage(deps.catalog(), listFeeds(deps.catalog(), deps.baseUrl), deps.baseUrl)));
-  app.get("/feeds.opml", (_req, res) => sendPage(res, "text/x-opml; charset=utf-8", renderOpml(deps.catalog(), listFeeds(deps.catalog(), deps.baseUrl), deps.baseUrl)));
+  app.get("/", (_req, res) =>
+    sendPage(
+      res,
+      "text/html; charset=utf-8",
+      renderIndexPage(deps.catalog(), listFeeds(deps.catalog(), deps.baseUrl), deps.baseUrl),
+    ),
+  );
+  app.get("/feeds.opml", (_req, res) =>
+    sendPage(
+      res,
+      "text/x-opml; charset=utf-8",
+      renderOpml(deps.catalog(), listFeeds(deps.catalog(), deps.baseUrl), deps.baseUrl),
+    ),
+  );
   app.use("/feeds", (req: Request, res: Response) => deps.feedHandler(withOriginalUrl(req), res));
   if (deps.websub) app.use(deps.websub);
   app.use(createStatusRoutes(deps.status));
   if (deps.metrics) app.use(deps.metrics);
   if (deps.admin) app.use(deps.admin);
   app.use((req: Request, res: Response) => {
-    sendProblem(res, new HttpProblem(404, "Not found", `Nothing is served at ${req.path}.`, { see: `${deps.baseUrl}/` }), req.originalUrl);
+    sendProblem(
+      res,
+      new HttpProblem(404, "Not found", `Nothing is served at ${req.path}.`, { see: `${deps.baseUrl}/` }),
+      req.originalUrl,
+    );
   });
   app.use(errorHandler(deps.logger));
   return app;
@@ -66,13 +82,30 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
       sendProblem(res, error, req.originalUrl);
       return;
     }
-    const status = typeof error === "object" && error !== null && "status" in error && typeof error.status === "number" && error.status >= 400 && error.status < 500 ? error.status : 500;
+    const status =
+      typeof error === "object" &&
+      error !== null &&
+      "status" in error &&
+      typeof error.status === "number" &&
+      error.status >= 400 &&
+      error.status < 500
+        ? error.status
+        : 500;
     if (status === 500) logger.error({ err: error, url: redactUrl(req.originalUrl) }, "request failed");
-    const detail = status === 500 ? "The server could not answer this request; it has been logged." : error instanceof Error ? error.message : "Bad request.";
+    const detail =
+      status === 500
+        ? "The server could not answer this request; it has been logged."
+        : error instanceof Error
+          ? error.message
+          : "Bad request.";
     if (res.headersSent) {
       res.destroy();
       return;
     }
-    sendProblem(res, new HttpProblem(status, status === 500 ? "Internal server error" : "Bad request", detail), req.originalUrl);
+    sendProblem(
+      res,
+      new HttpProblem(status, status === 500 ? "Internal server error" : "Bad request", detail),
+      req.originalUrl,
+    );
   };
 }

@@ -115,7 +115,10 @@ function createFraming(clock: Clock, keepAliveTimeoutMs: number): Framing {
     if (now === second) return;
     second = now;
     const date = `Date: ${new Date(now * 1000).toUTCString()}\r\n`;
-    keepAlive = Buffer.from(`${date}Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(keepAliveTimeoutMs / 1000)}\r\n\r\n`, "latin1");
+    keepAlive = Buffer.from(
+      `${date}Connection: keep-alive\r\nKeep-Alive: timeout=${Math.floor(keepAliveTimeoutMs / 1000)}\r\n\r\n`,
+      "latin1",
+    );
     close = Buffer.from(`${date}Connection: close\r\n\r\n`, "latin1");
   };
   const wholes = new WeakMap<Buffer, { head: Buffer; fields: Buffer; bytes: Buffer }>();
@@ -218,7 +221,13 @@ class Connection {
    * this connection wait their turn, and the connection stays in the lane. Should the render
    * fail, the request goes to node:http, which answers it (a 500, logged) like any other.
    */
-  #await(answer: Promise<FastAnswer | undefined>, request: RequestHead, head: Buffer, rest: Buffer | undefined, startedAt: bigint): void {
+  #await(
+    answer: Promise<FastAnswer | undefined>,
+    request: RequestHead,
+    head: Buffer,
+    rest: Buffer | undefined,
+    startedAt: bigint,
+  ): void {
     this.#rendering = true;
     this.#pending = rest;
     this.socket.pause();

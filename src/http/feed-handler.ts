@@ -110,7 +110,11 @@ export function createFeedHandler(deps: FeedHandlerDeps): FeedHandler {
    */
   function decide(feed: RenderedFeed, acceptEncoding: string | undefined, conditions: Conditions): Decision {
     const ready = prepare(feed, chooseCoding(acceptEncoding));
-    return { ready, headers: headersFor(ready, maxAge()), notModified: isNotModified(conditions, ready.etag, feed.lastModified) };
+    return {
+      ready,
+      headers: headersFor(ready, maxAge()),
+      notModified: isNotModified(conditions, ready.etag, feed.lastModified),
+    };
   }
 
   function respond(req: IncomingMessage, res: ServerResponse, feed: RenderedFeed): void {
@@ -202,13 +206,18 @@ function buildPrepared(feed: RenderedFeed, coding: ContentCoding): Prepared {
   if (feed.paging.first) links.push(`<${feed.paging.first}>; rel="first"`);
   if (feed.paging.current) links.push(`<${feed.paging.current}>; rel="current"`);
   const full = [
-    "Content-Type", feed.contentType,
-    "Content-Length", String(body.length),
+    "Content-Type",
+    feed.contentType,
+    "Content-Length",
+    String(body.length),
     ...(coding === "identity" ? [] : ["Content-Encoding", coding]),
     ...(feed.lastModified === undefined ? [] : ["Last-Modified", new Date(feed.lastModified).toUTCString()]),
-    "Link", links.join(", "),
-    "Access-Control-Allow-Origin", "*",
-    "X-Content-Type-Options", "nosniff",
+    "Link",
+    links.join(", "),
+    "Access-Control-Allow-Origin",
+    "*",
+    "X-Content-Type-Options",
+    "nosniff",
   ];
   return {
     body,

@@ -16,7 +16,11 @@ const MAX_PAGE = 10_000;
  * Turns `/feeds/{slug}.{ext}?…` into a validated variant. An unknown feed is a 404 listing what
  * exists; a bad parameter is a 400 naming it. Unknown parameters (cache busters) are ignored.
  */
-export function parseFeedRequest(pathname: string, search: URLSearchParams, categorySlugs: readonly string[]): FeedVariant {
+export function parseFeedRequest(
+  pathname: string,
+  search: URLSearchParams,
+  categorySlugs: readonly string[],
+): FeedVariant {
   const match = FEED_PATH.exec(pathname);
   const slug = match?.[1] ?? "";
   const format = FORMAT_BY_EXTENSION.get(match?.[2] ?? "");
@@ -47,17 +51,31 @@ function single(search: URLSearchParams, name: string): string | undefined {
 function parseCategories(search: URLSearchParams, categorySlugs: readonly string[]): string[] {
   const raw = single(search, "category");
   if (raw === undefined) return [];
-  const wanted = [...new Set(raw.split(",").map((part) => part.trim()).filter((part) => part.length > 0))].sort();
+  const wanted = [
+    ...new Set(
+      raw
+        .split(",")
+        .map((part) => part.trim())
+        .filter((part) => part.length > 0),
+    ),
+  ].sort();
   const unknown = wanted.filter((slug) => !categorySlugs.includes(slug));
   if (wanted.length === 0 || unknown.length > 0) {
-    throw badParameter("category", `Unknown category ${unknown.map((slug) => `"${slug}"`).join(", ") || "(empty)"}; use a comma-separated list of: ${categorySlugs.join(", ")}.`, { allowed: categorySlugs });
+    throw badParameter(
+      "category",
+      `Unknown category ${unknown.map((slug) => `"${slug}"`).join(", ") || "(empty)"}; use a comma-separated list of: ${categorySlugs.join(", ")}.`,
+      { allowed: categorySlugs },
+    );
   }
   return wanted;
 }
 
 function rejectCategories(search: URLSearchParams, slug: string): string[] {
   if (search.has("category")) {
-    throw badParameter("category", `"category" selects categories on /feeds/all.*; /feeds/${slug}.* is already one category.`);
+    throw badParameter(
+      "category",
+      `"category" selects categories on /feeds/all.*; /feeds/${slug}.* is already one category.`,
+    );
   }
   return [slug];
 }
@@ -76,9 +94,14 @@ function parsePosition(search: URLSearchParams): { page: number; before?: FeedCu
   const page = parseInteger(search, "page", 1, MAX_PAGE);
   const raw = single(search, "before");
   if (raw === undefined) return { page: page ?? 1 };
-  if (page !== undefined) throw badParameter("before", `"before" and "page" cannot be combined; follow the feed's "next" link.`);
+  if (page !== undefined)
+    throw badParameter("before", `"before" and "page" cannot be combined; follow the feed's "next" link.`);
   const before = decodeCursor(raw);
-  if (!before) throw badParameter("before", `"before" must be the cursor of a "next" link, like 1764500000000_aHR0cHM6Ly9leGFtcGxlLm9yZy8; got "${raw.slice(0, 80)}".`);
+  if (!before)
+    throw badParameter(
+      "before",
+      `"before" must be the cursor of a "next" link, like 1764500000000_aHR0cHM6Ly9leGFtcGxlLm9yZy8; got "${raw.slice(0, 80)}".`,
+    );
   return { page: 1, before };
 }
 

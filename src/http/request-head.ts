@@ -26,7 +26,14 @@ const FIELD_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([\t\x20-\x7e\x80-\xff
 /** Fields that change how a message is framed or answered: their presence sends the request to llhttp. */
 const HAND_OFF_FIELDS = new Set(["transfer-encoding", "expect", "upgrade"]);
 /** The fields the fast lane reads; each must appear at most once for it to answer. */
-const READ_FIELDS = new Set(["host", "accept-encoding", "if-none-match", "if-modified-since", "connection", "content-length"]);
+const READ_FIELDS = new Set([
+  "host",
+  "accept-encoding",
+  "if-none-match",
+  "if-modified-since",
+  "connection",
+  "content-length",
+]);
 
 /** Parses a head (the bytes before CRLF CRLF, as latin1); undefined means "not for the fast lane". */
 export function parseRequestHead(head: string): RequestHead | undefined {

@@ -2,7 +2,17 @@
  * The fixed set of route labels HTTP metrics use. Never the raw URL: every distinct path or
  * query would be a new time series, and anyone could mint them.
  */
-export const ROUTE_LABELS = ["feed", "index", "opml", "healthz", "status", "metrics", "websub", "admin", "other"] as const;
+export const ROUTE_LABELS = [
+  "feed",
+  "index",
+  "opml",
+  "healthz",
+  "status",
+  "metrics",
+  "websub",
+  "admin",
+  "other",
+] as const;
 
 export type RouteLabel = (typeof ROUTE_LABELS)[number];
 

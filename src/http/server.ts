@@ -18,7 +18,13 @@ export type HttpObserver = (route: RouteLabel, status: number, seconds: number) 
  * other route goes through the Express app. With `observe`, a request the lane does not answer
  * costs one `finish` listener and two clock reads more; without it, nothing.
  */
-export function createHttpServer(app: Express, feedHandler: FeedHandler, logger: Logger, clock: Clock, observe?: HttpObserver): Server {
+export function createHttpServer(
+  app: Express,
+  feedHandler: FeedHandler,
+  logger: Logger,
+  clock: Clock,
+  observe?: HttpObserver,
+): Server {
   const server = createServer((req, res) => {
     if (req.url?.startsWith("/feeds/") !== true) {
       if (observe) watch(req, res, observe);
@@ -51,7 +57,12 @@ export function createHttpServer(app: Express, feedHandler: FeedHandler, logger:
 function failFeed(req: IncomingMessage, res: ServerResponse, error: unknown, logger: Logger): void {
   logger.error({ err: error, url: redactUrl(req.url ?? "") }, "feed request failed");
   if (res.headersSent) res.destroy();
-  else sendProblem(res, new HttpProblem(500, "Internal server error", "The feed could not be rendered; it has been logged."), req.url);
+  else
+    sendProblem(
+      res,
+      new HttpProblem(500, "Internal server error", "The feed could not be rendered; it has been logged."),
+      req.url,
+    );
 }
 
 /**
@@ -59,7 +70,12 @@ function failFeed(req: IncomingMessage, res: ServerResponse, error: unknown, log
  * rewrites `req.url` under mount paths. A response cut short by the client never finishes
  * and is not counted: it has no status worth reporting.
  */
-function watch(req: IncomingMessage, res: ServerResponse, observe: HttpObserver, startedAt = process.hrtime.bigint()): void {
+function watch(
+  req: IncomingMessage,
+  res: ServerResponse,
+  observe: HttpObserver,
+  startedAt = process.hrtime.bigint(),
+): void {
   const route = routeLabel(req.url ?? "/");
   res.once("finish", () => observe(route, res.statusCode, Number(process.hrtime.bigint() - startedAt) / 1e9));
 }

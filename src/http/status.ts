@@ -59,7 +59,9 @@ export function createStatusRoutes(status: StatusSource): Router {
     res.set("Cache-Control", "no-store").json(await status());
   });
   router.get("/status", async (_req, res) => {
-    res.set({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" }).send(renderStatusPage(await status()));
+    res
+      .set({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" })
+      .send(renderStatusPage(await status()));
   });
   return router;
 }
@@ -68,11 +70,15 @@ function renderStatusPage(report: StatusReport): string {
   const e = escapeMarkup;
   const sourceRows = report.sources
     .map(
-      (s) => `<tr class="${s.state}"><td>${e(s.id)}</td><td>${e(s.kind)}</td><td>${e(s.state)}${s.running ? " (running)" : ""}</td><td>${e(s.schedule)}</td><td>${e(s.lastRunAt ?? "never")}</td><td>${e(s.lastSuccessAt ?? "never")}</td><td>${s.consecutiveFailures}</td><td>${e(s.nextRunAt ?? "")}</td><td>${s.itemsCollected}</td><td>${e(s.lastError ?? "")}${s.warnings.map((w) => `<br><small>${e(w)}</small>`).join("")}</td></tr>`,
+      (s) =>
+        `<tr class="${s.state}"><td>${e(s.id)}</td><td>${e(s.kind)}</td><td>${e(s.state)}${s.running ? " (running)" : ""}</td><td>${e(s.schedule)}</td><td>${e(s.lastRunAt ?? "never")}</td><td>${e(s.lastSuccessAt ?? "never")}</td><td>${s.consecutiveFailures}</td><td>${e(s.nextRunAt ?? "")}</td><td>${s.itemsCollected}</td><td>${e(s.lastError ?? "")}${s.warnings.map((w) => `<br><small>${e(w)}</small>`).join("")}</td></tr>`,
     )
     .join("\n");
   const categoryRows = report.categories
-    .map((c) => `<tr><td>${e(c.slug)}</td><td>${e(c.title)}</td><td>${c.items}</td><td>${e(c.newestItemAt ?? "")}</td></tr>`)
+    .map(
+      (c) =>
+        `<tr><td>${e(c.slug)}</td><td>${e(c.title)}</td><td>${c.items}</td><td>${e(c.newestItemAt ?? "")}</td></tr>`,
+    )
     .join("\n");
   const rejected = report.config.rejected
     ? `<section class="failing"><h2>Rejected config edit (${e(report.config.rejected.at)})</h2><p>The last good config is still in force.</p><ul>${report.config.rejected.problems.map((p) => `<li>${e(p)}</li>`).join("")}</ul></section>`
@@ -85,7 +91,10 @@ function renderStatusPage(report: StatusReport): string {
           : ""
       }`
     : "";
-  const warnings = report.config.warnings.length > 0 ? `<h2>Config warnings</h2><ul>${report.config.warnings.map((w) => `<li>${e(w)}</li>`).join("")}</ul>` : "";
+  const warnings =
+    report.config.warnings.length > 0
+      ? `<h2>Config warnings</h2><ul>${report.config.warnings.map((w) => `<li>${e(w)}</li>`).join("")}</ul>`
+      : "";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Status</title>
 <style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}.failing{color:#a00}</style></head>

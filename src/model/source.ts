@@ -4,9 +4,7 @@ export type SourceKind = "feed" | "html-articles" | "html-ticker";
 export const SOURCE_KINDS: readonly SourceKind[] = ["feed", "html-articles", "html-ticker"];
 
 /** When a source runs: a fixed interval or a cron expression (node-cron syntax). */
-export type Schedule =
-  | { readonly every: number /* ms */ }
-  | { readonly cron: string };
+export type Schedule = { readonly every: number /* ms */ } | { readonly cron: string };
 
 export interface Selectors {
   readonly item?: string;

@@ -57,14 +57,17 @@ export function createAddressGuard(options: AddressGuardOptions): AddressGuard {
   const allowed = allowList(options.allowedNetworks ?? []);
   const resolveName = options.resolve ?? resolveWithDns;
   const permitted = (candidate: ResolvedAddress): boolean =>
-    options.allowPrivate || isPublicAddress(candidate.address) || allowed.check(candidate.address, candidate.family === 6 ? "ipv6" : "ipv4");
+    options.allowPrivate ||
+    isPublicAddress(candidate.address) ||
+    allowed.check(candidate.address, candidate.family === 6 ? "ipv6" : "ipv4");
 
   async function resolve(rawHost: string): Promise<readonly ResolvedAddress[]> {
     const host = bareHost(rawHost);
     const addresses = await resolveHost(host, resolveName);
     if (addresses.length === 0) throw new AddressRefused(`host ${host} resolves to no address`);
     for (const candidate of addresses) {
-      if (!permitted(candidate)) throw new AddressRefused(`host ${host} resolves to non-public address ${candidate.address}`);
+      if (!permitted(candidate))
+        throw new AddressRefused(`host ${host} resolves to non-public address ${candidate.address}`);
     }
     return addresses;
   }
@@ -72,13 +75,20 @@ export function createAddressGuard(options: AddressGuardOptions): AddressGuard {
   const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
     resolve(hostname).then(
       (addresses) => {
-        const wanted = lookupOptions.family === 4 || lookupOptions.family === 6 ? addresses.filter((a) => a.family === lookupOptions.family) : addresses;
+        const wanted =
+          lookupOptions.family === 4 || lookupOptions.family === 6
+            ? addresses.filter((a) => a.family === lookupOptions.family)
+            : addresses;
         const first = wanted[0];
         if (first === undefined) {
           callback(new AddressRefused(`host ${hostname} has no IPv${String(lookupOptions.family)} address`), "", 4);
           return;
         }
-        if (lookupOptions.all) callback(null, wanted.map((a) => ({ address: a.address, family: a.family })));
+        if (lookupOptions.all)
+          callback(
+            null,
+            wanted.map((a) => ({ address: a.address, family: a.family })),
+          );
         else callback(null, first.address, first.family);
       },
       (error: unknown) => callback(error as NodeJS.ErrnoException, "", 4),
@@ -122,7 +132,14 @@ function allowList(networks: readonly string[]): BlockList {
   for (const network of networks) {
     const [base = "", prefixText] = network.split("/");
     const type = isIP(base) === 6 ? "ipv6" : isIP(base) === 4 ? "ipv4" : undefined;
-    const prefix = prefixText === undefined ? (type === "ipv6" ? 128 : 32) : /^\d{1,3}$/.test(prefixText) ? Number(prefixText) : Number.NaN;
+    const prefix =
+      prefixText === undefined
+        ? type === "ipv6"
+          ? 128
+          : 32
+        : /^\d{1,3}$/.test(prefixText)
+          ? Number(prefixText)
+          : Number.NaN;
     if (type === undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > (type === "ipv6" ? 128 : 32)) {
       throw new AllowListError(`net: allowed network ${JSON.stringify(network)} is not an IP address or CIDR block`);
     }

@@ -87,7 +87,10 @@ function entryAuthor(author: Author): XmlElement | undefined {
 function enclosureLink(enclosure: Enclosure): XmlElement | undefined {
   const href = httpUrl(enclosure.url);
   if (href === undefined) return undefined;
-  const length = enclosure.length !== undefined && Number.isSafeInteger(enclosure.length) && enclosure.length > 0 ? enclosure.length : undefined;
+  const length =
+    enclosure.length !== undefined && Number.isSafeInteger(enclosure.length) && enclosure.length > 0
+      ? enclosure.length
+      : undefined;
   return element("link", { rel: "enclosure", type: enclosure.type || undefined, length, href });
 }
 
@@ -98,7 +101,10 @@ function enclosureLink(enclosure: Enclosure): XmlElement | undefined {
  */
 function bodyElements(item: StoredItem, hasAlternate: boolean): Array<XmlElement | undefined> {
   if (item.contentHtml) {
-    return [optionalText("summary", item.summary, { type: "text" }), element("content", { type: "html" }, item.contentHtml)];
+    return [
+      optionalText("summary", item.summary, { type: "text" }),
+      element("content", { type: "html" }, item.contentHtml),
+    ];
   }
   if (hasAlternate) return [optionalText("summary", item.summary, { type: "text" })];
   return [element("content", { type: "text" }, item.summary || item.title)];

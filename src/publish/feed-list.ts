@@ -14,12 +14,20 @@ export interface FeedLink {
   readonly mediaType: string;
 }
 
-export const FORMAT_LABELS: Readonly<Record<FeedFormat, string>> = { rss: "RSS 2.0", atom: "Atom 1.0", json: "JSON Feed 1.1" };
+export const FORMAT_LABELS: Readonly<Record<FeedFormat, string>> = {
+  rss: "RSS 2.0",
+  atom: "Atom 1.0",
+  json: "JSON Feed 1.1",
+};
 
 /** Every category feed plus `all`, in every format. */
 export function listFeeds(catalog: FeedCatalog, baseUrl: string): FeedLink[] {
   const entries = [
-    ...catalog.categories.map((category) => ({ slug: category.slug, title: category.title, description: category.description })),
+    ...catalog.categories.map((category) => ({
+      slug: category.slug,
+      title: category.title,
+      description: category.description,
+    })),
     { slug: ALL_SLUG, title: "All news", description: `Every item from ${catalog.site.title}` },
   ];
   return entries.flatMap((entry) =>

@@ -88,7 +88,9 @@ async function renderVariant(variant: FeedVariant, deps: FeedServiceDeps): Promi
   const identity = Buffer.from(text, "utf8");
   const [gzipped, brotli] = await Promise.all([
     gzipAsync(identity, { level: 6 }),
-    brotliAsync(identity, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: identity.length } }),
+    brotliAsync(identity, {
+      params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 5, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: identity.length },
+    }),
   ]);
   const hash = createHash("sha256").update(identity).digest("base64url").slice(0, 27);
   return {
@@ -113,8 +115,7 @@ function buildChannel(variant: FeedVariant, page: FeedPageData, deps: FeedServic
   const titles = named.map((category, i) => category?.title ?? chosen[i] ?? "");
   const kindLabel = describeKind(variant.query.kind);
   const scope = titles.length > 0 ? titles.join(" + ") : "All news";
-  const description =
-    named.length === 1 && named[0] ? named[0].description : `${scope} from ${site.title}`;
+  const description = named.length === 1 && named[0] ? named[0].description : `${scope} from ${site.title}`;
   return {
     title: `${site.title}: ${scope}${kindLabel ? ` (${kindLabel})` : ""}`,
     description: kindLabel ? `${description} (${kindLabel})` : description,
@@ -143,13 +144,20 @@ function pagingLinks(variant: FeedVariant, page: FeedPageData, baseUrl: string):
   return {
     first: variantUrl(baseUrl, repositioned(variant, { page: 1 })),
     current: variantUrl(baseUrl, variant),
-    ...(number > 1 && before === undefined ? { prev: variantUrl(baseUrl, repositioned(variant, { page: number - 1 })) } : {}),
-    ...(page.hasMore && last ? { next: variantUrl(baseUrl, repositioned(variant, { before: { published: last.published, id: last.id } })) } : {}),
+    ...(number > 1 && before === undefined
+      ? { prev: variantUrl(baseUrl, repositioned(variant, { page: number - 1 })) }
+      : {}),
+    ...(page.hasMore && last
+      ? { next: variantUrl(baseUrl, repositioned(variant, { before: { published: last.published, id: last.id } })) }
+      : {}),
   };
 }
 
 function newestUpdate(items: readonly StoredItem[]): EpochMs | undefined {
-  return items.reduce<EpochMs | undefined>((newest, item) => (newest === undefined || item.updated > newest ? item.updated : newest), undefined);
+  return items.reduce<EpochMs | undefined>(
+    (newest, item) => (newest === undefined || item.updated > newest ? item.updated : newest),
+    undefined,
+  );
 }
 
 /**
@@ -163,5 +171,8 @@ function lastModified(page: FeedPageData): EpochMs | undefined {
 }
 
 function newestChange(items: readonly StoredItem[]): EpochMs | undefined {
-  return items.reduce<EpochMs | undefined>((newest, item) => (newest === undefined || item.changedAt > newest ? item.changedAt : newest), undefined);
+  return items.reduce<EpochMs | undefined>(
+    (newest, item) => (newest === undefined || item.changedAt > newest ? item.changedAt : newest),
+    undefined,
+  );
 }

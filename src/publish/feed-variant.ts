@@ -32,7 +32,10 @@ export function variantUrl(baseUrl: string, variant: FeedVariant): string {
 }
 
 /** The same feed at another position: a page number, or the items after a cursor. */
-export function repositioned(variant: FeedVariant, at: { readonly page: number } | { readonly before: FeedCursor }): FeedVariant {
+export function repositioned(
+  variant: FeedVariant,
+  at: { readonly page: number } | { readonly before: FeedCursor },
+): FeedVariant {
   const { before: _dropped, ...rest } = variant.query;
   const query: FeedQuery = "before" in at ? { ...rest, page: 1, before: at.before } : { ...rest, page: at.page };
   return { ...variant, query };
@@ -41,7 +44,8 @@ export function repositioned(variant: FeedVariant, at: { readonly page: number }
 /** The feed's identity: the same for every format and page of it (Atom `id`, RFC 4287 §4.2.6). */
 export function feedIdentity(baseUrl: string, variant: FeedVariant): string {
   const params: string[] = [];
-  if (variant.slug === "all" && variant.query.categories.length > 0) params.push(`category=${variant.query.categories.join(",")}`);
+  if (variant.slug === "all" && variant.query.categories.length > 0)
+    params.push(`category=${variant.query.categories.join(",")}`);
   if (variant.query.kind) params.push(`kind=${variant.query.kind}`);
   return `${baseUrl}/feeds/${variant.slug}${params.length > 0 ? `?${params.join("&")}` : ""}`;
 }

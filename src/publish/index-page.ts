@@ -9,7 +9,10 @@ import { escapeMarkup } from "./html-escape.js";
  */
 export function renderIndexPage(catalog: FeedCatalog, feeds: readonly FeedLink[], baseUrl: string): string {
   const discovery = feeds
-    .map((feed) => `  <link rel="alternate" type="${feed.mediaType}" title="${escapeMarkup(`${feed.title} (${FORMAT_LABELS[feed.format]})`)}" href="${escapeMarkup(feed.url)}">`)
+    .map(
+      (feed) =>
+        `  <link rel="alternate" type="${feed.mediaType}" title="${escapeMarkup(`${feed.title} (${FORMAT_LABELS[feed.format]})`)}" href="${escapeMarkup(feed.url)}">`,
+    )
     .join("\n");
   const rows = groupBySlug(feeds)
     .map(

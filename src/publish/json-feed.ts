@@ -59,7 +59,9 @@ export function renderJsonFeed(channel: Channel, items: readonly StoredItem[]): 
     next_url: httpUrl(channel.paging?.next),
     language: nonEmpty(channel.language),
     authors: nonEmptyArray([channelAuthor(channel)]),
-    hubs: nonEmptyArray(channel.hubs.flatMap((hub) => (httpUrl(hub) === undefined ? [] : [{ type: "WebSub", url: hub }]))),
+    hubs: nonEmptyArray(
+      channel.hubs.flatMap((hub) => (httpUrl(hub) === undefined ? [] : [{ type: "WebSub", url: hub }])),
+    ),
     items: items.map(jsonItem),
   };
   // JSON.stringify drops undefined members, which is exactly "omit absent fields".
@@ -111,7 +113,10 @@ function jsonAuthor(author: Author): JsonAuthor[] {
 function attachment(enclosure: Enclosure): JsonAttachment[] {
   const url = httpUrl(enclosure.url);
   if (url === undefined) return [];
-  const size = enclosure.length !== undefined && Number.isSafeInteger(enclosure.length) && enclosure.length > 0 ? enclosure.length : undefined;
+  const size =
+    enclosure.length !== undefined && Number.isSafeInteger(enclosure.length) && enclosure.length > 0
+      ? enclosure.length
+      : undefined;
   return [{ url, mime_type: enclosure.type || "application/octet-stream", size_in_bytes: size }];
 }
 

@@ -77,7 +77,11 @@ function itemElement(item: StoredItem): XmlElement {
     // The W3C validator warns on more than one enclosure per item; readers take the first anyway.
     enclosure === undefined
       ? undefined
-      : element("enclosure", { url: enclosure.url, length: enclosureLength(enclosure.length), type: enclosure.type || "application/octet-stream" }),
+      : element("enclosure", {
+          url: enclosure.url,
+          length: enclosureLength(enclosure.length),
+          type: enclosure.type || "application/octet-stream",
+        }),
     // isPermaLink defaults to true (RSS 2.0 §guid), so say false whenever the id is not the item's URL.
     element("guid", { isPermaLink: url !== undefined && item.id === url ? "true" : "false" }, item.id),
     published === undefined ? undefined : element("pubDate", {}, rfc822(published)),

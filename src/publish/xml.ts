@@ -12,11 +12,7 @@ const NON_XML_CHARS = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/g
 
 /** Character data: `&` and `<` must be escaped (XML 1.0 §2.4); `>` too, so `]]>` cannot occur. */
 export function escapeText(value: string): string {
-  return value
-    .replace(NON_XML_CHARS, "")
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;");
+  return value.replace(NON_XML_CHARS, "").replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /**
@@ -59,7 +55,11 @@ export function element(
 }
 
 /** A text-only element, or undefined when the text is absent or empty (nothing to say). */
-export function optionalText(name: string, text: string | undefined, attributes: XmlAttributes = {}): XmlElement | undefined {
+export function optionalText(
+  name: string,
+  text: string | undefined,
+  attributes: XmlAttributes = {},
+): XmlElement | undefined {
   return text === undefined || text === "" ? undefined : element(name, attributes, text);
 }
 

@@ -19,11 +19,46 @@ const MINUTE_MS = 60_000;
 
 /** RFC 2822 §4.3 obsolete zones plus abbreviations feeds commonly use, in minutes east of UTC. */
 const ZONE_OFFSETS: Readonly<Record<string, number>> = {
-  UT: 0, UTC: 0, GMT: 0, Z: 0, WET: 0,
-  EST: -300, EDT: -240, CST: -360, CDT: -300, MST: -420, MDT: -360, PST: -480, PDT: -420,
-  AKST: -540, AKDT: -480, HST: -600, AST: -240, ADT: -180, NST: -210, NDT: -150,
-  BST: 60, IST: 330, CET: 60, CEST: 120, MET: 60, MEST: 120, WEST: 60, EET: 120, EEST: 180,
-  MSK: 180, JST: 540, KST: 540, HKT: 480, SGT: 480, AWST: 480, ACST: 570, AEST: 600, AEDT: 660, NZST: 720, NZDT: 780,
+  UT: 0,
+  UTC: 0,
+  GMT: 0,
+  Z: 0,
+  WET: 0,
+  EST: -300,
+  EDT: -240,
+  CST: -360,
+  CDT: -300,
+  MST: -420,
+  MDT: -360,
+  PST: -480,
+  PDT: -420,
+  AKST: -540,
+  AKDT: -480,
+  HST: -600,
+  AST: -240,
+  ADT: -180,
+  NST: -210,
+  NDT: -150,
+  BST: 60,
+  IST: 330,
+  CET: 60,
+  CEST: 120,
+  MET: 60,
+  MEST: 120,
+  WEST: 60,
+  EET: 120,
+  EEST: 180,
+  MSK: 180,
+  JST: 540,
+  KST: 540,
+  HKT: 480,
+  SGT: 480,
+  AWST: 480,
+  ACST: 570,
+  AEST: 600,
+  AEDT: 660,
+  NZST: 720,
+  NZDT: 780,
 };
 
 /** Month name prefixes in English and the languages the corpus shows (pt, es, fr, de, it, nl). */
@@ -91,16 +126,34 @@ export interface DateParts {
 }
 
 function parts(
-  year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number, zone: string | undefined,
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+  ms: number,
+  zone: string | undefined,
 ): DateParts | undefined {
   if (month < 0 || month > 11 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return undefined;
   const stated = zone === undefined || zone === "" ? undefined : zoneOffsetMinutes(zone);
-  return { year, month: month + 1, day, hour, minute, second: Math.min(second, 59), ms, ...(stated !== undefined && { offsetMinutes: stated }) };
+  return {
+    year,
+    month: month + 1,
+    day,
+    hour,
+    minute,
+    second: Math.min(second, 59),
+    ms,
+    ...(stated !== undefined && { offsetMinutes: stated }),
+  };
 }
 
 /** The instant `parts` denote, zone-less ones read as UTC; undefined when out of range. */
 export function utcEpoch(date: DateParts): EpochMs | undefined {
-  const t = Date.UTC(date.year, date.month - 1, date.day, date.hour, date.minute, date.second, date.ms) - (date.offsetMinutes ?? 0) * MINUTE_MS;
+  const t =
+    Date.UTC(date.year, date.month - 1, date.day, date.hour, date.minute, date.second, date.ms) -
+    (date.offsetMinutes ?? 0) * MINUTE_MS;
   return Number.isFinite(t) ? t : undefined;
 }
 
@@ -113,8 +166,14 @@ function parseIso(s: string): DateParts | undefined {
   if (!m) return undefined;
   const fraction = m[7] === undefined ? 0 : Math.round(Number(`0.${m[7]}`) * 1000);
   return parts(
-    Number(m[1]), Number(m[2]) - 1, Number(m[3]),
-    Number(m[4] ?? "0"), Number(m[5] ?? "0"), Number(m[6] ?? "0"), fraction, m[8],
+    Number(m[1]),
+    Number(m[2]) - 1,
+    Number(m[3]),
+    Number(m[4] ?? "0"),
+    Number(m[5] ?? "0"),
+    Number(m[6] ?? "0"),
+    fraction,
+    m[8],
   );
 }
 
@@ -144,7 +203,16 @@ function parseMonthFirst(s: string): DateParts | undefined {
   const year = m[3] ?? m[8];
   if (month === undefined || year === undefined) return undefined;
   // asctime has no zone and means GMT (RFC 9110 §5.6.7).
-  return parts(Number(year), month, Number(m[2]), Number(m[4]), Number(m[5]), Number(m[6] ?? "0"), 0, m[7] ?? (m[8] !== undefined ? "GMT" : undefined));
+  return parts(
+    Number(year),
+    month,
+    Number(m[2]),
+    Number(m[4]),
+    Number(m[5]),
+    Number(m[6] ?? "0"),
+    0,
+    m[7] ?? (m[8] !== undefined ? "GMT" : undefined),
+  );
 }
 
 /** Numbers are Unix time: seconds (what `dc:date` epochs use) unless clearly milliseconds. */
@@ -157,8 +225,14 @@ function fromEpoch(n: number): EpochMs | undefined {
 function epochParts(t: EpochMs): DateParts {
   const d = new Date(t);
   return {
-    year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(),
-    hour: d.getUTCHours(), minute: d.getUTCMinutes(), second: d.getUTCSeconds(), ms: d.getUTCMilliseconds(), offsetMinutes: 0,
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+    ms: d.getUTCMilliseconds(),
+    offsetMinutes: 0,
   };
 }
 

@@ -146,10 +146,7 @@ function chooseEncoding(body: Buffer, hints: DecodeHints): string {
 
 /** Remove the encoding pseudo-attribute: the text is already decoded, and a parser must not decode it again. */
 function dropXmlEncodingDeclaration(text: string): string {
-  return text.replace(
-    /^((?:\s|<!--[\s\S]*?-->)*<\?xml\s[^>]*?)\s+encoding\s*=\s*["'][^"']*["']/,
-    "$1",
-  );
+  return text.replace(/^((?:\s|<!--[\s\S]*?-->)*<\?xml\s[^>]*?)\s+encoding\s*=\s*["'][^"']*["']/, "$1");
 }
 
 export function decodeText(body: Buffer, hints: DecodeHints): DecodedText {

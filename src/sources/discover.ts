@@ -56,7 +56,11 @@ export interface DiscoveryReport {
 }
 
 /** `pageUrl` is where the page's relative links resolve (its own URL, or the site's for a saved copy). */
-export function discoverPage(html: string, pageUrl: string, options: { timeZone: string; now: EpochMs }): DiscoveryReport {
+export function discoverPage(
+  html: string,
+  pageUrl: string,
+  options: { timeZone: string; now: EpochMs },
+): DiscoveryReport {
   // The collectors refuse such a page (markup-limits.ts); parsing it here would hang the command.
   const problem = markupProblem(html, PAGE_LIMITS);
   if (problem !== undefined) {
@@ -70,7 +74,11 @@ export function discoverPage(html: string, pageUrl: string, options: { timeZone:
   return { url: pageUrl, ticker: tickerReport(html, pageUrl, options), articles: articlesReport(html, pageUrl) };
 }
 
-function tickerReport(html: string, pageUrl: string, { timeZone, now }: { timeZone: string; now: EpochMs }): TickerReport {
+function tickerReport(
+  html: string,
+  pageUrl: string,
+  { timeZone, now }: { timeZone: string; now: EpochMs },
+): TickerReport {
   const $ = load(html);
   const detection = detectTicker($, documentBase($, pageUrl));
   const { chosen } = detection;
@@ -79,21 +87,20 @@ function tickerReport(html: string, pageUrl: string, { timeZone, now }: { timeZo
     lines: block.lines.length,
     chosen: block === chosen,
   }));
-  if (chosen === undefined) return { found: false, reason: detection.reason ?? "no block qualified", blocks, lines: [], timeZone };
+  if (chosen === undefined)
+    return { found: false, reason: detection.reason ?? "no block qualified", blocks, lines: [], timeZone };
   // Dated as a first pass of the collector would date them (no stored lines to recall).
   const instants = assignTickerDates(
     chosen.lines.map((line) => line.time),
     now,
     timeZone,
   );
-  const lines = chosen.lines.map(
-    (line, index): DiscoveredTickerLine => ({
-      time: `${String(line.time.hour).padStart(2, "0")}:${String(line.time.minute).padStart(2, "0")}`,
-      published: new Date(instants[index] ?? now).toISOString(),
-      title: line.title,
-      ...(line.link !== undefined && { link: line.link }),
-    }),
-  );
+  const lines = chosen.lines.map((line, index): DiscoveredTickerLine => ({
+    time: `${String(line.time.hour).padStart(2, "0")}:${String(line.time.minute).padStart(2, "0")}`,
+    published: new Date(instants[index] ?? now).toISOString(),
+    title: line.title,
+    ...(line.link !== undefined && { link: line.link }),
+  }));
   const suggestion = suggestTickerSelectors(html, pageUrl, chosen);
   return {
     found: true,
@@ -119,5 +126,11 @@ function articlesReport(html: string, pageUrl: string): ArticlesReport {
     };
   }
   const selectLink = suggestLinkSelector(html, pageUrl, detected);
-  return { found: true, links: detected.links, rejected, rejectedSummary, ...(selectLink !== undefined && { selectLink }) };
+  return {
+    found: true,
+    links: detected.links,
+    rejected,
+    rejectedSummary,
+    ...(selectLink !== undefined && { selectLink }),
+  };
 }

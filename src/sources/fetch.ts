@@ -152,9 +152,15 @@ function addressCheck(req: FetchRequest): AddressCheck {
   const trustedOrigin = URL.canParse(configured) ? new URL(configured).origin : "null";
   if (req.options.allowPrivateNetworks === true) return { trustedOrigin, guard: undefined };
   try {
-    return { trustedOrigin, guard: createAddressGuard({ allowPrivate: false, allowedNetworks: req.options.allowedNetworks ?? [] }) };
+    return {
+      trustedOrigin,
+      guard: createAddressGuard({ allowPrivate: false, allowedNetworks: req.options.allowedNetworks ?? [] }),
+    };
   } catch (cause) {
-    throw new FetchError(`fetch: defaults.fetch.allowed_networks: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    throw new FetchError(
+      `fetch: defaults.fetch.allowed_networks: ${cause instanceof Error ? cause.message : String(cause)}`,
+      { cause },
+    );
   }
 }
 
@@ -163,13 +169,19 @@ function guardFor(url: URL, check: AddressCheck): AddressGuard | undefined {
   return url.origin !== "null" && url.origin === check.trustedOrigin ? undefined : check.guard;
 }
 
-async function followRedirects(start: URL, req: FetchRequest, signal: AbortSignal, check: AddressCheck): Promise<FetchResult> {
+async function followRedirects(
+  start: URL,
+  req: FetchRequest,
+  signal: AbortSignal,
+  check: AddressCheck,
+): Promise<FetchResult> {
   const visited = new Set([start.href]);
   let current = start;
   for (let redirects = 0; ; redirects++) {
     const hop = await requestOnce(current, req, signal, guardFor(current, check));
     if ("result" in hop) return hop.result;
-    if (redirects >= req.options.maxRedirects) throw fail(start, `too many redirects (more than ${req.options.maxRedirects})`);
+    if (redirects >= req.options.maxRedirects)
+      throw fail(start, `too many redirects (more than ${req.options.maxRedirects})`);
     const next = nextLocation(current, hop.redirectTo);
     if (visited.has(next.href)) throw fail(start, `redirect loop at ${next.href}`);
     visited.add(next.href);
@@ -199,7 +211,12 @@ function requestHeaders(req: FetchRequest): http.OutgoingHttpHeaders {
   };
 }
 
-async function requestOnce(url: URL, req: FetchRequest, signal: AbortSignal, guard: AddressGuard | undefined): Promise<Hop> {
+async function requestOnce(
+  url: URL,
+  req: FetchRequest,
+  signal: AbortSignal,
+  guard: AddressGuard | undefined,
+): Promise<Hop> {
   // net.connect never calls `lookup` for an IP literal, so those are judged before connecting.
   if (guard !== undefined && isIP(url.hostname.replace(/^\[|\]$/g, "")) !== 0) {
     try {
@@ -253,7 +270,11 @@ function asFetchError(url: URL, err: unknown, signal: AbortSignal): FetchError {
   if (err instanceof AddressRefused) {
     // A name that does not resolve is a plain DNS failure, not a refusal of where it points.
     if (err.cause !== undefined) return fail(url, `${err.message} (${describeCause(err.cause)})`, { cause: err });
-    return fail(url, `refused: ${err.message} (only the source's own origin may be private; see defaults.fetch.allowed_networks)`, { cause: err });
+    return fail(
+      url,
+      `refused: ${err.message} (only the source's own origin may be private; see defaults.fetch.allowed_networks)`,
+      { cause: err },
+    );
   }
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const detail = err instanceof Error ? err.message : String(err);
@@ -277,14 +298,24 @@ async function handleResponse(url: URL, res: http.IncomingMessage, req: FetchReq
     const etag = res.headers.etag ?? req.etag;
     const lastModified = res.headers["last-modified"] ?? req.lastModified;
     return {
-      result: { status: "not-modified", url: url.href, ...(etag !== undefined && { etag }), ...(lastModified !== undefined && { lastModified }) },
+      result: {
+        status: "not-modified",
+        url: url.href,
+        ...(etag !== undefined && { etag }),
+        ...(lastModified !== undefined && { lastModified }),
+      },
     };
   }
   if (status < 200 || status > 299) {
     res.resume();
     throw statusError(url, res);
   }
-  const body = await decodeContentCoding(url, await readRawBody(url, res, req.options.maxBytes), res.headers["content-encoding"], req.options.maxBytes);
+  const body = await decodeContentCoding(
+    url,
+    await readRawBody(url, res, req.options.maxBytes),
+    res.headers["content-encoding"],
+    req.options.maxBytes,
+  );
   const contentType = res.headers["content-type"];
   const etag = res.headers.etag;
   const lastModified = res.headers["last-modified"];
@@ -306,7 +337,10 @@ function statusError(url: URL, res: http.IncomingMessage): FetchError {
   if (status === 429 || status === 503) {
     const retryAfterMs = retryAfterOf(res.headers["retry-after"], res.headers.date);
     if (retryAfterMs !== undefined) {
-      return fail(url, `${text} (retry after ${Math.ceil(retryAfterMs / 1000)} s)`, { httpStatus: status, retryAfterMs });
+      return fail(url, `${text} (retry after ${Math.ceil(retryAfterMs / 1000)} s)`, {
+        httpStatus: status,
+        retryAfterMs,
+      });
     }
   }
   return fail(url, text, { httpStatus: status });
@@ -316,7 +350,11 @@ function statusError(url: URL, res: http.IncomingMessage): FetchError {
  * Retry-After (RFC 9110 §10.2.3) is delay-seconds or an HTTP-date. The date is measured against the
  * response's own Date header when present, so a skewed local clock does not distort the delay.
  */
-export function retryAfterOf(value: string | undefined, responseDate: string | undefined, now: number = Date.now()): number | undefined {
+export function retryAfterOf(
+  value: string | undefined,
+  responseDate: string | undefined,
+  now: number = Date.now(),
+): number | undefined {
   if (value === undefined) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
@@ -352,15 +390,24 @@ const inflateRaw = promisify(zlib.inflateRaw);
 const brotliDecompress = promisify(zlib.brotliDecompress);
 
 /** Undo Content-Encoding (RFC 9110 §8.4), last coding first; decoded output is capped like the body. */
-async function decodeContentCoding(url: URL, raw: Buffer, header: string | undefined, maxBytes: number): Promise<Buffer> {
-  const codings = (header ?? "").split(",").map((c) => c.trim().toLowerCase()).filter((c) => c !== "" && c !== "identity");
+async function decodeContentCoding(
+  url: URL,
+  raw: Buffer,
+  header: string | undefined,
+  maxBytes: number,
+): Promise<Buffer> {
+  const codings = (header ?? "")
+    .split(",")
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== "" && c !== "identity");
   let body = raw;
   for (const coding of codings.reverse()) {
     try {
       body = await decodeOne(coding, body, maxBytes);
     } catch (cause) {
       if (cause instanceof FetchError) throw fail(url, cause.message);
-      if ((cause as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") throw fail(url, `body exceeds ${maxBytes} bytes`, { cause });
+      if ((cause as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE")
+        throw fail(url, `body exceeds ${maxBytes} bytes`, { cause });
       throw fail(url, `cannot decode ${coding} body`, { cause });
     }
   }
@@ -417,7 +464,9 @@ async function confined(url: URL, file: string, roots: readonly string[]): Promi
   const realRoots = await Promise.all(roots.map((root) => realpath(root).catch(() => path.resolve(root))));
   const inside = realRoots.some((root) => {
     const relative = path.relative(root, real);
-    return relative === "" || (relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+    return (
+      relative === "" || (relative !== ".." && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative))
+    );
   });
   if (!inside) throw fail(url, "file is outside the config directory and defaults.fetch.allowed_file_dirs; not read");
   return real;

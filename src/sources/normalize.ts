@@ -72,11 +72,15 @@ function cleanHtml(value: string | undefined, baseUrl: string, field: string): s
 function contentHtmlOf(raw: RawItem, baseUrl: string): string | undefined {
   const content = cleanHtml(raw.contentHtml, baseUrl, "its content");
   if (content !== undefined) return content;
-  return raw.summary !== undefined && looksLikeHtml(raw.summary) ? cleanHtml(raw.summary, baseUrl, "its summary") : undefined;
+  return raw.summary !== undefined && looksLikeHtml(raw.summary)
+    ? cleanHtml(raw.summary, baseUrl, "its summary")
+    : undefined;
 }
 
 function summaryOf(raw: RawItem, contentHtml: string | undefined): string | undefined {
-  const text = plainText(raw.summary, "its summary") ?? (contentHtml === undefined ? undefined : plainText(contentHtml, "its content"));
+  const text =
+    plainText(raw.summary, "its summary") ??
+    (contentHtml === undefined ? undefined : plainText(contentHtml, "its content"));
   return text === undefined ? undefined : truncateAtWord(text, SUMMARY_MAX_CHARS);
 }
 
@@ -113,9 +117,23 @@ function tagsOf(raw: RawItem): string[] {
 
 /** Media types for the file extensions enclosures use, for publishers that omit `type` (RSS 2.0 requires it). */
 const TYPE_BY_EXTENSION: Readonly<Record<string, string>> = {
-  mp3: "audio/mpeg", m4a: "audio/mp4", aac: "audio/aac", ogg: "audio/ogg", oga: "audio/ogg", opus: "audio/opus",
-  wav: "audio/wav", mp4: "video/mp4", m4v: "video/mp4", mov: "video/quicktime", webm: "video/webm",
-  jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png", gif: "image/gif", webp: "image/webp", pdf: "application/pdf",
+  mp3: "audio/mpeg",
+  m4a: "audio/mp4",
+  aac: "audio/aac",
+  ogg: "audio/ogg",
+  oga: "audio/ogg",
+  opus: "audio/opus",
+  wav: "audio/wav",
+  mp4: "video/mp4",
+  m4v: "video/mp4",
+  mov: "video/quicktime",
+  webm: "video/webm",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  png: "image/png",
+  gif: "image/gif",
+  webp: "image/webp",
+  pdf: "application/pdf",
 };
 
 function typeFromExtension(url: string): string | undefined {
@@ -144,7 +162,11 @@ function enclosuresOf(raw: RawItem, baseUrl: string): Enclosure[] {
 
 /** A headline for items that have none: the start of the body, else the link. */
 function titleOf(raw: RawItem, summary: string | undefined, url: string | undefined): string | undefined {
-  return plainText(raw.title, "its title") ?? (summary === undefined ? undefined : truncateAtWord(summary, DERIVED_TITLE_MAX_CHARS)) ?? url;
+  return (
+    plainText(raw.title, "its title") ??
+    (summary === undefined ? undefined : truncateAtWord(summary, DERIVED_TITLE_MAX_CHARS)) ??
+    url
+  );
 }
 
 function optionalGuid(value: string | undefined): string | undefined {
@@ -173,7 +195,13 @@ export function normalizeItem(raw: RawItem, ctx: NormalizeContext): CollectedIte
   const language = languageTag(raw.language);
   const guid = optionalGuid(raw.guid);
   return {
-    id: mintItemId({ sourceId: ctx.sourceId, title, ...(guid !== undefined && { guid }), ...(url !== undefined && { url }), ...(published !== undefined && { published }) }),
+    id: mintItemId({
+      sourceId: ctx.sourceId,
+      title,
+      ...(guid !== undefined && { guid }),
+      ...(url !== undefined && { url }),
+      ...(published !== undefined && { published }),
+    }),
     sourceId: ctx.sourceId,
     kind: ctx.kind,
     title,

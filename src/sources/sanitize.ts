@@ -10,7 +10,16 @@ import { stripXmlIllegal } from "./xml-chars.js";
 
 const ALLOWED_TAGS = [
   ...sanitize.defaults.allowedTags,
-  "img", "picture", "source", "video", "audio", "track", "del", "ins", "details", "summary",
+  "img",
+  "picture",
+  "source",
+  "video",
+  "audio",
+  "track",
+  "del",
+  "ins",
+  "details",
+  "summary",
 ];
 
 const ALLOWED_ATTRIBUTES: sanitize.IOptions["allowedAttributes"] = {

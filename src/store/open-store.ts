@@ -23,7 +23,8 @@ export async function openStore(databaseUrl: string, opts: OpenStoreOptions): Pr
   const url = databaseUrl.trim();
   if (url.startsWith(SQLITE_PREFIX)) {
     const path = url.slice(SQLITE_PREFIX.length);
-    if (path === "") throw new StoreError(`store: DATABASE_URL "${databaseUrl}" names no file; use sqlite:./data/feeds.db`);
+    if (path === "")
+      throw new StoreError(`store: DATABASE_URL "${databaseUrl}" names no file; use sqlite:./data/feeds.db`);
     const store = openSqliteStore(path === MEMORY ? MEMORY : resolve(opts.cwd ?? process.cwd(), path), {
       clock: opts.clock,
     });

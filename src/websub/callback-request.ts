@@ -48,7 +48,11 @@ export function createCallbackClient(options: CallbackClientOptions): CallbackCl
   };
 }
 
-function exchange(request: CallbackRequest, target: ResolvedAddress, options: CallbackClientOptions): Promise<CallbackResponse> {
+function exchange(
+  request: CallbackRequest,
+  target: ResolvedAddress,
+  options: CallbackClientOptions,
+): Promise<CallbackResponse> {
   const send = request.url.protocol === "https:" ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
     const outgoing = send(request.url, {
@@ -68,7 +72,8 @@ function exchange(request: CallbackRequest, target: ResolvedAddress, options: Ca
     outgoing.on("response", (response) => {
       readCapped(response, options.maxResponseBytes).then(
         (body) => resolve({ status: response.statusCode ?? 0, body }),
-        (cause: unknown) => reject(new CallbackRequestError(`reading the response of ${request.url.origin} failed`, { cause })),
+        (cause: unknown) =>
+          reject(new CallbackRequestError(`reading the response of ${request.url.origin} failed`, { cause })),
       );
     });
     outgoing.end(request.body);

@@ -83,12 +83,22 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps): DeliveryQueue {
       if (result === "gone") {
         // WebSub §7: a 410 Gone means the subscriber has gone away; stop delivering to it.
         await deps.store.removeSubscription(current.topic, current.callback);
-        deps.logger.info({ topic: current.topic, callback: redactUrl(current.callback) }, "websub: subscriber answered 410; subscription removed");
+        deps.logger.info(
+          { topic: current.topic, callback: redactUrl(current.callback) },
+          "websub: subscriber answered 410; subscription removed",
+        );
         return;
       }
     }
     deps.onDelivery?.("abandoned");
-    deps.logger.warn({ topic: delivery.subscription.topic, callback: redactUrl(delivery.subscription.callback), attempts: deps.retry.attempts }, "websub: delivery abandoned after retries");
+    deps.logger.warn(
+      {
+        topic: delivery.subscription.topic,
+        callback: redactUrl(delivery.subscription.callback),
+        attempts: deps.retry.attempts,
+      },
+      "websub: delivery abandoned after retries",
+    );
   }
 
   async function currentSubscription(previous: WebSubSubscription): Promise<WebSubSubscription | undefined> {
@@ -106,9 +116,15 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps): DeliveryQueue {
       });
       if (response.status >= 200 && response.status <= 299) return "delivered";
       if (response.status === 410) return "gone";
-      deps.logger.info({ callback: redactUrl(subscription.callback), status: response.status }, "websub: delivery refused; will retry");
+      deps.logger.info(
+        { callback: redactUrl(subscription.callback), status: response.status },
+        "websub: delivery refused; will retry",
+      );
     } catch (error) {
-      deps.logger.info({ callback: redactUrl(subscription.callback), err: error }, "websub: delivery failed; will retry");
+      deps.logger.info(
+        { callback: redactUrl(subscription.callback), err: error },
+        "websub: delivery failed; will retry",
+      );
     }
     return "failed";
   }
@@ -121,7 +137,11 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps): DeliveryQueue {
       latest.set(key, mine);
       const task = run(delivery, key, mine)
         .catch((error: unknown) => {
-          if (!stopping.signal.aborted) deps.logger.error({ err: error, callback: redactUrl(delivery.subscription.callback) }, "websub: delivery crashed");
+          if (!stopping.signal.aborted)
+            deps.logger.error(
+              { err: error, callback: redactUrl(delivery.subscription.callback) },
+              "websub: delivery crashed",
+            );
         })
         .finally(() => {
           if (latest.get(key) === mine) latest.delete(key);

@@ -56,7 +56,11 @@ export function parseHubRequest(form: URLSearchParams, context: HubRequestContex
 }
 
 /** The variant a topic URL names, or undefined when it is not one of our feeds (any more). */
-export function variantOfTopic(topic: string, baseUrl: string, categorySlugs: readonly string[]): FeedVariant | undefined {
+export function variantOfTopic(
+  topic: string,
+  baseUrl: string,
+  categorySlugs: readonly string[],
+): FeedVariant | undefined {
   try {
     return parseTopic(topic, { baseUrl, categorySlugs });
   } catch (error) {
@@ -109,7 +113,10 @@ function parseCallback(raw: string): URL {
 function parseLease(raw: string | undefined, lease: LeaseLimits): number {
   if (raw === undefined || raw === "") return lease.defaultSeconds;
   if (!/^\d{1,10}$/.test(raw)) {
-    throw badParameter("hub.lease_seconds", `"hub.lease_seconds" must be a whole number of seconds; got ${JSON.stringify(raw)}.`);
+    throw badParameter(
+      "hub.lease_seconds",
+      `"hub.lease_seconds" must be a whole number of seconds; got ${JSON.stringify(raw)}.`,
+    );
   }
   // §5.1: the hub MAY choose a lease other than the one requested; it says which in the verification.
   return Math.min(lease.maxSeconds, Math.max(lease.minSeconds, Number(raw)));

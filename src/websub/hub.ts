@@ -92,7 +92,12 @@ export function createHub(deps: HubDeps): Hub {
     allowedNetworks: options.allowedCallbackNetworks,
     ...(deps.resolve ? { resolve: deps.resolve } : {}),
   });
-  const send = createCallbackClient({ guard, userAgent: deps.userAgent, timeoutMs: options.requestTimeoutMs, maxResponseBytes: MAX_RESPONSE_BYTES });
+  const send = createCallbackClient({
+    guard,
+    userAgent: deps.userAgent,
+    timeoutMs: options.requestTimeoutMs,
+    maxResponseBytes: MAX_RESPONSE_BYTES,
+  });
   const limiter = createLimiter(8, 2);
   const queue = createDeliveryQueue({
     send,
@@ -119,7 +124,11 @@ export function createHub(deps: HubDeps): Hub {
 
   async function handleRequest(req: Request, res: Response): Promise<void> {
     if (!req.is("application/x-www-form-urlencoded") || typeof req.body !== "string") {
-      throw new HttpProblem(415, "Unsupported media type", "Send hub requests as application/x-www-form-urlencoded (WebSub §5.1).");
+      throw new HttpProblem(
+        415,
+        "Unsupported media type",
+        "Send hub requests as application/x-www-form-urlencoded (WebSub §5.1).",
+      );
     }
     const request = parseHubRequest(new URLSearchParams(req.body), {
       baseUrl: deps.baseUrl,
@@ -129,7 +138,11 @@ export function createHub(deps: HubDeps): Hub {
     await checkCallback(request);
     if (pendingVerifications >= MAX_PENDING_VERIFICATIONS) {
       res.set("Retry-After", "60");
-      throw new HttpProblem(429, "Too many requests", "The hub is verifying many subscriptions; try again in a minute.");
+      throw new HttpProblem(
+        429,
+        "Too many requests",
+        "The hub is verifying many subscriptions; try again in a minute.",
+      );
     }
     // §5.2: accept now, verify asynchronously.
     res.status(202).set("Cache-Control", "no-store").end();
@@ -142,9 +155,14 @@ export function createHub(deps: HubDeps): Hub {
       await guard.check(request.callback);
     } catch (error) {
       if (!(error instanceof CallbackRefused)) throw error;
-      throw new HttpProblem(400, "Bad hub request", `"hub.callback" is not allowed: ${error.message.replace(/^websub: /, "")}.`, {
-        parameter: "hub.callback",
-      });
+      throw new HttpProblem(
+        400,
+        "Bad hub request",
+        `"hub.callback" is not allowed: ${error.message.replace(/^websub: /, "")}.`,
+        {
+          parameter: "hub.callback",
+        },
+      );
     }
   }
 
@@ -213,21 +231,31 @@ export function createHub(deps: HubDeps): Hub {
     const known = deps.categorySlugs();
     const slugs = [ALL_SLUG, ...changedCategories.filter((slug) => known.includes(slug))];
     const formats = Object.keys(FORMAT_EXTENSIONS) as FeedFormat[];
-    return slugs.flatMap((slug) => formats.map((format) => `${deps.baseUrl}/feeds/${slug}.${FORMAT_EXTENSIONS[format]}`));
+    return slugs.flatMap((slug) =>
+      formats.map((format) => `${deps.baseUrl}/feeds/${slug}.${FORMAT_EXTENSIONS[format]}`),
+    );
   }
 
   const router = Router();
-  router.post("/websub", express.text({ type: "application/x-www-form-urlencoded", limit: "16kb" }), async (req, res) => {
-    try {
-      await handleRequest(req, res);
-    } catch (error) {
-      if (!(error instanceof HttpProblem)) throw error;
-      sendProblem(res, error, req.originalUrl);
-    }
-  });
+  router.post(
+    "/websub",
+    express.text({ type: "application/x-www-form-urlencoded", limit: "16kb" }),
+    async (req, res) => {
+      try {
+        await handleRequest(req, res);
+      } catch (error) {
+        if (!(error instanceof HttpProblem)) throw error;
+        sendProblem(res, error, req.originalUrl);
+      }
+    },
+  );
   router.all("/websub", (req, res) => {
     res.set("Allow", "POST");
-    sendProblem(res, new HttpProblem(405, "Method not allowed", "The hub takes subscription requests by POST (WebSub §5.1)."), req.originalUrl);
+    sendProblem(
+      res,
+      new HttpProblem(405, "Method not allowed", "The hub takes subscription requests by POST (WebSub §5.1)."),
+      req.originalUrl,
+    );
   });
 
   return {

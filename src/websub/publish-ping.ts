@@ -18,7 +18,10 @@ export interface PublishPingDeps {
 export async function pingExternalHubs(topics: readonly string[], deps: PublishPingDeps): Promise<void> {
   if (topics.length === 0 || deps.hubs.length === 0) return;
   const send = deps.fetch ?? fetch;
-  const body = new URLSearchParams([["hub.mode", "publish"], ...topics.map((topic): [string, string] => ["hub.url", topic])]);
+  const body = new URLSearchParams([
+    ["hub.mode", "publish"],
+    ...topics.map((topic): [string, string] => ["hub.url", topic]),
+  ]);
   await Promise.all(
     deps.hubs.map(async (hub) => {
       try {
@@ -30,7 +33,8 @@ export async function pingExternalHubs(topics: readonly string[], deps: PublishP
           signal: AbortSignal.timeout(deps.timeoutMs),
         });
         await response.body?.cancel();
-        if (!response.ok) deps.logger.warn({ hub, status: response.status }, "websub: external hub refused the publish ping");
+        if (!response.ok)
+          deps.logger.warn({ hub, status: response.status }, "websub: external hub refused the publish ping");
       } catch (error) {
         deps.logger.warn({ hub, err: error }, "websub: external hub publish ping failed");
       }

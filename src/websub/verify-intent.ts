@@ -2,9 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { CallbackClient } from "./callback-request.js";
 import type { HubRequest } from "./hub-request.js";
 
-export type VerificationOutcome =
-  | { readonly verified: true }
-  | { readonly verified: false; readonly reason: string };
+export type VerificationOutcome = { readonly verified: true } | { readonly verified: false; readonly reason: string };
 
 /** Random, URL-safe and unguessable: only the real callback owner can echo it (WebSub §5.3). */
 export function newChallenge(): string {

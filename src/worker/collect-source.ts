@@ -104,7 +104,14 @@ export async function collectSource(
       fetchMs,
     };
     log.info(
-      { inserted: result.inserted, updated: result.updated, removed: result.removed, notModified: result.notModified, warnings: outcome.warnings.length, ms: result.durationMs },
+      {
+        inserted: result.inserted,
+        updated: result.updated,
+        removed: result.removed,
+        notModified: result.notModified,
+        warnings: outcome.warnings.length,
+        ms: result.durationMs,
+      },
       "source collected",
     );
     for (const warning of outcome.warnings) log.warn({ warning }, "source warning");
@@ -153,13 +160,23 @@ async function recordFailure(
   const now = deps.clock();
   const retryAfterMs = error instanceof FetchError ? error.retryAfterMs : undefined;
   const nextAttemptAt = nextAttemptAfterFailure(now, failuresSoFar + 1, deps.backoff, deps.random, retryAfterMs);
-  log.warn({ err: message, failures: failuresSoFar + 1, nextAttemptAt: new Date(nextAttemptAt).toISOString() }, "source failed");
+  log.warn(
+    { err: message, failures: failuresSoFar + 1, nextAttemptAt: new Date(nextAttemptAt).toISOString() },
+    "source failed",
+  );
   try {
     await deps.store.commitRun({ sourceId: source.id, at: now, error: message, nextAttemptAt }, [], now);
   } catch (storeError) {
     log.error({ err: describeError(storeError) }, "could not record the source failure");
   }
-  return { ...skippedResult(source.id), ok: false, skipped: false, error: message, failureStage: failureStage(error), durationMs: now - startedAt };
+  return {
+    ...skippedResult(source.id),
+    ok: false,
+    skipped: false,
+    error: message,
+    failureStage: failureStage(error),
+    durationMs: now - startedAt,
+  };
 }
 
 function skippedResult(sourceId: string): SourceRunResult {

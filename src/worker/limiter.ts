@@ -15,8 +15,7 @@ export function createLimiter(initialConcurrency: number, initialPerHost: number
   const activeByHost = new Map<string, number>();
   const waiting: Array<{ host: string; start: () => void }> = [];
 
-  const canStart = (host: string): boolean =>
-    active < concurrency && (activeByHost.get(host) ?? 0) < perHost;
+  const canStart = (host: string): boolean => active < concurrency && (activeByHost.get(host) ?? 0) < perHost;
 
   const startNext = (): void => {
     for (let i = 0; i < waiting.length; i++) {

@@ -11,7 +11,12 @@ const MINUTE = 60_000;
  * run, nor before a backoff or Retry-After (`nextAttemptAt`; ticks before it are skipped).
  * Undefined when no tick falls before `until` (callers bound what they use it for anyway).
  */
-export function nextRunAt(source: Source, state: SourceState | undefined, now: EpochMs, until: EpochMs): EpochMs | undefined {
+export function nextRunAt(
+  source: Source,
+  state: SourceState | undefined,
+  now: EpochMs,
+  until: EpochMs,
+): EpochMs | undefined {
   if (!source.enabled) return undefined;
   const { cron, minGapMs } = planSchedule(source.id, source.schedule);
   const gapEnd = minGapMs > 0 && state?.lastRunAt !== undefined ? state.lastRunAt + minGapMs : 0;

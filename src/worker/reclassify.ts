@@ -46,7 +46,11 @@ export async function reclassifyStoredItems(
     after = last.id;
     examined += batch.length;
     const changes = batch
-      .map((item) => ({ id: item.id, before: item.categories, categories: classify(item, sourceCategories.get(item.sourceId) ?? []) }))
+      .map((item) => ({
+        id: item.id,
+        before: item.categories,
+        categories: classify(item, sourceCategories.get(item.sourceId) ?? []),
+      }))
       .filter((change) => !sameSet(change.before, change.categories));
     if (changes.length === 0) continue;
     changed += changes.length;

@@ -150,14 +150,18 @@ export function createWorker(initial: WorkerPlan, deps: WorkerDeps): Worker {
     },
     update(next) {
       plan = next;
-      if (next.concurrency !== undefined && next.perHost !== undefined) deps.limiter.setLimits(next.concurrency, next.perHost);
+      if (next.concurrency !== undefined && next.perHost !== undefined)
+        deps.limiter.setLimits(next.concurrency, next.perHost);
       if (started && !stopping) reschedule();
     },
     schedules() {
       return plan.sources.map((source) => {
         const entry = scheduled.get(source.id);
         const next = entry?.task.getNextRun();
-        const earliest = entry && entry.lastStartAt !== undefined && entry.minGapMs > 0 ? entry.lastStartAt + entry.minGapMs : undefined;
+        const earliest =
+          entry && entry.lastStartAt !== undefined && entry.minGapMs > 0
+            ? entry.lastStartAt + entry.minGapMs
+            : undefined;
         const nextRunAt = next ? Math.max(next.getTime(), earliest ?? 0) : undefined;
         return { sourceId: source.id, running: inFlight.has(source.id), nextRunAt };
       });

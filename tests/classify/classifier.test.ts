@@ -31,7 +31,9 @@ describe("compileClassifier", () => {
   });
 
   it("`with` requires one of its words as well", () => {
-    const classify = compileClassifier([category("eco", [{ keywords: ["Morocco", "Moroccan"], with: ["economy", "inflation"] }])]);
+    const classify = compileClassifier([
+      category("eco", [{ keywords: ["Morocco", "Moroccan"], with: ["economy", "inflation"] }]),
+    ]);
     expect(classify(item({ title: "Moroccan inflation eases" }), [])).toEqual(["eco"]);
     expect(classify(item({ title: "Morocco", summary: "The economy grew 3%." }), [])).toEqual(["eco"]);
     expect(classify(item({ title: "Moroccan film wins award" }), [])).toEqual([]);
@@ -42,11 +44,16 @@ describe("compileClassifier", () => {
     const classify = compileClassifier([category("eco", [{ keywords: ["Casablanca"] }], ["football", "derby"])]);
     expect(classify(item({ title: "Casablanca port expands" }), [])).toEqual(["eco"]);
     expect(classify(item({ title: "Casablanca derby ends in a draw" }), [])).toEqual([]);
-    expect(classify(item({ title: "Casablanca celebrates", summary: "The football club won the title." }), [])).toEqual([]);
+    expect(classify(item({ title: "Casablanca celebrates", summary: "The football club won the title." }), [])).toEqual(
+      [],
+    );
   });
 
   it("source-level categories always apply and are not vetoed by exclude", () => {
-    const classify = compileClassifier([category("world", [{ keywords: ["UN"] }], ["football"]), category("sport", [])]);
+    const classify = compileClassifier([
+      category("world", [{ keywords: ["UN"] }], ["football"]),
+      category("sport", []),
+    ]);
     expect(classify(item({ title: "Football: Morocco beat Spain" }), ["world"])).toEqual(["world"]);
     expect(classify(item({ title: "Anything" }), ["sport"])).toEqual(["sport"]);
   });
@@ -57,7 +64,11 @@ describe("compileClassifier", () => {
       category("eco", [{ keywords: ["trade"] }]),
       category("tech", [{ keywords: ["AI"] }]),
     ]);
-    expect(classify(item({ title: "AI rules: EU and Spain agree on trade" }), ["tech", "world"])).toEqual(["world", "eco", "tech"]);
+    expect(classify(item({ title: "AI rules: EU and Spain agree on trade" }), ["tech", "world"])).toEqual([
+      "world",
+      "eco",
+      "tech",
+    ]);
   });
 
   describe("matching", () => {
@@ -176,14 +187,18 @@ describe("places, without, exclude_unless and acronym plurals", () => {
   });
 
   it("`without` blocks a rule when one of its words is there", () => {
-    const classify = compileClassifier([category("tech", [{ keywords: ["Amazon"], without: ["rainforest", "deforestation"] }])]);
+    const classify = compileClassifier([
+      category("tech", [{ keywords: ["Amazon"], without: ["rainforest", "deforestation"] }]),
+    ]);
     expect(classify(item({ title: "Amazon opens a data centre" }), [])).toEqual(["tech"]);
     expect(classify(item({ title: "Amazon rainforest loses ground" }), [])).toEqual([]);
     expect(classify(item({ title: "Amazon", summary: "Deforestation is up." }), [])).toEqual([]);
   });
 
   it("`exclude_unless` lifts the veto when one of its words is there too", () => {
-    const classify = compileClassifier([{ ...category("world", [{ keywords: ["Russia"] }], ["FIFA", "Olympics"]), excludeUnless: ["sanctions", "ban"] }]);
+    const classify = compileClassifier([
+      { ...category("world", [{ keywords: ["Russia"] }], ["FIFA", "Olympics"]), excludeUnless: ["sanctions", "ban"] },
+    ]);
     expect(classify(item({ title: "Russia wins FIFA qualifier" }), [])).toEqual([]);
     expect(classify(item({ title: "FIFA keeps its ban on Russia" }), [])).toEqual(["world"]);
     expect(classify(item({ title: "Olympics: sanctions on Russia stay" }), [])).toEqual(["world"]);

@@ -18,8 +18,14 @@ const GOALS: Record<View, { precision: number; recall: number }> = {
 async function setup() {
   const result = await loadConfig(path.resolve(import.meta.dirname, "../../config"));
   if (!result.ok) throw new Error(`shipped config is invalid: ${JSON.stringify(result.problems)}`);
-  const { headlines } = JSON.parse(await readFile(path.resolve(import.meta.dirname, "dev-headlines.json"), "utf8")) as { headlines: Labelled[] };
-  return { classify: compileClassifier(result.config.categories), slugs: result.config.categories.map((c) => c.slug), headlines };
+  const { headlines } = JSON.parse(await readFile(path.resolve(import.meta.dirname, "dev-headlines.json"), "utf8")) as {
+    headlines: Labelled[];
+  };
+  return {
+    classify: compileClassifier(result.config.categories),
+    slugs: result.config.categories.map((c) => c.slug),
+    headlines,
+  };
 }
 
 describe("shipped categories on the real development set", () => {

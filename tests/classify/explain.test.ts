@@ -7,7 +7,16 @@ import { loadConfig } from "../../src/config/config.js";
 import type { Category, CollectedItem } from "../../src/model/index.js";
 
 function item(title: string, summary?: string): CollectedItem {
-  return { id: "x", sourceId: "s", kind: "article", title, ...(summary === undefined ? {} : { summary }), authors: [], tags: [], enclosures: [] };
+  return {
+    id: "x",
+    sourceId: "s",
+    kind: "article",
+    title,
+    ...(summary === undefined ? {} : { summary }),
+    authors: [],
+    tags: [],
+    enclosures: [],
+  };
 }
 
 describe("compileExplainer", () => {
@@ -16,7 +25,10 @@ describe("compileExplainer", () => {
       slug: "tech",
       title: "t",
       description: "",
-      match: [{ keywords: ["Amazon", "cloud"], without: ["rainforest"] }, { places: ["abroad"], with: ["chip"] }],
+      match: [
+        { keywords: ["Amazon", "cloud"], without: ["rainforest"] },
+        { places: ["abroad"], with: ["chip"] },
+      ],
       exclude: ["football"],
       excludeUnless: ["sponsorship"],
     },
@@ -27,7 +39,11 @@ describe("compileExplainer", () => {
     const [tech] = explain(item("Amazon cloud chip plant opens in Taiwan"), []);
     expect(tech?.assigned).toBe(true);
     expect(tech?.rules[0]).toMatchObject({ matched: true, keywords: ["Amazon", "cloud"], without: [] });
-    expect(tech?.rules[1]).toMatchObject({ matched: true, places: [{ name: "Taiwan", region: "abroad" }], with: ["chip"] });
+    expect(tech?.rules[1]).toMatchObject({
+      matched: true,
+      places: [{ name: "Taiwan", region: "abroad" }],
+      with: ["chip"],
+    });
   });
 
   it("names the `without` words that blocked a rule and the exclude that vetoed", () => {
@@ -44,10 +60,14 @@ describe("compileExplainer", () => {
     if (!result.ok) throw new Error("shipped config invalid");
     const classify = compileClassifier(result.config.categories);
     const explainShipped = compileExplainer(result.config.categories);
-    const { headlines } = JSON.parse(await readFile(path.resolve(import.meta.dirname, "headlines.json"), "utf8")) as { headlines: { title: string; summary?: string }[] };
+    const { headlines } = JSON.parse(await readFile(path.resolve(import.meta.dirname, "headlines.json"), "utf8")) as {
+      headlines: { title: string; summary?: string }[];
+    };
     for (const headline of headlines) {
       const it = item(headline.title, headline.summary);
-      const explained = explainShipped(it, []).filter((c) => c.assigned).map((c) => c.slug);
+      const explained = explainShipped(it, [])
+        .filter((c) => c.assigned)
+        .map((c) => c.slug);
       expect(explained, headline.title).toEqual(classify(it, []));
     }
   });

@@ -34,14 +34,19 @@ async function setup(): Promise<{ classify: Classifier; slugs: string[]; headlin
   const result = await loadConfig(CONFIG_DIR);
   if (!result.ok) throw new Error(`shipped config is invalid: ${JSON.stringify(result.problems)}`);
   const { headlines } = JSON.parse(await readFile(HEADLINES, "utf8")) as { headlines: Labelled[] };
-  return { classify: compileClassifier(result.config.categories), slugs: result.config.categories.map((c) => c.slug), headlines };
+  return {
+    classify: compileClassifier(result.config.categories),
+    slugs: result.config.categories.map((c) => c.slug),
+    headlines,
+  };
 }
 
 describe("shipped categories on realistic headlines", () => {
   it("has a labelled set large and varied enough to mean something", async () => {
     const { headlines, slugs } = await setup();
     expect(headlines.length).toBeGreaterThanOrEqual(90);
-    for (const slug of slugs) expect(headlines.filter((h) => h.categories.includes(slug)).length).toBeGreaterThanOrEqual(20);
+    for (const slug of slugs)
+      expect(headlines.filter((h) => h.categories.includes(slug)).length).toBeGreaterThanOrEqual(20);
     expect(headlines.filter((h) => h.categories.length === 0).length).toBeGreaterThanOrEqual(20);
     for (const h of headlines) for (const slug of h.categories) expect(slugs).toContain(slug);
   });
@@ -71,7 +76,9 @@ describe("shipped categories on realistic headlines", () => {
       const recall = truePositives / Math.max(1, truePositives + falseNegatives);
       return { slug, precision, recall };
     });
-    const summary = scores.map((s) => `${s.slug}: precision ${s.precision.toFixed(3)}, recall ${s.recall.toFixed(3)}`).join("\n");
+    const summary = scores
+      .map((s) => `${s.slug}: precision ${s.precision.toFixed(3)}, recall ${s.recall.toFixed(3)}`)
+      .join("\n");
     const failing = scores.filter((s) => s.precision < MIN_PRECISION || s.recall < MIN_RECALL);
     expect(failing, `${summary}\nmisclassified (+ wrongly given, - missed):\n${report.join("\n")}`).toEqual([]);
   });

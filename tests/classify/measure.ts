@@ -21,7 +21,12 @@ export interface Score {
 
 export type View = "title" | "title+summary";
 
-export function measure(classify: Classifier, slugs: readonly string[], headlines: readonly Labelled[], view: View): Score {
+export function measure(
+  classify: Classifier,
+  slugs: readonly string[],
+  headlines: readonly Labelled[],
+  view: View,
+): Score {
   let truePositives = 0;
   let falsePositives = 0;
   let falseNegatives = 0;

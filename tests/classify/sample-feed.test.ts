@@ -32,7 +32,16 @@ describe("the bundled sample feed, classified by the shipped rules", () => {
       items.map((i, n) => [
         i.title,
         classify(
-          { id: `sample-${n}`, sourceId: source?.id ?? "", kind: "article", title: i.title, ...(i.description ? { summary: i.description } : {}), authors: [], tags: [], enclosures: [] },
+          {
+            id: `sample-${n}`,
+            sourceId: source?.id ?? "",
+            kind: "article",
+            title: i.title,
+            ...(i.description ? { summary: i.description } : {}),
+            authors: [],
+            tags: [],
+            enclosures: [],
+          },
           source?.categories ?? [],
         ),
       ]),

@@ -3,11 +3,28 @@ import { foldTag, tokenize } from "../../src/classify/text.js";
 
 describe("tokenize", () => {
   it("folds case and accents and splits on anything but letters and digits", () => {
-    expect(tokenize("Société Générale Maroc: Erdoğan, Zürich & São Paulo")).toEqual(["societe", "generale", "maroc", "erdogan", "zurich", "sao", "paulo"]);
+    expect(tokenize("Société Générale Maroc: Erdoğan, Zürich & São Paulo")).toEqual([
+      "societe",
+      "generale",
+      "maroc",
+      "erdogan",
+      "zurich",
+      "sao",
+      "paulo",
+    ]);
   });
 
   it("joins dotted acronyms and drops the English possessive", () => {
-    expect(tokenize("U.S. and U.N. meet; Morocco's GDP, Morocco’s debt")).toEqual(["us", "and", "un", "meet", "morocco", "gdp", "morocco", "debt"]);
+    expect(tokenize("U.S. and U.N. meet; Morocco's GDP, Morocco’s debt")).toEqual([
+      "us",
+      "and",
+      "un",
+      "meet",
+      "morocco",
+      "gdp",
+      "morocco",
+      "debt",
+    ]);
   });
 
   it("keeps non-Latin letters and digits", () => {

@@ -14,8 +14,14 @@ describe("check-config command", () => {
 
   it("prints every problem with file:line and exits 1", async () => {
     const dir = await mkdtemp(path.join(tmpdir(), "check-config-"));
-    await writeFile(path.join(dir, "sources.yaml"), "sources:\n  - id: a\n    kind: rss\n    url: https://x.example/\n  - id: b\n    kind: feed\n    url: https://y.example/\n    every: soon\n");
-    await writeFile(path.join(dir, "categories.yaml"), "categories:\n  - slug: World\n    title: World\n    description: d\n    match: []\n");
+    await writeFile(
+      path.join(dir, "sources.yaml"),
+      "sources:\n  - id: a\n    kind: rss\n    url: https://x.example/\n  - id: b\n    kind: feed\n    url: https://y.example/\n    every: soon\n",
+    );
+    await writeFile(
+      path.join(dir, "categories.yaml"),
+      "categories:\n  - slug: World\n    title: World\n    description: d\n    match: []\n",
+    );
     const errors: string[] = [];
     vi.spyOn(console, "error").mockImplementation((line: string) => void errors.push(line));
     expect(await checkConfigCommand({ CONFIG_DIR: dir })).toBe(1);

@@ -36,7 +36,9 @@ describe("classify command (rule preview for ops)", () => {
   it("--explain prints, per category, the rules with the words that matched", async () => {
     const lines: string[] = [];
     vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
-    expect(await classifyCommand({ CONFIG_DIR }, ["--explain", "Microsoft opens AI skills centre in Casablanca"])).toBe(0);
+    expect(await classifyCommand({ CONFIG_DIR }, ["--explain", "Microsoft opens AI skills centre in Casablanca"])).toBe(
+      0,
+    );
     const text = lines.join("\n");
     expect(text).toMatch(/^technology: yes \(\d+ rules? matched\)$/m);
     expect(text).toMatch(/found: keywords (Microsoft, AI|AI, Microsoft)/);
@@ -46,11 +48,18 @@ describe("classify command (rule preview for ops)", () => {
   it("--explain with --summary reads the summary too and names the exclude that vetoed", async () => {
     const lines: string[] = [];
     vi.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
-    const code = await classifyCommand({ CONFIG_DIR }, ["--explain", "Spain beat Portugal", "--summary", "The World Cup qualifier in Madrid ended 2-1."]);
+    const code = await classifyCommand({ CONFIG_DIR }, [
+      "--explain",
+      "Spain beat Portugal",
+      "--summary",
+      "The World Cup qualifier in Madrid ended 2-1.",
+    ]);
     expect(code).toBe(0);
     const text = lines.join("\n");
     expect(text).toMatch(/^world: no \(vetoed by exclude: .*World Cup/m);
-    expect(text).toMatch(/^ {2}\+ rule \d+ \{ places: \[abroad\].*\n {6}found: places Spain \(abroad\), Portugal \(abroad\), Madrid \(abroad\)/m);
+    expect(text).toMatch(
+      /^ {2}\+ rule \d+ \{ places: \[abroad\].*\n {6}found: places Spain \(abroad\), Portugal \(abroad\), Madrid \(abroad\)/m,
+    );
     expect(text).toMatch(/exclude vetoed: /);
   });
 
@@ -67,13 +76,25 @@ describe("classify command (rule preview for ops)", () => {
       const databaseUrl = `sqlite:${path.join(dir, "feeds.db")}`;
       const store = await openStore(databaseUrl, { clock: () => 1_700_000_000_000 });
       const stored = (id: string, title: string, categories: string[]): ClassifiedItem => ({
-        id, sourceId: "preview-source", kind: "article", title, authors: [], tags: [], enclosures: [], categories, published: 1_700_000_000_000,
+        id,
+        sourceId: "preview-source",
+        kind: "article",
+        title,
+        authors: [],
+        tags: [],
+        enclosures: [],
+        categories,
+        published: 1_700_000_000_000,
       });
-      await store.commitRun({ sourceId: "preview-source", at: 1_700_000_000_000 }, [
-        stored("urn:x:1", "Microsoft opens AI skills centre in Casablanca", ["technology"]),
-        stored("urn:x:2", "NATO summit opens in Brussels", []),
-        stored("urn:x:3", "Heavy rains in Tetouan", []),
-      ], 1_700_000_000_000);
+      await store.commitRun(
+        { sourceId: "preview-source", at: 1_700_000_000_000 },
+        [
+          stored("urn:x:1", "Microsoft opens AI skills centre in Casablanca", ["technology"]),
+          stored("urn:x:2", "NATO summit opens in Brussels", []),
+          stored("urn:x:3", "Heavy rains in Tetouan", []),
+        ],
+        1_700_000_000_000,
+      );
       await store.close();
       const shipped = await readFile(path.join(CONFIG_DIR, "categories.yaml"), "utf8");
       const candidate = path.join(dir, "candidate.yaml");
@@ -99,10 +120,18 @@ describe("classify command (rule preview for ops)", () => {
     const dir = await mkdtemp(path.join(tmpdir(), "against-store-"));
     try {
       const candidate = path.join(dir, "candidate.yaml");
-      await writeFile(candidate, "categories:\n  - slug: world\n    title: World\n    description: d\n    match: [{ with: [x] }]\n");
+      await writeFile(
+        candidate,
+        "categories:\n  - slug: world\n    title: World\n    description: d\n    match: [{ with: [x] }]\n",
+      );
       const errors: string[] = [];
       vi.spyOn(console, "error").mockImplementation((line: string) => void errors.push(line));
-      expect(await classifyCommand({ CONFIG_DIR, DATABASE_URL: `sqlite:${path.join(dir, "feeds.db")}` }, ["--against-store", candidate])).toBe(1);
+      expect(
+        await classifyCommand({ CONFIG_DIR, DATABASE_URL: `sqlite:${path.join(dir, "feeds.db")}` }, [
+          "--against-store",
+          candidate,
+        ]),
+      ).toBe(1);
       expect(errors.join("\n")).toContain(`${candidate}:5`);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -31,7 +31,10 @@ describe("discover", () => {
   });
   afterEach(() => vi.restoreAllMocks());
 
-  const run = async (args: string[], now = "2026-12-02T00:50:00Z"): Promise<{ code: number; out: string; err: string }> => {
+  const run = async (
+    args: string[],
+    now = "2026-12-02T00:50:00Z",
+  ): Promise<{ code: number; out: string; err: string }> => {
     const out: string[] = [];
     const err: string[] = [];
     vi.spyOn(console, "log").mockImplementation((...parts: unknown[]) => void out.push(parts.join(" ")));
@@ -43,7 +46,9 @@ describe("discover", () => {
   it("prints the ticker lines with their instants and zone, the article links, and select: blocks to pin them", async () => {
     const { code, out } = await run([`${server.origin}/`, "--timezone", "Africa/Casablanca"]);
     expect(code).toBe(0);
-    expect(out).toMatch(/Ticker: 4 lines in the block headed "LATEST NEWS" \(1 other block\(s\) of timed lines passed over\)/);
+    expect(out).toMatch(
+      /Ticker: 4 lines in the block headed "LATEST NEWS" \(1 other block\(s\) of timed lines passed over\)/,
+    );
     expect(out).toMatch(/Times read in Africa\/Casablanca \(IANA tz 20\d\d[a-z]\)\./);
     expect(out).toContain("00:40  2026-12-02T00:40:00.000Z  Late-night vote approves the water plan");
     expect(out).toContain("23:50  2026-12-01T23:50:00.000Z  Casablanca airport opens its new terminal");
@@ -81,13 +86,18 @@ describe("discover", () => {
   it("refuses a page nested 60,000 deep as a source would, with the reason and exit status 1", async () => {
     const { code, out } = await run([`${server.origin}/deep`]);
     expect(code).toBe(1);
-    expect(out).toContain("Ticker: none found: the page is refused before parsing, as a source would refuse it: elements nested more than 512 deep");
+    expect(out).toContain(
+      "Ticker: none found: the page is refused before parsing, as a source would refuse it: elements nested more than 512 deep",
+    );
     expect(out).toContain("Article links: none found: the page is refused before parsing");
   });
 
   it("prints JSON with --json", async () => {
     const { out } = await run([`${server.origin}/`, "--json", "--timezone=Africa/Casablanca"]);
-    const report = JSON.parse(out) as { ticker: { lines: Array<{ published: string }>; timeZone: string }; timeZoneData: string };
+    const report = JSON.parse(out) as {
+      ticker: { lines: Array<{ published: string }>; timeZone: string };
+      timeZoneData: string;
+    };
     expect(report.ticker.timeZone).toBe("Africa/Casablanca");
     expect(report.ticker.lines[0]?.published).toBe("2026-12-02T00:40:00.000Z");
     expect(report.timeZoneData).toMatch(/^20\d\d[a-z]$/);
@@ -98,6 +108,8 @@ describe("discover", () => {
     const missing = await run([]);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/discover: which page\? give its URL/);
-    expect((await run([`${server.origin}/`, "--timezone", "Mars/Olympus"])).err).toMatch(/unknown time zone 'Mars\/Olympus'/);
+    expect((await run([`${server.origin}/`, "--timezone", "Mars/Olympus"])).err).toMatch(
+      /unknown time zone 'Mars\/Olympus'/,
+    );
   });
 });

@@ -27,7 +27,13 @@ describe("followStoreChanges over SQLite (revision polling)", () => {
     local = trackOwnWrites(await openStore(url, { clock: () => T0 }));
     other = await openStore(url, { clock: () => T0 });
     reported.length = 0;
-    following = await followStoreChanges(local.store, local.writes, (categories) => reported.push(categories), logger, POLL_MS);
+    following = await followStoreChanges(
+      local.store,
+      local.writes,
+      (categories) => reported.push(categories),
+      logger,
+      POLL_MS,
+    );
   });
 
   afterEach(async () => {
@@ -40,7 +46,11 @@ describe("followStoreChanges over SQLite (revision polling)", () => {
   it("ignores the revisions this process's own writes produced (bug: every local change flushed the whole render cache ~2 s later)", async () => {
     expect(following.reportsOwnChanges).toBe(false);
     const before = await local.store.revision();
-    await local.store.commitRun({ sourceId: "a", at: T0 }, [makeItem("urn:1", { sourceId: "a", categories: ["technology"] })], T0);
+    await local.store.commitRun(
+      { sourceId: "a", at: T0 },
+      [makeItem("urn:1", { sourceId: "a", categories: ["technology"] })],
+      T0,
+    );
     await local.store.setItemCategories([{ id: "urn:1", categories: ["world"] }], T0);
     await local.store.prune("a", { maxItemsPerSource: 0, maxAgeMs: Infinity }, T0);
     expect(await local.store.revision()).toBe(before + 3);
@@ -49,12 +59,24 @@ describe("followStoreChanges over SQLite (revision polling)", () => {
   });
 
   it("still reports another process's commit, also when it lands among our own writes (`npm run collect` beside `npm start`)", async () => {
-    await other.commitRun({ sourceId: "b", at: T0 }, [makeItem("urn:foreign", { sourceId: "b", categories: ["world"] })], T0);
-    await local.store.commitRun({ sourceId: "a", at: T0 }, [makeItem("urn:own", { sourceId: "a", categories: ["technology"] })], T0);
+    await other.commitRun(
+      { sourceId: "b", at: T0 },
+      [makeItem("urn:foreign", { sourceId: "b", categories: ["world"] })],
+      T0,
+    );
+    await local.store.commitRun(
+      { sourceId: "a", at: T0 },
+      [makeItem("urn:own", { sourceId: "a", categories: ["technology"] })],
+      T0,
+    );
     await settle();
     expect(reported).toEqual(["all"]);
 
-    await other.commitRun({ sourceId: "b", at: T0 }, [makeItem("urn:foreign-2", { sourceId: "b", categories: ["world"] })], T0);
+    await other.commitRun(
+      { sourceId: "b", at: T0 },
+      [makeItem("urn:foreign-2", { sourceId: "b", categories: ["world"] })],
+      T0,
+    );
     await settle();
     expect(reported).toEqual(["all", "all"]);
   });

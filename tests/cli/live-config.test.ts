@@ -74,7 +74,16 @@ describe("live config", () => {
     const loaded = await loadConfig(dir);
     if (!loaded.ok) throw new Error("fixture config invalid");
     service = await startService(
-      { port: 0, host: "127.0.0.1", baseUrl: "http://feeds.test", configDir: dir, databaseUrl: "sqlite::memory:", feedsDir: path.join(dir, "feeds"), logLevel: "silent", adminToken: "t0ken-for-tests" },
+      {
+        port: 0,
+        host: "127.0.0.1",
+        baseUrl: "http://feeds.test",
+        configDir: dir,
+        databaseUrl: "sqlite::memory:",
+        feedsDir: path.join(dir, "feeds"),
+        logLevel: "silent",
+        adminToken: "t0ken-for-tests",
+      },
       { config: loaded.config, loadedAt: Date.now(), warnings: [] },
       { clock: Date.now, logger, runWorker: true, watchConfig: true },
     );
@@ -93,27 +102,42 @@ describe("live config", () => {
     await writeFile(path.join(dir, "categories.yaml"), CATEGORIES("      - keywords: [choir]"));
     const applied = await service.reloader.reload("test");
     expect(applied).toMatchObject({ ok: true, reclassified: 1 });
-    expect(await titles(service, "technology")).toEqual(["Quantum sensing startup opens lab in Rabat", "Local choir wins regional contest"]);
+    expect(await titles(service, "technology")).toEqual([
+      "Quantum sensing startup opens lab in Rabat",
+      "Local choir wins regional contest",
+    ]);
     // Ops see what the edit moved: one item into technology, none out of anything.
     const report = await json<StatusReport>(`${service.address}/status.json`);
-    expect(report.config.reclassified).toMatchObject({ reason: "test", changed: 1, moves: [{ slug: "technology", entered: 1, left: 0 }] });
+    expect(report.config.reclassified).toMatchObject({
+      reason: "test",
+      changed: 1,
+      moves: [{ slug: "technology", entered: 1, left: 0 }],
+    });
     const html = await (await fetch(`${service.address}/status`)).text();
     expect(html).toContain("<tr><td>technology</td><td>1</td><td>0</td></tr>");
     // Undoing the edit moves it back out.
     await writeFile(path.join(dir, "categories.yaml"), CATEGORIES(""));
     expect(await service.reloader.reload("undo")).toMatchObject({ ok: true, reclassified: 1 });
     const undone = await json<StatusReport>(`${service.address}/status.json`);
-    expect(undone.config.reclassified).toMatchObject({ reason: "undo", moves: [{ slug: "technology", entered: 0, left: 1 }] });
+    expect(undone.config.reclassified).toMatchObject({
+      reason: "undo",
+      moves: [{ slug: "technology", entered: 0, left: 1 }],
+    });
   });
 
   it("rejects a broken edit as a whole, keeps serving the last good config and shows the error on /status", async () => {
     const before = await fetch(`${service.address}/feeds/technology.rss`);
     const etag = before.headers.get("etag");
-    await writeFile(path.join(dir, "categories.yaml"), `${CATEGORIES("")}  - slug: technology\n    title: Dup\n    description: x\n    match: []\n`);
+    await writeFile(
+      path.join(dir, "categories.yaml"),
+      `${CATEGORIES("")}  - slug: technology\n    title: Dup\n    description: x\n    match: []\n`,
+    );
     const outcome = await service.reloader.reload("test");
     expect(outcome.ok).toBe(false);
     const report = await json<StatusReport>(`${service.address}/status.json`);
-    expect(report.config.rejected?.problems.join("\n")).toMatch(/categories\.yaml:\d+:\d+ categories\[2\]\.slug: duplicate category slug "technology"/);
+    expect(report.config.rejected?.problems.join("\n")).toMatch(
+      /categories\.yaml:\d+:\d+ categories\[2\]\.slug: duplicate category slug "technology"/,
+    );
     const html = await (await fetch(`${service.address}/status`)).text();
     expect(html).toContain("Rejected config edit");
     // Which tz release reads wall-clock times (the runtime's Intl copy is too old for Morocco 2026).
@@ -132,11 +156,16 @@ describe("live config", () => {
   });
 
   it("accepts a websub edit but says on /status that it waits for a restart (regression: silently ignored)", async () => {
-    await writeFile(path.join(dir, "sources.yaml"), `websub: { external_hubs: ["https://hub.example.org/"] }\n${SOURCES()}`);
+    await writeFile(
+      path.join(dir, "sources.yaml"),
+      `websub: { external_hubs: ["https://hub.example.org/"] }\n${SOURCES()}`,
+    );
     const outcome = await service.reloader.reload("test");
     expect(outcome.ok).toBe(true);
     const report = await json<StatusReport>(`${service.address}/status.json`);
-    expect(report.config.warnings.join("\n")).toMatch(/sources\.yaml websub: warning: websub settings take effect after a restart/);
+    expect(report.config.warnings.join("\n")).toMatch(
+      /sources\.yaml websub: warning: websub settings take effect after a restart/,
+    );
     // Feeds keep advertising the hubs the running hub pings.
     const feed = await json<{ hubs: Array<{ url: string }> }>(`${service.address}/feeds/world.json`);
     expect(feed.hubs.map((hub) => hub.url)).not.toContain("https://hub.example.org/");
@@ -193,8 +222,18 @@ describe("live config", () => {
   });
 
   it("starts collecting a new source and stops a removed one", async () => {
-    await writeFile(path.join(dir, "more.xml"), FEED.replaceAll("wire.example.org/a", "more.example.org/a").replace("Local choir wins regional contest", "Drought hits wheat harvest").replaceAll("wire.example.org/b", "more.example.org/b"));
-    await writeFile(path.join(dir, "sources.yaml"), SOURCES("  - id: more\n    kind: feed\n    url: more.xml\n    every: 1h\n    retention: { max_items: 100, max_age: 3650d }\n"));
+    await writeFile(
+      path.join(dir, "more.xml"),
+      FEED.replaceAll("wire.example.org/a", "more.example.org/a")
+        .replace("Local choir wins regional contest", "Drought hits wheat harvest")
+        .replaceAll("wire.example.org/b", "more.example.org/b"),
+    );
+    await writeFile(
+      path.join(dir, "sources.yaml"),
+      SOURCES(
+        "  - id: more\n    kind: feed\n    url: more.xml\n    every: 1h\n    retention: { max_items: 100, max_age: 3650d }\n",
+      ),
+    );
     expect((await service.reloader.reload("test")).ok).toBe(true);
     await until(async () => (await titles(service, "all")).includes("Drought hits wheat harvest"));
     expect(service.runtime.worker.schedules().map((s) => s.sourceId)).toEqual(["wire", "more"]);
@@ -208,7 +247,10 @@ describe("live config", () => {
 
   it("takes admin actions only with the bearer token", async () => {
     const post = (pathname: string, token?: string) =>
-      fetch(`${service.address}${pathname}`, { method: "POST", headers: token ? { authorization: `Bearer ${token}` } : {} });
+      fetch(`${service.address}${pathname}`, {
+        method: "POST",
+        headers: token ? { authorization: `Bearer ${token}` } : {},
+      });
     expect((await post("/admin/reload")).status).toBe(401);
     expect((await post("/admin/reload", "wrong")).status).toBe(401);
     const reload = await post("/admin/reload", "t0ken-for-tests");
@@ -234,7 +276,15 @@ describe("graceful shutdown", () => {
     const loaded = await loadConfig(dir);
     if (!loaded.ok) throw new Error("fixture config invalid");
     const service = await startService(
-      { port: 0, host: "127.0.0.1", baseUrl: "http://feeds.test", configDir: dir, databaseUrl: `sqlite:${path.join(dir, "db.sqlite")}`, feedsDir: path.join(dir, "feeds"), logLevel: "silent" },
+      {
+        port: 0,
+        host: "127.0.0.1",
+        baseUrl: "http://feeds.test",
+        configDir: dir,
+        databaseUrl: `sqlite:${path.join(dir, "db.sqlite")}`,
+        feedsDir: path.join(dir, "feeds"),
+        logLevel: "silent",
+      },
       { config: loaded.config, loadedAt: Date.now(), warnings: [] },
       { clock: Date.now, logger, runWorker: true, watchConfig: false },
     );

@@ -76,13 +76,23 @@ describe("the service over an SQLite file", () => {
     return service;
   };
   const titles = async (service: Service, slug: string): Promise<string[]> => {
-    const feed = (await (await fetch(`${service.address}/feeds/${slug}.json`)).json()) as { items: Array<{ title: string }> };
+    const feed = (await (await fetch(`${service.address}/feeds/${slug}.json`)).json()) as {
+      items: Array<{ title: string }>;
+    };
     return feed.items.map((item) => item.title);
   };
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "service-"));
-    settings = { port: 0, host: "127.0.0.1", baseUrl: BASE_URL, configDir: dir, databaseUrl: `sqlite:${path.join(dir, "feeds.db")}`, feedsDir: dir, logLevel: "silent" };
+    settings = {
+      port: 0,
+      host: "127.0.0.1",
+      baseUrl: BASE_URL,
+      configDir: dir,
+      databaseUrl: `sqlite:${path.join(dir, "feeds.db")}`,
+      feedsDir: dir,
+      logLevel: "silent",
+    };
     await writeFile(path.join(dir, "wire.xml"), FEED(UN, CHOIR));
     await writeFile(path.join(dir, "sources.yaml"), SOURCES("1h"));
     await writeFile(path.join(dir, "categories.yaml"), CATEGORIES("startup"));
@@ -118,19 +128,35 @@ describe("the service over an SQLite file", () => {
     const subscribe = await fetch(`${service.address}/websub`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ "hub.mode": "subscribe", "hub.topic": `${BASE_URL}/feeds/world.rss`, "hub.callback": `${sub.origin}/push` }).toString(),
+      body: new URLSearchParams({
+        "hub.mode": "subscribe",
+        "hub.topic": `${BASE_URL}/feeds/world.rss`,
+        "hub.callback": `${sub.origin}/push`,
+      }).toString(),
     });
     expect(subscribe.status).toBe(202);
     await until(async () => (await service.runtime.store.listSubscribedTopics(Date.now())).length === 1);
     await titles(service, "world"); // cached before the other process writes
 
     // `npm run collect` beside `npm start`: another process, its own connection to the file.
-    await writeFile(path.join(dir, "wire.xml"), FEED(story("un2", "United Nations opens Casablanca office", 11), UN, CHOIR));
-    expect(await collectOnce({ ...settings, feedsDir: path.join(dir, "collect-snapshot") }, { config: await config(), loadedAt: Date.now(), warnings: [] }, logger)).toBe(0);
+    await writeFile(
+      path.join(dir, "wire.xml"),
+      FEED(story("un2", "United Nations opens Casablanca office", 11), UN, CHOIR),
+    );
+    expect(
+      await collectOnce(
+        { ...settings, feedsDir: path.join(dir, "collect-snapshot") },
+        { config: await config(), loadedAt: Date.now(), warnings: [] },
+        logger,
+      ),
+    ).toBe(0);
 
     await until(() => sub.deliveries().length > 0);
     expect(sub.deliveries()[0]?.body.toString("utf8")).toContain("United Nations opens Casablanca office");
-    expect(await titles(service, "world")).toEqual(["United Nations opens Casablanca office", "United Nations envoy arrives in Rabat"]);
+    expect(await titles(service, "world")).toEqual([
+      "United Nations opens Casablanca office",
+      "United Nations envoy arrives in Rabat",
+    ]);
     await sleep(POLL_MS * 10);
     expect(sub.deliveries()).toHaveLength(1);
   });

@@ -50,7 +50,16 @@ interface Running {
 function serve(dir: string): Running {
   const child = spawn(process.execPath, [mainScript, "serve"], {
     // vitest's own environment sets BASE_URL (Vite's "/"): the child gets a real one.
-    env: { ...process.env, BASE_URL: "http://feeds.example.org", PORT: "0", HOST: "127.0.0.1", CONFIG_DIR: join(dir, "config"), DATABASE_URL: `sqlite:${join(dir, "feeds.db")}`, FEEDS_DIR: join(dir, "feeds"), LOG_LEVEL: "info" },
+    env: {
+      ...process.env,
+      BASE_URL: "http://feeds.example.org",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      CONFIG_DIR: join(dir, "config"),
+      DATABASE_URL: `sqlite:${join(dir, "feeds.db")}`,
+      FEEDS_DIR: join(dir, "feeds"),
+      LOG_LEVEL: "info",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const lines: Record<string, unknown>[] = [];
@@ -76,7 +85,9 @@ function serve(dir: string): Running {
         const seen = lines.find((line) => pattern.test(String(line.msg)));
         if (seen) resolve(seen);
         else waiters.push({ pattern, resolve });
-        void exited.then((code) => reject(new Error(`serve exited (${String(code)}) before logging ${String(pattern)}`)));
+        void exited.then((code) =>
+          reject(new Error(`serve exited (${String(code)}) before logging ${String(pattern)}`)),
+        );
       }),
   };
 }
@@ -86,8 +97,14 @@ describe("serve process signals", () => {
     const upstream = await slowUpstream(2_500);
     const dir = mkdtempSync(join(tmpdir(), "signals-run-"));
     mkdirSync(join(dir, "config"));
-    writeFileSync(join(dir, "config", "sources.yaml"), `sources:\n  - { id: slow-wire, kind: feed, url: "${upstream.url}", every: 1h, categories: [world] }\n`);
-    writeFileSync(join(dir, "config", "categories.yaml"), "categories:\n  - { slug: world, title: World, description: World news, match: [] }\n");
+    writeFileSync(
+      join(dir, "config", "sources.yaml"),
+      `sources:\n  - { id: slow-wire, kind: feed, url: "${upstream.url}", every: 1h, categories: [world] }\n`,
+    );
+    writeFileSync(
+      join(dir, "config", "categories.yaml"),
+      "categories:\n  - { slug: world, title: World, description: World news, match: [] }\n",
+    );
     const running = serve(dir);
     try {
       await running.logged(/serving feeds/);

@@ -21,7 +21,9 @@ describe("writeSnapshot", () => {
       { name: "world.atom", body: Buffer.from("<feed/>") },
     ]);
 
-    expect((await readdir(dir)).sort()).toEqual(["notes.txt.99999999.tmp", "world.atom", `world.atom.${process.ppid}.tmp`, "world.rss"].sort());
+    expect((await readdir(dir)).sort()).toEqual(
+      ["notes.txt.99999999.tmp", "world.atom", `world.atom.${process.ppid}.tmp`, "world.rss"].sort(),
+    );
     expect(await readFile(path.join(dir, "world.rss"), "utf8")).toBe("<rss/>");
   });
 });

@@ -76,7 +76,15 @@ describe("credentials in source URLs", () => {
       },
     });
     service = await startService(
-      { port: 0, host: "127.0.0.1", baseUrl: "http://feeds.test", configDir: dir, databaseUrl: "sqlite::memory:", feedsDir: path.join(dir, "feeds"), logLevel: "debug" },
+      {
+        port: 0,
+        host: "127.0.0.1",
+        baseUrl: "http://feeds.test",
+        configDir: dir,
+        databaseUrl: "sqlite::memory:",
+        feedsDir: path.join(dir, "feeds"),
+        logLevel: "debug",
+      },
       { config: loaded.config, loadedAt: Date.now(), warnings: [] },
       { clock: Date.now, logger: pino({ level: "debug" }, sink), runWorker: true, watchConfig: false },
     );
@@ -98,8 +106,12 @@ describe("credentials in source URLs", () => {
     const report = JSON.parse(text) as StatusReport;
     const [feed, listing] = report.sources;
     expect(feed?.url).toMatch(/^http:\/\/\*\*\*@127\.0\.0\.1:\d+\/feed\.xml\?api_key=\*\*\*&Token=\*\*\*&lang=en$/);
-    expect(feed?.lastError).toMatch(/^fetch: http:\/\/\*\*\*@127\.0\.0\.1:\d+\/feed\.xml\?api_key=\*\*\*&Token=\*\*\*&lang=en: HTTP 500/);
-    expect(listing?.warnings).toEqual([expect.stringMatching(/^html-articles: http:\/\/\*\*\*@127\.0\.0\.1:\d+\/missing-story\.html: .*HTTP 404/)]);
+    expect(feed?.lastError).toMatch(
+      /^fetch: http:\/\/\*\*\*@127\.0\.0\.1:\d+\/feed\.xml\?api_key=\*\*\*&Token=\*\*\*&lang=en: HTTP 500/,
+    );
+    expect(listing?.warnings).toEqual([
+      expect.stringMatching(/^html-articles: http:\/\/\*\*\*@127\.0\.0\.1:\d+\/missing-story\.html: .*HTTP 404/),
+    ]);
   });
 
   it("masks them on /status", async () => {

@@ -94,7 +94,11 @@ describe("defaults and conversion", () => {
       fileRoots: [path.resolve("config")],
     });
     expect(cfg.worker).toEqual({ concurrency: 4, perHost: 1 });
-    expect(cfg.site).toEqual({ title: "News feeds", description: "News collected from upstream sites, by category", language: "en" });
+    expect(cfg.site).toEqual({
+      title: "News feeds",
+      description: "News collected from upstream sites, by category",
+      language: "en",
+    });
   });
 
   it("applies file-level defaults, then per-source overrides", () => {
@@ -142,7 +146,11 @@ sources:
   fetch:
     allowed_networks: [10.0.0.0/33]
 ${FEED_SOURCE_YAML}`);
-    expect(found.map(formatProblem)).toEqual([expect.stringMatching(/sources\.yaml:3:.*defaults\.fetch\.allowed_networks\[0\]: expected an IP address or a CIDR block/)]);
+    expect(found.map(formatProblem)).toEqual([
+      expect.stringMatching(
+        /sources\.yaml:3:.*defaults\.fetch\.allowed_networks\[0\]: expected an IP address or a CIDR block/,
+      ),
+    ]);
   });
 
   it("keeps a cron schedule as written", () => {
@@ -219,10 +227,17 @@ sources:
       select: { item: "ul.ticker li", time: "time", title: "a", link: "a" },
     });
     expect(cfg.sources[0]).not.toHaveProperty("maxArticlesPerPass");
-    expect(cfg.sources[1]).toMatchObject({ kind: "html-articles", maxArticlesPerPass: 5, refresh: true, select: { link: "h2 a", body: "article" } });
-    expect(config(`sources:
+    expect(cfg.sources[1]).toMatchObject({
+      kind: "html-articles",
+      maxArticlesPerPass: 5,
+      refresh: true,
+      select: { link: "h2 a", body: "article" },
+    });
+    expect(
+      config(`sources:
   - { id: x, kind: html-articles, url: "https://example.org/", select: { link: a } }
-`).sources[0]).toMatchObject({ maxArticlesPerPass: 20, refresh: false });
+`).sources[0],
+    ).toMatchObject({ maxArticlesPerPass: 20, refresh: false });
   });
 
   it("passes categories through with exclude defaulted to []", () => {
@@ -239,8 +254,14 @@ sources:
 
   it("reads defaults.backoff (bug: the backoff cap for failing sources was not configurable)", () => {
     expect(config(FEED_SOURCE_YAML).backoff).toEqual({ baseMs: 60_000, capMs: 6 * 3_600_000 });
-    expect(config(`defaults:\n  backoff: { base: 30s, cap: 2h }\n${FEED_SOURCE_YAML}`).backoff).toEqual({ baseMs: 30_000, capMs: 2 * 3_600_000 });
-    expect(config(`defaults:\n  backoff: { cap: 1h }\n${FEED_SOURCE_YAML}`).backoff).toEqual({ baseMs: 60_000, capMs: 3_600_000 });
+    expect(config(`defaults:\n  backoff: { base: 30s, cap: 2h }\n${FEED_SOURCE_YAML}`).backoff).toEqual({
+      baseMs: 30_000,
+      capMs: 2 * 3_600_000,
+    });
+    expect(config(`defaults:\n  backoff: { cap: 1h }\n${FEED_SOURCE_YAML}`).backoff).toEqual({
+      baseMs: 60_000,
+      capMs: 3_600_000,
+    });
   });
 
   it("is deeply frozen", () => {
@@ -265,19 +286,30 @@ describe("validation: each rule names file, line, column, path and message", () 
   };
 
   it("rejects a bad duration", () => {
-    expect(one(`sources:
+    expect(
+      one(`sources:
   - id: a
     kind: feed
     url: https://example.org/a
     every: 10 minutes
-`)).toEqual({ file: SOURCES, line: 5, column: 12, path: "sources[0].every", message: "expected a duration like 30s, 10m, 1h or 1d", severity: "error" });
+`),
+    ).toEqual({
+      file: SOURCES,
+      line: 5,
+      column: 12,
+      path: "sources[0].every",
+      message: "expected a duration like 30s, 10m, 1h or 1d",
+      severity: "error",
+    });
   });
 
   it.each(["0s", "1.5h", "10", "1w", "-5m"])("rejects duration %j", (every) => {
-    expect(one(`sources:\n  - { id: a, kind: feed, url: "https://example.org/a", every: "${every}" }\n`)).toMatchObject({
-      path: "sources[0].every",
-      message: "expected a duration like 30s, 10m, 1h or 1d",
-    });
+    expect(one(`sources:\n  - { id: a, kind: feed, url: "https://example.org/a", every: "${every}" }\n`)).toMatchObject(
+      {
+        path: "sources[0].every",
+        message: "expected a duration like 30s, 10m, 1h or 1d",
+      },
+    );
   });
 
   it("rejects a bad duration in defaults and retention", () => {
@@ -293,12 +325,21 @@ sources: []
   });
 
   it("rejects an unknown field, pointing at the key", () => {
-    expect(one(`sources:
+    expect(
+      one(`sources:
   - id: a
     kind: feed
     url: https://example.org/a
     evry: 10m
-`)).toEqual({ file: SOURCES, line: 5, column: 5, path: "sources[0].evry", message: 'unknown field "evry"', severity: "error" });
+`),
+    ).toEqual({
+      file: SOURCES,
+      line: 5,
+      column: 5,
+      path: "sources[0].evry",
+      message: 'unknown field "evry"',
+      severity: "error",
+    });
   });
 
   it("rejects unknown top-level fields in both files", () => {
@@ -310,12 +351,18 @@ sources: []
   });
 
   it("explains a field that belongs to another source kind", () => {
-    expect(one(`sources:
+    expect(
+      one(`sources:
   - id: a
     kind: feed
     url: https://example.org/a
     timezone: Africa/Casablanca
-`)).toMatchObject({ line: 5, path: "sources[0].timezone", message: 'unknown field "timezone": only sources of kind html-articles or html-ticker use it, this one is feed' });
+`),
+    ).toMatchObject({
+      line: 5,
+      path: "sources[0].timezone",
+      message: 'unknown field "timezone": only sources of kind html-articles or html-ticker use it, this one is feed',
+    });
   });
 
   it("rejects an unknown kind and a missing kind", () => {
@@ -333,22 +380,37 @@ sources: []
   });
 
   it("rejects both every and schedule", () => {
-    expect(one(`sources:
+    expect(
+      one(`sources:
   - id: a
     kind: feed
     url: https://example.org/a
     every: 10m
     schedule: "*/5 * * * *"
-`)).toEqual({ file: SOURCES, line: 6, column: 15, path: "sources[0].schedule", message: "use either `every` or `schedule`, not both", severity: "error" });
+`),
+    ).toEqual({
+      file: SOURCES,
+      line: 6,
+      column: 15,
+      path: "sources[0].schedule",
+      message: "use either `every` or `schedule`, not both",
+      severity: "error",
+    });
   });
 
   it("rejects a cron expression node-cron cannot run", () => {
-    expect(one(`sources:
+    expect(
+      one(`sources:
   - id: a
     kind: feed
     url: https://example.org/a
     schedule: "61 * * * *"
-`)).toMatchObject({ line: 5, path: "sources[0].schedule", message: 'expected a cron expression like "*/10 * * * *"' });
+`),
+    ).toMatchObject({
+      line: 5,
+      path: "sources[0].schedule",
+      message: 'expected a cron expression like "*/10 * * * *"',
+    });
   });
 
   it("rejects URLs that are neither http(s) nor a file path", () => {
@@ -370,14 +432,23 @@ sources: []
   });
 
   it("rejects duplicate source ids, naming the first", () => {
-    expect(one(`sources:
+    expect(
+      one(`sources:
   - id: a
     kind: feed
     url: https://example.org/a
   - id: a
     kind: feed
     url: https://example.org/b
-`)).toEqual({ file: SOURCES, line: 5, column: 9, path: "sources[1].id", message: 'duplicate source id "a" (first defined at line 2)', severity: "error" });
+`),
+    ).toEqual({
+      file: SOURCES,
+      line: 5,
+      column: 9,
+      path: "sources[1].id",
+      message: 'duplicate source id "a" (first defined at line 2)',
+      severity: "error",
+    });
   });
 
   it("refuses a YAML alias bomb as a problem of its file and line (regression: no file, no line, no rejected edit)", () => {
@@ -391,7 +462,11 @@ sources: []
     ].join("\n");
     const found = problems(bomb);
     expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ file: expect.stringMatching(/sources\.yaml$/) as unknown, line: 2, severity: "error" });
+    expect(found[0]).toMatchObject({
+      file: expect.stringMatching(/sources\.yaml$/) as unknown,
+      line: 2,
+      severity: "error",
+    });
     expect(found[0]?.message).toMatch(/^aliases expand too far: /);
   });
 
@@ -415,7 +490,8 @@ sources: []
   });
 
   it("html-ticker without select: (detection) and without select.title is valid", () => {
-    const result = parse(`sources:
+    const result = parse(
+      `sources:
   - id: t
     kind: html-ticker
     url: https://example.org/
@@ -425,7 +501,9 @@ sources: []
     url: https://example.org/
     timezone: Africa/Casablanca
     select: { item: li, time: time }
-`, CATEGORIES_YAML);
+`,
+      CATEGORIES_YAML,
+    );
     expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([]);
   });
 
@@ -437,12 +515,14 @@ sources: []
     expect(cfg.sources[0]).not.toHaveProperty("select");
     expect(cfg.sources[0]).toMatchObject({ timezone: "Africa/Casablanca" });
     expect(cfg.sources[1]).toMatchObject({ select: { body: ".text" } });
-    expect(one(`sources:
+    expect(
+      one(`sources:
   - id: a
     kind: html-articles
     url: https://example.org/
     select: { item: article }
-`)).toMatchObject({
+`),
+    ).toMatchObject({
       line: 5,
       path: "sources[0].select",
       message: "html-articles reads select.link and select.body only: give one, or drop select to detect links",
@@ -478,12 +558,14 @@ sources: []
   });
 
   it("rejects a source category that categories.yaml does not define", () => {
-    expect(one(`sources:
+    expect(
+      one(`sources:
   - id: a
     kind: feed
     url: https://example.org/a
     categories: [world, sport]
-`)).toEqual({
+`),
+    ).toEqual({
       file: SOURCES,
       line: 5,
       column: 25,
@@ -499,7 +581,10 @@ sources: []
       path: "defaults.backoff",
       message: "`base` must not be longer than `cap`",
     });
-    expect(one("defaults:\n  backoff: { max: 1h }\nsources: []\n")).toMatchObject({ path: "defaults.backoff.max", message: 'unknown field "max"' });
+    expect(one("defaults:\n  backoff: { max: 1h }\nsources: []\n")).toMatchObject({
+      path: "defaults.backoff.max",
+      message: 'unknown field "max"',
+    });
   });
 
   it("rejects a bad contact URL", () => {
@@ -518,7 +603,9 @@ sources: []
 ${fields}`;
 
     it("rejects a slug that is not a lowercase slug", () => {
-      expect(one(FEED_SOURCE_YAML, "categories:\n  - { slug: Morocco_Economy, title: M, description: d, match: [] }\n")).toEqual({
+      expect(
+        one(FEED_SOURCE_YAML, "categories:\n  - { slug: Morocco_Economy, title: M, description: d, match: [] }\n"),
+      ).toEqual({
         file: CATEGORIES,
         line: 2,
         column: 13,
@@ -529,7 +616,9 @@ ${fields}`;
     });
 
     it("rejects the reserved slug all", () => {
-      expect(one(FEED_SOURCE_YAML, "categories:\n  - { slug: all, title: All, description: d, match: [] }\n")).toMatchObject({
+      expect(
+        one(FEED_SOURCE_YAML, "categories:\n  - { slug: all, title: All, description: d, match: [] }\n"),
+      ).toMatchObject({
         file: CATEGORIES,
         path: "categories[0].slug",
         message: '"all" is reserved for the feed of every item',
@@ -537,10 +626,19 @@ ${fields}`;
     });
 
     it("rejects duplicate slugs, naming the first", () => {
-      expect(one(FEED_SOURCE_YAML, `categories:
+      expect(
+        one(
+          FEED_SOURCE_YAML,
+          `categories:
   - { slug: world, title: World, description: d, match: [] }
   - { slug: world, title: World again, description: d, match: [] }
-`)).toMatchObject({ line: 3, path: "categories[1].slug", message: 'duplicate category slug "world" (first defined at line 2)' });
+`,
+        ),
+      ).toMatchObject({
+        line: 3,
+        path: "categories[1].slug",
+        message: 'duplicate category slug "world" (first defined at line 2)',
+      });
     });
 
     it("rejects a rule with only `with`", () => {
@@ -563,7 +661,10 @@ ${fields}`;
     });
 
     it("rejects keywords and excludes with nothing to match", () => {
-      const found = problems(FEED_SOURCE_YAML, category('    match:\n      - keywords: ["--"]\n    exclude: ["", "ok"]\n'));
+      const found = problems(
+        FEED_SOURCE_YAML,
+        category('    match:\n      - keywords: ["--"]\n    exclude: ["", "ok"]\n'),
+      );
       expect(found.map((p) => [p.line, p.path, p.message])).toEqual([
         [6, "categories[0].match[0].keywords[0]", "must contain at least one letter or digit"],
         [7, "categories[0].exclude[0]", "must contain at least one letter or digit"],
@@ -605,7 +706,10 @@ ${fields}`;
 
 describe("YAML syntax", () => {
   it("reports a syntax error with its line, and still checks the other file", () => {
-    const found = problems("sources:\n  - id: a\n    kind: [feed\n", "categories:\n  - slug: ALL\n    title: x\n    description: y\n    match: []\n");
+    const found = problems(
+      "sources:\n  - id: a\n    kind: [feed\n",
+      "categories:\n  - slug: ALL\n    title: x\n    description: y\n    match: []\n",
+    );
     expect(found.map((p) => [p.file, p.line, p.path, p.severity])).toEqual([
       [CATEGORIES, 2, "categories[0].slug", "error"],
       [SOURCES, 4, "", "error"],
@@ -615,12 +719,21 @@ describe("YAML syntax", () => {
 
   it("reports a repeated key instead of silently keeping the last one", () => {
     const found = problems("sources: []\nsources: []\n", CATEGORIES_YAML);
-    expect(found).toEqual([{ file: SOURCES, line: 2, column: 1, path: "", message: "Map keys must be unique", severity: "error" }]);
+    expect(found).toEqual([
+      { file: SOURCES, line: 2, column: 1, path: "", message: "Map keys must be unique", severity: "error" },
+    ]);
   });
 
   it("reports an empty file at line 1", () => {
     expect(problems("", CATEGORIES_YAML)).toEqual([
-      { file: SOURCES, line: 1, column: 1, path: "sources", message: 'missing required field "sources"', severity: "error" },
+      {
+        file: SOURCES,
+        line: 1,
+        column: 1,
+        path: "sources",
+        message: 'missing required field "sources"',
+        severity: "error",
+      },
     ]);
   });
 });
@@ -705,31 +818,49 @@ describe("loadConfig", () => {
 
 describe("formatProblem", () => {
   it("prints file:line:column path: message", () => {
-    expect(formatProblem({ file: SOURCES, line: 12, column: 5, path: "sources[2].every", message: "expected a duration like 30s, 10m, 1h or 1d", severity: "error" })).toBe(
-      "config/sources.yaml:12:5 sources[2].every: expected a duration like 30s, 10m, 1h or 1d",
-    );
+    expect(
+      formatProblem({
+        file: SOURCES,
+        line: 12,
+        column: 5,
+        path: "sources[2].every",
+        message: "expected a duration like 30s, 10m, 1h or 1d",
+        severity: "error",
+      }),
+    ).toBe("config/sources.yaml:12:5 sources[2].every: expected a duration like 30s, 10m, 1h or 1d");
   });
 
   it("marks warnings and omits what is unknown", () => {
-    expect(formatProblem({ file: CATEGORIES, line: 3, column: 7, path: "categories[0].match[0].sources[0]", message: 'no source has id "x"', severity: "warning" })).toBe(
-      'config/categories.yaml:3:7 categories[0].match[0].sources[0]: warning: no source has id "x"',
+    expect(
+      formatProblem({
+        file: CATEGORIES,
+        line: 3,
+        column: 7,
+        path: "categories[0].match[0].sources[0]",
+        message: 'no source has id "x"',
+        severity: "warning",
+      }),
+    ).toBe('config/categories.yaml:3:7 categories[0].match[0].sources[0]: warning: no source has id "x"');
+    expect(formatProblem({ file: SOURCES, path: "", message: "file not found", severity: "error" })).toBe(
+      "config/sources.yaml: file not found",
     );
-    expect(formatProblem({ file: SOURCES, path: "", message: "file not found", severity: "error" })).toBe("config/sources.yaml: file not found");
   });
 });
 
 describe("publish.cache_max_bytes", () => {
   it("defaults to 64MB and reads a size", () => {
     expect(config(FEED_SOURCE_YAML).publish.cacheMaxBytes).toBe(64 * 1024 ** 2);
-    expect(config(`publish: { cache_max_bytes: 256MB }\n${FEED_SOURCE_YAML}`).publish.cacheMaxBytes).toBe(256 * 1024 ** 2);
+    expect(config(`publish: { cache_max_bytes: 256MB }\n${FEED_SOURCE_YAML}`).publish.cacheMaxBytes).toBe(
+      256 * 1024 ** 2,
+    );
   });
 
   it.each([
     ["lots", "expected a size like 512KB, 10MB or 1GB"],
     ["512KB", "must be at least 1MB: a smaller cache re-renders nearly every poll"],
   ])("rejects %j", (value, message) => {
-    expect(problems(`publish: { cache_max_bytes: ${value} }\n${FEED_SOURCE_YAML}`).map((p) => [p.line, p.path, p.message])).toEqual([
-      [1, "publish.cache_max_bytes", message],
-    ]);
+    expect(
+      problems(`publish: { cache_max_bytes: ${value} }\n${FEED_SOURCE_YAML}`).map((p) => [p.line, p.path, p.message]),
+    ).toEqual([[1, "publish.cache_max_bytes", message]]);
   });
 });

@@ -12,9 +12,12 @@ describe("parseDuration", () => {
     expect(parseDuration(text)).toBe(ms);
   });
 
-  it.each(["", "0s", "10", "1.5h", "10 m", "1w", "-1m", "1H", "m", "10ms", " 10m", "1h30m", "010m"])("rejects %j", (text) => {
-    expect(parseDuration(text)).toBeUndefined();
-  });
+  it.each(["", "0s", "10", "1.5h", "10 m", "1w", "-1m", "1H", "m", "10ms", " 10m", "1h30m", "010m"])(
+    "rejects %j",
+    (text) => {
+      expect(parseDuration(text)).toBeUndefined();
+    },
+  );
 });
 
 describe("parseByteSize", () => {

@@ -18,7 +18,9 @@ describe("published JSON Schemas", () => {
       const file = path.join(SCHEMAS_DIR, JSON_SCHEMA_FILES[key]);
       const expected = renderJsonSchema(generated[key]);
       if (update) await writeFile(file, expected);
-      expect(await readFile(file, "utf8"), "stale: regenerate with UPDATE_JSON_SCHEMAS=1 (see the comment above)").toBe(expected);
+      expect(await readFile(file, "utf8"), "stale: regenerate with UPDATE_JSON_SCHEMAS=1 (see the comment above)").toBe(
+        expected,
+      );
     });
 
     it(`the shipped ${key}.yaml points editors at its schema`, async () => {

@@ -57,13 +57,31 @@ describe("readSettings", () => {
     [{ PORT: "70000" }, 'config: PORT must be a whole number from 0 to 65535, got "70000"'],
     [{ PORT: "-1" }, 'config: PORT must be a whole number from 0 to 65535, got "-1"'],
     [{ PORT: "80.5" }, 'config: PORT must be a whole number from 0 to 65535, got "80.5"'],
-    [{ BASE_URL: "feeds.example.org" }, 'config: BASE_URL must be an absolute http(s) URL like https://feeds.example.org, got "feeds.example.org"'],
-    [{ BASE_URL: "ftp://feeds.example.org" }, 'config: BASE_URL must use http: or https:, got "ftp://feeds.example.org"'],
-    [{ BASE_URL: "https://feeds.example.org/?a=1" }, 'config: BASE_URL must not have a query or fragment, got "https://feeds.example.org/?a=1"'],
-    [{ DATABASE_URL: "mysql://db/feeds" }, 'config: DATABASE_URL must start with sqlite: (embedded) or postgres://, got "mysql://db/feeds"'],
-    [{ DATABASE_URL: "./data/feeds.db" }, 'config: DATABASE_URL must start with sqlite: (embedded) or postgres://, got "./data/feeds.db"'],
+    [
+      { BASE_URL: "feeds.example.org" },
+      'config: BASE_URL must be an absolute http(s) URL like https://feeds.example.org, got "feeds.example.org"',
+    ],
+    [
+      { BASE_URL: "ftp://feeds.example.org" },
+      'config: BASE_URL must use http: or https:, got "ftp://feeds.example.org"',
+    ],
+    [
+      { BASE_URL: "https://feeds.example.org/?a=1" },
+      'config: BASE_URL must not have a query or fragment, got "https://feeds.example.org/?a=1"',
+    ],
+    [
+      { DATABASE_URL: "mysql://db/feeds" },
+      'config: DATABASE_URL must start with sqlite: (embedded) or postgres://, got "mysql://db/feeds"',
+    ],
+    [
+      { DATABASE_URL: "./data/feeds.db" },
+      'config: DATABASE_URL must start with sqlite: (embedded) or postgres://, got "./data/feeds.db"',
+    ],
     [{ DATABASE_URL: "sqlite:" }, "config: DATABASE_URL sqlite: needs a file path, like sqlite:./data/feeds.db"],
-    [{ LOG_LEVEL: "verbose" }, 'config: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
+    [
+      { LOG_LEVEL: "verbose" },
+      'config: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"',
+    ],
   ])("rejects %j with a ConfigError naming the variable", (env, message) => {
     expect(() => readSettings(env)).toThrow(ConfigError);
     expect(() => readSettings(env)).toThrow(message);

@@ -77,7 +77,11 @@ describe("admin routes", () => {
           const response = await call(path, init);
           expect(response.status, path).toBe(404);
           expect(response.headers.get("www-authenticate"), path).toBeNull();
-          expect(await response.json(), path).toEqual({ ...unknownBody, detail: `Nothing is served at ${path}.`, instance: path });
+          expect(await response.json(), path).toEqual({
+            ...unknownBody,
+            detail: `Nothing is served at ${path}.`,
+            instance: path,
+          });
         }
       }
       expect(refreshed).toEqual([]);
@@ -103,9 +107,17 @@ describe("admin routes", () => {
 
     it.each([
       ["no Authorization header", {}, 'Bearer realm="admin"'],
-      ["another scheme", { headers: { Authorization: `Basic ${Buffer.from(`admin:${TOKEN}`).toString("base64")}` } }, 'Bearer realm="admin"'],
+      [
+        "another scheme",
+        { headers: { Authorization: `Basic ${Buffer.from(`admin:${TOKEN}`).toString("base64")}` } },
+        'Bearer realm="admin"',
+      ],
       ["an empty bearer token", { headers: { Authorization: "Bearer " } }, 'Bearer realm="admin"'],
-      ["a wrong token of the same length", bearer(TOKEN.replace(/.$/, "X")), 'Bearer realm="admin", error="invalid_token"'],
+      [
+        "a wrong token of the same length",
+        bearer(TOKEN.replace(/.$/, "X")),
+        'Bearer realm="admin", error="invalid_token"',
+      ],
       ["a shorter token", bearer(TOKEN.slice(0, 8)), 'Bearer realm="admin", error="invalid_token"'],
       ["a longer token", bearer(`${TOKEN}-and-more`), 'Bearer realm="admin", error="invalid_token"'],
       ["the token in another case", bearer(TOKEN.toUpperCase()), 'Bearer realm="admin", error="invalid_token"'],
@@ -131,18 +143,27 @@ describe("admin routes", () => {
     });
 
     it("accepts a refresh with 202 at once, starting that source's collect", async () => {
-      const response = await call("/admin/sources/walaw-world/refresh", { headers: { authorization: `bearer ${TOKEN}` } });
+      const response = await call("/admin/sources/walaw-world/refresh", {
+        headers: { authorization: `bearer ${TOKEN}` },
+      });
       expect(response.status).toBe(202);
       expect(response.headers.get("cache-control")).toBe("no-store");
       expect(await response.json()).toEqual({ accepted: true, source: "walaw-world" });
       expect(refreshed).toEqual(["walaw-world"]);
-      expect(logLines.some((line) => line.includes('"source":"walaw-world"') && line.includes("admin: refresh requested"))).toBe(true);
+      expect(
+        logLines.some((line) => line.includes('"source":"walaw-world"') && line.includes("admin: refresh requested")),
+      ).toBe(true);
     });
 
     it("answers 404 naming an unknown source", async () => {
       const response = await call("/admin/sources/no-such-source/refresh", bearer(TOKEN));
       expect(response.status).toBe(404);
-      expect(await response.json()).toMatchObject({ status: 404, title: "Unknown source", detail: 'No source has the id "no-such-source".', source: "no-such-source" });
+      expect(await response.json()).toMatchObject({
+        status: 404,
+        title: "Unknown source",
+        detail: 'No source has the id "no-such-source".',
+        source: "no-such-source",
+      });
       expect(refreshed).toEqual([]);
     });
 
@@ -170,11 +191,17 @@ describe("admin routes", () => {
       const response = await call("/admin/reload", bearer(TOKEN));
       expect(response.status).toBe(200);
       expect(response.headers.get("cache-control")).toBe("no-store");
-      expect(await response.json()).toEqual({ ok: true, problems: ["config/sources.yaml:7: source walaw-old is disabled"] });
+      expect(await response.json()).toEqual({
+        ok: true,
+        problems: ["config/sources.yaml:7: source walaw-old is disabled"],
+      });
     });
 
     it("answers 422 with the problems of a rejected reload", async () => {
-      reloadOutcome = { ok: false, problems: ["config/sources.yaml:5:12: sources[0].every: expected a duration like 30s, 10m, 1h or 1d"] };
+      reloadOutcome = {
+        ok: false,
+        problems: ["config/sources.yaml:5:12: sources[0].every: expected a duration like 30s, 10m, 1h or 1d"],
+      };
       const response = await call("/admin/reload", bearer(TOKEN));
       expect(response.status).toBe(422);
       expect(response.headers.get("content-type")).toBe("application/problem+json; charset=utf-8");
@@ -194,7 +221,11 @@ describe("admin routes", () => {
     );
     const response = await call("/admin/sources/walaw-world/refresh", bearer(TOKEN));
     expect(response.status).toBe(202);
-    await vi.waitFor(() => expect(logLines.some((line) => line.includes("admin: refresh failed") && line.includes("worker: stopped"))).toBe(true));
+    await vi.waitFor(() =>
+      expect(logLines.some((line) => line.includes("admin: refresh failed") && line.includes("worker: stopped"))).toBe(
+        true,
+      ),
+    );
   });
 
   it("answers the problem refreshSource refuses with, such as 503 off the worker leader", async () => {
@@ -207,7 +238,11 @@ describe("admin routes", () => {
     );
     const response = await call("/admin/sources/walaw-world/refresh", bearer(TOKEN));
     expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ status: 503, title: "Not the worker", instance: "/admin/sources/walaw-world/refresh" });
+    expect(await response.json()).toMatchObject({
+      status: 503,
+      title: "Not the worker",
+      instance: "/admin/sources/walaw-world/refresh",
+    });
   });
 
   it("answers 500 when the reload itself throws", async () => {

@@ -17,7 +17,12 @@ interface RawResponse {
 }
 
 /** Opens a connection to the test server; `read(n, heads)` waits for n responses. */
-async function open(origin: string): Promise<{ socket: Socket; send(data: string): void; read(methods: readonly string[]): Promise<RawResponse[]>; closed: Promise<void> }> {
+async function open(origin: string): Promise<{
+  socket: Socket;
+  send(data: string): void;
+  read(methods: readonly string[]): Promise<RawResponse[]>;
+  closed: Promise<void>;
+}> {
   const { hostname, port } = new URL(origin);
   const socket = connect(Number(port), hostname);
   await new Promise<void>((resolve) => socket.once("connect", resolve));
@@ -37,7 +42,8 @@ async function open(origin: string): Promise<{ socket: Socket; send(data: string
       for (;;) {
         const parsed = parseResponses(received, methods);
         if (parsed) return parsed;
-        if (socket.destroyed) throw new Error(`connection closed after ${received.length} bytes: ${received.toString("latin1")}`);
+        if (socket.destroyed)
+          throw new Error(`connection closed after ${received.length} bytes: ${received.toString("latin1")}`);
         await new Promise<void>((resolve) => (wake = resolve));
       }
     },
@@ -52,7 +58,9 @@ function parseResponses(bytes: Buffer, methods: readonly string[]): RawResponse[
     const end = bytes.indexOf("\r\n\r\n", offset);
     if (end === -1) return undefined;
     const [statusLine = "", ...lines] = bytes.toString("latin1", offset, end).split("\r\n");
-    const headers = new Map(lines.map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]));
+    const headers = new Map(
+      lines.map((line) => [line.slice(0, line.indexOf(":")).toLowerCase(), line.slice(line.indexOf(":") + 1).trim()]),
+    );
     const status = Number(statusLine.split(" ")[1]);
     const length = method === "HEAD" || status === 304 ? 0 : Number(headers.get("content-length") ?? 0);
     if (bytes.length < end + 4 + length) return undefined;
@@ -62,7 +70,8 @@ function parseResponses(bytes: Buffer, methods: readonly string[]): RawResponse[
   return responses;
 }
 
-const poll = (path = "/feeds/world.rss", extra = ""): string => `GET ${path} HTTP/1.1\r\nHost: news.example.org\r\n${extra}\r\n`;
+const poll = (path = "/feeds/world.rss", extra = ""): string =>
+  `GET ${path} HTTP/1.1\r\nHost: news.example.org\r\n${extra}\r\n`;
 
 describe("fast lane", () => {
   let server: TestServer;
@@ -75,9 +84,17 @@ describe("fast lane", () => {
 
   it("answers pipelined polls in order, and hands the connection to node:http at the first other request", async () => {
     const client = await open(server.origin);
-    client.send(poll() + poll("/feeds/world.rss", "Accept-Encoding: identity\r\n") + poll("/healthz") + poll("/feeds/nope.rss") + poll());
+    client.send(
+      poll() +
+        poll("/feeds/world.rss", "Accept-Encoding: identity\r\n") +
+        poll("/healthz") +
+        poll("/feeds/nope.rss") +
+        poll(),
+    );
     const [first, second, health, missing, last] = await client.read(["GET", "GET", "GET", "GET", "GET"]);
-    expect([first?.status, second?.status, health?.status, missing?.status, last?.status]).toEqual([200, 200, 200, 404, 200]);
+    expect([first?.status, second?.status, health?.status, missing?.status, last?.status]).toEqual([
+      200, 200, 200, 404, 200,
+    ]);
     expect(first?.body).toContain("<rss");
     expect(health?.body).toBe('{"status":"ok"}');
     expect(missing?.headers.get("content-type")).toContain("application/problem+json");
@@ -170,7 +187,9 @@ describe("fast lane in front of a bare node:http server", () => {
     const installed = installFastLane(lane, {
       clock: () => Date.UTC(2026, 10, 30, 12, 0, 0),
       answer: (request) =>
-        request.target === "/cached" ? { status: 200, head: Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n`), body } : undefined,
+        request.target === "/cached"
+          ? { status: 200, head: Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n`), body }
+          : undefined,
       observe: (status) => observed.push(status),
     });
     await new Promise<void>((resolve) => lane.listen(0, "127.0.0.1", resolve));
@@ -190,9 +209,16 @@ describe("fast lane in front of a bare node:http server", () => {
 
 describe("fast lane answers that must be rendered first", () => {
   const body = Buffer.from("lane");
-  const ok = (text: string): FastAnswer => ({ status: 200, head: Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${text.length}\r\n`), body: Buffer.from(text) });
+  const ok = (text: string): FastAnswer => ({
+    status: 200,
+    head: Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${text.length}\r\n`),
+    body: Buffer.from(text),
+  });
 
-  async function laneWith(answer: FastLaneOptions["answer"], failures: unknown[] = []): Promise<{ origin: string; lane: FastLane; close(): Promise<void> }> {
+  async function laneWith(
+    answer: FastLaneOptions["answer"],
+    failures: unknown[] = [],
+  ): Promise<{ origin: string; lane: FastLane; close(): Promise<void> }> {
     const server = createServer((req, res) => res.end(`node ${req.url}`));
     const lane = installFastLane(server, { clock: () => Date.now(), answer, failed: (error) => failures.push(error) });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -208,7 +234,9 @@ describe("fast lane answers that must be rendered first", () => {
 
   it("keeps the connection after a render, answering pipelined requests in order (regression: every change sent all pollers to the slow path for good)", async () => {
     const server = await laneWith((request) =>
-      request.target === "/render" ? new Promise<FastAnswer>((resolve) => setTimeout(() => resolve(ok("rendered")), 50)) : { status: 200, head: Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n`), body },
+      request.target === "/render"
+        ? new Promise<FastAnswer>((resolve) => setTimeout(() => resolve(ok("rendered")), 50))
+        : { status: 200, head: Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n`), body },
     );
     const client = await open(server.origin);
     client.send(poll("/render") + poll("/cached"));
@@ -223,7 +251,10 @@ describe("fast lane answers that must be rendered first", () => {
 
   it("reports a render that fails and hands that request, and every one after it, to node:http", async () => {
     const failures: unknown[] = [];
-    const server = await laneWith((request) => (request.target === "/broken" ? Promise.reject(new Error("render failed")) : ok("lane")), failures);
+    const server = await laneWith(
+      (request) => (request.target === "/broken" ? Promise.reject(new Error("render failed")) : ok("lane")),
+      failures,
+    );
     const client = await open(server.origin);
     client.send(poll("/cached") + poll("/broken") + poll("/cached"));
     const responses = await client.read(["GET", "GET", "GET"]);
@@ -237,7 +268,11 @@ describe("fast lane answers that must be rendered first", () => {
 
 describe("parseRequestHead", () => {
   it("reads a plain poll", () => {
-    expect(parseRequestHead("GET /feeds/world.rss?limit=5 HTTP/1.1\r\nHost: a\r\nIf-None-Match: \"x\"\r\nAccept-Encoding: gzip, br")).toEqual({
+    expect(
+      parseRequestHead(
+        'GET /feeds/world.rss?limit=5 HTTP/1.1\r\nHost: a\r\nIf-None-Match: "x"\r\nAccept-Encoding: gzip, br',
+      ),
+    ).toEqual({
       method: "GET",
       target: "/feeds/world.rss?limit=5",
       ifNoneMatch: '"x"',
@@ -259,7 +294,7 @@ describe("parseRequestHead", () => {
     ["a control character", "GET / HTTP/1.1\r\nHost: a\u0000b"],
     ["an absolute-form target", "GET http://a/feeds/world.rss HTTP/1.1\r\nHost: a"],
     ["a leading empty line", "\r\nGET / HTTP/1.1\r\nHost: a"],
-    ["two If-None-Match fields", "GET / HTTP/1.1\r\nHost: a\r\nIf-None-Match: \"a\"\r\nIf-None-Match: \"b\""],
+    ["two If-None-Match fields", 'GET / HTTP/1.1\r\nHost: a\r\nIf-None-Match: "a"\r\nIf-None-Match: "b"'],
   ])("leaves %s to node:http", (_, head) => {
     expect(parseRequestHead(head)).toBeUndefined();
   });

@@ -53,8 +53,16 @@ function rssDocument(name: string, stories: readonly Story[]): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel><title>${name}</title><link>https://${name}.example.org/</link><description>${name}</description>${items.join("")}</channel></rss>\n`;
 }
 
-const WORLD_STORIES: readonly Story[] = [1, 2, 3].map((n) => ({ id: `https://world.example.org/story/${n}`, title: `World story ${n}`, published: T0 - n * HOUR }));
-const TECH_STORIES: readonly Story[] = [1, 2].map((n) => ({ id: `https://tech.example.org/story/${n}`, title: `Tech story ${n}`, published: T0 - n * HOUR }));
+const WORLD_STORIES: readonly Story[] = [1, 2, 3].map((n) => ({
+  id: `https://world.example.org/story/${n}`,
+  title: `World story ${n}`,
+  published: T0 - n * HOUR,
+}));
+const TECH_STORIES: readonly Story[] = [1, 2].map((n) => ({
+  id: `https://tech.example.org/story/${n}`,
+  title: `Tech story ${n}`,
+  published: T0 - n * HOUR,
+}));
 
 /** 137 economy items, three to a minute, so the store's id tiebreak is exercised across page edges. */
 function pagedItems(): ClassifiedItem[] {
@@ -79,7 +87,12 @@ interface RawResponse {
   readonly body: Buffer;
 }
 
-function send(origin: string, target: string, headers: Record<string, string> = {}, method = "GET"): Promise<RawResponse> {
+function send(
+  origin: string,
+  target: string,
+  headers: Record<string, string> = {},
+  method = "GET",
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(`${origin}${target}`, { method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -119,8 +132,11 @@ function documentLinks(format: FeedFormat, body: string): Record<string, string 
 function documentIds(format: FeedFormat, body: string): string[] {
   if (format === "json") return (JSON.parse(body) as { items: Array<{ id: string }> }).items.map((item) => item.id);
   const document = parseXml(body);
-  if (format === "atom") return children(children(document, "feed")[0] ?? {}, "entry").map((entry) => childText(entry, "id") ?? "");
-  return children(children(children(document, "rss")[0] ?? {}, "channel")[0] ?? {}, "item").map((item) => childText(item, "guid") ?? "");
+  if (format === "atom")
+    return children(children(document, "feed")[0] ?? {}, "entry").map((entry) => childText(entry, "id") ?? "");
+  return children(children(children(document, "rss")[0] ?? {}, "channel")[0] ?? {}, "item").map(
+    (item) => childText(item, "guid") ?? "",
+  );
 }
 
 /** RFC 8288 Link header → relation → target. */
@@ -143,7 +159,11 @@ describe("serving pollers through the real service", () => {
   const logger = pino({ level: "silent" });
 
   const startInstance = (feedsDir: string): Promise<Service> =>
-    startService({ ...settings, feedsDir }, { config, loadedAt: T0, warnings: [] }, { clock, logger, runWorker: false });
+    startService(
+      { ...settings, feedsDir },
+      { config, loadedAt: T0, warnings: [] },
+      { clock, logger, runWorker: false },
+    );
   const get = (target: string, headers: Record<string, string> = {}, method = "GET"): Promise<RawResponse> =>
     send(service.address, target, headers, method);
   const feedItems = async (slug: string): Promise<readonly StoredItem[]> =>
@@ -159,7 +179,15 @@ describe("serving pollers through the real service", () => {
     if (!loaded.ok) throw new Error(`config rejected: ${JSON.stringify(loaded.problems)}`);
     config = loaded.config;
     const databaseUrl = `sqlite:${path.join(dir, "feeds.db")}`;
-    settings = { port: 0, host: "127.0.0.1", baseUrl: BASE_URL, configDir: dir, databaseUrl, feedsDir: path.join(dir, "snapshots-a"), logLevel: "silent" };
+    settings = {
+      port: 0,
+      host: "127.0.0.1",
+      baseUrl: BASE_URL,
+      configDir: dir,
+      databaseUrl,
+      feedsDir: path.join(dir, "snapshots-a"),
+      logLevel: "silent",
+    };
 
     // The paged economy items are in the store before the service starts, as after a restart.
     const seed = await openStore(databaseUrl, { clock });
@@ -209,9 +237,17 @@ describe("serving pollers through the real service", () => {
     it("gives identical ETag and Last-Modified from two instances over the same SQLite file", async () => {
       const other = await startInstance(path.join(dir, "snapshots-b"));
       try {
-        for (const target of ["/feeds/world.rss", "/feeds/all.json", "/feeds/technology.atom?limit=1", "/feeds/morocco-economy.rss?limit=10&page=3"]) {
+        for (const target of [
+          "/feeds/world.rss",
+          "/feeds/all.json",
+          "/feeds/technology.atom?limit=1",
+          "/feeds/morocco-economy.rss?limit=10&page=3",
+        ]) {
           for (const accept of ["identity", "gzip", "br"]) {
-            const [mine, theirs] = await Promise.all([get(target, { "accept-encoding": accept }), send(other.address, target, { "accept-encoding": accept })]);
+            const [mine, theirs] = await Promise.all([
+              get(target, { "accept-encoding": accept }),
+              send(other.address, target, { "accept-encoding": accept }),
+            ]);
             expect(mine.status, target).toBe(200);
             expect(theirs.headers.etag, `${target} ${accept}`).toBe(mine.headers.etag);
             expect(theirs.headers["last-modified"], target).toBe(mine.headers["last-modified"]);
@@ -241,29 +277,47 @@ describe("serving pollers through the real service", () => {
       ["weak If-None-Match (W/)", () => ({ "if-none-match": `W/${etag}` })],
       ["If-None-Match: *", () => ({ "if-none-match": "*" })],
       ["If-Modified-Since equal to Last-Modified", () => ({ "if-modified-since": lastModified })],
-      ["If-Modified-Since later", () => ({ "if-modified-since": new Date(Date.parse(lastModified) + HOUR).toUTCString() })],
-      ["matching If-None-Match beats an earlier If-Modified-Since", () => ({ "if-none-match": etag, "if-modified-since": new Date(Date.parse(lastModified) - HOUR).toUTCString() })],
+      [
+        "If-Modified-Since later",
+        () => ({ "if-modified-since": new Date(Date.parse(lastModified) + HOUR).toUTCString() }),
+      ],
+      [
+        "matching If-None-Match beats an earlier If-Modified-Since",
+        () => ({ "if-none-match": etag, "if-modified-since": new Date(Date.parse(lastModified) - HOUR).toUTCString() }),
+      ],
     ];
 
-    it.each(notModifiedCases)("answers 304 with no body and only validator/caching headers: %s", async (_name, headers) => {
-      for (const method of ["GET", "HEAD"]) {
-        const response = await get("/feeds/world.rss", headers(), method);
-        expect(response.status).toBe(304);
-        expect(response.body.length).toBe(0);
-        expect(response.headers.etag).toBe(etag);
-        expect(response.headers.vary).toBe("Accept-Encoding");
-        expect(response.headers["cache-control"]).toMatch(/^public, max-age=\d+$/);
-        expect(response.headers["content-type"]).toBeUndefined();
-        expect(response.headers["content-encoding"]).toBeUndefined();
-        expect(Number(response.headers["content-length"] ?? "0")).toBe(0);
-        expect(Object.keys(response.headers).filter((name) => !ALLOWED_ON_304.has(name))).toEqual([]);
-      }
-    });
+    it.each(notModifiedCases)(
+      "answers 304 with no body and only validator/caching headers: %s",
+      async (_name, headers) => {
+        for (const method of ["GET", "HEAD"]) {
+          const response = await get("/feeds/world.rss", headers(), method);
+          expect(response.status).toBe(304);
+          expect(response.body.length).toBe(0);
+          expect(response.headers.etag).toBe(etag);
+          expect(response.headers.vary).toBe("Accept-Encoding");
+          expect(response.headers["cache-control"]).toMatch(/^public, max-age=\d+$/);
+          expect(response.headers["content-type"]).toBeUndefined();
+          expect(response.headers["content-encoding"]).toBeUndefined();
+          expect(Number(response.headers["content-length"] ?? "0")).toBe(0);
+          expect(Object.keys(response.headers).filter((name) => !ALLOWED_ON_304.has(name))).toEqual([]);
+        }
+      },
+    );
 
     const modifiedCases: ReadonlyArray<[string, () => Record<string, string>]> = [
-      ["If-Modified-Since earlier", () => ({ "if-modified-since": new Date(Date.parse(lastModified) - 1000).toUTCString() })],
+      [
+        "If-Modified-Since earlier",
+        () => ({ "if-modified-since": new Date(Date.parse(lastModified) - 1000).toUTCString() }),
+      ],
       ["non-matching If-None-Match", () => ({ "if-none-match": '"something-else"' })],
-      ["non-matching If-None-Match beats a later If-Modified-Since", () => ({ "if-none-match": '"something-else"', "if-modified-since": new Date(Date.parse(lastModified) + HOUR).toUTCString() })],
+      [
+        "non-matching If-None-Match beats a later If-Modified-Since",
+        () => ({
+          "if-none-match": '"something-else"',
+          "if-modified-since": new Date(Date.parse(lastModified) + HOUR).toUTCString(),
+        }),
+      ],
       ["a matching tag with a different opaque suffix", () => ({ "if-none-match": etag.replace(/"$/, 'x"') })],
     ];
 
@@ -281,7 +335,15 @@ describe("serving pollers through the real service", () => {
         const head = await get("/feeds/world.json", { "accept-encoding": accept }, "HEAD");
         expect(head.status).toBe(200);
         expect(head.body.length).toBe(0);
-        for (const name of ["etag", "last-modified", "content-type", "content-encoding", "vary", "link", "cache-control"]) {
+        for (const name of [
+          "etag",
+          "last-modified",
+          "content-type",
+          "content-encoding",
+          "vary",
+          "link",
+          "cache-control",
+        ]) {
           expect(head.headers[name], `${accept} ${name}`).toBe(full.headers[name]);
         }
         expect(header(head, "content-length")).toBe(String(full.body.length));
@@ -346,7 +408,9 @@ describe("serving pollers through the real service", () => {
     it("shares one render among concurrent misses for the same variant", async () => {
       const queryFeed = vi.spyOn(service.runtime.store, "queryFeed");
       try {
-        const responses = await Promise.all(Array.from({ length: 25 }, () => get("/feeds/morocco-economy.json?limit=7")));
+        const responses = await Promise.all(
+          Array.from({ length: 25 }, () => get("/feeds/morocco-economy.json?limit=7")),
+        );
         expect(responses.map((response) => response.status)).toEqual(Array(25).fill(200));
         expect(new Set(responses.map((response) => header(response, "etag"))).size).toBe(1);
         expect(queryFeed).toHaveBeenCalledTimes(1);
@@ -358,14 +422,19 @@ describe("serving pollers through the real service", () => {
     it("invalidates per feed: a new technology item changes technology and all, not world (served from cache)", async () => {
       const tags = async (): Promise<Record<string, string>> => {
         const out: Record<string, string> = {};
-        for (const name of ["world.rss", "world.json", "technology.rss", "all.rss", "morocco-economy.atom"]) out[name] = header(await get(`/feeds/${name}`), "etag");
+        for (const name of ["world.rss", "world.json", "technology.rss", "all.rss", "morocco-economy.atom"])
+          out[name] = header(await get(`/feeds/${name}`), "etag");
         return out;
       };
       const before = await tags();
       const worldLastModified = header(await get("/feeds/world.rss"), "last-modified");
 
       now = T0 + 3 * HOUR;
-      const fresh: Story = { id: "https://tech.example.org/story/new", title: "Tech story new", published: now - 60_000 };
+      const fresh: Story = {
+        id: "https://tech.example.org/story/new",
+        title: "Tech story new",
+        published: now - 60_000,
+      };
       await writeFile(path.join(dir, "tech.xml"), rssDocument("tech", [fresh, ...TECH_STORIES]));
       const results = await service.runtime.worker.runAll({ force: true });
       expect(results.map((result) => [result.sourceId, result.changed])).toEqual([
@@ -401,37 +470,40 @@ describe("serving pollers through the real service", () => {
       return url.slice(BASE_URL.length);
     };
 
-    it.each(["rss", "atom", "json"] as const)("reaches all 137 items exactly once, in order, following %s next links", async (format) => {
-      const expected = (await feedItems("morocco-economy")).map((item) => item.id);
-      expect(expected).toHaveLength(PAGED_ITEMS);
-      const seen: string[] = [];
-      let target: string | undefined = `/feeds/morocco-economy.${format}?limit=10`;
-      let pages = 0;
-      while (target !== undefined) {
-        const response = await get(target);
-        expect(response.status, target).toBe(200);
-        const body = response.body.toString("utf8");
-        seen.push(...documentIds(format, body));
-        pages++;
-        const inDocument = documentLinks(format, body);
-        const inHeader = linkHeader(response);
-        // The Link header and the document agree on where the next page is.
-        expect(inDocument.next, target).toBe(inHeader.next);
-        expect(inHeader.first).toBe(`${BASE_URL}/feeds/morocco-economy.${format}?limit=10`);
-        if (format !== "json") expect(inDocument.first).toBe(inHeader.first);
-        // `current` names the page itself, in the header as in the document.
-        expect(inHeader.current).toBe(`${BASE_URL}${target}`);
-        if (format !== "json") expect(inDocument.current).toBe(inHeader.current);
-        // Next links continue from a cursor, which cannot name its predecessor: no prev on the way.
-        expect(inHeader.prev).toBeUndefined();
-        if (inHeader.next !== undefined) expect(inHeader.next).toMatch(/\?limit=10&before=\d+_[\w-]+$/);
-        target = inHeader.next === undefined ? undefined : local(inHeader.next);
-        expect(pages).toBeLessThanOrEqual(20);
-      }
-      expect(pages).toBe(Math.ceil(PAGED_ITEMS / 10));
-      expect(seen).toEqual(expected);
-      expect(new Set(seen).size).toBe(PAGED_ITEMS);
-    });
+    it.each(["rss", "atom", "json"] as const)(
+      "reaches all 137 items exactly once, in order, following %s next links",
+      async (format) => {
+        const expected = (await feedItems("morocco-economy")).map((item) => item.id);
+        expect(expected).toHaveLength(PAGED_ITEMS);
+        const seen: string[] = [];
+        let target: string | undefined = `/feeds/morocco-economy.${format}?limit=10`;
+        let pages = 0;
+        while (target !== undefined) {
+          const response = await get(target);
+          expect(response.status, target).toBe(200);
+          const body = response.body.toString("utf8");
+          seen.push(...documentIds(format, body));
+          pages++;
+          const inDocument = documentLinks(format, body);
+          const inHeader = linkHeader(response);
+          // The Link header and the document agree on where the next page is.
+          expect(inDocument.next, target).toBe(inHeader.next);
+          expect(inHeader.first).toBe(`${BASE_URL}/feeds/morocco-economy.${format}?limit=10`);
+          if (format !== "json") expect(inDocument.first).toBe(inHeader.first);
+          // `current` names the page itself, in the header as in the document.
+          expect(inHeader.current).toBe(`${BASE_URL}${target}`);
+          if (format !== "json") expect(inDocument.current).toBe(inHeader.current);
+          // Next links continue from a cursor, which cannot name its predecessor: no prev on the way.
+          expect(inHeader.prev).toBeUndefined();
+          if (inHeader.next !== undefined) expect(inHeader.next).toMatch(/\?limit=10&before=\d+_[\w-]+$/);
+          target = inHeader.next === undefined ? undefined : local(inHeader.next);
+          expect(pages).toBeLessThanOrEqual(20);
+        }
+        expect(pages).toBe(Math.ceil(PAGED_ITEMS / 10));
+        expect(seen).toEqual(expected);
+        expect(new Set(seen).size).toBe(PAGED_ITEMS);
+      },
+    );
 
     it("reaches every item exactly once although new items arrive between page fetches (a page number would repeat them)", async () => {
       const before = (await feedItems("morocco-economy")).map((item) => item.id);
@@ -441,7 +513,13 @@ describe("serving pollers through the real service", () => {
       // Five newer stories land after the reader fetched page 1: numbered pages would all shift by five.
       const arrivals = pagedItems()
         .slice(0, 5)
-        .map((item, i) => ({ ...item, sourceId: "eco-late", id: `https://eco.example.org/late/${i}`, url: `https://eco.example.org/late/${i}`, published: T0 + i * 60_000 }));
+        .map((item, i) => ({
+          ...item,
+          sourceId: "eco-late",
+          id: `https://eco.example.org/late/${i}`,
+          url: `https://eco.example.org/late/${i}`,
+          published: T0 + i * 60_000,
+        }));
       await service.runtime.store.commitRun({ sourceId: "eco-late", at: T0 + HOUR }, arrivals, T0 + HOUR);
       service.runtime.feeds.invalidate(["morocco-economy"]);
       while (next !== undefined) {
@@ -480,7 +558,8 @@ describe("serving pollers through the real service", () => {
 
     it("orders the paged items newest first, ties broken the same way on every page", async () => {
       const items = await feedItems("morocco-economy");
-      for (let i = 1; i < items.length; i++) expect(items[i]?.published).toBeLessThanOrEqual(items[i - 1]?.published ?? 0);
+      for (let i = 1; i < items.length; i++)
+        expect(items[i]?.published).toBeLessThanOrEqual(items[i - 1]?.published ?? 0);
     });
   });
 

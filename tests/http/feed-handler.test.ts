@@ -35,8 +35,17 @@ function renderedFeed(variant: FeedVariant): RenderedFeed {
 }
 
 /** A feed service whose cache always hits (or throws), so only the handler is under test. */
-function fakeFeeds(cached: (variant: FeedVariant) => RenderedFeed | undefined, render: (variant: FeedVariant) => Promise<RenderedFeed>): FeedService {
-  return { cached, render, invalidate: () => undefined, invalidateAll: () => undefined, cache: createRenderCache<RenderedFeed>() };
+function fakeFeeds(
+  cached: (variant: FeedVariant) => RenderedFeed | undefined,
+  render: (variant: FeedVariant) => Promise<RenderedFeed>,
+): FeedService {
+  return {
+    cached,
+    render,
+    invalidate: () => undefined,
+    invalidateAll: () => undefined,
+    cache: createRenderCache<RenderedFeed>(),
+  };
 }
 
 describe("feed handler hot path", () => {
@@ -63,9 +72,14 @@ describe("feed handler hot path", () => {
       maxAgeSeconds: () => 60 + asked++,
       clock: () => now,
     });
-    for (let i = 0; i < 5; i++) expect((await fetch(`${origin}/feeds/world.rss`)).headers.get("cache-control")).toBe("public, max-age=60");
+    for (let i = 0; i < 5; i++)
+      expect((await fetch(`${origin}/feeds/world.rss`)).headers.get("cache-control")).toBe("public, max-age=60");
     now += 999;
-    expect((await fetch(`${origin}/feeds/world.rss`, { headers: { "if-none-match": '"t", "t-gz"' } })).headers.get("cache-control")).toBe("public, max-age=60");
+    expect(
+      (await fetch(`${origin}/feeds/world.rss`, { headers: { "if-none-match": '"t", "t-gz"' } })).headers.get(
+        "cache-control",
+      ),
+    ).toBe("public, max-age=60");
     expect(asked).toBe(1);
     now += 1;
     const next = await fetch(`${origin}/feeds/world.rss`, { headers: { "if-none-match": '"t", "t-gz"' } });
@@ -77,7 +91,11 @@ describe("feed handler hot path", () => {
 
   it("asks for max-age on every request without a clock", async () => {
     let asked = 0;
-    const origin = await serve({ feeds: fakeFeeds(renderedFeed, async (variant) => renderedFeed(variant)), categorySlugs: () => ["world"], maxAgeSeconds: () => 30 + asked++ });
+    const origin = await serve({
+      feeds: fakeFeeds(renderedFeed, async (variant) => renderedFeed(variant)),
+      categorySlugs: () => ["world"],
+      maxAgeSeconds: () => 30 + asked++,
+    });
     expect((await fetch(`${origin}/feeds/world.rss`)).headers.get("cache-control")).toBe("public, max-age=30");
     expect((await fetch(`${origin}/feeds/world.rss`)).headers.get("cache-control")).toBe("public, max-age=31");
   });

@@ -19,7 +19,11 @@ const problemOf = (url: string): HttpProblem => {
 
 describe("parseFeedRequest", () => {
   it("reads a category feed with defaults", () => {
-    expect(parse("/feeds/world.rss")).toEqual({ slug: "world", format: "rss", query: { categories: ["world"], kind: undefined, limit: 50, page: 1 } });
+    expect(parse("/feeds/world.rss")).toEqual({
+      slug: "world",
+      format: "rss",
+      query: { categories: ["world"], kind: undefined, limit: 50, page: 1 },
+    });
   });
 
   it("reads union, kind, limit and page on all, sorting and deduplicating categories", () => {

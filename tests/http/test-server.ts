@@ -19,7 +19,10 @@ export const BASE_URL = "https://news.example.org";
 const NOW = Date.UTC(2026, 10, 25, 10, 0, 0);
 
 const world: Category = { slug: "world", title: "World", description: "World news", match: [], exclude: [] };
-const catalog = (): FeedCatalog => ({ site: { title: "Test feeds", description: "Feeds under test", language: "en" }, categories: [world] });
+const catalog = (): FeedCatalog => ({
+  site: { title: "Test feeds", description: "Feeds under test", language: "en" },
+  categories: [world],
+});
 
 const STATUS: StatusReport = {
   generatedAt: new Date(NOW).toISOString(),

@@ -79,7 +79,8 @@ function readFloat(text: string, where: string): number {
   const special = /^([+-]?)(inf|infinity)$/i.exec(text);
   if (special) return special[1] === "-" ? -Infinity : Infinity;
   if (/^nan$/i.test(text)) return Number.NaN;
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text)) throw new Error(`${where}: value "${text}" is not a float`);
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text))
+    throw new Error(`${where}: value "${text}" is not a float`);
   return Number(text);
 }
 
@@ -91,10 +92,15 @@ function familyOf(sampleName: string, types: ReadonlyMap<string, string>): strin
 }
 
 /** The value of the one sample with this name and these labels (others may be present). */
-export function valueOf(exposition: Exposition, name: string, labels: Readonly<Record<string, string>> = {}): number | undefined {
+export function valueOf(
+  exposition: Exposition,
+  name: string,
+  labels: Readonly<Record<string, string>> = {},
+): number | undefined {
   const matches = exposition.samples.filter(
     (sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value),
   );
-  if (matches.length > 1) throw new Error(`exposition: ${matches.length} samples match ${name} ${JSON.stringify(labels)}`);
+  if (matches.length > 1)
+    throw new Error(`exposition: ${matches.length} samples match ${name} ${JSON.stringify(labels)}`);
   return matches[0]?.value;
 }

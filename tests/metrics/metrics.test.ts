@@ -49,7 +49,10 @@ describe("collect run metrics", () => {
     const collector: Collector = () => collect();
     return {
       store,
-      collectors: { feed: collector, "html-ticker": collector, "html-articles": collector } as Record<SourceKind, Collector>,
+      collectors: { feed: collector, "html-ticker": collector, "html-articles": collector } as Record<
+        SourceKind,
+        Collector
+      >,
       classify: compileClassifier([{ slug: "world", title: "World", description: "", match: [], exclude: [] }]),
       clock: () => now,
       fetchOptions: DEFAULT_FETCH_OPTIONS,
@@ -59,10 +62,12 @@ describe("collect run metrics", () => {
     };
   };
   /** A collector that takes `ms` by the test clock, then answers. */
-  const taking = (ms: number, answer: () => CollectOutcome): (() => Promise<CollectOutcome>) => async () => {
-    now += ms;
-    return answer();
-  };
+  const taking =
+    (ms: number, answer: () => CollectOutcome): (() => Promise<CollectOutcome>) =>
+    async () => {
+      now += ms;
+      return answer();
+    };
   const run = (metrics: Metrics, force = false): Promise<void> =>
     collectSource(source, deps(), { force }).then((result) => metrics.recordSourceRun(result));
 
@@ -76,7 +81,11 @@ describe("collect run metrics", () => {
     const metrics = createMetrics();
     collect = taking(1500, () => ({ items: [item("a"), item("b")], warnings: [], notModified: false }));
     await run(metrics);
-    collect = taking(500, () => ({ items: [item("a", "Story a, corrected"), item("b")], warnings: [], notModified: false }));
+    collect = taking(500, () => ({
+      items: [item("a", "Story a, corrected"), item("b")],
+      warnings: [],
+      notModified: false,
+    }));
     await run(metrics);
     collect = taking(250, () => ({ items: [], warnings: [], notModified: true }));
     await run(metrics);
@@ -162,13 +171,25 @@ describe("HTTP metrics", () => {
   }
 
   it("counts requests by route label and status, never by raw URL", async () => {
-    const paths = ["/feeds/world.rss", "/feeds/world.rss?limit=5", "/feeds/nowhere.atom", "/", "/feeds.opml", "/healthz", "/status.json", "/status", "/no/such/page?x=1", "/admin/reload"];
+    const paths = [
+      "/feeds/world.rss",
+      "/feeds/world.rss?limit=5",
+      "/feeds/nowhere.atom",
+      "/",
+      "/feeds.opml",
+      "/healthz",
+      "/status.json",
+      "/status",
+      "/no/such/page?x=1",
+      "/admin/reload",
+    ];
     const responses = await request(paths);
     expect(responses.map((response) => response.status)).toEqual([200, 200, 404, 200, 200, 200, 200, 200, 404, 404]);
 
     const { response, exposition } = await scrapeOverHttp();
     expect(response.status).toBe(200);
-    const requests = (route: string, status: string): number | undefined => valueOf(exposition, "feeds_http_requests_total", { route, status });
+    const requests = (route: string, status: string): number | undefined =>
+      valueOf(exposition, "feeds_http_requests_total", { route, status });
     expect(requests("feed", "200")).toBe(2);
     expect(requests("feed", "404")).toBe(1);
     expect(requests("index", "200")).toBe(1);
@@ -180,8 +201,20 @@ describe("HTTP metrics", () => {
     expect(valueOf(exposition, "feeds_http_request_duration_seconds_count", { route: "feed" })).toBe(3);
     expect(valueOf(exposition, "feeds_http_request_duration_seconds_count", { route: "websub" })).toBe(0);
 
-    const routes = new Set(exposition.samples.filter((sample) => sample.name.startsWith("feeds_http_")).map((sample) => sample.labels.route));
-    expect([...routes].sort()).toEqual(["admin", "feed", "healthz", "index", "metrics", "opml", "other", "status", "websub"]);
+    const routes = new Set(
+      exposition.samples.filter((sample) => sample.name.startsWith("feeds_http_")).map((sample) => sample.labels.route),
+    );
+    expect([...routes].sort()).toEqual([
+      "admin",
+      "feed",
+      "healthz",
+      "index",
+      "metrics",
+      "opml",
+      "other",
+      "status",
+      "websub",
+    ]);
 
     // The scrape itself is counted once it has finished.
     await vi.waitFor(() => expect(observed.filter((route) => route === "metrics")).toHaveLength(1));
@@ -206,7 +239,20 @@ describe("HTTP metrics", () => {
   });
 
   it("answers /metrics in the Prometheus text format with every metric named and typed", async () => {
-    metrics.recordSourceRun({ sourceId: "walaw-world", ok: true, skipped: false, notModified: false, inserted: 1, updated: 0, removed: 0, changedCategories: ["world"], changed: true, warnings: [], durationMs: 120, fetchMs: 100 });
+    metrics.recordSourceRun({
+      sourceId: "walaw-world",
+      ok: true,
+      skipped: false,
+      notModified: false,
+      inserted: 1,
+      updated: 0,
+      removed: 0,
+      changedCategories: ["world"],
+      changed: true,
+      warnings: [],
+      durationMs: 120,
+      fetchMs: 100,
+    });
     const { response, exposition } = await scrapeOverHttp();
     expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4; charset=utf-8$/);
     expect(response.headers.get("cache-control")).toBe("no-store");
@@ -232,7 +278,9 @@ describe("HTTP metrics", () => {
     expect(exposition.types.get("process_cpu_user_seconds_total")).toBe("counter");
     expect(exposition.types.get("nodejs_eventloop_lag_seconds")).toBe("gauge");
     // Histogram buckets are cumulative and end in +Inf = _count.
-    const buckets = exposition.samples.filter((s) => s.name === "feeds_collect_duration_seconds_bucket" && s.labels.source === "walaw-world");
+    const buckets = exposition.samples.filter(
+      (s) => s.name === "feeds_collect_duration_seconds_bucket" && s.labels.source === "walaw-world",
+    );
     expect(buckets.map((s) => s.value)).toEqual([...buckets.map((s) => s.value)].sort((a, b) => a - b));
     expect(buckets.at(-1)).toMatchObject({ labels: { le: "+Inf" }, value: 1 });
   });
@@ -294,7 +342,12 @@ describe("ops gauges and counters", () => {
       },
     });
     for (const callback of answers.keys()) {
-      queue.enqueue({ subscription: subscription(callback), body: Buffer.from("<rss/>"), contentType: "application/rss+xml", hubUrl: "https://news.example.org/websub" });
+      queue.enqueue({
+        subscription: subscription(callback),
+        body: Buffer.from("<rss/>"),
+        contentType: "application/rss+xml",
+        hubUrl: "https://news.example.org/websub",
+      });
     }
     await queue.idle();
 

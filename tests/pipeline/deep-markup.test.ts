@@ -20,15 +20,20 @@ const T0 = Date.parse("2026-11-25T10:00:00Z");
 const nested = (depth: number): string => "<div>".repeat(depth) + "deep" + "</div>".repeat(depth);
 
 function rssItem(id: string, description: string): string {
-  return `<item><title>Story ${id}</title><link>https://news.example.org/${id}</link><guid>https://news.example.org/${id}</guid>` +
-    `<pubDate>Wed, 25 Nov 2026 08:00:00 GMT</pubDate><description><![CDATA[${description}]]></description></item>`;
+  return (
+    `<item><title>Story ${id}</title><link>https://news.example.org/${id}</link><guid>https://news.example.org/${id}</guid>` +
+    `<pubDate>Wed, 25 Nov 2026 08:00:00 GMT</pubDate><description><![CDATA[${description}]]></description></item>`
+  );
 }
 
 const BODIES: Readonly<Record<string, { type: string; body: string }>> = {
   "/feed.xml": {
     type: "application/rss+xml",
-    body: `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://news.example.org/</link>` +
-      rssItem("one", "<p>A normal story.</p>") + rssItem("deep", nested(50_000)) + rssItem("three", "<p>Another story.</p>") +
+    body:
+      `<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>https://news.example.org/</link>` +
+      rssItem("one", "<p>A normal story.</p>") +
+      rssItem("deep", nested(50_000)) +
+      rssItem("three", "<p>Another story.</p>") +
       `</channel></rss>`,
   },
   "/all-deep.xml": {
@@ -111,7 +116,9 @@ describe("upstream markup nested too deep", () => {
     const result = await collectSource(source(`deep-${kind}`, kind, `${origin}${route}`), deps());
     expect(result.ok).toBe(false);
     expect(result.failureStage).toBe("parse");
-    expect(result.error).toBe(`${kind}: refused ${origin}${route}: markup: page refused before parsing: elements nested more than 512 deep`);
+    expect(result.error).toBe(
+      `${kind}: refused ${origin}${route}: markup: page refused before parsing: elements nested more than 512 deep`,
+    );
     const state = await store.getSourceState(`deep-${kind}`);
     expect(state?.consecutiveFailures).toBe(1);
     expect(state?.nextAttemptAt).toBeGreaterThan(T0);

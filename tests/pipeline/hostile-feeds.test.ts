@@ -61,12 +61,15 @@ const UNSAFE_MARKERS = ["<script", "<iframe", "onerror", "javascript:"];
  * the server puts the real characters on the wire, where a careless upstream would.
  */
 function withRawControls(fixture: string): string {
-  return fixture.replace(/\{\{U\+([0-9A-F]{4})\}\}/g, (_match, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return fixture.replace(/\{\{U\+([0-9A-F]{4})\}\}/g, (_match, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  );
 }
 
 async function startUpstream(): Promise<{ server: Server; origin: string }> {
   const bodies = new Map<string, string>();
-  for (const [route, { file }] of Object.entries(UPSTREAM)) bodies.set(route, withRawControls(await readFile(path.join(FIXTURES, file), "utf8")));
+  for (const [route, { file }] of Object.entries(UPSTREAM))
+    bodies.set(route, withRawControls(await readFile(path.join(FIXTURES, file), "utf8")));
   const server = createServer((request, response) => {
     const route = new URL(request.url ?? "/", "http://127.0.0.1").pathname;
     const body = bodies.get(route);
@@ -119,19 +122,100 @@ function bare(sourceId: string, guid: string): string {
 
 function expectations(origin: string): ReadonlyMap<string, Expected> {
   return new Map<string, Expected>([
-    [bare("walaw", "walaw-world-1001"), { title: "Breaking: Ceasefire talks resume in Brussels", url: `${origin}/world/ceasefire-brussels`, categories: ["world"], published: Date.UTC(2025, 2, 5, 8, 15) }],
-    ["https://walaw.example.ma/tech/att-ai-hub", { title: "AT&T picks Casablanca for an AI research hub", url: "https://walaw.example.ma/tech/att-ai-hub", categories: ["technology"], published: Date.UTC(2025, 2, 5, 8, 0) }],
-    [bare("walaw", "walaw-tech-2002"), { title: "AT&T and Orange Maroc launch a 5G roaming app", url: `${origin}/tech/att-orange-roaming`, categories: ["technology"], published: Date.UTC(2025, 2, 4, 17, 45) }],
-    [bare("walaw", "walaw-eco-3003"), { title: "Bank Al-Maghrib holds its key rate at 2.5%", categories: ["morocco-economy"] }],
-    [bare("walaw", "walaw-eco-3004"), { title: "Morocco's phosphate exports hit a record in February", url: "https://walaw.example.ma/economy/phosphate-record", categories: ["morocco-economy"], published: Date.UTC(2025, 2, 5, 6, 30) }],
-    [bare("walaw", "101"), { title: "Morocco's trade deficit narrows: a<b and c>d for exporters", url: `${origin}/economy/trade-deficit`, categories: ["morocco-economy"], published: Date.UTC(2025, 2, 5, 5, 0) }],
-    ["(hash) walaw MASI", { title: "Casablanca bourse: MASI gains 0.8% as bank shares rally", categories: ["morocco-economy"] }],
-    ["tag:le360.example.ma,2025:eu-sahel", { title: "Breaking: EU ministers back a Sahel plan in Brussels", url: "https://le360.example.ma/world/eu-sahel", categories: ["world"], published: Date.UTC(2025, 2, 5, 7, 30) }],
-    ["tag:le360.example.ma,2025:att-cloud", { title: "AT&T opens a cloud region for Moroccan startups", url: "https://le360.example.ma/tech/att-cloud", categories: ["technology"], published: Date.UTC(2025, 2, 4, 15, 0) }],
-    ["urn:uuid:3f7c1c2e-8a4b-4d1e-9b2a-6c5d4e3f2a1b", { title: "Tanger Med port handles record container traffic", categories: ["morocco-economy"] }],
-    [bare("hespress", "101"), { title: "Breaking: Security Council meets on Gaza truce, 3<5 votes short", url: `${origin}/world/security-council-gaza`, categories: ["world"], published: Date.UTC(2025, 2, 5, 7, 0) }],
+    [
+      bare("walaw", "walaw-world-1001"),
+      {
+        title: "Breaking: Ceasefire talks resume in Brussels",
+        url: `${origin}/world/ceasefire-brussels`,
+        categories: ["world"],
+        published: Date.UTC(2025, 2, 5, 8, 15),
+      },
+    ],
+    [
+      "https://walaw.example.ma/tech/att-ai-hub",
+      {
+        title: "AT&T picks Casablanca for an AI research hub",
+        url: "https://walaw.example.ma/tech/att-ai-hub",
+        categories: ["technology"],
+        published: Date.UTC(2025, 2, 5, 8, 0),
+      },
+    ],
+    [
+      bare("walaw", "walaw-tech-2002"),
+      {
+        title: "AT&T and Orange Maroc launch a 5G roaming app",
+        url: `${origin}/tech/att-orange-roaming`,
+        categories: ["technology"],
+        published: Date.UTC(2025, 2, 4, 17, 45),
+      },
+    ],
+    [
+      bare("walaw", "walaw-eco-3003"),
+      { title: "Bank Al-Maghrib holds its key rate at 2.5%", categories: ["morocco-economy"] },
+    ],
+    [
+      bare("walaw", "walaw-eco-3004"),
+      {
+        title: "Morocco's phosphate exports hit a record in February",
+        url: "https://walaw.example.ma/economy/phosphate-record",
+        categories: ["morocco-economy"],
+        published: Date.UTC(2025, 2, 5, 6, 30),
+      },
+    ],
+    [
+      bare("walaw", "101"),
+      {
+        title: "Morocco's trade deficit narrows: a<b and c>d for exporters",
+        url: `${origin}/economy/trade-deficit`,
+        categories: ["morocco-economy"],
+        published: Date.UTC(2025, 2, 5, 5, 0),
+      },
+    ],
+    [
+      "(hash) walaw MASI",
+      { title: "Casablanca bourse: MASI gains 0.8% as bank shares rally", categories: ["morocco-economy"] },
+    ],
+    [
+      "tag:le360.example.ma,2025:eu-sahel",
+      {
+        title: "Breaking: EU ministers back a Sahel plan in Brussels",
+        url: "https://le360.example.ma/world/eu-sahel",
+        categories: ["world"],
+        published: Date.UTC(2025, 2, 5, 7, 30),
+      },
+    ],
+    [
+      "tag:le360.example.ma,2025:att-cloud",
+      {
+        title: "AT&T opens a cloud region for Moroccan startups",
+        url: "https://le360.example.ma/tech/att-cloud",
+        categories: ["technology"],
+        published: Date.UTC(2025, 2, 4, 15, 0),
+      },
+    ],
+    [
+      "urn:uuid:3f7c1c2e-8a4b-4d1e-9b2a-6c5d4e3f2a1b",
+      { title: "Tanger Med port handles record container traffic", categories: ["morocco-economy"] },
+    ],
+    [
+      bare("hespress", "101"),
+      {
+        title: "Breaking: Security Council meets on Gaza truce, 3<5 votes short",
+        url: `${origin}/world/security-council-gaza`,
+        categories: ["world"],
+        published: Date.UTC(2025, 2, 5, 7, 0),
+      },
+    ],
     [bare("hespress", "102"), { title: "AT&T and Inwi test a 5G network in Rabat", categories: ["technology"] }],
-    [bare("hespress", "103"), { title: "Morocco's inflation slows to 0.9% as food prices ease", url: "https://hespress.example.ma/economy/inflation-february", categories: ["morocco-economy"], published: Date.UTC(2025, 2, 5, 7, 0) }],
+    [
+      bare("hespress", "103"),
+      {
+        title: "Morocco's inflation slows to 0.9% as food prices ease",
+        url: "https://hespress.example.ma/economy/inflation-february",
+        categories: ["morocco-economy"],
+        published: Date.UTC(2025, 2, 5, 7, 0),
+      },
+    ],
   ]);
 }
 
@@ -156,7 +240,9 @@ function decodedStrings(format: FeedFormat, document: string): string[] {
 async function expectItemsMatch(format: FeedFormat, document: string, items: readonly StoredItem[]): Promise<void> {
   const secondsOf = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString();
   if (format === "json") {
-    const parsed = JSON.parse(document) as { items: Array<{ id: string; title?: string; url?: string; date_published?: string }> };
+    const parsed = JSON.parse(document) as {
+      items: Array<{ id: string; title?: string; url?: string; date_published?: string }>;
+    };
     expect(parsed.items.map((item) => [item.id, item.title, item.url, Date.parse(item.date_published ?? "")])).toEqual(
       items.map((item) => [item.id, item.title, item.url, item.published]),
     );
@@ -165,15 +251,26 @@ async function expectItemsMatch(format: FeedFormat, document: string, items: rea
   const viaRssParser = (await new Parser().parseString(document)).items;
   if (format === "rss") {
     const channel = children(children(parseXml(document), "rss")[0] ?? {}, "channel")[0] ?? {};
-    const viaFxp = children(channel, "item").map((node) => [childText(node, "guid"), childText(node, "title"), childText(node, "link"), new Date(childText(node, "pubDate") ?? "").toISOString()]);
+    const viaFxp = children(channel, "item").map((node) => [
+      childText(node, "guid"),
+      childText(node, "title"),
+      childText(node, "link"),
+      new Date(childText(node, "pubDate") ?? "").toISOString(),
+    ]);
     const expected = items.map((item) => [item.id, item.title, item.url, secondsOf(item.published)]);
     expect(viaFxp).toEqual(expected);
     expect(viaRssParser.map((item) => [item.guid, item.title, item.link, item.isoDate])).toEqual(expected);
     return;
   }
   const feed = children(parseXml(document), "feed")[0] ?? {};
-  const alternate = (entry: XNode): string | undefined => attr(children(entry, "link").find((link) => attr(link, "rel") === "alternate") ?? {}, "href");
-  const viaFxp = children(feed, "entry").map((entry) => [childText(entry, "id"), childText(entry, "title"), alternate(entry), Date.parse(childText(entry, "published") ?? "")]);
+  const alternate = (entry: XNode): string | undefined =>
+    attr(children(entry, "link").find((link) => attr(link, "rel") === "alternate") ?? {}, "href");
+  const viaFxp = children(feed, "entry").map((entry) => [
+    childText(entry, "id"),
+    childText(entry, "title"),
+    alternate(entry),
+    Date.parse(childText(entry, "published") ?? ""),
+  ]);
   expect(viaFxp).toEqual(items.map((item) => [atomEntryId(item), item.title, item.url, item.published]));
   expect(viaRssParser.map((item) => [(item as { id?: string }).id, item.title, item.link, item.isoDate])).toEqual(
     items.map((item) => [atomEntryId(item), item.title, item.url, new Date(item.published).toISOString()]),
@@ -216,7 +313,8 @@ describe("hostile upstream feeds through the real pipeline", () => {
       return results;
     };
     passes.push(await collectAll());
-    for (const item of (await store.queryFeed({ categories: [], limit: 500, page: 1 })).items) afterFirstPass.set(item.id, item);
+    for (const item of (await store.queryFeed({ categories: [], limit: 500, page: 1 })).items)
+      afterFirstPass.set(item.id, item);
     now = T2;
     passes.push(await collectAll());
 
@@ -231,7 +329,11 @@ describe("hostile upstream feeds through the real pipeline", () => {
     for (const slug of SLUGS) {
       for (const format of FEED_FORMATS) {
         const rendered = await feeds.render(variantOf(slug, format));
-        documents.set(`${slug}.${format}`, { variant: rendered.variant, text: rendered.identity.toString("utf8"), contentType: rendered.contentType });
+        documents.set(`${slug}.${format}`, {
+          variant: rendered.variant,
+          text: rendered.identity.toString("utf8"),
+          contentType: rendered.contentType,
+        });
       }
     }
   });
@@ -257,7 +359,8 @@ describe("hostile upstream feeds through the real pipeline", () => {
     expect(le360?.inserted).toBe(3);
     expect(hespress?.inserted).toBe(3);
     // The duplicate guid/id in each document is reported, not silently merged.
-    for (const result of [walaw, le360, hespress]) expect(result?.warnings.join("\n")).toMatch(/repeated an earlier id/);
+    for (const result of [walaw, le360, hespress])
+      expect(result?.warnings.join("\n")).toMatch(/repeated an earlier id/);
     // Nothing changed upstream, so the second pass changes nothing.
     expect((passes[1] ?? []).map((result) => result.inserted + result.updated)).toEqual([0, 0, 0]);
   });
@@ -279,20 +382,34 @@ describe("hostile upstream feeds through the real pipeline", () => {
     expect(stored.some((item) => /stale copy/.test(item.title))).toBe(false);
   });
 
-  it("keeps two sources' different stories that share a bare guid (\"101\") apart, each classified on its own", async () => {
-    const stored = new Map((await store.queryFeed({ categories: [], limit: 500, page: 1 })).items.map((item) => [item.id, item]));
-    expect(stored.get(bare("walaw", "101"))).toMatchObject({ sourceId: "walaw", title: "Morocco's trade deficit narrows: a<b and c>d for exporters", categories: ["morocco-economy"] });
+  it('keeps two sources\' different stories that share a bare guid ("101") apart, each classified on its own', async () => {
+    const stored = new Map(
+      (await store.queryFeed({ categories: [], limit: 500, page: 1 })).items.map((item) => [item.id, item]),
+    );
+    expect(stored.get(bare("walaw", "101"))).toMatchObject({
+      sourceId: "walaw",
+      title: "Morocco's trade deficit narrows: a<b and c>d for exporters",
+      categories: ["morocco-economy"],
+    });
     expect(stored.get(bare("hespress", "101"))).toMatchObject({ sourceId: "hespress", categories: ["world"] });
     expect([...stored.keys()]).not.toContain("101");
   });
 
   it("drops author emails and languages the W3C validator rejects, keeping the rest", async () => {
-    const stored = new Map((await store.queryFeed({ categories: [], limit: 500, page: 1 })).items.map((item) => [item.id, item]));
+    const stored = new Map(
+      (await store.queryFeed({ categories: [], limit: 500, page: 1 })).items.map((item) => [item.id, item]),
+    );
     expect(stored.get(bare("walaw", "101"))?.authors).toEqual([{ name: "News desk" }]);
     expect(stored.get("tag:le360.example.ma,2025:eu-sahel")?.authors).toEqual([{ name: "Youssef Amrani" }]);
-    expect(stored.get("tag:le360.example.ma,2025:att-cloud")?.authors).toEqual([{ name: "Nadia Alaoui", email: "nadia.alaoui@le360.example.ma" }]);
-    expect(stored.get("https://walaw.example.ma/tech/att-ai-hub")?.authors).toEqual([{ name: "Tech desk", email: "tech@walaw.example.ma" }]);
-    const languages = Object.fromEntries([...stored.values()].filter((item) => item.language !== undefined).map((item) => [item.id, item.language]));
+    expect(stored.get("tag:le360.example.ma,2025:att-cloud")?.authors).toEqual([
+      { name: "Nadia Alaoui", email: "nadia.alaoui@le360.example.ma" },
+    ]);
+    expect(stored.get("https://walaw.example.ma/tech/att-ai-hub")?.authors).toEqual([
+      { name: "Tech desk", email: "tech@walaw.example.ma" },
+    ]);
+    const languages = Object.fromEntries(
+      [...stored.values()].filter((item) => item.language !== undefined).map((item) => [item.id, item.language]),
+    );
     expect(languages).toEqual({ [bare("walaw", "walaw-eco-3004")]: "fr-MA", [bare("hespress", "102")]: "ar-MA" });
   });
 
@@ -306,20 +423,41 @@ describe("hostile upstream feeds through the real pipeline", () => {
       expect(item.published, item.id).toBe(afterFirstPass.get(item.id)?.published);
     }
     const undated = stored.filter((item) => expected.get(expectedKey(item))?.published === undefined).map(expectedKey);
-    expect(undated.sort()).toEqual(["(hash) walaw MASI", bare("hespress", "102"), bare("walaw", "walaw-eco-3003"), "urn:uuid:3f7c1c2e-8a4b-4d1e-9b2a-6c5d4e3f2a1b"].sort());
+    expect(undated.sort()).toEqual(
+      [
+        "(hash) walaw MASI",
+        bare("hespress", "102"),
+        bare("walaw", "walaw-eco-3003"),
+        "urn:uuid:3f7c1c2e-8a4b-4d1e-9b2a-6c5d4e3f2a1b",
+      ].sort(),
+    );
   });
 
   it("makes relative links and images absolute, with and without xml:base", async () => {
-    const stored = new Map((await store.queryFeed({ categories: [], limit: 500, page: 1 })).items.map((item) => [item.id, item]));
+    const stored = new Map(
+      (await store.queryFeed({ categories: [], limit: 500, page: 1 })).items.map((item) => [item.id, item]),
+    );
     // RSS without xml:base: against the document URL.
-    expect(stored.get(bare("walaw", "walaw-world-1001"))?.contentHtml).toContain(`src="${upstream.origin}/images/brussels.jpg"`);
-    expect(stored.get(bare("walaw", "walaw-world-1001"))?.contentHtml).toContain(`href="${upstream.origin}/world/brussels"`);
+    expect(stored.get(bare("walaw", "walaw-world-1001"))?.contentHtml).toContain(
+      `src="${upstream.origin}/images/brussels.jpg"`,
+    );
+    expect(stored.get(bare("walaw", "walaw-world-1001"))?.contentHtml).toContain(
+      `href="${upstream.origin}/world/brussels"`,
+    );
     // RSS item xml:base.
-    expect(stored.get(bare("walaw", "walaw-eco-3004"))?.enclosures).toEqual([{ url: "https://walaw.example.ma/economy/media/phosphate.jpg", type: "image/jpeg", length: 2048 }]);
-    expect(stored.get(bare("walaw", "walaw-eco-3004"))?.contentHtml).toContain('src="https://walaw.example.ma/economy/charts/exports.png"');
+    expect(stored.get(bare("walaw", "walaw-eco-3004"))?.enclosures).toEqual([
+      { url: "https://walaw.example.ma/economy/media/phosphate.jpg", type: "image/jpeg", length: 2048 },
+    ]);
+    expect(stored.get(bare("walaw", "walaw-eco-3004"))?.contentHtml).toContain(
+      'src="https://walaw.example.ma/economy/charts/exports.png"',
+    );
     // Atom feed xml:base, then content xml:base.
-    expect(stored.get("tag:le360.example.ma,2025:eu-sahel")?.contentHtml).toContain('src="https://cdn.le360.example.ma/media/sahel.jpg"');
-    expect(stored.get("tag:le360.example.ma,2025:eu-sahel")?.contentHtml).toContain('href="https://cdn.le360.example.ma/world/sahel-background"');
+    expect(stored.get("tag:le360.example.ma,2025:eu-sahel")?.contentHtml).toContain(
+      'src="https://cdn.le360.example.ma/media/sahel.jpg"',
+    );
+    expect(stored.get("tag:le360.example.ma,2025:eu-sahel")?.contentHtml).toContain(
+      'href="https://cdn.le360.example.ma/world/sahel-background"',
+    );
     // JSON Feed: against the document URL.
     expect(stored.get(bare("hespress", "101"))?.contentHtml).toContain(`src="${upstream.origin}/img/council.jpg"`);
     expect(stored.get(bare("hespress", "103"))?.imageUrl).toBe(`${upstream.origin}/img/inflation.png`);
@@ -343,16 +481,19 @@ describe("hostile upstream feeds through the real pipeline", () => {
     expect((await store.queryFeed(variantOf("all", "rss").query)).items).toHaveLength(13);
   });
 
-  it.each(allDocuments)("carries no script, iframe, event handler, javascript: URL or control character in %s", (name) => {
-    const document = documents.get(name);
-    if (document === undefined) throw new Error(`not rendered: ${name}`);
-    const strings = [document.text, ...decodedStrings(document.variant.format, document.text)];
-    for (const value of strings) {
-      for (const marker of UNSAFE_MARKERS) expect(value.toLowerCase(), marker).not.toContain(marker);
-      expect(value).not.toMatch(CONTROL);
-    }
-    expect(document.text).not.toMatch(ESCAPED_CONTROL);
-  });
+  it.each(allDocuments)(
+    "carries no script, iframe, event handler, javascript: URL or control character in %s",
+    (name) => {
+      const document = documents.get(name);
+      if (document === undefined) throw new Error(`not rendered: ${name}`);
+      const strings = [document.text, ...decodedStrings(document.variant.format, document.text)];
+      for (const value of strings) {
+        for (const marker of UNSAFE_MARKERS) expect(value.toLowerCase(), marker).not.toContain(marker);
+        expect(value).not.toMatch(CONTROL);
+      }
+      expect(document.text).not.toMatch(ESCAPED_CONTROL);
+    },
+  );
 
   it("writes each title escaped exactly once: AT&T as AT&amp;T, never AT&amp;amp;T nor markup", () => {
     const rss = documents.get("technology.rss")?.text ?? "";
@@ -383,12 +524,24 @@ describe("hostile upstream feeds through the real pipeline", () => {
     beforeAll(async () => {
       feedsDir = await mkdtemp(path.join(tmpdir(), "hostile-snapshots-"));
       service = await startService(
-        { port: 0, host: "127.0.0.1", baseUrl: BASE_URL, configDir, databaseUrl: "sqlite::memory:", feedsDir, logLevel: "silent" },
+        {
+          port: 0,
+          host: "127.0.0.1",
+          baseUrl: BASE_URL,
+          configDir,
+          databaseUrl: "sqlite::memory:",
+          feedsDir,
+          logLevel: "silent",
+        },
         { config, loadedAt: now, warnings: [] },
         { clock, logger, runWorker: false },
       );
       const results = await service.runtime.worker.runAll({ force: true });
-      expect(results.map((result) => [result.sourceId, result.ok])).toEqual([["walaw", true], ["le360", true], ["hespress", true]]);
+      expect(results.map((result) => [result.sourceId, result.ok])).toEqual([
+        ["walaw", true],
+        ["le360", true],
+        ["hespress", true],
+      ]);
     });
 
     afterAll(async () => {
@@ -402,24 +555,39 @@ describe("hostile upstream feeds through the real pipeline", () => {
         return [`/feeds/${name}`, variantOf(slug, format), `${BASE_URL}/feeds/${name}`];
       }),
       ...FEED_FORMATS.flatMap((format): Array<[string, FeedVariant, string]> => [
-        [`/feeds/all.${format}?kind=article`, variantOf("all", format, { kind: "article" }), `${BASE_URL}/feeds/all.${format}?kind=article`],
-        [`/feeds/all.${format}?category=world,technology`, variantOf("all", format, { categories: ["technology", "world"] }), `${BASE_URL}/feeds/all.${format}?category=technology,world`],
-        [`/feeds/morocco-economy.${format}?limit=2&page=2`, variantOf("morocco-economy", format, { limit: 2, page: 2 }), `${BASE_URL}/feeds/morocco-economy.${format}?limit=2&page=2`],
+        [
+          `/feeds/all.${format}?kind=article`,
+          variantOf("all", format, { kind: "article" }),
+          `${BASE_URL}/feeds/all.${format}?kind=article`,
+        ],
+        [
+          `/feeds/all.${format}?category=world,technology`,
+          variantOf("all", format, { categories: ["technology", "world"] }),
+          `${BASE_URL}/feeds/all.${format}?category=technology,world`,
+        ],
+        [
+          `/feeds/morocco-economy.${format}?limit=2&page=2`,
+          variantOf("morocco-economy", format, { limit: 2, page: 2 }),
+          `${BASE_URL}/feeds/morocco-economy.${format}?limit=2&page=2`,
+        ],
       ]),
     ];
 
-    it.each(requests)("serves %s valid, with its media type, byte for byte as rendered", async (requestPath, variant, selfUrl) => {
-      const response = await fetch(`${service.address}${requestPath}`);
-      expect(response.status).toBe(200);
-      expect(response.headers.get("content-type")).toBe(MEDIA_TYPES[variant.format]);
-      const body = await response.text();
-      const rendered = await service.runtime.feeds.render(variant);
-      expect(body).toBe(rendered.identity.toString("utf8"));
-      expect(problemsOf(variant.format, body, selfUrl)).toEqual([]);
-      const { items } = await service.runtime.store.queryFeed(variant.query);
-      expect(items.length).toBeGreaterThan(0);
-      await expectItemsMatch(variant.format, body, items);
-    });
+    it.each(requests)(
+      "serves %s valid, with its media type, byte for byte as rendered",
+      async (requestPath, variant, selfUrl) => {
+        const response = await fetch(`${service.address}${requestPath}`);
+        expect(response.status).toBe(200);
+        expect(response.headers.get("content-type")).toBe(MEDIA_TYPES[variant.format]);
+        const body = await response.text();
+        const rendered = await service.runtime.feeds.render(variant);
+        expect(body).toBe(rendered.identity.toString("utf8"));
+        expect(problemsOf(variant.format, body, selfUrl)).toEqual([]);
+        const { items } = await service.runtime.store.queryFeed(variant.query);
+        expect(items.length).toBeGreaterThan(0);
+        await expectItemsMatch(variant.format, body, items);
+      },
+    );
 
     it("pages: page 2 of two holds the third and fourth newest morocco-economy items", async () => {
       const all = (await service.runtime.store.queryFeed(variantOf("morocco-economy", "json").query)).items;
@@ -428,7 +596,9 @@ describe("hostile upstream feeds through the real pipeline", () => {
       expect(page.items.map((item) => item.id)).toEqual(all.slice(2, 4).map((item) => item.id));
       // `next` continues after the last item shown (a cursor), so new arrivals cannot repeat items.
       const last = all[3];
-      expect(page.next_url).toBe(`${BASE_URL}/feeds/morocco-economy.json?limit=2&before=${last ? encodeCursor({ published: last.published, id: last.id }) : ""}`);
+      expect(page.next_url).toBe(
+        `${BASE_URL}/feeds/morocco-economy.json?limit=2&before=${last ? encodeCursor({ published: last.published, id: last.id }) : ""}`,
+      );
     });
   });
 });

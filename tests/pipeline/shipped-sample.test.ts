@@ -23,11 +23,22 @@ describe("the shipped offline sample", () => {
   beforeAll(async () => {
     const loaded = await loadConfig(CONFIG_DIR);
     if (!loaded.ok) throw new Error("the shipped config must load");
-    const offline = { ...loaded.config, sources: loaded.config.sources.filter((source) => source.url.startsWith("file:")) };
+    const offline = {
+      ...loaded.config,
+      sources: loaded.config.sources.filter((source) => source.url.startsWith("file:")),
+    };
     expect(offline.sources.map((source) => source.kind).sort()).toEqual(["feed", "html-articles", "html-ticker"]);
     dir = await mkdtemp(path.join(tmpdir(), "shipped-"));
     service = await startService(
-      { port: 0, host: "127.0.0.1", baseUrl: BASE_URL, configDir: CONFIG_DIR, databaseUrl: "sqlite::memory:", feedsDir: dir, logLevel: "silent" },
+      {
+        port: 0,
+        host: "127.0.0.1",
+        baseUrl: BASE_URL,
+        configDir: CONFIG_DIR,
+        databaseUrl: "sqlite::memory:",
+        feedsDir: dir,
+        logLevel: "silent",
+      },
       { config: offline, loadedAt: Date.now(), warnings: [] },
       { clock: Date.now, logger: pino({ level: "silent" }), runWorker: false, watchConfig: false },
     );
@@ -61,7 +72,12 @@ describe("the shipped offline sample", () => {
     for (const ext of ["rss", "atom", "json"]) {
       const body = await get(`/feeds/all.${ext}?kind=${kind}`);
       const selfUrl = `${BASE_URL}/feeds/all.${ext}?kind=${kind}`;
-      const problems = ext === "rss" ? rssProblems(body, { selfUrl }) : ext === "atom" ? atomProblems(body, { selfUrl }) : jsonFeedProblems(body, { selfUrl });
+      const problems =
+        ext === "rss"
+          ? rssProblems(body, { selfUrl })
+          : ext === "atom"
+            ? atomProblems(body, { selfUrl })
+            : jsonFeedProblems(body, { selfUrl });
       expect(problems, `${kind} ${ext}`).toEqual([]);
     }
     const items = (JSON.parse(await get(`/feeds/all.json?kind=${kind}`)) as { items: unknown[] }).items;
@@ -73,39 +89,43 @@ describe("the shipped offline sample", () => {
       const all = JSON.parse(await get(`/feeds/all.json?kind=ticker&category=${slug}`)) as { items: unknown[] };
       return all.items.length;
     };
-    for (const slug of ["world", "morocco-economy", "technology"]) expect(await tickerTitles(slug), slug).toBeGreaterThan(0);
+    for (const slug of ["world", "morocco-economy", "technology"])
+      expect(await tickerTitles(slug), slug).toBeGreaterThan(0);
   });
 
-  it.each(["world", "all"])("shows each story of the %s feed once, and still every ticker line under ?kind=ticker", async (slug) => {
-    type JsonItem = { id: string; url?: string; content_html?: string };
-    const items = async (query: string): Promise<JsonItem[]> =>
-      (JSON.parse(await get(`/feeds/${slug}.json?limit=500${query}`)) as { items: JsonItem[] }).items;
-    // A story is the page its items name (no fragment, no tracking parameters); no URL: its own story.
-    const storyOf = (item: JsonItem): string => {
-      if (item.url === undefined) return item.id;
-      const url = new URL(item.url);
-      url.hash = "";
-      for (const name of [...url.searchParams.keys()]) if (/^utm_/i.test(name)) url.searchParams.delete(name);
-      return url.href;
-    };
-    const stories = await items("");
-    const tickers = await items("&kind=ticker");
-    const articles = await items("&kind=article");
-    // Before stories: world listed 10 items for 8 pages, all 29 for 24.
-    const distinct = new Set([...stories, ...tickers, ...articles].map(storyOf));
-    expect(stories.length).toBe(distinct.size);
-    expect(new Set(stories.map(storyOf)).size).toBe(stories.length);
-    // Every ticker line keeps its own entry and id under ?kind=ticker; some link to an article we hold.
-    const merged = tickers.filter((line) => articles.some((article) => storyOf(article) === storyOf(line)));
-    expect(merged.length).toBeGreaterThan(0);
-    for (const line of merged) {
-      // One entry, under the id of whichever was stored first, with the article's body.
-      const story = stories.find((item) => storyOf(item) === storyOf(line));
-      const article = articles.find((item) => storyOf(item) === storyOf(line));
-      expect(story?.content_html, line.id).toBeDefined();
-      expect([line.id, article?.id]).toContain(story?.id);
-    }
-  });
+  it.each(["world", "all"])(
+    "shows each story of the %s feed once, and still every ticker line under ?kind=ticker",
+    async (slug) => {
+      type JsonItem = { id: string; url?: string; content_html?: string };
+      const items = async (query: string): Promise<JsonItem[]> =>
+        (JSON.parse(await get(`/feeds/${slug}.json?limit=500${query}`)) as { items: JsonItem[] }).items;
+      // A story is the page its items name (no fragment, no tracking parameters); no URL: its own story.
+      const storyOf = (item: JsonItem): string => {
+        if (item.url === undefined) return item.id;
+        const url = new URL(item.url);
+        url.hash = "";
+        for (const name of [...url.searchParams.keys()]) if (/^utm_/i.test(name)) url.searchParams.delete(name);
+        return url.href;
+      };
+      const stories = await items("");
+      const tickers = await items("&kind=ticker");
+      const articles = await items("&kind=article");
+      // Before stories: world listed 10 items for 8 pages, all 29 for 24.
+      const distinct = new Set([...stories, ...tickers, ...articles].map(storyOf));
+      expect(stories.length).toBe(distinct.size);
+      expect(new Set(stories.map(storyOf)).size).toBe(stories.length);
+      // Every ticker line keeps its own entry and id under ?kind=ticker; some link to an article we hold.
+      const merged = tickers.filter((line) => articles.some((article) => storyOf(article) === storyOf(line)));
+      expect(merged.length).toBeGreaterThan(0);
+      for (const line of merged) {
+        // One entry, under the id of whichever was stored first, with the article's body.
+        const story = stories.find((item) => storyOf(item) === storyOf(line));
+        const article = articles.find((item) => storyOf(item) === storyOf(line));
+        expect(story?.content_html, line.id).toBeDefined();
+        expect([line.id, article?.id]).toContain(story?.id);
+      }
+    },
+  );
 
   it("lists every feed on the index page and in OPML", async () => {
     const index = await get("/");

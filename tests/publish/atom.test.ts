@@ -4,7 +4,19 @@ import type { StoredItem } from "../../src/model/index.js";
 import { renderAtom } from "../../src/publish/atom.js";
 import { channel, emptyChannel, items } from "../fixtures/publish/sample-feed.js";
 import { atomProblems } from "./feed-validators.js";
-import { ATOM_ID, ATOM_NS, LEAKED_VALUES, RFC3339, attr, childText, children, only, parseWellFormed, text, type XNode } from "./feed-rules.js";
+import {
+  ATOM_ID,
+  ATOM_NS,
+  LEAKED_VALUES,
+  RFC3339,
+  attr,
+  childText,
+  children,
+  only,
+  parseWellFormed,
+  text,
+  type XNode,
+} from "./feed-rules.js";
 
 function feedOf(xml: string): XNode {
   const feed = only(parseWellFormed(xml), "feed");
@@ -77,10 +89,13 @@ describe("renderAtom", () => {
     expect(childText(entryFor(xml, "urn:uuid:6f1c2b9e-3d4a-4e8b-9c0d-1a2b3c4d5e6f"), "id")).toBe(
       "urn:uuid:6f1c2b9e-3d4a-4e8b-9c0d-1a2b3c4d5e6f",
     );
-    expect(childText(entryFor(xml, "https://lematin.example.ma/?p=991"), "id")).toBe("https://lematin.example.ma/?p=991");
+    expect(childText(entryFor(xml, "https://lematin.example.ma/?p=991"), "id")).toBe(
+      "https://lematin.example.ma/?p=991",
+    );
     const numeric = childText(entryFor(xml, "4711"), "id");
     const hashed = childText(entryFor(xml, "sha256:9b74c9897bac770ffc029102a200c5de"), "id");
-    for (const derived of [numeric, hashed]) expect(derived).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    for (const derived of [numeric, hashed])
+      expect(derived).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
   it("derives the same id for the same item in any feed, and different ids for the same bare guid from two sources", () => {
@@ -109,15 +124,17 @@ describe("renderAtom", () => {
     const categories = [feedOf(xml), ...entries(xml)].flatMap((node) => children(node, "category"));
     expect(categories.length).toBeGreaterThan(items.length);
     for (const category of categories) expect(attr(category, "term")).toMatch(/\S/);
-    const terms = children(entryFor(xml, "https://walaw.example.ma/eco/bank-al-maghrib?id=42&lang=fr"), "category").map((category) =>
-      attr(category, "term"),
+    const terms = children(entryFor(xml, "https://walaw.example.ma/eco/bank-al-maghrib?id=42&lang=fr"), "category").map(
+      (category) => attr(category, "term"),
     );
     expect(terms).toEqual(["morocco-economy", "Économie", "Banks & Finance"]);
   });
 
   it("writes entry authors with name, email and uri, and none for an author without a name", () => {
     const two = children(entryFor(xml, "4712"), "author");
-    expect(two.map((author) => [childText(author, "name"), childText(author, "email"), childText(author, "uri")])).toEqual([
+    expect(
+      two.map((author) => [childText(author, "name"), childText(author, "email"), childText(author, "uri")]),
+    ).toEqual([
       ["Nadia Alaoui", "n.alaoui@lematin.example.ma", "https://lematin.example.ma/auteurs/nadia"],
       ["Youssef Amrani", undefined, undefined],
     ]);
@@ -183,7 +200,9 @@ describe("renderAtom", () => {
   });
 
   it("falls back to the newest entry date when the channel has no updated date", () => {
-    expect(childText(feedOf(renderAtom({ ...channel, updated: undefined }, items)), "updated")).toBe("2024-03-05T13:00:00.123Z");
+    expect(childText(feedOf(renderAtom({ ...channel, updated: undefined }, items)), "updated")).toBe(
+      "2024-03-05T13:00:00.123Z",
+    );
   });
 
   it("derives an IRI feed id when the channel id is not one", () => {

@@ -12,7 +12,10 @@ describe("feed cursor (the `before` of a next link)", () => {
     expect(decodeCursor(text)).toEqual(cursor);
   });
 
-  it.each(["", "nonsense", "12_", "_aGk", "1.5_aGk", "12_aGk=", "12_a b", "99999999999999999_aGk"])("refuses %j", (text) => {
-    expect(decodeCursor(text)).toBeUndefined();
-  });
+  it.each(["", "nonsense", "12_", "_aGk", "1.5_aGk", "12_aGk=", "12_a b", "99999999999999999_aGk"])(
+    "refuses %j",
+    (text) => {
+      expect(decodeCursor(text)).toBeUndefined();
+    },
+  );
 });

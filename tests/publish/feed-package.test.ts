@@ -20,13 +20,23 @@ function baseFeed(): Feed {
 describe("feed@6 defects that rule it out", () => {
   it("breaks XML on a second `]]>` in content", () => {
     const feed = baseFeed();
-    feed.addItem({ title: "x", link: "https://example.org/x", date: new Date("2026-01-01T00:00:00Z"), content: "<p>a ]]> b ]]> c</p>" });
+    feed.addItem({
+      title: "x",
+      link: "https://example.org/x",
+      date: new Date("2026-01-01T00:00:00Z"),
+      content: "<p>a ]]> b ]]> c</p>",
+    });
     expect(XMLValidator.validate(feed.rss2())).not.toBe(true);
   });
 
   it("omits the required Atom category term (RFC 4287 §4.2.2.1)", () => {
     const feed = baseFeed();
-    feed.addItem({ title: "x", link: "https://example.org/x", date: new Date("2026-01-01T00:00:00Z"), category: [{ name: "world" }] });
+    feed.addItem({
+      title: "x",
+      link: "https://example.org/x",
+      date: new Date("2026-01-01T00:00:00Z"),
+      category: [{ name: "world" }],
+    });
     expect(feed.atom1()).toMatch(/<category label="world"\/>|<category(?![^>]*term=)[^>]*>/);
   });
 
@@ -38,7 +48,12 @@ describe("feed@6 defects that rule it out", () => {
 
   it("cannot mark a guid that is the item URL as a permalink", () => {
     const feed = baseFeed();
-    feed.addItem({ title: "x", id: "https://example.org/x", link: "https://example.org/x", date: new Date("2026-01-01T00:00:00Z") });
+    feed.addItem({
+      title: "x",
+      id: "https://example.org/x",
+      link: "https://example.org/x",
+      date: new Date("2026-01-01T00:00:00Z"),
+    });
     expect(feed.rss2()).toContain('isPermaLink="false"');
   });
 });

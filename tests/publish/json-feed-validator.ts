@@ -5,12 +5,37 @@
  */
 
 const FEED_KEYS = new Set([
-  "version", "title", "home_page_url", "feed_url", "description", "user_comment", "next_url",
-  "icon", "favicon", "authors", "language", "expired", "hubs", "items",
+  "version",
+  "title",
+  "home_page_url",
+  "feed_url",
+  "description",
+  "user_comment",
+  "next_url",
+  "icon",
+  "favicon",
+  "authors",
+  "language",
+  "expired",
+  "hubs",
+  "items",
 ]);
 const ITEM_KEYS = new Set([
-  "id", "url", "external_url", "title", "content_html", "content_text", "summary", "image",
-  "banner_image", "date_published", "date_modified", "authors", "tags", "language", "attachments",
+  "id",
+  "url",
+  "external_url",
+  "title",
+  "content_html",
+  "content_text",
+  "summary",
+  "image",
+  "banner_image",
+  "date_published",
+  "date_modified",
+  "authors",
+  "tags",
+  "language",
+  "attachments",
 ]);
 const AUTHOR_KEYS = new Set(["name", "url", "avatar"]);
 const ATTACHMENT_KEYS = new Set(["url", "mime_type", "title", "size_in_bytes", "duration_in_seconds"]);
@@ -30,9 +55,11 @@ export function validateJsonFeed(document: unknown): string[] {
   }
   checkNoNulls(document, "$", report);
   checkKeys(document, FEED_KEYS, "$", report);
-  if (document.version !== "https://jsonfeed.org/version/1.1") report("$.version", "must be https://jsonfeed.org/version/1.1");
+  if (document.version !== "https://jsonfeed.org/version/1.1")
+    report("$.version", "must be https://jsonfeed.org/version/1.1");
   requireString(document, "title", "$", report);
-  for (const key of ["home_page_url", "feed_url", "next_url", "icon", "favicon"]) optionalUrl(document, key, "$", report);
+  for (const key of ["home_page_url", "feed_url", "next_url", "icon", "favicon"])
+    optionalUrl(document, key, "$", report);
   for (const key of ["description", "user_comment", "language"]) optionalString(document, key, "$", report);
   if ("expired" in document && typeof document.expired !== "boolean") report("$.expired", "must be a boolean");
   checkAuthors(document, "$", report);
@@ -58,9 +85,11 @@ function checkItem(item: unknown, path: string, ids: Set<string>, report: Report
   else if (ids.has(item.id)) report(`${path}.id`, `duplicates an earlier item id ${JSON.stringify(item.id)}`);
   else ids.add(item.id);
   for (const key of ["url", "external_url", "image", "banner_image"]) optionalUrl(item, key, path, report);
-  for (const key of ["title", "content_html", "content_text", "summary", "language"]) optionalString(item, key, path, report);
+  for (const key of ["title", "content_html", "content_text", "summary", "language"])
+    optionalString(item, key, path, report);
   if (!("content_html" in item) && !("content_text" in item)) report(path, "needs content_html or content_text");
-  if (typeof item.summary === "string" && /<[a-z!/][^>]*>/i.test(item.summary)) report(`${path}.summary`, "is plain text, not HTML");
+  if (typeof item.summary === "string" && /<[a-z!/][^>]*>/i.test(item.summary))
+    report(`${path}.summary`, "is plain text, not HTML");
   for (const key of ["date_published", "date_modified"]) {
     if (!(key in item)) continue;
     const value = item[key];
@@ -116,10 +145,14 @@ function checkAttachments(attachments: unknown, path: string, report: Report): v
     checkKeys(attachment, ATTACHMENT_KEYS, at, report);
     if (!("url" in attachment)) report(`${at}.url`, "is required");
     optionalUrl(attachment, "url", at, report);
-    if (typeof attachment.mime_type !== "string" || !MIME_TYPE.test(attachment.mime_type)) report(`${at}.mime_type`, "is required and must be a MIME type");
+    if (typeof attachment.mime_type !== "string" || !MIME_TYPE.test(attachment.mime_type))
+      report(`${at}.mime_type`, "is required and must be a MIME type");
     optionalString(attachment, "title", at, report);
     for (const key of ["size_in_bytes", "duration_in_seconds"]) {
-      if (key in attachment && (typeof attachment[key] !== "number" || !Number.isFinite(attachment[key]) || attachment[key] < 0)) {
+      if (
+        key in attachment &&
+        (typeof attachment[key] !== "number" || !Number.isFinite(attachment[key]) || attachment[key] < 0)
+      ) {
         report(`${at}.${key}`, "must be a non-negative number");
       }
     }
@@ -129,14 +162,16 @@ function checkAttachments(attachments: unknown, path: string, report: Report): v
 /** Spec keys only; anything else must be an extension, whose name starts with `_`. */
 function checkKeys(object: Json, allowed: ReadonlySet<string>, path: string, report: Report): void {
   for (const key of Object.keys(object)) {
-    if (!allowed.has(key) && !key.startsWith("_")) report(`${path}.${key}`, "is not a JSON Feed 1.1 key and has no _ prefix");
+    if (!allowed.has(key) && !key.startsWith("_"))
+      report(`${path}.${key}`, "is not a JSON Feed 1.1 key and has no _ prefix");
   }
 }
 
 function checkNoNulls(value: unknown, path: string, report: Report): void {
   if (value === null) return report(path, "is null; omit absent fields instead");
   if (Array.isArray(value)) value.forEach((entry: unknown, index) => checkNoNulls(entry, `${path}[${index}]`, report));
-  else if (isObject(value)) for (const [key, entry] of Object.entries(value)) checkNoNulls(entry, `${path}.${key}`, report);
+  else if (isObject(value))
+    for (const [key, entry] of Object.entries(value)) checkNoNulls(entry, `${path}.${key}`, report);
 }
 
 function requireString(object: Json, key: string, path: string, report: Report): void {

@@ -87,7 +87,9 @@ describe("renderJsonFeed", () => {
   it("falls back to content_text from the summary, else the title, without repeating it as summary", () => {
     expect(itemOf(feed, "4711")).toMatchObject({ content_text: items[1]?.summary });
     expect(itemOf(feed, "4711")).not.toHaveProperty("summary");
-    expect(itemOf(feed, "urn:uuid:6f1c2b9e-3d4a-4e8b-9c0d-1a2b3c4d5e6f")).toMatchObject({ content_text: items[2]?.title });
+    expect(itemOf(feed, "urn:uuid:6f1c2b9e-3d4a-4e8b-9c0d-1a2b3c4d5e6f")).toMatchObject({
+      content_text: items[2]?.title,
+    });
   });
 
   it("writes authors arrays, keeping an email-only author as a mailto: url, and omits them when unknown", () => {
@@ -95,7 +97,9 @@ describe("renderJsonFeed", () => {
       { name: "Nadia Alaoui", url: "https://lematin.example.ma/auteurs/nadia" },
       { name: "Youssef Amrani" },
     ]);
-    expect(itemOf(feed, "https://lematin.example.ma/?p=991").authors).toEqual([{ url: "mailto:desk@lematin.example.ma" }]);
+    expect(itemOf(feed, "https://lematin.example.ma/?p=991").authors).toEqual([
+      { url: "mailto:desk@lematin.example.ma" },
+    ]);
     expect(itemOf(feed, "urn:uuid:6f1c2b9e-3d4a-4e8b-9c0d-1a2b3c4d5e6f")).not.toHaveProperty("authors");
   });
 
@@ -103,8 +107,12 @@ describe("renderJsonFeed", () => {
     const first = itemOf(feed, items[0]?.id ?? "");
     expect(first.tags).toEqual(["morocco-economy", "Économie", "Banks & Finance"]);
     expect(first.image).toBe("https://cdn.walaw.example.ma/img/bam.jpg?w=800&h=600");
-    expect(first.attachments).toEqual([{ url: "https://cdn.walaw.example.ma/img/bam.jpg?w=800&h=600", mime_type: "image/jpeg", size_in_bytes: 48213 }]);
-    expect(itemOf(feed, "4712").attachments).toEqual([{ url: "https://lematin.example.ma/audio/budget.mp3", mime_type: "audio/mpeg" }]);
+    expect(first.attachments).toEqual([
+      { url: "https://cdn.walaw.example.ma/img/bam.jpg?w=800&h=600", mime_type: "image/jpeg", size_in_bytes: 48213 },
+    ]);
+    expect(itemOf(feed, "4712").attachments).toEqual([
+      { url: "https://lematin.example.ma/audio/budget.mp3", mime_type: "audio/mpeg" },
+    ]);
   });
 
   it("omits absent fields: no null, no empty string, no undefined anywhere", () => {
@@ -133,24 +141,26 @@ describe("validateJsonFeed", () => {
       ],
     });
     const expected = [
-        "$.version: must be https://jsonfeed.org/version/1.1",
-        "$.home_page_url: must be an absolute http:/https: URL",
-        "$.author: is not a JSON Feed 1.1 key and has no _ prefix",
-        "$.author: is JSON Feed 1.0; 1.1 uses authors",
-        "$.items[0].title: is null; omit absent fields instead",
-        "$.items[0].id: is required and must be a non-empty string",
-        "$.items[0]: needs content_html or content_text",
-        "$.items[0].summary: is plain text, not HTML",
-        "$.items[0].date_published: must be an RFC 3339 date-time",
-        "$.items[1].authors[0]: needs name, url or avatar",
-        "$.items[1].extra: is not a JSON Feed 1.1 key and has no _ prefix",
-        '$.items[2].id: duplicates an earlier item id "a"',
-        "$.items[2].attachments[0].mime_type: is required and must be a MIME type",
+      "$.version: must be https://jsonfeed.org/version/1.1",
+      "$.home_page_url: must be an absolute http:/https: URL",
+      "$.author: is not a JSON Feed 1.1 key and has no _ prefix",
+      "$.author: is JSON Feed 1.0; 1.1 uses authors",
+      "$.items[0].title: is null; omit absent fields instead",
+      "$.items[0].id: is required and must be a non-empty string",
+      "$.items[0]: needs content_html or content_text",
+      "$.items[0].summary: is plain text, not HTML",
+      "$.items[0].date_published: must be an RFC 3339 date-time",
+      "$.items[1].authors[0]: needs name, url or avatar",
+      "$.items[1].extra: is not a JSON Feed 1.1 key and has no _ prefix",
+      '$.items[2].id: duplicates an earlier item id "a"',
+      "$.items[2].attachments[0].mime_type: is required and must be a MIME type",
     ];
     expect([...errors].sort()).toEqual(expected.sort());
   });
 
   it("accepts extension keys with an underscore prefix", () => {
-    expect(validateJsonFeed({ version: "https://jsonfeed.org/version/1.1", title: "x", _ext: { a: 1 }, items: [] })).toEqual([]);
+    expect(
+      validateJsonFeed({ version: "https://jsonfeed.org/version/1.1", title: "x", _ext: { a: 1 }, items: [] }),
+    ).toEqual([]);
   });
 });

@@ -10,7 +10,11 @@ describe("createRenderCache", () => {
       await new Promise((r) => setTimeout(r, 5));
       return "body";
     };
-    const results = await Promise.all([cache.get("k", ["world"], produce), cache.get("k", ["world"], produce), cache.get("k", ["world"], produce)]);
+    const results = await Promise.all([
+      cache.get("k", ["world"], produce),
+      cache.get("k", ["world"], produce),
+      cache.get("k", ["world"], produce),
+    ]);
     expect(results).toEqual(["body", "body", "body"]);
     expect(renders).toBe(1);
     expect(cache.peek("k")).toBe("body");
@@ -73,7 +77,9 @@ describe("createRenderCache byte budget", () => {
   });
 
   it("counts a rendered feed's buffers by default and evicts down to a smaller budget at once", async () => {
-    const cache = createRenderCache<{ identity: Buffer; gzip: Buffer; brotli: Buffer; title: string }>({ maxBytes: 1_000_000 });
+    const cache = createRenderCache<{ identity: Buffer; gzip: Buffer; brotli: Buffer; title: string }>({
+      maxBytes: 1_000_000,
+    });
     const feed = { identity: sized(30_000), gzip: sized(5_000), brotli: sized(4_000), title: "not counted" };
     await cache.get("one", ["world"], async () => feed);
     await cache.get("two", ["world"], async () => feed);

@@ -4,7 +4,19 @@ import type { StoredItem } from "../../src/model/index.js";
 import { renderRss } from "../../src/publish/rss.js";
 import { channel, emptyChannel, items } from "../fixtures/publish/sample-feed.js";
 import { rssProblems } from "./feed-validators.js";
-import { ATOM_NS, DC_NS, LEAKED_VALUES, RFC822, attr, childText, children, only, parseWellFormed, text, type XNode } from "./feed-rules.js";
+import {
+  ATOM_NS,
+  DC_NS,
+  LEAKED_VALUES,
+  RFC822,
+  attr,
+  childText,
+  children,
+  only,
+  parseWellFormed,
+  text,
+  type XNode,
+} from "./feed-rules.js";
 
 function channelOf(xml: string): XNode {
   const rss = only(parseWellFormed(xml), "rss");
@@ -53,7 +65,11 @@ describe("renderRss", () => {
   });
 
   it("puts atom:link rel=self first with the served URL, then one rel=hub per hub and the RFC 5005 paging links", () => {
-    const links = children(channelOf(xml), "atom:link").map((link) => [attr(link, "rel"), attr(link, "href"), attr(link, "type")]);
+    const links = children(channelOf(xml), "atom:link").map((link) => [
+      attr(link, "rel"),
+      attr(link, "href"),
+      attr(link, "type"),
+    ]);
     expect(links).toEqual([
       ["self", channel.selfUrl, "application/rss+xml"],
       ["hub", "https://hub.example.net/", undefined],
@@ -85,7 +101,12 @@ describe("renderRss", () => {
       expect(attr(guid, "isPermaLink"), text(guid)).toBe(link !== undefined && text(guid) === link ? "true" : "false");
     }
     const node = channelOf(xml);
-    expect(attr(only(itemById(node, sample("https://walaw.example.ma/eco/bank-al-maghrib?id=42&lang=fr").id), "guid"), "isPermaLink")).toBe("true");
+    expect(
+      attr(
+        only(itemById(node, sample("https://walaw.example.ma/eco/bank-al-maghrib?id=42&lang=fr").id), "guid"),
+        "isPermaLink",
+      ),
+    ).toBe("true");
     // A URL-shaped id that is not the item's link is still not a permalink.
     expect(attr(only(itemById(node, "https://lematin.example.ma/?p=991"), "guid"), "isPermaLink")).toBe("false");
     expect(attr(only(itemById(node, "4711"), "guid"), "isPermaLink")).toBe("false");
@@ -105,10 +126,16 @@ describe("renderRss", () => {
     expect(childText(itemById(channelOf(xml), "4711"), "description")).toBe(sample("4711").summary);
   });
 
-  it("escapes a plain-text summary as HTML in <description>, so \"a<b and c>d\" and a literal <script> stay text", () => {
-    const summaryOnly: StoredItem = { ...(items[1] as StoredItem), contentHtml: undefined, summary: "Use a<b and c>d & <script>x()</script>" } as StoredItem;
+  it('escapes a plain-text summary as HTML in <description>, so "a<b and c>d" and a literal <script> stay text', () => {
+    const summaryOnly: StoredItem = {
+      ...(items[1] as StoredItem),
+      contentHtml: undefined,
+      summary: "Use a<b and c>d & <script>x()</script>",
+    } as StoredItem;
     const out = renderRss(channel, [summaryOnly]);
-    expect(childText(only(channelOf(out), "item"), "description")).toBe("Use a&lt;b and c&gt;d &amp; &lt;script&gt;x()&lt;/script&gt;");
+    expect(childText(only(channelOf(out), "item"), "description")).toBe(
+      "Use a&lt;b and c&gt;d &amp; &lt;script&gt;x()&lt;/script&gt;",
+    );
     expect(rssProblems(out, { selfUrl: channel.selfUrl })).toEqual([]);
   });
 
@@ -128,7 +155,8 @@ describe("renderRss", () => {
     expect(children(noAuthor, "author").length + children(noAuthor, "dc:creator").length).toBe(0);
     // Every RSS <author> must start with an email address.
     for (const item of children(node, "item")) {
-      for (const author of children(item, "author")) expect(text(author)).toMatch(/^[^\s@]+@[^\s@]+\.[^\s@]+( \(.+\))?$/);
+      for (const author of children(item, "author"))
+        expect(text(author)).toMatch(/^[^\s@]+@[^\s@]+\.[^\s@]+( \(.+\))?$/);
     }
   });
 

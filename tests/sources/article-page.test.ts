@@ -35,7 +35,13 @@ describe("readArticlePage metadata", () => {
 
   it("drops the site name from og:title when it is the page's og:site_name, and only then", () => {
     const named = (ogTitle: string): string | undefined =>
-      readArticlePage(page(`<meta property="og:title" content="${ogTitle}"><meta property="og:site_name" content="Maghreb Wire">`, "<article><p>x</p></article>"), URL).raw.title;
+      readArticlePage(
+        page(
+          `<meta property="og:title" content="${ogTitle}"><meta property="og:site_name" content="Maghreb Wire">`,
+          "<article><p>x</p></article>",
+        ),
+        URL,
+      ).raw.title;
     expect(named("Port traffic grows | Maghreb Wire")).toBe("Port traffic grows");
     expect(named("Port traffic grows — Maghreb Wire")).toBe("Port traffic grows");
     expect(named("Rabat - Casablanca high-speed line opens")).toBe("Rabat - Casablanca high-speed line opens");
@@ -78,11 +84,18 @@ describe("readArticlePage dates without a zone", () => {
   });
 
   it("applies the zone to zone-less ISO dates in meta, microdata and <time datetime>", () => {
-    expect(publishedOf(walawLike("", '<meta property="article:published_time" content="2025-04-10 17:00">'), CASABLANCA)).toBe("2025-04-10T16:00:00.000Z");
-    expect(publishedOf(page("", '<article><h1>x</h1><time datetime="2025-04-10T17:00">10 Apr</time><p>x</p></article>'), CASABLANCA)).toBe(
-      "2025-04-10T16:00:00.000Z",
-    );
-    expect(publishedOf(page("", '<meta itemprop="datePublished" content="2025-04-10T17:00:30"><h1>x</h1>'), CASABLANCA)).toBe("2025-04-10T16:00:30.000Z");
+    expect(
+      publishedOf(walawLike("", '<meta property="article:published_time" content="2025-04-10 17:00">'), CASABLANCA),
+    ).toBe("2025-04-10T16:00:00.000Z");
+    expect(
+      publishedOf(
+        page("", '<article><h1>x</h1><time datetime="2025-04-10T17:00">10 Apr</time><p>x</p></article>'),
+        CASABLANCA,
+      ),
+    ).toBe("2025-04-10T16:00:00.000Z");
+    expect(
+      publishedOf(page("", '<meta itemprop="datePublished" content="2025-04-10T17:00:30"><h1>x</h1>'), CASABLANCA),
+    ).toBe("2025-04-10T16:00:30.000Z");
   });
 
   it("keeps a date's own zone whatever timezone: says", () => {
@@ -94,16 +107,23 @@ describe("readArticlePage dates without a zone", () => {
 
 describe("readArticlePage byline", () => {
   it('takes the visible "By: <name>" line as author when the markup names none', () => {
-    expect(readArticlePage(walawLike("Thursday 03 April 2025 - 17:00"), URL).raw.authors).toEqual([{ name: "Hassan Alaoui" }]);
+    expect(readArticlePage(walawLike("Thursday 03 April 2025 - 17:00"), URL).raw.authors).toEqual([
+      { name: "Hassan Alaoui" },
+    ]);
   });
 
   it("reads the name alone when the date line shares the byline's element", () => {
-    const html = page("", "<h1>x</h1><p class=\"meta\">By: Hassan Alaoui <span>Thursday 10 April 2025 - 17:00</span></p>");
+    const html = page(
+      "",
+      '<h1>x</h1><p class="meta">By: Hassan Alaoui <span>Thursday 10 April 2025 - 17:00</span></p>',
+    );
     expect(readArticlePage(html, URL).raw.authors).toEqual([{ name: "Hassan Alaoui" }]);
   });
 
   it("prefers author metadata to the byline, and reads no author from prose starting with By", () => {
-    expect(readArticlePage(walawLike("x", '<meta name="author" content="Salma Bennani">'), URL).raw.authors).toEqual([{ name: "Salma Bennani" }]);
+    expect(readArticlePage(walawLike("x", '<meta name="author" content="Salma Bennani">'), URL).raw.authors).toEqual([
+      { name: "Salma Bennani" },
+    ]);
     expect(readArticlePage(page("", "<h1>x</h1><p>By the numbers: exports rose.</p>"), URL).raw.authors).toEqual([]);
   });
 });

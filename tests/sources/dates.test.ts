@@ -39,9 +39,12 @@ describe("parseDate", () => {
     expect(iso(input)).toBe(expected);
   });
 
-  it.each(["", "   ", "yesterday", "Thu, 33 Foo 2020 99:99:99 GMT", "0", "Thu, 01 Jan 1970 00:00:00 GMT"])("%j → undefined", (input) => {
-    expect(parseDate(input)).toBeUndefined();
-  });
+  it.each(["", "   ", "yesterday", "Thu, 33 Foo 2020 99:99:99 GMT", "0", "Thu, 01 Jan 1970 00:00:00 GMT"])(
+    "%j → undefined",
+    (input) => {
+      expect(parseDate(input)).toBeUndefined();
+    },
+  );
 
   it("accepts Date objects and rejects invalid ones", () => {
     expect(parseDate(new Date("2020-01-01T00:00:00Z"))).toBe(Date.parse("2020-01-01T00:00:00Z"));
@@ -63,7 +66,15 @@ describe("parseDate", () => {
 
 describe("parseDateParts", () => {
   it("states the wall clock and whether the text named a zone, so a caller can apply the publisher's", () => {
-    expect(parseDateParts("Thursday 03 April 2025 - 17:00")).toEqual({ year: 2025, month: 4, day: 3, hour: 17, minute: 0, second: 0, ms: 0 });
+    expect(parseDateParts("Thursday 03 April 2025 - 17:00")).toEqual({
+      year: 2025,
+      month: 4,
+      day: 3,
+      hour: 17,
+      minute: 0,
+      second: 0,
+      ms: 0,
+    });
     expect(parseDateParts("2025-04-03T17:00")).not.toHaveProperty("offsetMinutes");
     expect(parseDateParts("2025-04-03 17:00:30")).toMatchObject({ hour: 17, second: 30 });
     expect(parseDateParts("2025-04-03T17:00+01:00")).toMatchObject({ hour: 17, offsetMinutes: 60 });

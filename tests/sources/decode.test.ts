@@ -58,37 +58,63 @@ describe("decodeText on corpus feeds", () => {
   });
 
   it("reads a windows-1252 document declared UTF-8 as windows-1252 (no valid UTF-8 sequence in it)", () => {
-    const bytes = Buffer.concat([Buffer.from('<?xml version="1.0" encoding="utf-8"?><t>d'), Buffer.from([0x92, 0x45, 0x72, 0x66, 0x6f, 0x75, 0x64, 0x20, 0xe9]), Buffer.from("</t>")]);
-    expect(decodeText(bytes, { format: "xml" })).toEqual({ text: '<?xml version="1.0"?><t>d’Erfoud é</t>', encoding: "windows-1252" });
+    const bytes = Buffer.concat([
+      Buffer.from('<?xml version="1.0" encoding="utf-8"?><t>d'),
+      Buffer.from([0x92, 0x45, 0x72, 0x66, 0x6f, 0x75, 0x64, 0x20, 0xe9]),
+      Buffer.from("</t>"),
+    ]);
+    expect(decodeText(bytes, { format: "xml" })).toEqual({
+      text: '<?xml version="1.0"?><t>d’Erfoud é</t>',
+      encoding: "windows-1252",
+    });
   });
 
   it("finds the declaration after a leading comment", () => {
-    const bytes = Buffer.concat([Buffer.from('<!-- x -->\n<?xml version="1.0" encoding="koi8-r"?><rss>'), Buffer.from([0xf0, 0xd2])]);
-    expect(decodeText(bytes, { format: "xml" })).toEqual({ text: '<!-- x -->\n<?xml version="1.0"?><rss>Пр', encoding: "koi8-r" });
+    const bytes = Buffer.concat([
+      Buffer.from('<!-- x -->\n<?xml version="1.0" encoding="koi8-r"?><rss>'),
+      Buffer.from([0xf0, 0xd2]),
+    ]);
+    expect(decodeText(bytes, { format: "xml" })).toEqual({
+      text: '<!-- x -->\n<?xml version="1.0"?><rss>Пр',
+      encoding: "koi8-r",
+    });
   });
 });
 
 describe("decodeText windows-1252", () => {
   it("maps 0x80–0x9F to windows-1252 characters (regression: Node 20 TextDecoder decodes them as C1 controls)", () => {
-    const bytes = Buffer.concat([Buffer.from('<?xml version="1.0" encoding="windows-1252"?><t>'), Buffer.from([0x80, 0x20, 0x92, 0x97, 0xe9]), Buffer.from("</t>")]);
+    const bytes = Buffer.concat([
+      Buffer.from('<?xml version="1.0" encoding="windows-1252"?><t>'),
+      Buffer.from([0x80, 0x20, 0x92, 0x97, 0xe9]),
+      Buffer.from("</t>"),
+    ]);
     expect(decodeText(bytes, { format: "xml" }).text).toBe('<?xml version="1.0"?><t>€ ’—é</t>');
   });
 });
 
 describe("decodeText on HTML", () => {
-  const latin1Page = (head: string): Buffer => Buffer.concat([Buffer.from(`<html><head>${head}</head><body>`), Buffer.from([0x63, 0x61, 0x66, 0xe9])]);
+  const latin1Page = (head: string): Buffer =>
+    Buffer.concat([Buffer.from(`<html><head>${head}</head><body>`), Buffer.from([0x63, 0x61, 0x66, 0xe9])]);
 
   it("reads <meta charset>", () => {
-    expect(decodeText(latin1Page('<meta charset="iso-8859-1">'), { format: "html" })).toMatchObject({ encoding: "windows-1252" });
+    expect(decodeText(latin1Page('<meta charset="iso-8859-1">'), { format: "html" })).toMatchObject({
+      encoding: "windows-1252",
+    });
   });
 
   it("reads <meta http-equiv=Content-Type>", () => {
-    const decoded = decodeText(latin1Page('<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'), { format: "html" });
+    const decoded = decodeText(
+      latin1Page('<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'),
+      { format: "html" },
+    );
     expect(decoded.encoding).toBe("windows-1251");
   });
 
   it("treats UTF-8 bytes under a legacy meta charset as UTF-8", () => {
     const bytes = Buffer.from('<html><head><meta charset="windows-1252"></head><body>café €</body></html>');
-    expect(decodeText(bytes, { format: "html" })).toMatchObject({ encoding: "utf-8", text: expect.stringContaining("café €") });
+    expect(decodeText(bytes, { format: "html" })).toMatchObject({
+      encoding: "utf-8",
+      text: expect.stringContaining("café €"),
+    });
   });
 });

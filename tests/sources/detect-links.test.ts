@@ -15,7 +15,8 @@ const at = (p: string): string => new URL(p, PAGE).href;
 
 describe("detectArticleLinks", () => {
   const walaw = detectArticleLinks(fixture("walaw-like-home.html"), PAGE);
-  const reasonOf = (url: string): string | undefined => walaw.candidates.find((candidate) => candidate.url === url)?.rejected;
+  const reasonOf = (url: string): string | undefined =>
+    walaw.candidates.find((candidate) => candidate.url === url)?.rejected;
 
   it("keeps card links in page order, tracking parameters dropped, each once", () => {
     expect(walaw.links).toEqual([
@@ -29,12 +30,17 @@ describe("detectArticleLinks", () => {
   it("says why every other link was left out", () => {
     expect(reasonOf(at("/articles/moroccan_dirham_gains_against_the_euro/GQWLRMXSPTZA"))).toBe("excluded-region"); // header ticker
     expect(reasonOf(at("/articles/sponsored_bank_offer_open_your_account_today/ADVRTSPNSRED"))).toBe("excluded-region"); // ad slot
-    expect(reasonOf(at("/articles/casablanca_tram_extension_opens_to_passengers/GMQPLXWZRTSA?share=whatsapp"))).toBe("excluded-region");
+    expect(reasonOf(at("/articles/casablanca_tram_extension_opens_to_passengers/GMQPLXWZRTSA?share=whatsapp"))).toBe(
+      "excluded-region",
+    );
     expect(reasonOf(at("/articles/most_read_story_of_the_week_in_morocco/GMZZQWXLPRTA"))).toBe("excluded-region"); // footer
     expect(reasonOf(at("/categorie/world/WRLDPQXZT"))).toBe("listing-url");
     expect(reasonOf(at("/latest-news?page=2"))).toBe("listing-url");
     // In the nav, and as a section heading's link: a two-word top-level path names a section.
-    expect(walaw.candidates.filter((c) => c.url === at("/latest-news")).map((c) => c.rejected)).toEqual(["excluded-region", "not-article-like"]);
+    expect(walaw.candidates.filter((c) => c.url === at("/latest-news")).map((c) => c.rejected)).toEqual([
+      "excluded-region",
+      "not-article-like",
+    ]);
     expect(reasonOf(at("/about/our_editorial_charter_and_values"))).toBe("one-off");
     expect(reasonOf(at("/media/annual_press_freedom_report_2025.pdf"))).toBe("file");
     expect(reasonOf("https://www.facebook.com/sharer/sharer.php?u=x")).toBe("other-site");
@@ -45,8 +51,16 @@ describe("detectArticleLinks", () => {
   it("groups one-word slugs before an id with the listing's other articles (regression: one-off)", () => {
     const html = `<main>${["rains", "budget", "tram"].map((slug, i) => `<p><a href="/articles/${slug}/GMWGWQXSMFX${"ABC"[i] ?? ""}">Story ${slug}</a></p>`).join("")}</main>`;
     const detected = detectArticleLinks(html, PAGE);
-    expect(detected.candidates.map((c) => c.pattern)).toEqual(["/articles/{slug}/{id}", "/articles/{slug}/{id}", "/articles/{slug}/{id}"]);
-    expect(detected.links).toEqual([at("/articles/rains/GMWGWQXSMFXA"), at("/articles/budget/GMWGWQXSMFXB"), at("/articles/tram/GMWGWQXSMFXC")]);
+    expect(detected.candidates.map((c) => c.pattern)).toEqual([
+      "/articles/{slug}/{id}",
+      "/articles/{slug}/{id}",
+      "/articles/{slug}/{id}",
+    ]);
+    expect(detected.links).toEqual([
+      at("/articles/rains/GMWGWQXSMFXA"),
+      at("/articles/budget/GMWGWQXSMFXB"),
+      at("/articles/tram/GMWGWQXSMFXC"),
+    ]);
   });
 
   it.each([
@@ -54,7 +68,10 @@ describe("detectArticleLinks", () => {
     ['<body><div class="page mobile-menu-closed">', "</div></body>"],
     ['<body><div class="site has-ads">', "</div></body>"],
   ])("keeps article links under a page-wide class %s (regression: every link was excluded)", (open, close) => {
-    const cards = ["rains", "budget", "tram"].map((slug, i) => `<article><h2><a href="/articles/${slug}_story_today/GMWGWQXSMFX${"ABC"[i] ?? ""}">Story</a></h2></article>`);
+    const cards = ["rains", "budget", "tram"].map(
+      (slug, i) =>
+        `<article><h2><a href="/articles/${slug}_story_today/GMWGWQXSMFX${"ABC"[i] ?? ""}">Story</a></h2></article>`,
+    );
     const html = `<html>${open}<nav><a href="/articles/nav_story_link/GMWGWQXSMFXD">Nav</a></nav><main>${cards.join("")}</main>${close}</html>`;
     const detected = detectArticleLinks(html, PAGE);
     expect(detected.links).toHaveLength(3);
@@ -62,7 +79,8 @@ describe("detectArticleLinks", () => {
   });
 
   it("takes www. and subdomains of the page's host as the same site", () => {
-    const html = '<main><h2><a href="https://example.org/2025/04/03/one-story-here/">1</a></h2><h2><a href="https://www.example.org/2025/04/02/another-story-here/">2</a></h2></main>';
+    const html =
+      '<main><h2><a href="https://example.org/2025/04/03/one-story-here/">1</a></h2><h2><a href="https://www.example.org/2025/04/02/another-story-here/">2</a></h2></main>';
     expect(detectArticleLinks(html, "https://en.example.org/").links).toHaveLength(2);
   });
 
@@ -86,11 +104,14 @@ describe("suggestLinkSelector", () => {
     const detected = detectArticleLinks(html, PAGE);
     const selector = suggestLinkSelector(html, PAGE, detected);
     expect(selector).toBe(expected);
-    expect(readListingLinks(html, PAGE, selector ?? "none").map((link) => link.replace(/\?.*$/, ""))).toEqual(detected.links);
+    expect(readListingLinks(html, PAGE, selector ?? "none").map((link) => link.replace(/\?.*$/, ""))).toEqual(
+      detected.links,
+    );
   });
 
   it("proposes the shared path when it alone picks the links", () => {
-    const html = '<main><a href="/articles/one_long_story/ABCDEFGHJKLM">1</a><a href="/articles/two_long_story/BCDEFGHJKLMN">2</a><a href="/about">About</a></main>';
+    const html =
+      '<main><a href="/articles/one_long_story/ABCDEFGHJKLM">1</a><a href="/articles/two_long_story/BCDEFGHJKLMN">2</a><a href="/about">About</a></main>';
     expect(suggestLinkSelector(html, PAGE, detectArticleLinks(html, PAGE))).toBe('a[href*="/articles/"]');
   });
 });

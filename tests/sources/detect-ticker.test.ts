@@ -32,22 +32,40 @@ describe("detectTicker", () => {
       ["LATEST NEWS", 4],
     ]);
     expect(chosenLines(detection)).toEqual([
-      ["00:40", "Late-night vote approves the water plan", "https://site.example/articles/late_night_vote/GMWGWQXSMFXM"],
+      [
+        "00:40",
+        "Late-night vote approves the water plan",
+        "https://site.example/articles/late_night_vote/GMWGWQXSMFXM",
+      ],
       ["00:05", "Stock exchange extends trading hours from Monday", undefined], // kept without a link
       ["23:50", "Casablanca airport opens its new terminal", "https://site.example/article/GMFWWMRWLQGR"],
-      ["22:15", "OCP posts higher quarterly phosphate revenue", "https://site.example/articles/ocp_results/GLPWFPPWLQWG"],
+      [
+        "22:15",
+        "OCP posts higher quarterly phosphate revenue",
+        "https://site.example/articles/ocp_results/GLPWFPPWLQWG",
+      ],
     ]);
     expect(detection.chosen?.elements.map((element) => element.name)).toEqual(["li", "li", "li", "li"]);
   });
 
   it("takes the longest block when none is headed Latest News", () => {
     const html = fixture("ticker-list.html").replace("LATEST NEWS", "Elsewhere");
-    expect(chosenLines(detectTickerInHtml(html, BASE)).map(([time]) => time)).toEqual(["14:00", "13:00", "12:00", "11:00", "10:00"]);
+    expect(chosenLines(detectTickerInHtml(html, BASE)).map(([time]) => time)).toEqual([
+      "14:00",
+      "13:00",
+      "12:00",
+      "11:00",
+      "10:00",
+    ]);
   });
 
   it("finds paragraph lines with inline times, a Breaking label and labels after the time", () => {
     expect(chosenLines(detect("ticker-paragraphs.html"))).toEqual([
-      ["17:10", "Société Générale Maroc modernizes banking with IBM", "https://site.example/articles/sgm_ibm/GQQSFPWFFFPM"],
+      [
+        "17:10",
+        "Société Générale Maroc modernizes banking with IBM",
+        "https://site.example/articles/sgm_ibm/GQQSFPWFFFPM",
+      ],
       ["16:50", "Milan Cortina launches probe after Olympic medals crack and break", undefined],
       ["16:30", "EXCLUSIVE Mohamed Chiker to Walaw: the port will double its capacity", undefined],
       ["09:05", "Bank Al-Maghrib keeps its key rate unchanged", "https://site.example/articles/rate/GLMFGFQMLXWW"],
@@ -62,7 +80,11 @@ describe("detectTicker", () => {
       [undefined, ["09:05", "08:40"]],
     ]);
     expect(chosenLines(detection)).toEqual([
-      ["17:00", "Top treasury primary dealers in Morocco led by major banks", "https://site.example/articles/treasury/GQPWWRLXXXXX"],
+      [
+        "17:00",
+        "Top treasury primary dealers in Morocco led by major banks",
+        "https://site.example/articles/treasury/GQPWWRLXXXXX",
+      ],
       ["16:50", "Milan Cortina launches probe after Olympic medals crack", undefined],
       ["07:00", "Panama Supreme Court rules on the canal ports contract", undefined],
       ["19:50", "Russia and Ukraine pause energy strikes", "https://site.example/articles/pause/GLPWFPPWLQWA"],
@@ -97,7 +119,8 @@ describe("detectTicker", () => {
   });
 
   it("finds the Latest News heading a few lines up, never in the nav (regression: a TV schedule won)", () => {
-    const lines = (times: string[], what: string): string => times.map((t) => `<li>${t} ${what} number ${t}</li>`).join("");
+    const lines = (times: string[], what: string): string =>
+      times.map((t) => `<li>${t} ${what} number ${t}</li>`).join("");
     const html = `<nav><a href="/latest">Latest News</a></nav>
       <h4>Most read</h4><ul>${lines(["14:00", "13:00", "12:00"], "Most read story")}</ul>
       <h2>Latest news</h2><a href="/latest">View all</a><ul>${lines(["17:10", "16:50"], "Ticker headline")}</ul>
@@ -112,7 +135,8 @@ describe("detectTicker", () => {
   });
 
   it("skips a carousel's cloned slides and hidden copies (regression: dated the ticker a day early)", () => {
-    const slide = (time: string, title: string, attrs = ""): string => `<div class="slide${attrs}">${time} ${title}</div>`;
+    const slide = (time: string, title: string, attrs = ""): string =>
+      `<div class="slide${attrs}">${time} ${title}</div>`;
     const html = `<h3>Latest News</h3><div class="track">
       ${slide("09:00", "Morning markets open higher in Casablanca", " slick-cloned")}
       ${slide("17:10", "Parliament adopts the finance bill today")}
@@ -175,7 +199,10 @@ describe("collectTicker without select:", () => {
     knownIds: async () => new Set<string>(),
   });
   const dated = async (src: Source, now: string): Promise<Array<[string, string]>> =>
-    (await collectTicker(src, context(now))).items.map((item) => [new Date(item.published ?? 0).toISOString(), item.title]);
+    (await collectTicker(src, context(now))).items.map((item) => [
+      new Date(item.published ?? 0).toISOString(),
+      item.title,
+    ]);
 
   it("dates the detected lines across midnight in Morocco's current zone (UTC+00 since 2026-09-20)", async () => {
     expect(await dated(source(`${server.origin}/`), "2026-12-02T00:50:00Z")).toEqual([
@@ -198,7 +225,9 @@ describe("collectTicker without select:", () => {
 
   it("lets an explicit select: win over detection, with the headline defaulting to the line's text", async () => {
     const select = { item: ".most-read li", time: "span", link: "a" };
-    const titles = (await dated(source(`${server.origin}/`, { select }), "2026-12-02T15:00:00Z")).map(([, title]) => title);
+    const titles = (await dated(source(`${server.origin}/`, { select }), "2026-12-02T15:00:00Z")).map(
+      ([, title]) => title,
+    );
     expect(titles).toEqual([
       "Parliament passes the 2027 finance bill",
       "Rains return to the north of the country",
@@ -210,7 +239,9 @@ describe("collectTicker without select:", () => {
 
   it("keeps a line without a link when the title selector is the link (regression: dropped)", async () => {
     const select = { item: ".news-ticker li", time: ".t", title: "a", link: "a" };
-    const titles = (await dated(source(`${server.origin}/`, { select }), "2026-12-02T00:50:00Z")).map(([, title]) => title);
+    const titles = (await dated(source(`${server.origin}/`, { select }), "2026-12-02T00:50:00Z")).map(
+      ([, title]) => title,
+    );
     expect(titles).toContain("Stock exchange extends trading hours from Monday");
     expect(titles).toHaveLength(4);
   });
@@ -235,10 +266,14 @@ describe("suggestTickerSelectors", () => {
   });
 
   it("pins paragraphs with inline times by the line itself", () => {
-    expect(suggest("ticker-paragraphs.html")).toEqual({ select: { item: "#breaking p", time: "#breaking p", link: "a" } });
+    expect(suggest("ticker-paragraphs.html")).toEqual({
+      select: { item: "#breaking p", time: "#breaking p", link: "a" },
+    });
   });
 
   it("says bare <br> lines cannot be pinned", () => {
-    expect(suggest("ticker-bare-lines.html")).toEqual({ reason: expect.stringMatching(/bare text in one element/) as unknown });
+    expect(suggest("ticker-bare-lines.html")).toEqual({
+      reason: expect.stringMatching(/bare text in one element/) as unknown,
+    });
   });
 });

@@ -32,7 +32,10 @@ interface ManifestFile {
   readonly entry_count: number;
   readonly entries: readonly ManifestEntry[];
 }
-const manifest = JSON.parse(readFileSync(path.join(corpusDir, "MANIFEST.json"), "utf8")) as { file_count: number; files: ManifestFile[] };
+const manifest = JSON.parse(readFileSync(path.join(corpusDir, "MANIFEST.json"), "utf8")) as {
+  file_count: number;
+  files: ManifestFile[];
+};
 
 /** Fixed "now": after every date in the corpus (rss2-koi8r.xml is dated 2026-02-15). */
 const NOW = Date.parse("2026-03-01T00:00:00Z");
@@ -51,9 +54,15 @@ const COUNT_EXCEPTIONS: Readonly<Record<string, { count: number; why: string }>>
   "json1-jsonfeed-org-dupids.json": { count: 1, why: "all 4 items share one id; dedupeById keeps the first" },
   // A title-less item with an id and some content is kept, titled from its text (tests/sources/feed.test.ts,
   // "plain-text.json"); these have authors but no title, an empty content_html and no link: nothing to show.
-  "json11-authors-test.json": { count: 0, why: "its 4 test items have an id and authors but no title, no text and no link" },
+  "json11-authors-test.json": {
+    count: 0,
+    why: "its 4 test items have an id and authors but no title, no text and no link",
+  },
   "malformed-gzip-body.xml": { count: 10, why: "we gunzip the body (magic bytes 1f 8b); feedparser parsed the binary" },
-  "rss2-utf16be-nobom-nodecl.xml": { count: 1, why: "we sniff UTF-16BE from 00 3C; feedparser finds no entries (README)" },
+  "rss2-utf16be-nobom-nodecl.xml": {
+    count: 1,
+    why: "we sniff UTF-16BE from 00 3C; feedparser finds no entries (README)",
+  },
 };
 
 /** Titles we cannot match: no encoding information at all, so we fall back to windows-1252; feedparser guessed with chardet. */
@@ -81,7 +90,11 @@ function sourceFor(file: string): Source {
 }
 
 async function collect(file: string): Promise<CollectOutcome> {
-  return collectFeed(sourceFor(file), { clock: () => NOW, fetchOptions: DEFAULT_FETCH_OPTIONS, knownIds: async () => new Set() });
+  return collectFeed(sourceFor(file), {
+    clock: () => NOW,
+    fetchOptions: DEFAULT_FETCH_OPTIONS,
+    knownIds: async () => new Set(),
+  });
 }
 
 const outcomes = new Map<string, Promise<CollectOutcome>>();
@@ -96,8 +109,9 @@ function outcome(file: string): Promise<CollectOutcome> {
   return p;
 }
 
-// eslint-disable-next-line no-control-regex -- XML 1.0 §2.2 illegal characters are what we look for
-const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const XML_ILLEGAL =
+  // eslint-disable-next-line no-control-regex -- XML 1.0 §2.2 illegal characters are what we look for
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function checkInvariants(item: CollectedItem): void {
   expect(item.id.trim()).not.toBe("");
@@ -126,15 +140,18 @@ function checkAgainstManifest(file: string, expected: ManifestEntry, item: Colle
   }
   if (expected.link !== null && !ORIGLINK_FEEDS.has(file)) {
     if (/^https?:\/\//.test(expected.link)) expect(item.url).toBe(new URL(expected.link).href);
-    else if (expected.link.startsWith("/")) expect(item.url).toMatch(new RegExp(`^https?://[^/]+${expected.link.replace(/[.?*+^$()[\]{}|\\]/g, "\\$&")}$`));
+    else if (expected.link.startsWith("/"))
+      expect(item.url).toMatch(new RegExp(`^https?://[^/]+${expected.link.replace(/[.?*+^$()[\]{}|\\]/g, "\\$&")}$`));
     // Anything else is a placeholder string in a hand-written test feed (rome samples), not a URL.
     else expect(item.url).toBeUndefined();
   }
   // The guid as it is when it is a global IRI, namespaced by source when it is bare ("42").
-  if (expected.id !== null && !RESOLVED_ID_FEEDS.has(file)) expect(item.id).toBe(mintItemId({ sourceId: "corpus", guid: expected.id, title: "" }));
+  if (expected.id !== null && !RESOLVED_ID_FEEDS.has(file))
+    expect(item.id).toBe(mintItemId({ sourceId: "corpus", guid: expected.id, title: "" }));
   // feedparser maps dc:date to `updated`; we read it as the publication date when there is no pubDate.
   const date = expected.published ?? expected.updated;
-  if (!LOCALIZED_DATE_FEEDS.has(file)) expect(item.published === undefined ? null : toSecond(item.published)).toBe(date);
+  if (!LOCALIZED_DATE_FEEDS.has(file))
+    expect(item.published === undefined ? null : toSecond(item.published)).toBe(date);
 }
 
 describe("feed corpus", () => {
@@ -215,7 +232,9 @@ describe("feed corpus: specific readings", () => {
   });
 
   it("resolves nested and root xml:base (atom10-xmlbase-nested.xml, rss092-xmlbase-cdata.xml)", async () => {
-    expect((await first("atom10-xmlbase-nested.xml")).contentHtml).toBe('<p><img src="https://numi.st/post/2022/travel-uke/IMG_1232.jpeg" /></p>');
+    expect((await first("atom10-xmlbase-nested.xml")).contentHtml).toBe(
+      '<p><img src="https://numi.st/post/2022/travel-uke/IMG_1232.jpeg" /></p>',
+    );
     expect((await outcome("rss092-xmlbase-cdata.xml")).items[2]?.url).toBe("http://example.com/a_third_item.html");
   });
 
@@ -233,6 +252,8 @@ describe("feed corpus: specific readings", () => {
   it("recovers every item around a mid-document error and warns about it (malformed-saxerror-midstream.xml)", async () => {
     const out = await outcome("malformed-saxerror-midstream.xml");
     expect(out.items.map((i) => i.title)).toEqual(["Good Item", "Bad Item", "Item After Error"]);
-    expect(out.warnings).toEqual(["feed: recovered from malformed XML (Invalid character in entity name, Line: 14, Column: 45, Char: =)"]);
+    expect(out.warnings).toEqual([
+      "feed: recovered from malformed XML (Invalid character in entity name, Line: 14, Column: 45, Char: =)",
+    ]);
   });
 });

@@ -16,7 +16,15 @@ const corpus = path.join(corpusDir(), "feeds");
 const NOW = Date.parse("2024-05-02T00:00:00Z");
 
 function source(url: string, id = "example"): Source {
-  return { id, kind: "feed", url, schedule: { every: 600_000 }, categories: [], enabled: true, retention: { maxItemsPerSource: 100, maxAgeMs: 1e12 } };
+  return {
+    id,
+    kind: "feed",
+    url,
+    schedule: { every: 600_000 },
+    categories: [],
+    enabled: true,
+    retention: { maxItemsPerSource: 100, maxAgeMs: 1e12 },
+  };
 }
 
 function context(previous?: SourceState): CollectContext {
@@ -39,7 +47,8 @@ function bareGuidId(guid: string, sourceId = "example"): string {
 
 function byTitle(items: readonly CollectedItem[], title: string): CollectedItem {
   const item = items.find((i) => i.title === title);
-  if (item === undefined) throw new Error(`no item titled ${JSON.stringify(title)} in ${JSON.stringify(items.map((i) => i.title))}`);
+  if (item === undefined)
+    throw new Error(`no item titled ${JSON.stringify(title)} in ${JSON.stringify(items.map((i) => i.title))}`);
   return item;
 }
 
@@ -58,7 +67,10 @@ describe("RSS with hostile content (tests/fixtures/sources/feed/hostile.rss.xml)
   });
 
   it("reports what it dropped: the repeated guid and the empty item", () => {
-    expect(out.warnings).toEqual(["feed: 1 entries had no title, content or link", "feed: 1 entries repeated an earlier id"]);
+    expect(out.warnings).toEqual([
+      "feed: 1 entries had no title, content or link",
+      "feed: 1 entries repeated an earlier id",
+    ]);
     expect(out.notModified).toBe(false);
   });
 
@@ -87,7 +99,9 @@ describe("RSS with hostile content (tests/fixtures/sources/feed/hostile.rss.xml)
   });
 
   it("mints a hash id for an item with neither guid nor link", () => {
-    expect(byTitle(out.items, "Nothing but a description that becomes the headline").id).toMatch(/^urn:sha256:[0-9a-f]{64}$/);
+    expect(byTitle(out.items, "Nothing but a description that becomes the headline").id).toMatch(
+      /^urn:sha256:[0-9a-f]{64}$/,
+    );
   });
 });
 
@@ -123,12 +137,14 @@ describe("Atom with xhtml content, xml:base and a bad date (tests/fixtures/sourc
   });
 
   it("turns rel=enclosure links into enclosures", () => {
-    expect(items[1]?.enclosures).toEqual([{ url: "https://blog.example.net/audio/second.mp3", type: "audio/mpeg", length: 1000 }]);
+    expect(items[1]?.enclosures).toEqual([
+      { url: "https://blog.example.net/audio/second.mp3", type: "audio/mpeg", length: 1000 },
+    ]);
   });
 });
 
 describe("JSON Feed plain-text fields and title-less items (tests/fixtures/sources/feed/plain-text.json)", () => {
-  it("keeps title and summary as plain text: a JSON Feed title \"Use a<b and c>d\" loses no characters", async () => {
+  it('keeps title and summary as plain text: a JSON Feed title "Use a<b and c>d" loses no characters', async () => {
     const [item] = (await collectFile("plain-text.json")).items;
     expect(item?.title).toBe("Use a<b and c>d, or <b>bold</b> & AT&amp;T");
     expect(item?.summary).toBe("Plain text: <i>not italic</i> & 3 < 5");
@@ -147,7 +163,7 @@ describe("JSON Feed plain-text fields and title-less items (tests/fixtures/sourc
 });
 
 describe("JSON Feed (tests/fixtures/sources/feed/feed.json)", () => {
-  it("turns numeric ids into strings, so 1001 and \"1001\" are the same item", async () => {
+  it('turns numeric ids into strings, so 1001 and "1001" are the same item', async () => {
     const out = await collectFile("feed.json");
     expect(out.items.map((i) => i.id)).toEqual([bareGuidId("1001"), bareGuidId("text-only")]);
     expect(out.warnings).toEqual(["feed: 1 JSON Feed items are not objects", "feed: 1 entries repeated an earlier id"]);
@@ -192,11 +208,15 @@ describe("parseFeedDocument", () => {
   });
 
   it("names an unexpected root element", async () => {
-    await expect(parseFeedDocument("<?xml version='1.0'?><opml/>")).rejects.toThrow("feed: not a feed (root element <opml>)");
+    await expect(parseFeedDocument("<?xml version='1.0'?><opml/>")).rejects.toThrow(
+      "feed: not a feed (root element <opml>)",
+    );
   });
 
   it("recovers items from a truncated document and says so", async () => {
-    const feed = await parseFeedDocument('<rss version="2.0"><channel><item><title>kept</title></item><item><title>cut</ti');
+    const feed = await parseFeedDocument(
+      '<rss version="2.0"><channel><item><title>kept</title></item><item><title>cut</ti',
+    );
     expect(feed.items.map((i) => i.raw.title)).toEqual(["kept", "cut"]);
     expect(feed.malformed).toMatch(/Unclosed root tag/);
     expect(feed.warnings[0]).toMatch(/^feed: recovered from malformed XML/);
@@ -223,7 +243,11 @@ describe("collectFeed over http", () => {
         res.end();
         return;
       }
-      res.writeHead(200, { "content-type": "application/rss+xml", etag: '"abc"', "last-modified": "Wed, 01 May 2024 08:00:00 GMT" });
+      res.writeHead(200, {
+        "content-type": "application/rss+xml",
+        etag: '"abc"',
+        "last-modified": "Wed, 01 May 2024 08:00:00 GMT",
+      });
       res.end(hostile);
     } else if (req.url === "/gzipped.xml") {
       // Compressed on disk and served as-is, with no Content-Encoding.
@@ -249,9 +273,22 @@ describe("collectFeed over http", () => {
     expect(first.items[0]?.url).toBe("https://news.example.com/world/2024/05/att.html");
     expect(requests.at(-1)?.accept).toMatch(/^application\/atom\+xml, application\/rss\+xml/);
 
-    const previous: SourceState = { sourceId: "example", consecutiveFailures: 0, itemsCollected: 3, warnings: [], etag: '"abc"', lastModified: "Wed, 01 May 2024 08:00:00 GMT" };
+    const previous: SourceState = {
+      sourceId: "example",
+      consecutiveFailures: 0,
+      itemsCollected: 3,
+      warnings: [],
+      etag: '"abc"',
+      lastModified: "Wed, 01 May 2024 08:00:00 GMT",
+    };
     const second = await collectFeed(source(`${base}/feed.xml`), context(previous));
-    expect(second).toEqual({ items: [], warnings: [], notModified: true, etag: '"abc"', lastModified: "Wed, 01 May 2024 08:00:00 GMT" });
+    expect(second).toEqual({
+      items: [],
+      warnings: [],
+      notModified: true,
+      etag: '"abc"',
+      lastModified: "Wed, 01 May 2024 08:00:00 GMT",
+    });
     expect(requests.at(-1)?.["if-none-match"]).toBe('"abc"');
     expect(requests.at(-1)?.["if-modified-since"]).toBe("Wed, 01 May 2024 08:00:00 GMT");
   });
@@ -263,6 +300,8 @@ describe("collectFeed over http", () => {
   });
 
   it("fails with a FeedError when the URL serves an HTML page", async () => {
-    await expect(collectFeed(source(`${base}/moved`), context())).rejects.toThrow(new FeedError("feed: not a feed (got an HTML page)"));
+    await expect(collectFeed(source(`${base}/moved`), context())).rejects.toThrow(
+      new FeedError("feed: not a feed (got an HTML page)"),
+    );
   });
 });

@@ -7,7 +7,13 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_FETCH_OPTIONS, FetchError, fetchResource, retryAfterOf, type FetchOptions } from "../../src/sources/fetch.js";
+import {
+  DEFAULT_FETCH_OPTIONS,
+  FetchError,
+  fetchResource,
+  retryAfterOf,
+  type FetchOptions,
+} from "../../src/sources/fetch.js";
 
 const BODY = "<rss><channel><title>Hello</title></channel></rss>";
 const ETAG = '"v1"';
@@ -26,7 +32,11 @@ function route(req: http.IncomingMessage, res: http.ServerResponse): void {
   seen.set(url.pathname, req.headers);
   const p = url.pathname;
   if (p === "/ok") {
-    res.writeHead(200, { "content-type": "application/rss+xml; charset=utf-8", etag: ETAG, "last-modified": LAST_MODIFIED });
+    res.writeHead(200, {
+      "content-type": "application/rss+xml; charset=utf-8",
+      etag: ETAG,
+      "last-modified": LAST_MODIFIED,
+    });
     res.end(BODY);
   } else if (p === "/conditional") {
     if (req.headers["if-none-match"] === ETAG && req.headers["if-modified-since"] === LAST_MODIFIED) {
@@ -38,7 +48,13 @@ function route(req: http.IncomingMessage, res: http.ServerResponse): void {
     }
   } else if (p === "/gzip" || p === "/br" || p === "/deflate" || p === "/raw-deflate") {
     const compressed =
-      p === "/gzip" ? zlib.gzipSync(BODY) : p === "/br" ? zlib.brotliCompressSync(BODY) : p === "/deflate" ? zlib.deflateSync(BODY) : zlib.deflateRawSync(BODY);
+      p === "/gzip"
+        ? zlib.gzipSync(BODY)
+        : p === "/br"
+          ? zlib.brotliCompressSync(BODY)
+          : p === "/deflate"
+            ? zlib.deflateSync(BODY)
+            : zlib.deflateRawSync(BODY);
     res.writeHead(200, { "content-encoding": p === "/raw-deflate" ? "deflate" : p.slice(1) });
     res.end(compressed);
   } else if (p === "/gzip-bomb") {
@@ -129,7 +145,13 @@ async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
 describe("fetchResource over http", () => {
   it("returns the body, content type and validators, and identifies itself", async () => {
     const result = await fetchResource({ url: `${base}/ok`, options, accept: "application/rss+xml" });
-    expect(result).toMatchObject({ status: "ok", url: `${base}/ok`, contentType: "application/rss+xml; charset=utf-8", etag: ETAG, lastModified: LAST_MODIFIED });
+    expect(result).toMatchObject({
+      status: "ok",
+      url: `${base}/ok`,
+      contentType: "application/rss+xml; charset=utf-8",
+      etag: ETAG,
+      lastModified: LAST_MODIFIED,
+    });
     expect(result.status === "ok" && result.body.toString()).toBe(BODY);
     const headers = seen.get("/ok");
     expect(headers?.["user-agent"]).toBe("test-agent/1.0");
@@ -139,8 +161,18 @@ describe("fetchResource over http", () => {
   });
 
   it("sends both validators and maps 304 to not-modified (RFC 9110 §13.1)", async () => {
-    const result = await fetchResource({ url: `${base}/conditional`, options, etag: ETAG, lastModified: LAST_MODIFIED });
-    expect(result).toEqual({ status: "not-modified", url: `${base}/conditional`, etag: ETAG, lastModified: LAST_MODIFIED });
+    const result = await fetchResource({
+      url: `${base}/conditional`,
+      options,
+      etag: ETAG,
+      lastModified: LAST_MODIFIED,
+    });
+    expect(result).toEqual({
+      status: "not-modified",
+      url: `${base}/conditional`,
+      etag: ETAG,
+      lastModified: LAST_MODIFIED,
+    });
   });
 
   it.each(["/gzip", "/br", "/deflate", "/raw-deflate"])("decodes Content-Encoding %s", async (p) => {
@@ -227,7 +259,9 @@ describe("fetchResource over http", () => {
     expect((await fetchError(fetchResource({ url: "ftp://example.org/feed", options }))).message).toBe(
       "fetch: ftp://example.org/feed: unsupported URL scheme ftp:",
     );
-    expect((await fetchError(fetchResource({ url: "feed.xml", options }))).message).toBe("fetch: feed.xml: not an absolute URL");
+    expect((await fetchError(fetchResource({ url: "feed.xml", options }))).message).toBe(
+      "fetch: feed.xml: not an absolute URL",
+    );
   });
 });
 
@@ -246,7 +280,9 @@ describe("fetchResource over file:", () => {
 
   it("applies the same byte cap", async () => {
     const url = pathToFileURL(large).href;
-    expect((await fetchError(fetchResource({ url, options }))).message).toBe(`fetch: ${url}: body exceeds 100000 bytes`);
+    expect((await fetchError(fetchResource({ url, options }))).message).toBe(
+      `fetch: ${url}: body exceeds 100000 bytes`,
+    );
   });
 
   it("names a missing file", async () => {

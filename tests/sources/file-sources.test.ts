@@ -26,7 +26,10 @@ describe("file: sources", () => {
     configDir = path.join(root, "config");
     await mkdir(path.join(configDir, "sample"), { recursive: true });
     await writeFile(path.join(configDir, "sample", "news.xml"), "<rss/>");
-    await writeFile(path.join(configDir, "notes.txt"), `10:00 ${SECRET} in the notes file\n11:00 another line of the notes file\n`);
+    await writeFile(
+      path.join(configDir, "notes.txt"),
+      `10:00 ${SECRET} in the notes file\n11:00 another line of the notes file\n`,
+    );
     await writeFile(path.join(root, "outside.xml"), `<rss>${SECRET}</rss>`);
     await symlink(path.join(root, "outside.xml"), path.join(configDir, "sample", "link.xml"));
     options = { ...DEFAULT_FETCH_OPTIONS, fileRoots: [configDir] };
@@ -45,11 +48,16 @@ describe("file: sources", () => {
     ["a .. path out of the directory", (): string => `${pathToFileURL(configDir).href}/../outside.xml`],
   ])("refuses %s without reading it", async (_label, url) => {
     const refused = fetchResource({ url: url(), options });
-    await expect(refused).rejects.toThrow(/^fetch: file:.*: file is outside the config directory and defaults\.fetch\.allowed_file_dirs; not read$/);
+    await expect(refused).rejects.toThrow(
+      /^fetch: file:.*: file is outside the config directory and defaults\.fetch\.allowed_file_dirs; not read$/,
+    );
   });
 
   it("reads a directory listed besides the config directory", async () => {
-    const fetched = await fetchResource({ url: fileUrl(root, "outside.xml"), options: { ...options, fileRoots: [configDir, root] } });
+    const fetched = await fetchResource({
+      url: fileUrl(root, "outside.xml"),
+      options: { ...options, fileRoots: [configDir, root] },
+    });
     expect(fetched.status).toBe("ok");
   });
 
@@ -65,7 +73,11 @@ describe("file: sources", () => {
       select: { item: "body", time: "body" },
       retention: { maxItemsPerSource: 10, maxAgeMs: 86_400_000 },
     };
-    const ctx: CollectContext = { clock: () => Date.parse("2026-06-11T12:00:00Z"), fetchOptions: options, knownIds: async () => new Set<string>() };
+    const ctx: CollectContext = {
+      clock: () => Date.parse("2026-06-11T12:00:00Z"),
+      fetchOptions: options,
+      knownIds: async () => new Set<string>(),
+    };
     const outcome = collectTicker(source, ctx).then((result) => JSON.stringify(result.warnings));
     await expect(outcome).rejects.toThrow(/is not an HTML page \(no markup\)/);
     await expect(outcome).rejects.not.toThrow(/hunter2/);

@@ -10,7 +10,13 @@ import { articlesSource } from "./articles-source.js";
 import { serveFixtures } from "./html-fixture-server.js";
 import type { FixtureServer, Route } from "./html-fixture-server.js";
 
-const TEST_FETCH: FetchOptions = { userAgent: "html-articles-test", connectTimeoutMs: 2_000, timeoutMs: 1_000, maxBytes: 1024 * 1024, maxRedirects: 3 };
+const TEST_FETCH: FetchOptions = {
+  userAgent: "html-articles-test",
+  connectTimeoutMs: 2_000,
+  timeoutMs: 1_000,
+  maxBytes: 1024 * 1024,
+  maxRedirects: 3,
+};
 const NOW = Date.parse("2025-06-11T08:00:00Z");
 const context = (): CollectContext => ({ clock: () => NOW, fetchOptions: TEST_FETCH, knownIds: async () => new Set() });
 const { select: _pinned, ...unpinned } = articlesSource("http://unused.invalid/");
@@ -41,7 +47,12 @@ describe("html-articles without select.link", () => {
   beforeAll(async () => {
     walaw = await serveFixtures(site("walaw-like-home.html", WALAW_ARTICLES, "walaw-like-article.html"));
     wordpress = await serveFixtures(site("wordpress-like-blog.html", WORDPRESS_POSTS, "article-minimal.html"));
-    bare = await serveFixtures({ "/": { status: 200, body: '<html><body><nav><a href="/world">World</a></nav><p><a href="/about">About</a> <a href="https://x.example/a-long-story-slug">x</a></p></body></html>' } });
+    bare = await serveFixtures({
+      "/": {
+        status: 200,
+        body: '<html><body><nav><a href="/world">World</a></nav><p><a href="/about">About</a> <a href="https://x.example/a-long-story-slug">x</a></p></body></html>',
+      },
+    });
   });
   afterAll(async () => {
     await Promise.all([walaw.close(), wordpress.close(), bare.close()]);
@@ -75,7 +86,8 @@ describe("html-articles without select.link", () => {
   });
 
   it("reads the same zone-less date line as UTC without timezone:", async () => {
-    const [item] = (await collectArticles({ ...unpinned, url: `${walaw.origin}/`, maxArticlesPerPass: 1 }, context())).items;
+    const [item] = (await collectArticles({ ...unpinned, url: `${walaw.origin}/`, maxArticlesPerPass: 1 }, context()))
+      .items;
     expect(item?.published).toBe(Date.parse("2025-04-10T17:00:00Z"));
   });
 

@@ -22,11 +22,16 @@ import { collectSource, type CollectDeps } from "../../src/worker/collect-source
 import { articlesSource } from "./articles-source.js";
 import { serveFixtures, type FixtureServer } from "./html-fixture-server.js";
 
-const TEST_FETCH: FetchOptions = { userAgent: "html-articles-passes-test", connectTimeoutMs: 2_000, timeoutMs: 2_000, maxBytes: 10 * 1024 * 1024, maxRedirects: 3 };
+const TEST_FETCH: FetchOptions = {
+  userAgent: "html-articles-passes-test",
+  connectTimeoutMs: 2_000,
+  timeoutMs: 2_000,
+  maxBytes: 10 * 1024 * 1024,
+  maxRedirects: 3,
+};
 const T0 = Date.parse("2025-06-11T08:00:00Z");
 const LISTING_ETAG = '"listing-v1"';
 const PAGES = ["/news/downgraded-talks.html", "/news/bank-al-maghrib-rate.html", "/news/ai-logistics-startup.html"];
-
 
 describe("html-articles over several passes with a real store", () => {
   let server: FixtureServer;
@@ -99,7 +104,9 @@ describe("html-articles over several passes with a real store", () => {
 
     // refresh: true reads every stored page again; nothing changed upstream, so nothing changes.
     now = T0 + 1_800_000;
-    const pass3 = await requestsOf(async () => (result = await collectSource({ ...source, refresh: true }, deps(restarted))));
+    const pass3 = await requestsOf(
+      async () => (result = await collectSource({ ...source, refresh: true }, deps(restarted))),
+    );
     expect(pass3.map(([p]) => p)).toEqual(["/news/top.html", ...PAGES]);
     expect(result).toMatchObject({ ok: true, inserted: 0, updated: 0 });
   });
@@ -110,7 +117,11 @@ describe("html-articles over several passes with a real store", () => {
     const store = await open("sqlite::memory:");
     expect(await collectSource(source, deps(store))).toMatchObject({ ok: true, inserted: 5 });
 
-    const ctx = { clock: () => now, fetchOptions: TEST_FETCH, knownIds: (ids: readonly string[]) => store.knownIds(ids) };
+    const ctx = {
+      clock: () => now,
+      fetchOptions: TEST_FETCH,
+      knownIds: (ids: readonly string[]) => store.knownIds(ids),
+    };
     // Every page read becomes an item or a warning, so none of either means no page was read.
     expect(await collectArticles(source, ctx)).toMatchObject({ items: [], warnings: [] });
     expect((await collectArticles({ ...source, refresh: true }, ctx)).items).toHaveLength(5);
@@ -134,11 +145,17 @@ describe("html-articles over several passes with a real store", () => {
   it("keeps no validators after a pass the per-pass cap left links for, so the next pass still reads the listing", async () => {
     const store = await open("sqlite::memory:");
     const source = articlesSource(`${server.origin}/news/top-etag.html`, { maxArticlesPerPass: 2 });
-    expect((await requestsOf(() => collectSource(source, deps(store)))).map(([p]) => p)).toEqual(["/news/top-etag.html", ...PAGES.slice(0, 2)]);
+    expect((await requestsOf(() => collectSource(source, deps(store)))).map(([p]) => p)).toEqual([
+      "/news/top-etag.html",
+      ...PAGES.slice(0, 2),
+    ]);
     expect((await store.getSourceState(source.id))?.etag).toBeUndefined();
 
     now = T0 + 900_000;
-    expect(await requestsOf(() => collectSource(source, deps(store)))).toEqual([["/news/top-etag.html", undefined], [PAGES[2], undefined]]);
+    expect(await requestsOf(() => collectSource(source, deps(store)))).toEqual([
+      ["/news/top-etag.html", undefined],
+      [PAGES[2], undefined],
+    ]);
     expect((await store.getSourceState(source.id))?.etag).toBe(LISTING_ETAG);
 
     now = T0 + 1_800_000;

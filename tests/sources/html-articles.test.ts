@@ -11,14 +11,24 @@ import { articlesSource } from "./articles-source.js";
 import { serveFixtures } from "./html-fixture-server.js";
 import type { FixtureServer } from "./html-fixture-server.js";
 
-const TEST_FETCH: FetchOptions = { userAgent: "html-articles-test", connectTimeoutMs: 2_000, timeoutMs: 1_000, maxBytes: 10 * 1024 * 1024, maxRedirects: 3 };
+const TEST_FETCH: FetchOptions = {
+  userAgent: "html-articles-test",
+  connectTimeoutMs: 2_000,
+  timeoutMs: 1_000,
+  maxBytes: 10 * 1024 * 1024,
+  maxRedirects: 3,
+};
 const NOW = Date.parse("2025-06-11T08:00:00Z");
 
 function context(known: readonly string[] = [], extra: Partial<CollectContext> = {}): CollectContext {
   const stored = new Set(known);
-  return { clock: () => NOW, fetchOptions: TEST_FETCH, knownIds: async (ids) => new Set(ids.filter((id) => stored.has(id))), ...extra };
+  return {
+    clock: () => NOW,
+    fetchOptions: TEST_FETCH,
+    knownIds: async (ids) => new Set(ids.filter((id) => stored.has(id))),
+    ...extra,
+  };
 }
-
 
 const byTitle = (items: readonly CollectedItem[], start: string): CollectedItem => {
   const item = items.find((candidate) => candidate.title.startsWith(start));
@@ -69,9 +79,13 @@ describe("collectArticles", () => {
       ]);
       expect(items.every((item) => item.kind === "article" && item.sourceId === "maghreb-world")).toBe(true);
       expect(warnings).toHaveLength(3);
-      expect(warnings[0]).toBe(`html-articles: ${article("missing.html")}: fetch: ${article("missing.html")}: HTTP 404 Not Found`);
+      expect(warnings[0]).toBe(
+        `html-articles: ${article("missing.html")}: fetch: ${article("missing.html")}: HTTP 404 Not Found`,
+      );
       expect(warnings[1]).toMatch(new RegExp(`^html-articles: ${escape(article("slow.html"))}: .*timed out`));
-      expect(warnings[2]).toMatch(new RegExp(`^html-articles: ${escape(article("huge.html"))}: .*body exceeds 10485760 bytes`));
+      expect(warnings[2]).toMatch(
+        new RegExp(`^html-articles: ${escape(article("huge.html"))}: .*body exceeds 10485760 bytes`),
+      );
     });
 
     it("fetches the listing once and a page linked twice once, fragment dropped", () => {
@@ -89,7 +103,8 @@ describe("collectArticles", () => {
         updated: Date.parse("2025-06-10T13:20:00Z"),
         authors: [{ name: "Salma Bennani" }],
         language: "en",
-        summary: "Envoys lowered the level of the next round of talks on the war in Ukraine after two weeks without progress on a ceasefire.",
+        summary:
+          "Envoys lowered the level of the next round of talks on the war in Ukraine after two weeks without progress on a ceasefire.",
         // og:image is relative: it resolves against the page it was read from.
         imageUrl: `${server.origin}/media/2025/06/geneva-talks.jpg`,
       });
@@ -100,7 +115,20 @@ describe("collectArticles", () => {
       const html = byTitle(items, "Downgraded talks").contentHtml ?? "";
       expect(html).toContain("Envoys have lowered the level of the next round of talks");
       expect(html).toContain("no earlier than September");
-      for (const junk of ["Read also", "EU weighs a new sanctions package", "Black Sea grain corridor", "trackScroll", "dataLayer", "Advertisement", "Latest News", "Société Générale", "Related articles", "All rights reserved", "Technology</a>", "<script"]) {
+      for (const junk of [
+        "Read also",
+        "EU weighs a new sanctions package",
+        "Black Sea grain corridor",
+        "trackScroll",
+        "dataLayer",
+        "Advertisement",
+        "Latest News",
+        "Société Générale",
+        "Related articles",
+        "All rights reserved",
+        "Technology</a>",
+        "<script",
+      ]) {
         expect(html, junk).not.toContain(junk);
       }
     });
@@ -123,7 +151,11 @@ describe("collectArticles", () => {
 
     it("reads a bare page: <title> minus the site, <time datetime>, the fetched URL as id", () => {
       const startup = byTitle(items, "Casablanca startup");
-      expect(startup).toMatchObject({ id: article("ai-logistics-startup.html"), url: article("ai-logistics-startup.html"), published: Date.parse("2025-06-10T13:45:00Z") });
+      expect(startup).toMatchObject({
+        id: article("ai-logistics-startup.html"),
+        url: article("ai-logistics-startup.html"),
+        published: Date.parse("2025-06-10T13:45:00Z"),
+      });
       expect(startup.language).toBeUndefined();
       expect(startup.summary).toMatch(/^A Casablanca startup that uses machine learning/);
       expect(startup.contentHtml).toContain(`src="${server.origin}/img/trucks.jpg"`);
@@ -156,7 +188,10 @@ describe("collectArticles", () => {
   it("records the URLs a page was fetched from as aliases when its canonical URL differs (so the store knows the link)", async () => {
     const { items } = await collectArticles(articlesSource(listing(), { maxArticlesPerPass: 3 }), context());
     expect(byTitle(items, "Downgraded talks").aliases).toEqual([article("downgraded-talks.html")]);
-    expect(byTitle(items, "Bank Al-Maghrib").aliases).toEqual([article("bank-al-maghrib-rate.html?utm_source=home"), article("bank-al-maghrib-rate.html")]);
+    expect(byTitle(items, "Bank Al-Maghrib").aliases).toEqual([
+      article("bank-al-maghrib-rate.html?utm_source=home"),
+      article("bank-al-maghrib-rate.html"),
+    ]);
     expect(byTitle(items, "Casablanca startup").aliases).toBeUndefined(); // stored under the URL it was fetched from
   });
 
@@ -164,60 +199,95 @@ describe("collectArticles", () => {
   // shows a real store knows a page by its listing link once the page is stored under its canonical URL.
   it("does not download pages the store knows (by link, or by link without tracking parameters)", async () => {
     const before = server.requests.length;
-    const known = [article("ai-logistics-startup.html"), article("bank-al-maghrib-rate.html"), article("missing.html"), article("slow.html"), article("huge.html")];
+    const known = [
+      article("ai-logistics-startup.html"),
+      article("bank-al-maghrib-rate.html"),
+      article("missing.html"),
+      article("slow.html"),
+      article("huge.html"),
+    ];
     const { items } = await collectArticles(articlesSource(listing()), context(known));
     const requests = server.requests.slice(before);
     expect(requests).not.toContain("/news/ai-logistics-startup.html");
     expect(requests).not.toContain("/news/bank-al-maghrib-rate.html");
     expect(requests).toContain("/news/downgraded-talks.html");
-    expect(items.map((item) => item.title)).not.toContain("Casablanca startup raises $12 million to expand its AI logistics platform");
+    expect(items.map((item) => item.title)).not.toContain(
+      "Casablanca startup raises $12 million to expand its AI logistics platform",
+    );
   });
 
   it("downloads stored pages again with refresh: true", async () => {
     const before = server.requests.length;
-    await collectArticles(articlesSource(listing(), { refresh: true, maxArticlesPerPass: 3 }), context([article("ai-logistics-startup.html")]));
-    expect(server.requests.slice(before)).toEqual(["/news/listing.html", "/news/downgraded-talks.html", "/news/bank-al-maghrib-rate.html", "/news/ai-logistics-startup.html"]);
+    await collectArticles(
+      articlesSource(listing(), { refresh: true, maxArticlesPerPass: 3 }),
+      context([article("ai-logistics-startup.html")]),
+    );
+    expect(server.requests.slice(before)).toEqual([
+      "/news/listing.html",
+      "/news/downgraded-talks.html",
+      "/news/bank-al-maghrib-rate.html",
+      "/news/ai-logistics-startup.html",
+    ]);
   });
 
   it.each([
     { perHost: undefined, most: 1 },
     { perHost: 3, most: 3 },
-  ])("fetches article pages one host at a time as worker.per_host says ($perHost → at most $most at once; regression: always 4)", async ({ perHost, most }) => {
-    let inFlight = 0;
-    let peak = 0;
-    const pages = Array.from({ length: 6 }, (_, i) => `/p${i}.html`);
-    const site = createServer((req, res) => {
-      if (req.url === "/list.html") {
-        res.writeHead(200, { "content-type": "text/html" }).end(`<html><body>${pages.map((page) => `<a class="story" href="${page}">x</a>`).join("")}</body></html>`);
-        return;
+  ])(
+    "fetches article pages one host at a time as worker.per_host says ($perHost → at most $most at once; regression: always 4)",
+    async ({ perHost, most }) => {
+      let inFlight = 0;
+      let peak = 0;
+      const pages = Array.from({ length: 6 }, (_, i) => `/p${i}.html`);
+      const site = createServer((req, res) => {
+        if (req.url === "/list.html") {
+          res
+            .writeHead(200, { "content-type": "text/html" })
+            .end(`<html><body>${pages.map((page) => `<a class="story" href="${page}">x</a>`).join("")}</body></html>`);
+          return;
+        }
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        setTimeout(() => {
+          inFlight--;
+          res
+            .writeHead(200, { "content-type": "text/html" })
+            .end(
+              `<html lang="en"><head><title>Story ${req.url}</title></head><body><article><h1>Story ${req.url}</h1><p>Text.</p></article></body></html>`,
+            );
+        }, 30);
+      });
+      await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
+      try {
+        const origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
+        const { items } = await collectArticles(
+          articlesSource(`${origin}/list.html`, { select: { link: "a.story" } }),
+          context([], perHost === undefined ? {} : { perHost }),
+        );
+        expect(items).toHaveLength(6);
+        expect(peak).toBe(most);
+      } finally {
+        site.close();
       }
-      inFlight++;
-      peak = Math.max(peak, inFlight);
-      setTimeout(() => {
-        inFlight--;
-        res.writeHead(200, { "content-type": "text/html" }).end(`<html lang="en"><head><title>Story ${req.url}</title></head><body><article><h1>Story ${req.url}</h1><p>Text.</p></article></body></html>`);
-      }, 30);
-    });
-    await new Promise<void>((resolve) => site.listen(0, "127.0.0.1", resolve));
-    try {
-      const origin = `http://127.0.0.1:${(site.address() as AddressInfo).port}`;
-      const { items } = await collectArticles(articlesSource(`${origin}/list.html`, { select: { link: "a.story" } }), context([], perHost === undefined ? {} : { perHost }));
-      expect(items).toHaveLength(6);
-      expect(peak).toBe(most);
-    } finally {
-      site.close();
-    }
-  });
+    },
+  );
 
   it("fetches at most maxArticlesPerPass pages per pass", async () => {
     const before = server.requests.length;
     const { items } = await collectArticles(articlesSource(listing(), { maxArticlesPerPass: 2 }), context());
-    expect(server.requests.slice(before)).toEqual(["/news/listing.html", "/news/downgraded-talks.html", "/news/bank-al-maghrib-rate.html"]);
+    expect(server.requests.slice(before)).toEqual([
+      "/news/listing.html",
+      "/news/downgraded-talks.html",
+      "/news/bank-al-maghrib-rate.html",
+    ]);
     expect(items).toHaveLength(2);
   });
 
   it("reads only select.body when configured", async () => {
-    const source = articlesSource(listing(), { select: { link: ".teaser h2 a", body: ".post-content" }, maxArticlesPerPass: 1 });
+    const source = articlesSource(listing(), {
+      select: { link: ".teaser h2 a", body: ".post-content" },
+      maxArticlesPerPass: 1,
+    });
     const { items, warnings } = await collectArticles(source, context());
     const html = items[0]?.contentHtml ?? "";
     expect(warnings).toEqual([]);
@@ -228,10 +298,15 @@ describe("collectArticles", () => {
   });
 
   it("falls back to Readability, with a warning, when select.body matches nothing", async () => {
-    const source = articlesSource(listing(), { select: { link: ".teaser h2 a", body: ".no-such-body" }, maxArticlesPerPass: 1 });
+    const source = articlesSource(listing(), {
+      select: { link: ".teaser h2 a", body: ".no-such-body" },
+      maxArticlesPerPass: 1,
+    });
     const { items, warnings } = await collectArticles(source, context());
     expect(items[0]?.contentHtml).toContain("Envoys have lowered the level");
-    expect(warnings).toEqual([`html-articles: select.body '.no-such-body' matched nothing on ${article("downgraded-talks.html")}; used Readability`]);
+    expect(warnings).toEqual([
+      `html-articles: select.body '.no-such-body' matched nothing on ${article("downgraded-talks.html")}; used Readability`,
+    ]);
   });
 
   it("fails the source, naming selector and page, when the link selector matches nothing", async () => {
@@ -242,12 +317,17 @@ describe("collectArticles", () => {
   });
 
   it("fails the source when the listing itself cannot be fetched", async () => {
-    await expect(collectArticles(articlesSource(`${server.origin}/news/gone.html`), context())).rejects.toThrow(/HTTP 404/);
+    await expect(collectArticles(articlesSource(`${server.origin}/news/gone.html`), context())).rejects.toThrow(
+      /HTTP 404/,
+    );
   });
 
   it("collects the bundled offline sample site (config/sample/site) through file: URLs", async () => {
     const url = pathToFileURL(path.resolve(import.meta.dirname, "../../config/sample/site/index.html")).href;
-    const { items, warnings } = await collectArticles(articlesSource(url, { select: { link: ".top-stories .teaser h2 a" } }), context());
+    const { items, warnings } = await collectArticles(
+      articlesSource(url, { select: { link: ".top-stories .teaser h2 a" } }),
+      context(),
+    );
     expect(warnings).toEqual([]);
     expect(items).toHaveLength(5);
     for (const item of items) {
@@ -259,7 +339,9 @@ describe("collectArticles", () => {
     expect(items.flatMap((item) => item.tags)).toEqual(expect.arrayContaining(["World", "Economy", "Technology"]));
     const bank = byTitle(items, "Société Générale Maroc");
     expect(bank.contentHtml).toContain("with data kept in Morocco to meet the requirements of Bank Al-Maghrib");
-    expect(bank.summary).toBe("The Moroccan bank will move its core banking and payment systems to a hybrid cloud platform built with IBM.");
+    expect(bank.summary).toBe(
+      "The Moroccan bank will move its core banking and payment systems to a hybrid cloud platform built with IBM.",
+    );
   });
 });
 

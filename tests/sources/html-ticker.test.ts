@@ -50,12 +50,21 @@ describe("parseTickerTime", () => {
     expect(parseTickerTime(text)).toEqual({ time: { hour, minute }, rest });
   });
 
-  it.each(["", "Breaking", "24:00", "17:60", "17:105", "1710", "17:1", "at 17:10", "2.5 percent", "13:10 pm Headline", "0:10 am Headline"])(
-    "rejects %j",
-    (text) => {
-      expect(parseTickerTime(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    "",
+    "Breaking",
+    "24:00",
+    "17:60",
+    "17:105",
+    "1710",
+    "17:1",
+    "at 17:10",
+    "2.5 percent",
+    "13:10 pm Headline",
+    "0:10 am Headline",
+  ])("rejects %j", (text) => {
+    expect(parseTickerTime(text)).toBeUndefined();
+  });
 });
 
 describe("stripLeadingTime", () => {
@@ -126,14 +135,24 @@ describe("assignTickerDates", () => {
 
   it("gives the same dates when the same ticker is re-scraped hours apart and the next morning", () => {
     const first = assignTickerDates(latestNews, at("2025-06-10T16:20:00Z"), CASABLANCA);
-    for (const later of ["2025-06-10T19:00:00Z", "2025-06-10T22:59:00Z", "2025-06-11T03:00:00Z", "2025-06-11T07:30:00Z", "2025-06-11T16:09:00Z"]) {
+    for (const later of [
+      "2025-06-10T19:00:00Z",
+      "2025-06-10T22:59:00Z",
+      "2025-06-11T03:00:00Z",
+      "2025-06-11T07:30:00Z",
+      "2025-06-11T16:09:00Z",
+    ]) {
       expect(assignTickerDates(latestNews, at(later), CASABLANCA), later).toEqual(first);
     }
   });
 
   it("keeps yesterday's lines on yesterday when new lines appear on top the next morning", () => {
     const first = assignTickerDates(latestNews, at("2025-06-10T16:20:00Z"), CASABLANCA);
-    const morning = assignTickerDates(times("07:55", "07:30", ...latestNewsTimes), at("2025-06-11T07:00:00Z"), CASABLANCA);
+    const morning = assignTickerDates(
+      times("07:55", "07:30", ...latestNewsTimes),
+      at("2025-06-11T07:00:00Z"),
+      CASABLANCA,
+    );
     expect(morning.slice(0, 2).map(iso)).toEqual(["2025-06-11T06:55:00.000Z", "2025-06-11T06:30:00.000Z"]);
     expect(morning.slice(2)).toEqual(first);
   });
@@ -144,7 +163,11 @@ describe("assignTickerDates", () => {
       expect(iso(zonedToEpoch({ year: 2025, month: 2, day: 23 }, { hour: 2, minute: 30 }, CASABLANCA))).toBe(
         "2025-02-23T01:30:00.000Z",
       );
-      const dates = assignTickerDates(times("09:15", "03:30", "02:30", "01:30", "23:45"), at("2025-02-23T10:00:00Z"), CASABLANCA);
+      const dates = assignTickerDates(
+        times("09:15", "03:30", "02:30", "01:30", "23:45"),
+        at("2025-02-23T10:00:00Z"),
+        CASABLANCA,
+      );
       expect(dates.map(iso)).toEqual([
         "2025-02-23T09:15:00.000Z", // UTC+0 now
         "2025-02-23T03:30:00.000Z",
@@ -159,7 +182,11 @@ describe("assignTickerDates", () => {
       expect(iso(zonedToEpoch({ year: 2025, month: 4, day: 6 }, { hour: 2, minute: 30 }, CASABLANCA))).toBe(
         "2025-04-06T02:30:00.000Z", // i.e. 03:30 local
       );
-      const dates = assignTickerDates(times("10:30", "03:10", "01:50", "23:10"), at("2025-04-06T10:00:00Z"), CASABLANCA);
+      const dates = assignTickerDates(
+        times("10:30", "03:10", "01:50", "23:10"),
+        at("2025-04-06T10:00:00Z"),
+        CASABLANCA,
+      );
       expect(dates.map(iso)).toEqual([
         "2025-04-06T09:30:00.000Z", // UTC+1 again
         "2025-04-06T02:10:00.000Z",
@@ -202,22 +229,25 @@ describe("assignTickerDates", () => {
       const days = assignTickerDays(times("02:40"), at("2025-10-26T00:30:00Z"), PARIS);
       expect(days.map(formatLocalDate)).toEqual(["2025-10-25"]);
       // An hour later the clocks read 02:30 again (CET), and 02:40's first occurrence is past.
-      expect(assignTickerDays(times("02:40"), at("2025-10-26T01:30:00Z"), PARIS).map(formatLocalDate)).toEqual(["2025-10-26"]);
+      expect(assignTickerDays(times("02:40"), at("2025-10-26T01:30:00Z"), PARIS).map(formatLocalDate)).toEqual([
+        "2025-10-26",
+      ]);
     });
   });
 
   it("lets a recalled earlier day override the walk, and carries it down the ticker", () => {
-    const days = assignTickerDays(
-      times("17:10", "16:45", "16:15"),
-      at("2025-06-11T17:00:00Z"),
-      CASABLANCA,
-      (index) => (index === 0 ? { year: 2025, month: 6, day: 10 } : undefined),
+    const days = assignTickerDays(times("17:10", "16:45", "16:15"), at("2025-06-11T17:00:00Z"), CASABLANCA, (index) =>
+      index === 0 ? { year: 2025, month: 6, day: 10 } : undefined,
     );
     expect(days.map(formatLocalDate)).toEqual(["2025-06-10", "2025-06-10", "2025-06-10"]);
   });
 
   it("ignores a recalled day that is later than the walk", () => {
-    const days = assignTickerDays(times("17:10"), at("2025-06-10T17:00:00Z"), CASABLANCA, () => ({ year: 2025, month: 6, day: 11 }));
+    const days = assignTickerDays(times("17:10"), at("2025-06-10T17:00:00Z"), CASABLANCA, () => ({
+      year: 2025,
+      month: 6,
+      day: 11,
+    }));
     expect(days.map(formatLocalDate)).toEqual(["2025-06-10"]);
   });
 
@@ -243,14 +273,21 @@ describe("assignTickerDates", () => {
 // ---------------------------------------------------------------------------------------------
 // The collector, against fixture pages served from 127.0.0.1.
 
-const TEST_FETCH: FetchOptions = { userAgent: "html-ticker-test", connectTimeoutMs: 2_000, timeoutMs: 2_000, maxBytes: 10 * 1024 * 1024, maxRedirects: 3 };
+const TEST_FETCH: FetchOptions = {
+  userAgent: "html-ticker-test",
+  connectTimeoutMs: 2_000,
+  timeoutMs: 2_000,
+  maxBytes: 10 * 1024 * 1024,
+  maxRedirects: 3,
+};
 
 /** The part of the store the collector relies on: ids, kept with the first-stored `published`. */
 function memoryStore() {
   const items = new Map<string, CollectedItem>();
   return {
     items,
-    knownIds: async (ids: readonly string[]): Promise<ReadonlySet<string>> => new Set(ids.filter((id) => items.has(id))),
+    knownIds: async (ids: readonly string[]): Promise<ReadonlySet<string>> =>
+      new Set(ids.filter((id) => items.has(id))),
     commit(collected: readonly CollectedItem[]): { inserted: string[]; updated: string[] } {
       const inserted: string[] = [];
       const updated: string[] = [];
@@ -315,7 +352,12 @@ describe("collectTicker", () => {
       ["2025-06-10T12:30:00.000Z", "Japan and South Korea agree on a semiconductor supply pact"],
     ]);
     const [first] = outcome.items;
-    expect(first).toMatchObject({ kind: "ticker", sourceId: "maghreb-latest", language: "en", url: `${server.origin}/economy/societe-generale-maroc-ibm-banking` });
+    expect(first).toMatchObject({
+      kind: "ticker",
+      sourceId: "maghreb-latest",
+      language: "en",
+      url: `${server.origin}/economy/societe-generale-maroc-ibm-banking`,
+    });
   });
 
   it("strips the time from the title when time and title share one element (17:10Société…)", async () => {
@@ -329,12 +371,20 @@ describe("collectTicker", () => {
     const { items } = await collectTicker(tickerSource(page()), context("2025-06-10T16:30:00Z"));
     const linked = items[0];
     const bare = items.find((item) => item.title.startsWith("Wydad"));
-    expect(linked?.id).toBe(linkedLineId("maghreb-latest", `${server.origin}/economy/societe-generale-maroc-ibm-banking`));
+    expect(linked?.id).toBe(
+      linkedLineId("maghreb-latest", `${server.origin}/economy/societe-generale-maroc-ibm-banking`),
+    );
     // Regression: the bare link as id collided with the article the line points at (html-articles
     // then skipped that page as already stored).
     expect(linked?.id).not.toBe(linked?.url);
     expect(bare?.url).toBeUndefined();
-    expect(bare?.id).toBe(mintItemId({ sourceId: "maghreb-latest", title: "Wydad Casablanca edge Raja 2-1 in Botola derby", published: at("2025-06-10T14:10:00Z") }));
+    expect(bare?.id).toBe(
+      mintItemId({
+        sourceId: "maghreb-latest",
+        title: "Wydad Casablanca edge Raja 2-1 in Botola derby",
+        published: at("2025-06-10T14:10:00Z"),
+      }),
+    );
   });
 
   it("re-scraped hours apart, the next morning and the next evening, updates nothing and duplicates nothing", async () => {
@@ -344,11 +394,23 @@ describe("collectTicker", () => {
     const firstDates = new Map(first.items.map((item) => [item.id, item.published]));
     // 21:00 and 23:59 the same day, 00:20 and 08:00 the next morning, and 19:00 the next evening,
     // when the walk alone would date the unchanged ticker "today" (a site that stopped updating).
-    for (const later of ["2025-06-10T20:00:00Z", "2025-06-10T22:59:00Z", "2025-06-10T23:20:00Z", "2025-06-11T07:00:00Z", "2025-06-11T18:00:00Z"]) {
+    for (const later of [
+      "2025-06-10T20:00:00Z",
+      "2025-06-10T22:59:00Z",
+      "2025-06-10T23:20:00Z",
+      "2025-06-11T07:00:00Z",
+      "2025-06-11T18:00:00Z",
+    ]) {
       const again = await collectTicker(tickerSource(page()), context(later, store));
-      expect(again.items.map((item) => item.id), later).toEqual(first.items.map((item) => item.id));
+      expect(
+        again.items.map((item) => item.id),
+        later,
+      ).toEqual(first.items.map((item) => item.id));
       expect(store.commit(again.items), later).toEqual({ inserted: [], updated: [] });
-      expect([...store.items.values()].map((item) => item.published), later).toEqual(first.items.map((item) => firstDates.get(item.id)));
+      expect(
+        [...store.items.values()].map((item) => item.published),
+        later,
+      ).toEqual(first.items.map((item) => firstDates.get(item.id)));
       // A line without a link is identified by its date, so its date must not move either.
       const bare = again.items.find((item) => item.title.startsWith("Wydad"));
       expect(bare?.published, later).toBe(at("2025-06-10T14:10:00Z"));
@@ -358,19 +420,33 @@ describe("collectTicker", () => {
   it("without the store's memory, an unchanged ticker read the next evening would be re-dated", async () => {
     // The reason collectTicker consults knownIds: the walk alone dates the bare line a day later.
     const { items } = await collectTicker(tickerSource(page()), context("2025-06-11T18:00:00Z"));
-    expect(new Date(items.find((item) => item.title.startsWith("Wydad"))?.published ?? 0).toISOString()).toBe("2025-06-11T14:10:00.000Z");
+    expect(new Date(items.find((item) => item.title.startsWith("Wydad"))?.published ?? 0).toISOString()).toBe(
+      "2025-06-11T14:10:00.000Z",
+    );
   });
 
   it("answers notModified when the page has not changed (conditional GET)", async () => {
-    const previous = { sourceId: "maghreb-latest", consecutiveFailures: 0, itemsCollected: 7, warnings: [], etag: '"v1"' };
-    const outcome = await collectTicker(tickerSource(page()), context("2025-06-10T16:30:00Z", memoryStore(), { previous }));
+    const previous = {
+      sourceId: "maghreb-latest",
+      consecutiveFailures: 0,
+      itemsCollected: 7,
+      warnings: [],
+      etag: '"v1"',
+    };
+    const outcome = await collectTicker(
+      tickerSource(page()),
+      context("2025-06-10T16:30:00Z", memoryStore(), { previous }),
+    );
     expect(outcome).toMatchObject({ notModified: true, items: [], etag: '"v1"' });
   });
 
   it("reads every time format, crosses midnight, honours <base href> and warns about an unparseable line", async () => {
     const select = { item: "#fil-info li.ligne", time: ".heure", title: ".titre", link: "a" };
     // 01:00 in Casablanca on 11 June 2025.
-    const outcome = await collectTicker(tickerSource(`${server.origin}/fil-info.html`, { select }), context("2025-06-11T00:00:00Z"));
+    const outcome = await collectTicker(
+      tickerSource(`${server.origin}/fil-info.html`, { select }),
+      context("2025-06-11T00:00:00Z"),
+    );
     expect(outcome.items.map((item) => [new Date(item.published ?? 0).toISOString(), item.url ?? null])).toEqual([
       ["2025-06-10T23:40:00.000Z", "https://fil.example/info/actualite/seisme-al-hoceima"],
       ["2025-06-10T23:05:00.000Z", "https://fil.example/economie/bvc-semaine-hausse"],
@@ -381,7 +457,9 @@ describe("collectTicker", () => {
     ]);
     expect(outcome.items[1]?.title).toBe("La Bourse de Casablanca termine la semaine en hausse de 1,2 %");
     expect(outcome.items[0]?.language).toBe("fr");
-    expect(outcome.warnings).toEqual(['html-ticker: line 4 has an unparseable time "Direct": "Direct Suivez la conférence de presse du gouvernement"']);
+    expect(outcome.warnings).toEqual([
+      'html-ticker: line 4 has an unparseable time "Direct": "Direct Suivez la conférence de presse du gouvernement"',
+    ]);
   });
 
   it("fails the source, naming selector and page, when the item selector matches nothing", async () => {
@@ -399,17 +477,17 @@ describe("collectTicker", () => {
   });
 
   it("fails a 20 MB page at the body cap with a clear reason", async () => {
-    await expect(collectTicker(tickerSource(`${server.origin}/huge.html`), context("2025-06-10T16:30:00Z"))).rejects.toThrow(
-      /huge\.html: body exceeds 10485760 bytes/,
-    );
+    await expect(
+      collectTicker(tickerSource(`${server.origin}/huge.html`), context("2025-06-10T16:30:00Z")),
+    ).rejects.toThrow(/huge\.html: body exceeds 10485760 bytes/);
   });
 
   it("rejects a source without a timezone or with an unknown one", async () => {
     const noZone = { ...tickerSource(page()), timezone: undefined };
     await expect(collectTicker(noZone, context("2025-06-10T16:30:00Z"))).rejects.toThrow(/needs a timezone/);
-    await expect(collectTicker(tickerSource(page(), { timezone: "Mars/Olympus" }), context("2025-06-10T16:30:00Z"))).rejects.toThrow(
-      "html-ticker: source 'maghreb-latest' has an unknown timezone 'Mars/Olympus'",
-    );
+    await expect(
+      collectTicker(tickerSource(page(), { timezone: "Mars/Olympus" }), context("2025-06-10T16:30:00Z")),
+    ).rejects.toThrow("html-ticker: source 'maghreb-latest' has an unknown timezone 'Mars/Olympus'");
   });
 
   it("reads the bundled offline sample site's ticker (config/sample/site)", async () => {
@@ -418,7 +496,9 @@ describe("collectTicker", () => {
     expect(outcome.warnings).toEqual([]);
     expect(outcome.items).toHaveLength(8);
     expect(outcome.items[0]?.title).toBe("Société Générale Maroc modernizes banking with IBM collaboration");
-    expect(outcome.items[0]?.url).toBe("https://sample.maghrebwire.example/articles/societe-generale-maroc-ibm-banking");
+    expect(outcome.items[0]?.url).toBe(
+      "https://sample.maghrebwire.example/articles/societe-generale-maroc-ibm-banking",
+    );
     expect(outcome.items.some((item) => item.title.includes("Wydad"))).toBe(true);
   });
 });

@@ -12,7 +12,9 @@ describe("markupProblem", () => {
     expect(markupProblem("<b>".repeat(600), FRAGMENT_LIMITS)).toBe("elements nested more than 512 deep");
     // In HTML `<div/>` opens a div: a parser nests these.
     expect(markupProblem("<div/>".repeat(600), PAGE_LIMITS)).toBe("elements nested more than 512 deep");
-    expect(markupProblem(`<span class="a>b" title='<'>`.repeat(600), PAGE_LIMITS)).toBe("elements nested more than 512 deep");
+    expect(markupProblem(`<span class="a>b" title='<'>`.repeat(600), PAGE_LIMITS)).toBe(
+      "elements nested more than 512 deep",
+    );
   });
 
   it("accepts depth up to the limit", () => {
@@ -52,7 +54,11 @@ describe("markupProblem", () => {
   it("passes every HTML fixture page", () => {
     const pages = readdirSync(FIXTURES).filter((file) => file.endsWith(".html"));
     expect(pages.length).toBeGreaterThan(5);
-    for (const page of pages) expect({ page, problem: markupProblem(readFileSync(path.join(FIXTURES, page), "latin1"), PAGE_LIMITS) }).toEqual({ page, problem: undefined });
+    for (const page of pages)
+      expect({ page, problem: markupProblem(readFileSync(path.join(FIXTURES, page), "latin1"), PAGE_LIMITS) }).toEqual({
+        page,
+        problem: undefined,
+      });
   });
 
   it("costs one linear pass over a large hostile string", () => {

@@ -13,7 +13,12 @@ import {
 } from "../../src/sources/normalize.js";
 
 const NOW = Date.parse("2024-05-01T12:00:00Z");
-const ctx: NormalizeContext = { sourceId: "example-world", kind: "article", baseUrl: "https://example.org/news/feed.xml", now: NOW };
+const ctx: NormalizeContext = {
+  sourceId: "example-world",
+  kind: "article",
+  baseUrl: "https://example.org/news/feed.xml",
+  now: NOW,
+};
 
 function normalized(raw: RawItem, context: NormalizeContext = ctx): CollectedItem {
   const item = normalizeItem(raw, context);
@@ -23,10 +28,15 @@ function normalized(raw: RawItem, context: NormalizeContext = ctx): CollectedIte
 
 /** Every string an item carries, to check for XML-illegal characters across all fields at once. */
 function allStrings(item: CollectedItem): string[] {
-  return JSON.stringify(item).match(/"(?:[^"\\]|\\.)*"/g)?.map((s) => JSON.parse(s) as string) ?? [];
+  return (
+    JSON.stringify(item)
+      .match(/"(?:[^"\\]|\\.)*"/g)
+      ?.map((s) => JSON.parse(s) as string) ?? []
+  );
 }
 
-const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/; // eslint-disable-line no-control-regex
+const XML_ILLEGAL =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/; // eslint-disable-line no-control-regex
 
 describe("normalizeItem: titles", () => {
   it("decodes entities exactly once (XML already decoded AT&amp;T to AT&T)", () => {
@@ -41,7 +51,7 @@ describe("normalizeItem: titles", () => {
     expect(normalized({ title: "Hello<script>alert(1)</script> world" }).title).toBe("Hello world");
   });
 
-  it("keeps angle brackets that are not markup: an RSS title \"Use a<b and c>d\" loses no characters", () => {
+  it('keeps angle brackets that are not markup: an RSS title "Use a<b and c>d" loses no characters', () => {
     expect(normalized({ title: "Use a<b and c>d" }).title).toBe("Use a<b and c>d");
     expect(normalized({ title: "x<y and y>z, 3 < 5" }).title).toBe("x<y and y>z, 3 < 5");
     expect(normalized({ title: "Why <dialogue> beats <monologue>" }).title).toBe("Why <dialogue> beats <monologue>");
@@ -151,10 +161,20 @@ describe("normalizeItem: summary, dates, people, media", () => {
   it("keeps authors without email, drops empty ones, and dedupes tags case-insensitively", () => {
     const item = normalized({
       title: "t",
-      authors: [{ name: " Jane  Doe " }, {}, { email: "desk@example.org" }, { name: "Jane Doe" }, { name: "Bob", url: "/bob" }],
+      authors: [
+        { name: " Jane  Doe " },
+        {},
+        { email: "desk@example.org" },
+        { name: "Jane Doe" },
+        { name: "Bob", url: "/bob" },
+      ],
       tags: [" Economy ", "economy", "", "<b>Tech</b>"],
     });
-    expect(item.authors).toEqual([{ name: "Jane Doe" }, { name: "desk@example.org", email: "desk@example.org" }, { name: "Bob", url: "https://example.org/bob" }]);
+    expect(item.authors).toEqual([
+      { name: "Jane Doe" },
+      { name: "desk@example.org", email: "desk@example.org" },
+      { name: "Bob", url: "https://example.org/bob" },
+    ]);
     expect(item.tags).toEqual(["Economy", "Tech"]);
   });
 
@@ -180,9 +200,22 @@ describe("normalizeItem: summary, dates, people, media", () => {
 
   it("keeps only a well-formed BCP 47 language whose primary subtag is ISO 639-1, so RSS language and Atom xml:lang validate", () => {
     const languageOf = (language: string): string | undefined => normalized({ title: "t", language }).language;
-    for (const tag of ["en", "fr-MA", "ar-Latn-MA", "zh-Hant-TW", "de-CH-1996", "EN-gb"]) expect(languageOf(tag), tag).toBe(tag);
+    for (const tag of ["en", "fr-MA", "ar-Latn-MA", "zh-Hant-TW", "de-CH-1996", "EN-gb"])
+      expect(languageOf(tag), tag).toBe(tag);
     expect(languageOf(" en_US ")).toBe("en-US");
-    for (const bad of ["english", "e", "xx", "zz-ZZ", "sgn-BE-FR", "fra", "en-", "en--US", "fr-FRANCE-", "x-klingon", "en US"]) {
+    for (const bad of [
+      "english",
+      "e",
+      "xx",
+      "zz-ZZ",
+      "sgn-BE-FR",
+      "fra",
+      "en-",
+      "en--US",
+      "fr-FRANCE-",
+      "x-klingon",
+      "en US",
+    ]) {
       expect(languageOf(bad), bad).toBeUndefined();
     }
   });
@@ -227,11 +260,18 @@ describe("ids", () => {
     // Stable across fetches and insensitive to case and spacing of the title.
     expect(normalized({ title: "only a title", published: "Mon, 01 Jan 2024 00:00:00 GMT" }).id).toBe(hashed);
     expect(normalized({ title: "only a title" }).id).not.toBe(hashed);
-    expect(normalized({ title: "only a title" }, { ...ctx, sourceId: "other" }).id).not.toBe(normalized({ title: "only a title" }).id);
+    expect(normalized({ title: "only a title" }, { ...ctx, sourceId: "other" }).id).not.toBe(
+      normalized({ title: "only a title" }).id,
+    );
   });
 
   it("keeps a guid that is a global IRI (http(s), urn:, tag:) as the id, whichever source carries it", () => {
-    for (const guid of ["https://example.org/a?b=1", "HTTP://EXAMPLE.ORG/B", "urn:uuid:3f7c1c2e-8a4b-4d1e-9b2a-6c5d4e3f2a1b", "tag:example.org,2024:1"]) {
+    for (const guid of [
+      "https://example.org/a?b=1",
+      "HTTP://EXAMPLE.ORG/B",
+      "urn:uuid:3f7c1c2e-8a4b-4d1e-9b2a-6c5d4e3f2a1b",
+      "tag:example.org,2024:1",
+    ]) {
       expect(normalized({ guid, title: "t" }).id).toBe(guid);
       expect(normalized({ guid, title: "t" }, { ...ctx, sourceId: "other" }).id).toBe(guid);
     }
@@ -239,7 +279,10 @@ describe("ids", () => {
 
   it("a bare guid from two sources no longer merges two different stories: it is namespaced by source", () => {
     const world = normalized({ guid: "101", title: "Security Council meets on Gaza truce" });
-    const tech = normalized({ guid: "101", title: "AT&T and Inwi test a 5G network" }, { ...ctx, sourceId: "hespress-tech" });
+    const tech = normalized(
+      { guid: "101", title: "AT&T and Inwi test a 5G network" },
+      { ...ctx, sourceId: "hespress-tech" },
+    );
     expect(world.id).not.toBe(tech.id);
     // Each is a valid Atom id (RFC 4287 §4.2.6) and stable across passes of its own source.
     expect(world.id).toMatch(/^urn:sha256:[0-9a-f]{64}$/);
@@ -258,7 +301,11 @@ describe("ids", () => {
   });
 
   it("dedupeById keeps the first of duplicate guids", () => {
-    const items = [normalized({ guid: "g", title: "first" }), normalized({ guid: "g", title: "second" }), normalized({ guid: "h", title: "third" })];
+    const items = [
+      normalized({ guid: "g", title: "first" }),
+      normalized({ guid: "g", title: "second" }),
+      normalized({ guid: "h", title: "third" }),
+    ];
     expect(dedupeById(items).map((i) => i.title)).toEqual(["first", "third"]);
   });
 });
@@ -278,9 +325,12 @@ describe("helpers", () => {
   });
 
   it("sanitizeHtml keeps ordinary formatting", () => {
-    expect(sanitizeHtml('<h2 class="x" style="color:red">Head</h2><blockquote cite="/q">q</blockquote>', "https://a.example/")).toBe(
-      '<h2>Head</h2><blockquote cite="https://a.example/q">q</blockquote>',
-    );
+    expect(
+      sanitizeHtml(
+        '<h2 class="x" style="color:red">Head</h2><blockquote cite="/q">q</blockquote>',
+        "https://a.example/",
+      ),
+    ).toBe('<h2>Head</h2><blockquote cite="https://a.example/q">q</blockquote>');
   });
 
   it("stripXmlIllegal keeps tab, newline, CR and surrogate pairs", () => {

@@ -13,7 +13,13 @@ import { collectArticles } from "../../src/sources/html-articles/index.js";
 import type { Source } from "../../src/model/index.js";
 import { articlesSource } from "./articles-source.js";
 
-const FETCH: FetchOptions = { userAgent: "private-networks-test", connectTimeoutMs: 2_000, timeoutMs: 2_000, maxBytes: 1024 * 1024, maxRedirects: 3 };
+const FETCH: FetchOptions = {
+  userAgent: "private-networks-test",
+  connectTimeoutMs: 2_000,
+  timeoutMs: 2_000,
+  maxBytes: 1024 * 1024,
+  maxRedirects: 3,
+};
 const NOW = Date.parse("2026-06-11T08:00:00Z");
 
 function context(fetchOptions: FetchOptions = FETCH): CollectContext {
@@ -111,7 +117,9 @@ describe("URLs named by upstream content or redirects", () => {
     expect(outcome.items.map((item) => item.title)).toEqual(["Own story on the source's origin"]);
     const internalPort = new URL(internal.origin).port;
     expect(outcome.warnings).toEqual([
-      expect.stringMatching(new RegExp(`${internal.origin}/admin/credentials\\.html.*refused.*non-public address 127\\.0\\.0\\.1`)),
+      expect.stringMatching(
+        new RegExp(`${internal.origin}/admin/credentials\\.html.*refused.*non-public address 127\\.0\\.0\\.1`),
+      ),
       expect.stringMatching(new RegExp(`http://localhost:${internalPort}/by-name\\.html.*refused.*non-public address`)),
     ]);
   });
@@ -128,7 +136,10 @@ describe("URLs named by upstream content or redirects", () => {
   });
 
   it("fetches them with allow_private_networks", async () => {
-    const outcome = await collectArticles(articlesSource(`${upstream.origin}/listing.html`), context({ ...FETCH, allowPrivateNetworks: true }));
+    const outcome = await collectArticles(
+      articlesSource(`${upstream.origin}/listing.html`),
+      context({ ...FETCH, allowPrivateNetworks: true }),
+    );
     expect(outcome.warnings).toEqual([]);
   });
 

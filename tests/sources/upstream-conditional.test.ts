@@ -4,7 +4,13 @@
  * §10.2.3) and failures push the next attempt out, and every request names us and asks for
  * compression. The upstream is a node:http server on 127.0.0.1 that counts what reaches it.
  */
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 import { brotliCompressSync, gzipSync } from "node:zlib";
 import pino from "pino";
@@ -118,14 +124,28 @@ describe("collecting politely from an upstream", () => {
     expect(seen[1]?.["if-none-match"]).toBe(ETAG);
     expect(seen[1]?.["if-modified-since"]).toBe(LAST_MODIFIED);
     expect(statuses).toEqual([200, 304]);
-    expect(second).toMatchObject({ ok: true, notModified: true, changed: false, inserted: 0, updated: 0, removed: 0, changedCategories: [] });
+    expect(second).toMatchObject({
+      ok: true,
+      notModified: true,
+      changed: false,
+      inserted: 0,
+      updated: 0,
+      removed: 0,
+      changedCategories: [],
+    });
     expect((await store.queryFeed({ categories: [], limit: 50, page: 1 })).items).toEqual(storedBefore);
     expect(await store.revision()).toBe(revisionBefore);
-    expect(await store.getSourceState("wire")).toMatchObject({ etag: ETAG, lastModified: LAST_MODIFIED, consecutiveFailures: 0, lastSuccessAt: now });
+    expect(await store.getSourceState("wire")).toMatchObject({
+      etag: ETAG,
+      lastModified: LAST_MODIFIED,
+      consecutiveFailures: 0,
+      lastSuccessAt: now,
+    });
   });
 
   it("waits at least Retry-After (429, 120 s) and sends nothing before then", async () => {
-    handler = (_req, res) => res.writeHead(429, { "retry-after": "120", "content-type": "text/plain" }).end("slow down");
+    handler = (_req, res) =>
+      res.writeHead(429, { "retry-after": "120", "content-type": "text/plain" }).end("slow down");
     const failed = await collectSource(source, deps());
     expect(failed.ok).toBe(false);
     expect(failed.error).toContain("429");
@@ -198,7 +218,13 @@ describe("collecting politely from an upstream", () => {
   ] as const)("decodes a %s-compressed upstream response", async (coding, compress) => {
     const compressed = compress(Buffer.from(FEED, "utf8"));
     handler = (_req, res) =>
-      res.writeHead(200, { "content-type": "application/rss+xml", "content-encoding": coding, "content-length": compressed.length }).end(compressed);
+      res
+        .writeHead(200, {
+          "content-type": "application/rss+xml",
+          "content-encoding": coding,
+          "content-length": compressed.length,
+        })
+        .end(compressed);
     const result = await collectSource(source, deps());
     expect(result).toMatchObject({ ok: true, inserted: 2 });
     const titles = (await store.queryFeed({ categories: [], limit: 50, page: 1 })).items.map((item) => item.title);

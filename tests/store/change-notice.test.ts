@@ -17,7 +17,16 @@ describe("PostgreSQL change notice payload", () => {
   });
 
   it("ignores payloads it did not write", () => {
-    for (const payload of [undefined, "", "hello", "null", "[]", '{"revision":"1","categories":[]}', '{"revision":1,"categories":[1]}', '{"revision":1.5,"categories":[]}']) {
+    for (const payload of [
+      undefined,
+      "",
+      "hello",
+      "null",
+      "[]",
+      '{"revision":"1","categories":[]}',
+      '{"revision":1,"categories":[1]}',
+      '{"revision":1.5,"categories":[]}',
+    ]) {
       expect(decodeChange(payload)).toBeUndefined();
     }
   });

@@ -26,13 +26,18 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "store-crash-"));
   compiled = await compileSrc("store-crash-build-", [
     join(REPO, "src/store/sqlite/sqlite-store.ts"),
-    "--rootDir", join(REPO, "src"),
-    "--module", "NodeNext",
-    "--moduleResolution", "NodeNext",
-    "--target", "ES2022",
+    "--rootDir",
+    join(REPO, "src"),
+    "--module",
+    "NodeNext",
+    "--moduleResolution",
+    "NodeNext",
+    "--target",
+    "ES2022",
     "--esModuleInterop",
     "--skipLibCheck",
-    "--types", "node",
+    "--types",
+    "node",
   ]);
   compiledStore = join(compiled.out, "store/sqlite/sqlite-store.js");
 }, 120_000);
@@ -42,7 +47,10 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-function startChild(database: string, maxRuns: number): { child: ChildProcess; commits: () => number; exited: Promise<number | null> } {
+function startChild(
+  database: string,
+  maxRuns: number,
+): { child: ChildProcess; commits: () => number; exited: Promise<number | null> } {
   const child = spawn(process.execPath, [childScript, compiledStore, database, String(PER_RUN), String(maxRuns)], {
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -86,7 +94,9 @@ function verify(database: string): Verified {
     expect(db.pragma("integrity_check", { simple: true })).toBe("ok");
     expect(db.pragma("foreign_key_check")).toEqual([]);
 
-    const state = db.prepare<[], { items_collected: number }>("SELECT items_collected FROM source_state WHERE source_id = 'crash'").get();
+    const state = db
+      .prepare<[], { items_collected: number }>("SELECT items_collected FROM source_state WHERE source_id = 'crash'")
+      .get();
     const count = db.prepare<[], number>("SELECT count(*) FROM items").pluck().get() ?? -1;
     expect(count % PER_RUN).toBe(0);
     expect(state?.items_collected ?? 0).toBe(count);

@@ -105,7 +105,6 @@ function describeLeaderLock(url: string): void {
       expect(leader.lock.isLeader()).toBe(false);
       const newHolder = await holderPid(key);
       expect(newHolder).not.toBe(pid);
-
     });
 
     it("takes over from a leader that went silent (host died, process froze) once PostgreSQL ends its session", async () => {
@@ -232,7 +231,9 @@ function describeChangeNotifications(url: string): void {
       // pg_terminate_backend only signals the backend: wait until it is gone, or a busy machine can
       // still deliver the next notification to it (flaked under load: seen ["world"], not everyCategory).
       await eventually("the LISTEN session is gone", async () => {
-        const rows = await sql<{ n: number }>(url, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1", [listener?.pid]);
+        const rows = await sql<{ n: number }>(url, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = $1", [
+          listener?.pid,
+        ]);
         return (rows[0]?.n ?? 0) === 0;
       });
       // Committed while nobody listens: this notification is lost for the watcher.

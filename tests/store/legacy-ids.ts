@@ -42,7 +42,9 @@ function expectedId(id: string, sourceId = OWNER): string {
  */
 export async function checkLegacyRekey(atVersion3: Store, upgrade: () => Promise<Store>): Promise<Store> {
   for (const { id, global } of LEGACY_CASES) expect(isGlobalId(id), id).toBe(global);
-  const stories = LEGACY_CASES.map(({ id }, n) => makeItem(id, { sourceId: OWNER, published: 1_000 + n, categories: ["world"] }));
+  const stories = LEGACY_CASES.map(({ id }, n) =>
+    makeItem(id, { sourceId: OWNER, published: 1_000 + n, categories: ["world"] }),
+  );
   await atVersion3.commitRun({ sourceId: OWNER, at: 10_000 }, stories, 10_000);
   // The bug: another source's different story with the same bare guid merged into the first one.
   const otherStory = makeItem("101", {
@@ -59,7 +61,13 @@ export async function checkLegacyRekey(atVersion3: Store, upgrade: () => Promise
   const stored = (await store.queryFeed({ categories: [], limit: 500, page: 1 })).items;
   expect(stored.map((item) => item.id).sort()).toEqual(LEGACY_CASES.map(({ id }) => expectedId(id)).sort());
   const rekeyed = stored.find((item) => item.id === expectedId("101"));
-  expect(rekeyed).toMatchObject({ title: "Story 101", sourceId: OWNER, published: 1_000, firstSeen: 10_000, categories: ["world"] });
+  expect(rekeyed).toMatchObject({
+    title: "Story 101",
+    sourceId: OWNER,
+    published: 1_000,
+    firstSeen: 10_000,
+    categories: ["world"],
+  });
   expect(await store.revision()).toBeGreaterThan(revisionBefore);
   expect(await store.knownIds(["101"])).toEqual(new Set());
 
@@ -70,8 +78,14 @@ export async function checkLegacyRekey(atVersion3: Store, upgrade: () => Promise
     20_000,
   );
   expect(again).toMatchObject({ inserted: [], updated: [], unchanged: LEGACY_CASES.length });
-  const other = await store.commitRun({ sourceId: OTHER, at: 21_000 }, [{ ...otherStory, id: expectedId("101", OTHER) }], 21_000);
+  const other = await store.commitRun(
+    { sourceId: OTHER, at: 21_000 },
+    [{ ...otherStory, id: expectedId("101", OTHER) }],
+    21_000,
+  );
   expect(other.inserted).toEqual([expectedId("101", OTHER)]);
-  expect((await store.queryFeed({ categories: ["technology"], limit: 10, page: 1 })).items.map((item) => item.title)).toEqual(["A different story"]);
+  expect(
+    (await store.queryFeed({ categories: ["technology"], limit: 10, page: 1 })).items.map((item) => item.title),
+  ).toEqual(["A different story"]);
   return store;
 }

@@ -42,7 +42,11 @@ export function testSchemas(url: string): { create(): Promise<string>; dropAll()
 }
 
 /** Wait until `check` holds, or fail after `timeoutMs` naming what was awaited. */
-export async function eventually(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 8_000): Promise<void> {
+export async function eventually(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 8_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);

@@ -28,7 +28,9 @@ describe("openStore with a PostgreSQL URL (no server needed)", () => {
   it("reports an unreachable server as a StoreError naming the host, without echoing the password", async () => {
     const port = await closedPort();
     for (const scheme of ["postgres", "postgresql"]) {
-      const error = await openStore(`${scheme}://feeds:hunter2@127.0.0.1:${port}/feeds`, { clock }).catch((e: unknown) => e);
+      const error = await openStore(`${scheme}://feeds:hunter2@127.0.0.1:${port}/feeds`, { clock }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(StoreError);
       expect((error as Error).message).toContain(`127.0.0.1:${port}`);
       expect((error as Error).message).not.toContain("hunter2");
@@ -92,7 +94,10 @@ function describePostgres(url: string): void {
       await Promise.all(replicas.map((store) => store.migrate()));
       await replicas[0]?.migrate();
 
-      const rows = await raw<{ version: number; name: string }>(schemaUrl, "SELECT version, name FROM schema_migrations ORDER BY version");
+      const rows = await raw<{ version: number; name: string }>(
+        schemaUrl,
+        "SELECT version, name FROM schema_migrations ORDER BY version",
+      );
       expect(rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version, name: m.name })));
       await replicas[1]?.commitRun({ sourceId: "s", at: 1 }, [makeItem("a")], 1);
       expect(await replicas[2]?.knownIds(["a"])).toEqual(new Set(["a"]));
@@ -135,13 +140,16 @@ function describePostgres(url: string): void {
     it("refuses a schema migrated by a newer build", async () => {
       const { store, schemaUrl } = await freshStore();
       await store.close();
-      await raw(schemaUrl, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${MIGRATIONS.length + 1}, 'future', 1)`);
+      await raw(
+        schemaUrl,
+        `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${MIGRATIONS.length + 1}, 'future', 1)`,
+      );
       const again = await openPostgresStore(schemaUrl, { clock });
       opened.push(again);
       await expect(again.migrate()).rejects.toThrow(/newer than this build/);
     });
 
-    it("orders ids and slugs bytewise (COLLATE \"C\"), like SQLite, whatever the database locale", async () => {
+    it('orders ids and slugs bytewise (COLLATE "C"), like SQLite, whatever the database locale', async () => {
       const { store, schemaUrl } = await freshStore();
       opened.push(store);
       const collations = await raw<{ table_name: string; column_name: string; collation_name: string }>(
@@ -161,15 +169,35 @@ function describePostgres(url: string): void {
         "story_categories.slug C",
       ]);
 
-      await store.commitRun({ sourceId: "s", at: 1 }, ["b", "B", "é", "a", "Z"].map((id) => makeItem(id, { published: 1 })), 1);
-      expect((await store.listItemsForReclassification(undefined, 10)).map((i) => i.id)).toEqual(["B", "Z", "a", "b", "é"]);
-      expect((await store.queryFeed({ categories: [], limit: 10, page: 1 })).items.map((i) => i.id)).toEqual(["é", "b", "a", "Z", "B"]);
+      await store.commitRun(
+        { sourceId: "s", at: 1 },
+        ["b", "B", "é", "a", "Z"].map((id) => makeItem(id, { published: 1 })),
+        1,
+      );
+      expect((await store.listItemsForReclassification(undefined, 10)).map((i) => i.id)).toEqual([
+        "B",
+        "Z",
+        "a",
+        "b",
+        "é",
+      ]);
+      expect((await store.queryFeed({ categories: [], limit: 10, page: 1 })).items.map((i) => i.id)).toEqual([
+        "é",
+        "b",
+        "a",
+        "Z",
+        "B",
+      ]);
     });
 
     it("deletes a pruned item's category and source rows with it", async () => {
       const { store, schemaUrl } = await freshStore();
       opened.push(store);
-      await store.commitRun({ sourceId: "s", at: 1 }, [makeItem("gone", { sourceId: "s", categories: ["world", "technology"] })], 1);
+      await store.commitRun(
+        { sourceId: "s", at: 1 },
+        [makeItem("gone", { sourceId: "s", categories: ["world", "technology"] })],
+        1,
+      );
       await store.prune("s", { maxItemsPerSource: 0, maxAgeMs: Infinity }, 1);
       expect(await raw(schemaUrl, "SELECT count(*)::int AS n FROM item_categories")).toEqual([{ n: 0 }]);
       expect(await raw(schemaUrl, "SELECT count(*)::int AS n FROM item_sources")).toEqual([{ n: 0 }]);
@@ -215,7 +243,10 @@ function describePostgres(url: string): void {
         walked += batch.length;
         after = batch.at(-1)?.id;
         const result = await store.setItemCategories(
-          batch.map((item) => ({ id: item.id, categories: item.published % 2 === 0 ? ["world", "technology"] : ["world"] })),
+          batch.map((item) => ({
+            id: item.id,
+            categories: item.published % 2 === 0 ? ["world", "technology"] : ["world"],
+          })),
           3,
         );
         changed = new Set([...changed, ...result.changedCategories]);

@@ -107,7 +107,9 @@ describe("SQLite store", () => {
     await store.migrate();
     await store.close();
     const raw = new Database(path);
-    raw.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(MIGRATIONS.length + 1, "future", 1);
+    raw
+      .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
+      .run(MIGRATIONS.length + 1, "future", 1);
     raw.close();
 
     const again = openSqliteStore(path, { clock });
@@ -153,7 +155,11 @@ describe("SQLite store", () => {
     const store = openSqliteStore(path, { clock });
     opened.push(store);
     await store.migrate();
-    await store.commitRun({ sourceId: "s", at: 1 }, [makeItem("gone", { sourceId: "s", categories: ["world", "technology"] })], 1);
+    await store.commitRun(
+      { sourceId: "s", at: 1 },
+      [makeItem("gone", { sourceId: "s", categories: ["world", "technology"] })],
+      1,
+    );
     await store.prune("s", { maxItemsPerSource: 0, maxAgeMs: Infinity }, 1);
 
     const raw = new Database(path, { readonly: true });
@@ -199,7 +205,10 @@ describe("SQLite store", () => {
       walked += batch.length;
       after = batch.at(-1)?.id;
       const result = await store.setItemCategories(
-        batch.map((item) => ({ id: item.id, categories: item.published % 2 === 0 ? ["world", "technology"] : ["world"] })),
+        batch.map((item) => ({
+          id: item.id,
+          categories: item.published % 2 === 0 ? ["world", "technology"] : ["world"],
+        })),
         2,
       );
       changed = new Set([...changed, ...result.changedCategories]);

@@ -51,10 +51,16 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it("stores every field of an item and reads it back unchanged", async () => {
         const full = makeItem("urn:full", {
           kind: "ticker",
-          contentHtml: "<p>Body with <a href=\"https://example.org/x\">link</a></p>",
-          authors: [{ name: "Amina El Idrissi", email: "amina@example.org", url: "https://example.org/amina" }, { name: "Desk" }],
+          contentHtml: '<p>Body with <a href="https://example.org/x">link</a></p>',
+          authors: [
+            { name: "Amina El Idrissi", email: "amina@example.org", url: "https://example.org/amina" },
+            { name: "Desk" },
+          ],
           tags: ["Économie", "Maroc"],
-          enclosures: [{ url: "https://example.org/a.mp3", type: "audio/mpeg", length: 1234 }, { url: "https://example.org/b.jpg", type: "image/jpeg" }],
+          enclosures: [
+            { url: "https://example.org/a.mp3", type: "audio/mpeg", length: 1234 },
+            { url: "https://example.org/b.jpg", type: "image/jpeg" },
+          ],
           imageUrl: "https://example.org/lead.jpg",
           language: "fr",
           published: 1_700_000_000_000,
@@ -121,18 +127,40 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(changed.changedCategories).toEqual(["world"]);
 
         const [stored] = (await store.queryFeed(feed())).items;
-        expect(stored).toMatchObject({ title: "Corrected headline", published: 1_000, firstSeen: 2_000, updated: 5_000, changedAt: 5_000 });
+        expect(stored).toMatchObject({
+          title: "Corrected headline",
+          published: 1_000,
+          firstSeen: 2_000,
+          updated: 5_000,
+          changedAt: 5_000,
+        });
       });
 
       it("takes `updated` from upstream when given, never earlier than `published`", async () => {
         await store.commitRun(run("s", 2_000), [makeItem("urn:u", { sourceId: "s", published: 1_000 })], 2_000);
-        await store.commitRun(run("s", 6_000), [makeItem("urn:u", { sourceId: "s", published: 1_000, updated: 4_000, title: "v2" })], 6_000);
+        await store.commitRun(
+          run("s", 6_000),
+          [makeItem("urn:u", { sourceId: "s", published: 1_000, updated: 4_000, title: "v2" })],
+          6_000,
+        );
         expect((await store.queryFeed(feed())).items[0]).toMatchObject({ updated: 4_000, changedAt: 6_000 });
 
-        await store.commitRun(run("s", 7_000), [makeItem("urn:u", { sourceId: "s", published: 1_000, updated: 500, title: "v3" })], 7_000);
-        expect((await store.queryFeed(feed())).items[0]).toMatchObject({ published: 1_000, updated: 1_000, changedAt: 7_000 });
+        await store.commitRun(
+          run("s", 7_000),
+          [makeItem("urn:u", { sourceId: "s", published: 1_000, updated: 500, title: "v3" })],
+          7_000,
+        );
+        expect((await store.queryFeed(feed())).items[0]).toMatchObject({
+          published: 1_000,
+          updated: 1_000,
+          changedAt: 7_000,
+        });
 
-        await store.commitRun(run("s", 8_000), [makeItem("urn:new", { sourceId: "s", published: 3_000, updated: 2_000 })], 8_000);
+        await store.commitRun(
+          run("s", 8_000),
+          [makeItem("urn:new", { sourceId: "s", published: 3_000, updated: 2_000 })],
+          8_000,
+        );
         const fresh = (await store.queryFeed(feed())).items.find((i) => i.id === "urn:new");
         expect(fresh).toMatchObject({ published: 3_000, updated: 3_000 });
       });
@@ -140,18 +168,40 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it("gives an undated item its first-seen time once and keeps it on later passes", async () => {
         const undated = makeItem("urn:undated", { published: undefined });
         await store.commitRun(run("walaw-world", 1_000), [undated], 1_000);
-        expect((await store.queryFeed(feed())).items[0]).toMatchObject({ published: 1_000, updated: 1_000, firstSeen: 1_000 });
+        expect((await store.queryFeed(feed())).items[0]).toMatchObject({
+          published: 1_000,
+          updated: 1_000,
+          firstSeen: 1_000,
+        });
 
         const again = await store.commitRun(run("walaw-world", 50_000), [undated], 50_000);
         expect(again.unchanged).toBe(1);
-        expect((await store.queryFeed(feed())).items[0]).toMatchObject({ published: 1_000, updated: 1_000, firstSeen: 1_000, changedAt: 1_000 });
+        expect((await store.queryFeed(feed())).items[0]).toMatchObject({
+          published: 1_000,
+          updated: 1_000,
+          firstSeen: 1_000,
+          changedAt: 1_000,
+        });
 
-        await store.commitRun(run("walaw-world", 90_000), [{ ...undated, summary: "Now with a longer summary" }], 90_000);
-        expect((await store.queryFeed(feed())).items[0]).toMatchObject({ published: 1_000, firstSeen: 1_000, updated: 90_000, changedAt: 90_000 });
+        await store.commitRun(
+          run("walaw-world", 90_000),
+          [{ ...undated, summary: "Now with a longer summary" }],
+          90_000,
+        );
+        expect((await store.queryFeed(feed())).items[0]).toMatchObject({
+          published: 1_000,
+          firstSeen: 1_000,
+          updated: 90_000,
+          changedAt: 90_000,
+        });
       });
 
       it("replaces categories when only they changed and reports old and new slugs", async () => {
-        await store.commitRun(run("walaw-world", 1_000), [makeItem("urn:c", { published: 100, categories: ["world", "technology"] })], 1_000);
+        await store.commitRun(
+          run("walaw-world", 1_000),
+          [makeItem("urn:c", { published: 100, categories: ["world", "technology"] })],
+          1_000,
+        );
         const result = await store.commitRun(
           run("walaw-world", 2_000),
           [makeItem("urn:c", { published: 100, categories: ["world", "morocco-economy"] })],
@@ -161,11 +211,20 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(result.changedCategories).toEqual(["morocco-economy", "technology", "world"]);
         expect(ids((await store.queryFeed(feed({ categories: ["technology"] }))).items)).toEqual([]);
         const [stored] = (await store.queryFeed(feed({ categories: ["morocco-economy"] }))).items;
-        expect(stored).toMatchObject({ id: "urn:c", categories: ["morocco-economy", "world"], changedAt: 2_000, updated: 100 });
+        expect(stored).toMatchObject({
+          id: "urn:c",
+          categories: ["morocco-economy", "world"],
+          changedAt: 2_000,
+          updated: 100,
+        });
       });
 
       it("treats categories as a set: order and repeats are not a change", async () => {
-        await store.commitRun(run("walaw-world", 1_000), [makeItem("urn:s", { categories: ["world", "technology"] })], 1_000);
+        await store.commitRun(
+          run("walaw-world", 1_000),
+          [makeItem("urn:s", { categories: ["world", "technology"] })],
+          1_000,
+        );
         const result = await store.commitRun(
           run("walaw-world", 2_000),
           [makeItem("urn:s", { categories: ["technology", "world", "world"] })],
@@ -175,7 +234,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
 
       it("lets a second source carrying the same id add its categories without taking the story over", async () => {
-        await store.commitRun(run("walaw-world", 1_000), [makeItem("urn:shared", { published: 100, categories: ["world"] })], 1_000);
+        await store.commitRun(
+          run("walaw-world", 1_000),
+          [makeItem("urn:shared", { published: 100, categories: ["world"] })],
+          1_000,
+        );
         const fromEconomy = makeItem("urn:shared", {
           sourceId: "walaw-economy",
           published: 100,
@@ -188,7 +251,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         // Regression: each source's pass used to replace the other's categories, flipping the row forever.
         const passes = [
           await store.commitRun(run("walaw-economy", 3_000), [fromEconomy], 3_000),
-          await store.commitRun(run("walaw-world", 4_000), [makeItem("urn:shared", { published: 100, categories: ["world"] })], 4_000),
+          await store.commitRun(
+            run("walaw-world", 4_000),
+            [makeItem("urn:shared", { published: 100, categories: ["world"] })],
+            4_000,
+          ),
           await store.commitRun(run("walaw-economy", 5_000), [fromEconomy], 5_000),
         ];
         expect(passes.map((p) => p.unchanged)).toEqual([1, 1, 1]);
@@ -203,24 +270,42 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         });
 
         // A source that stops classifying the story into a category withdraws only its own share.
-        const withdrawn = await store.commitRun(run("walaw-economy", 6_000), [{ ...fromEconomy, categories: [] }], 6_000);
+        const withdrawn = await store.commitRun(
+          run("walaw-economy", 6_000),
+          [{ ...fromEconomy, categories: [] }],
+          6_000,
+        );
         expect(withdrawn.changedCategories).toEqual(["morocco-economy", "world"]);
         expect((await store.queryFeed(feed())).items[0]?.categories).toEqual(["world"]);
       });
 
       it("reports inserted and changed categories, not those of unchanged items", async () => {
-        await store.commitRun(run("s", 1_000), [makeItem("urn:old", { sourceId: "s", categories: ["technology"] })], 1_000);
+        await store.commitRun(
+          run("s", 1_000),
+          [makeItem("urn:old", { sourceId: "s", categories: ["technology"] })],
+          1_000,
+        );
         const result = await store.commitRun(
           run("s", 2_000),
-          [makeItem("urn:old", { sourceId: "s", categories: ["technology"] }), makeItem("urn:new", { sourceId: "s", categories: ["world", "morocco-economy"] })],
+          [
+            makeItem("urn:old", { sourceId: "s", categories: ["technology"] }),
+            makeItem("urn:new", { sourceId: "s", categories: ["world", "morocco-economy"] }),
+          ],
           2_000,
         );
-        expect(result).toEqual({ inserted: ["urn:new"], updated: [], unchanged: 1, changedCategories: ["morocco-economy", "world"] });
+        expect(result).toEqual({
+          inserted: ["urn:new"],
+          updated: [],
+          unchanged: 1,
+          changedCategories: ["morocco-economy", "world"],
+        });
       });
 
       it("rejects with a StoreError on an item the store cannot hold, writing nothing of the run", async () => {
         const broken = { ...makeItem("urn:broken"), kind: "podcast" } as unknown as ClassifiedItem;
-        await expect(store.commitRun(run("s", 1_000), [makeItem("urn:fine"), broken], 1_000)).rejects.toBeInstanceOf(StoreError);
+        await expect(store.commitRun(run("s", 1_000), [makeItem("urn:fine"), broken], 1_000)).rejects.toBeInstanceOf(
+          StoreError,
+        );
         expect(await store.knownIds(["urn:fine", "urn:broken"])).toEqual(new Set());
         expect(await store.getSourceState("s")).toBeUndefined();
       });
@@ -256,7 +341,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it("unions categories without returning an item twice", async () => {
         const { items } = await store.queryFeed(feed({ categories: ["world", "technology"] }));
         expect(ids(items)).toEqual(["a", "b", "c"]);
-        const three = await store.queryFeed(feed({ categories: ["world", "technology", "morocco-economy", "nothing-here"] }));
+        const three = await store.queryFeed(
+          feed({ categories: ["world", "technology", "morocco-economy", "nothing-here"] }),
+        );
         expect(ids(three.items)).toEqual(["a", "b", "c", "d"]);
       });
 
@@ -264,7 +351,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(ids((await store.queryFeed(feed({ kind: "ticker" }))).items)).toEqual(["c"]);
         expect(ids((await store.queryFeed(feed({ kind: "article" }))).items)).toEqual(["a", "b", "d", "e"]);
         expect(ids((await store.queryFeed(feed({ kind: "article", categories: ["world"] }))).items)).toEqual(["a"]);
-        expect(ids((await store.queryFeed(feed({ kind: "article", categories: ["world", "technology"] }))).items)).toEqual(["a", "b"]);
+        expect(
+          ids((await store.queryFeed(feed({ kind: "article", categories: ["world", "technology"] }))).items),
+        ).toEqual(["a", "b"]);
       });
 
       it("honours the limit and says whether more exists", async () => {
@@ -326,23 +415,28 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         { label: "all", categories: [] },
         { label: "one category", categories: ["world"] },
         { label: "a union", categories: ["world", "technology"] },
-      ])("returns every item exactly once following `before` cursors, ties on published included ($label)", async ({ categories }) => {
-        await store.commitRun(run("s", 99_000), many, 99_000);
-        const byPage = await walk({ categories, limit: 5 });
-        const seen: string[] = [];
-        let before: FeedQuery["before"];
-        for (let step = 0; step < 100; step++) {
-          const result = await store.queryFeed(feed({ categories, limit: 5, ...(before ? { before } : {}) }));
-          seen.push(...ids(result.items));
-          const last = result.items.at(-1);
-          if (!result.hasMore || !last) break;
-          before = { published: last.published, id: last.id };
-        }
-        expect(seen).toEqual(byPage.seen);
-      });
+      ])(
+        "returns every item exactly once following `before` cursors, ties on published included ($label)",
+        async ({ categories }) => {
+          await store.commitRun(run("s", 99_000), many, 99_000);
+          const byPage = await walk({ categories, limit: 5 });
+          const seen: string[] = [];
+          let before: FeedQuery["before"];
+          for (let step = 0; step < 100; step++) {
+            const result = await store.queryFeed(feed({ categories, limit: 5, ...(before ? { before } : {}) }));
+            seen.push(...ids(result.items));
+            const last = result.items.at(-1);
+            if (!result.hasMore || !last) break;
+            before = { published: last.published, id: last.id };
+          }
+          expect(seen).toEqual(byPage.seen);
+        },
+      );
 
       it("refuses a query with both a page number and a cursor", async () => {
-        await expect(store.queryFeed(feed({ page: 2, before: { published: 1, id: "x" } }))).rejects.toBeInstanceOf(StoreError);
+        await expect(store.queryFeed(feed({ page: 2, before: { published: 1, id: "x" } }))).rejects.toBeInstanceOf(
+          StoreError,
+        );
       });
 
       it("returns an empty last page past the end", async () => {
@@ -377,7 +471,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           itemsCollected: 1,
         });
 
-        await store.commitRun(run("s", 4_000), [makeItem("x1", { sourceId: "s" }), makeItem("x2", { sourceId: "s" })], 4_000);
+        await store.commitRun(
+          run("s", 4_000),
+          [makeItem("x1", { sourceId: "s" }), makeItem("x2", { sourceId: "s" })],
+          4_000,
+        );
         expect(await store.getSourceState("s")).toMatchObject({
           lastRunAt: 4_000,
           lastSuccessAt: 4_000,
@@ -389,15 +487,27 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
 
       it("keeps the items a failed run still delivered", async () => {
-        const result = await store.commitRun(run("s", 1_000, { error: "html-articles: 2 of 3 pages failed" }), [makeItem("p1", { sourceId: "s" })], 1_000);
+        const result = await store.commitRun(
+          run("s", 1_000, { error: "html-articles: 2 of 3 pages failed" }),
+          [makeItem("p1", { sourceId: "s" })],
+          1_000,
+        );
         expect(result.inserted).toEqual(["p1"]);
         expect(await store.getSourceState("s")).toMatchObject({ consecutiveFailures: 1, itemsCollected: 1 });
       });
 
       it("keeps validators on undefined, clears them on null, replaces them on a value", async () => {
-        await store.commitRun(run("s", 1_000, { etag: '"v1"', lastModified: "Tue, 01 Apr 2025 10:00:00 GMT", nextAttemptAt: 9_000 }), [], 1_000);
+        await store.commitRun(
+          run("s", 1_000, { etag: '"v1"', lastModified: "Tue, 01 Apr 2025 10:00:00 GMT", nextAttemptAt: 9_000 }),
+          [],
+          1_000,
+        );
         await store.commitRun(run("s", 2_000), [], 2_000);
-        expect(await store.getSourceState("s")).toMatchObject({ etag: '"v1"', lastModified: "Tue, 01 Apr 2025 10:00:00 GMT", nextAttemptAt: 9_000 });
+        expect(await store.getSourceState("s")).toMatchObject({
+          etag: '"v1"',
+          lastModified: "Tue, 01 Apr 2025 10:00:00 GMT",
+          nextAttemptAt: 9_000,
+        });
 
         await store.commitRun(run("s", 3_000, { etag: '"v2"', lastModified: null, nextAttemptAt: null }), [], 3_000);
         const state = await store.getSourceState("s");
@@ -407,9 +517,20 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
 
       it("replaces warnings with the last run's", async () => {
-        await store.commitRun(run("s", 1_000, { warnings: ["ticker line 3: no time", "ticker line 7: no time"] }), [], 1_000);
-        expect((await store.getSourceState("s"))?.warnings).toEqual(["ticker line 3: no time", "ticker line 7: no time"]);
-        await store.commitRun(run("s", 2_000, { warnings: ["article https://example.org/gone answered 404"] }), [], 2_000);
+        await store.commitRun(
+          run("s", 1_000, { warnings: ["ticker line 3: no time", "ticker line 7: no time"] }),
+          [],
+          1_000,
+        );
+        expect((await store.getSourceState("s"))?.warnings).toEqual([
+          "ticker line 3: no time",
+          "ticker line 7: no time",
+        ]);
+        await store.commitRun(
+          run("s", 2_000, { warnings: ["article https://example.org/gone answered 404"] }),
+          [],
+          2_000,
+        );
         expect((await store.getSourceState("s"))?.warnings).toEqual(["article https://example.org/gone answered 404"]);
         await store.commitRun(run("s", 3_000), [], 3_000);
         expect((await store.getSourceState("s"))?.warnings).toEqual([]);
@@ -428,7 +549,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it("keeps the newest N items of one source and leaves other sources alone", async () => {
         await store.commitRun(
           run("s", 10_000),
-          [1, 2, 3, 4, 5].map((n) => makeItem(`s-${n}`, { sourceId: "s", published: n * 1_000, categories: n <= 2 ? ["technology"] : ["world"] })),
+          [1, 2, 3, 4, 5].map((n) =>
+            makeItem(`s-${n}`, {
+              sourceId: "s",
+              published: n * 1_000,
+              categories: n <= 2 ? ["technology"] : ["world"],
+            }),
+          ),
           10_000,
         );
         await store.commitRun(run("other", 10_000), [makeItem("o-1", { sourceId: "other", published: 1 })], 10_000);
@@ -442,7 +569,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it("drops items published longer ago than the maximum age", async () => {
         await store.commitRun(
           run("s", 100_000),
-          [makeItem("old", { sourceId: "s", published: 10_000 }), makeItem("edge", { sourceId: "s", published: 40_000 }), makeItem("new", { sourceId: "s", published: 90_000 })],
+          [
+            makeItem("old", { sourceId: "s", published: 10_000 }),
+            makeItem("edge", { sourceId: "s", published: 40_000 }),
+            makeItem("new", { sourceId: "s", published: 90_000 }),
+          ],
           100_000,
         );
         const result = await store.prune("s", { maxItemsPerSource: 100, maxAgeMs: 60_000 }, 100_000);
@@ -453,7 +584,10 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it("removes nothing and changes nothing when within retention", async () => {
         await store.commitRun(run("s", 1_000), [makeItem("k", { sourceId: "s", published: 900 })], 1_000);
         const before = await store.revision();
-        expect(await store.prune("s", { maxItemsPerSource: 10, maxAgeMs: 60_000 }, 1_000)).toEqual({ removed: 0, changedCategories: [] });
+        expect(await store.prune("s", { maxItemsPerSource: 10, maxAgeMs: 60_000 }, 1_000)).toEqual({
+          removed: 0,
+          changedCategories: [],
+        });
         expect(await store.revision()).toBe(before);
       });
 
@@ -461,22 +595,34 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.commitRun(run("s", 1_000), [makeItem("back", { sourceId: "s", published: 100 })], 1_000);
         await store.prune("s", { maxItemsPerSource: 0, maxAgeMs: Infinity }, 1_000);
         expect(await store.knownIds(["back"])).toEqual(new Set());
-        const again = await store.commitRun(run("s", 2_000), [makeItem("back", { sourceId: "s", published: 100 })], 2_000);
+        const again = await store.commitRun(
+          run("s", 2_000),
+          [makeItem("back", { sourceId: "s", published: 100 })],
+          2_000,
+        );
         expect(again.inserted).toEqual(["back"]);
       });
 
       it("rejects a nonsensical retention with a StoreError", async () => {
-        await expect(store.prune("s", { maxItemsPerSource: -1, maxAgeMs: 1 }, 1_000)).rejects.toBeInstanceOf(StoreError);
-        await expect(store.prune("s", { maxItemsPerSource: 1, maxAgeMs: Number.NaN }, 1_000)).rejects.toBeInstanceOf(StoreError);
+        await expect(store.prune("s", { maxItemsPerSource: -1, maxAgeMs: 1 }, 1_000)).rejects.toBeInstanceOf(
+          StoreError,
+        );
+        await expect(store.prune("s", { maxItemsPerSource: 1, maxAgeMs: Number.NaN }, 1_000)).rejects.toBeInstanceOf(
+          StoreError,
+        );
       });
     });
 
     describe("knownIds and categoryStats", () => {
       it("says which ids are stored", async () => {
-        await store.commitRun(run("s", 1_000), [makeItem("https://example.org/a"), makeItem("https://example.org/b")], 1_000);
-        expect(await store.knownIds(["https://example.org/a", "https://example.org/zzz", "https://example.org/b"])).toEqual(
-          new Set(["https://example.org/a", "https://example.org/b"]),
+        await store.commitRun(
+          run("s", 1_000),
+          [makeItem("https://example.org/a"), makeItem("https://example.org/b")],
+          1_000,
         );
+        expect(
+          await store.knownIds(["https://example.org/a", "https://example.org/zzz", "https://example.org/b"]),
+        ).toEqual(new Set(["https://example.org/a", "https://example.org/b"]));
         expect(await store.knownIds([])).toEqual(new Set());
       });
 
@@ -486,7 +632,9 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const article = makeItem(canonical, { aliases: [listingLink, canonical, listingLink] });
         const first = await store.commitRun(run("s", 1_000), [article], 1_000);
         expect(first.inserted).toEqual([canonical]);
-        expect(await store.knownIds([listingLink, canonical, "https://site.example/other"])).toEqual(new Set([listingLink, canonical]));
+        expect(await store.knownIds([listingLink, canonical, "https://site.example/other"])).toEqual(
+          new Set([listingLink, canonical]),
+        );
 
         // An alias is not content: the same story with its alias again is unchanged, and an alias
         // arriving for an item stored without one changes no feed either.
@@ -506,8 +654,16 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
 
       it("moves an alias to the newest item claiming it, and forgets it with its item", async () => {
         const link = "https://site.example/news/story.html";
-        await store.commitRun(run("s", 1_000), [makeItem("https://site.example/a", { sourceId: "s", published: 1, aliases: [link] })], 1_000);
-        await store.commitRun(run("s", 2_000), [makeItem("https://site.example/b", { sourceId: "s", published: 2, aliases: [link] })], 2_000);
+        await store.commitRun(
+          run("s", 1_000),
+          [makeItem("https://site.example/a", { sourceId: "s", published: 1, aliases: [link] })],
+          1_000,
+        );
+        await store.commitRun(
+          run("s", 2_000),
+          [makeItem("https://site.example/b", { sourceId: "s", published: 2, aliases: [link] })],
+          2_000,
+        );
         await store.prune("s", { maxItemsPerSource: 1, maxAgeMs: Infinity }, 3_000); // drops a, keeps b
         expect(await store.knownIds([link])).toEqual(new Set([link]));
         await store.prune("s", { maxItemsPerSource: 0, maxAgeMs: Infinity }, 3_000);
@@ -551,11 +707,19 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.commitRun(run("s", 3_000, { error: "boom", etag: '"x"' }), [], 3_000);
         expect(await store.revision()).toBe(r1);
 
-        await store.commitRun(run("s", 4_000), [makeItem("r", { sourceId: "s", published: 1, title: "New title" })], 4_000);
+        await store.commitRun(
+          run("s", 4_000),
+          [makeItem("r", { sourceId: "s", published: 1, title: "New title" })],
+          4_000,
+        );
         const r2 = await store.revision();
         expect(r2).toBeGreaterThan(r1);
 
-        await store.commitRun(run("s", 5_000), [makeItem("r", { sourceId: "s", published: 1, title: "New title", categories: ["technology"] })], 5_000);
+        await store.commitRun(
+          run("s", 5_000),
+          [makeItem("r", { sourceId: "s", published: 1, title: "New title", categories: ["technology"] })],
+          5_000,
+        );
         const r3 = await store.revision();
         expect(r3).toBeGreaterThan(r2);
 
@@ -566,13 +730,17 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it("does not move when a commit fails", async () => {
         const before = await store.revision();
         const broken = { ...makeItem("bad"), title: null } as unknown as ClassifiedItem;
-        await expect(store.commitRun(run("s", 1_000), [makeItem("good"), broken], 1_000)).rejects.toBeInstanceOf(StoreError);
+        await expect(store.commitRun(run("s", 1_000), [makeItem("good"), broken], 1_000)).rejects.toBeInstanceOf(
+          StoreError,
+        );
         expect(await store.revision()).toBe(before);
       });
     });
 
     describe("reclassification", () => {
-      const stories = ["k5", "k1", "k4", "k2", "k3"].map((id, n) => makeItem(id, { published: n + 1, categories: ["world"] }));
+      const stories = ["k5", "k1", "k4", "k2", "k3"].map((id, n) =>
+        makeItem(id, { published: n + 1, categories: ["world"] }),
+      );
 
       it("walks every stored item once, in id order, with categories", async () => {
         await store.commitRun(run("walaw-world", 1_000), stories, 1_000);
@@ -612,13 +780,24 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(byId.get("k3")).toMatchObject({ categories: [], changedAt: 7_000 });
         expect(ids((await store.queryFeed(feed({ categories: ["technology"] }))).items)).toEqual(["k2"]);
 
-        await store.commitRun(run("walaw-economy", 8_000), [makeItem("k1", { sourceId: "walaw-economy", published: 2, categories: ["morocco-economy"] })], 8_000);
+        await store.commitRun(
+          run("walaw-economy", 8_000),
+          [makeItem("k1", { sourceId: "walaw-economy", published: 2, categories: ["morocco-economy"] })],
+          8_000,
+        );
         await store.setItemCategories([{ id: "k1", categories: ["technology"] }], 9_000);
         const [k1] = await store.listItemsForReclassification(undefined, 1);
-        expect(k1).toMatchObject({ id: "k1", sourceId: "walaw-world", categories: ["morocco-economy", "technology"], changedAt: 9_000 });
+        expect(k1).toMatchObject({
+          id: "k1",
+          sourceId: "walaw-world",
+          categories: ["morocco-economy", "technology"],
+          changedAt: 9_000,
+        });
 
         const settled = await store.revision();
-        expect(await store.setItemCategories([{ id: "k2", categories: ["technology", "world"] }], 8_000)).toEqual({ changedCategories: [] });
+        expect(await store.setItemCategories([{ id: "k2", categories: ["technology", "world"] }], 8_000)).toEqual({
+          changedCategories: [],
+        });
         expect(await store.revision()).toBe(settled);
       });
     });
@@ -664,7 +843,11 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
 
       it("records a source's new classification removing a slug in commitRun", async () => {
-        await store.commitRun(run("s", 7_000), [makeItem("w-article", { sourceId: "s", published: 100, categories: ["technology"] })], 7_000);
+        await store.commitRun(
+          run("s", 7_000),
+          [makeItem("w-article", { sourceId: "s", published: 100, categories: ["technology"] })],
+          7_000,
+        );
         expect(await departedAt({ categories: ["world"] })).toBe(7_000);
         expect(await departedAt({ categories: ["technology"] })).toBeUndefined();
       });
@@ -707,7 +890,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it("merges a ticker line and its later article into one story: the ticker's id, the article's body, categories united, updated", async () => {
         await store.commitRun(run("ticker", 20_000), [tickerLine()], 20_000);
         const [first] = (await store.queryFeed(feed())).items;
-        expect(first).toMatchObject({ id: "urn:sha256:ticker-line", kind: "ticker", published: 10_000, updated: 10_000, changedAt: 20_000 });
+        expect(first).toMatchObject({
+          id: "urn:sha256:ticker-line",
+          kind: "ticker",
+          published: 10_000,
+          updated: 10_000,
+          changedAt: 20_000,
+        });
 
         const result = await store.commitRun(run("articles", 30_000), [article()], 30_000);
         expect(result.inserted).toEqual([PAGE]);
@@ -728,8 +917,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         });
         // The story is in every category any member is in.
         expect(ids((await store.queryFeed(feed({ categories: ["world"] }))).items)).toEqual(["urn:sha256:ticker-line"]);
-        expect(ids((await store.queryFeed(feed({ categories: ["morocco-economy"] }))).items)).toEqual(["urn:sha256:ticker-line"]);
-        expect(ids((await store.queryFeed(feed({ categories: ["world", "morocco-economy"] }))).items)).toEqual(["urn:sha256:ticker-line"]);
+        expect(ids((await store.queryFeed(feed({ categories: ["morocco-economy"] }))).items)).toEqual([
+          "urn:sha256:ticker-line",
+        ]);
+        expect(ids((await store.queryFeed(feed({ categories: ["world", "morocco-economy"] }))).items)).toEqual([
+          "urn:sha256:ticker-line",
+        ]);
         expect(await store.categoryStats()).toEqual([
           { slug: "morocco-economy", count: 1, newest: 10_000 },
           { slug: "world", count: 1, newest: 10_000 },
@@ -757,24 +950,67 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
 
       it("makes two sources pointing to one canonical URL one story with their categories united", async () => {
-        await store.commitRun(run("feed-a", 20_000), [makeItem("tag:a.example,2026:1", { sourceId: "feed-a", url: `${PAGE}#comments`, published: 5_000, categories: ["world"] })], 20_000);
-        await store.commitRun(run("feed-b", 21_000), [makeItem("tag:b.example,2026:9", { sourceId: "feed-b", url: `${PAGE}?fbclid=x`, published: 6_000, categories: ["technology"] })], 21_000);
+        await store.commitRun(
+          run("feed-a", 20_000),
+          [
+            makeItem("tag:a.example,2026:1", {
+              sourceId: "feed-a",
+              url: `${PAGE}#comments`,
+              published: 5_000,
+              categories: ["world"],
+            }),
+          ],
+          20_000,
+        );
+        await store.commitRun(
+          run("feed-b", 21_000),
+          [
+            makeItem("tag:b.example,2026:9", {
+              sourceId: "feed-b",
+              url: `${PAGE}?fbclid=x`,
+              published: 6_000,
+              categories: ["technology"],
+            }),
+          ],
+          21_000,
+        );
         const { items } = await store.queryFeed(feed());
         expect(ids(items)).toEqual(["tag:a.example,2026:1"]);
         expect(items[0]).toMatchObject({ sourceId: "feed-a", categories: ["technology", "world"], published: 5_000 });
-        expect(ids((await store.queryFeed(feed({ categories: ["technology"] }))).items)).toEqual(["tag:a.example,2026:1"]);
+        expect(ids((await store.queryFeed(feed({ categories: ["technology"] }))).items)).toEqual([
+          "tag:a.example,2026:1",
+        ]);
         // Another page (a different query string) is another story.
-        await store.commitRun(run("feed-b", 22_000), [makeItem("tag:b.example,2026:10", { sourceId: "feed-b", url: `${PAGE}?page=2`, published: 7_000 })], 22_000);
+        await store.commitRun(
+          run("feed-b", 22_000),
+          [makeItem("tag:b.example,2026:10", { sourceId: "feed-b", url: `${PAGE}?page=2`, published: 7_000 })],
+          22_000,
+        );
         expect(ids((await store.queryFeed(feed())).items)).toEqual(["tag:b.example,2026:10", "tag:a.example,2026:1"]);
       });
 
       it("merges an unlinked ticker line with another source's article of the same headline a day later", async () => {
         const DAY = 86_400_000;
         const headline = "Tangier Med port handles a record 10 million containers";
-        const line = makeItem("urn:sha256:unlinked", { sourceId: "ticker", kind: "ticker", url: undefined, summary: undefined, title: headline, published: 100 * DAY, categories: ["morocco-economy"] });
+        const line = makeItem("urn:sha256:unlinked", {
+          sourceId: "ticker",
+          kind: "ticker",
+          url: undefined,
+          summary: undefined,
+          title: headline,
+          published: 100 * DAY,
+          categories: ["morocco-economy"],
+        });
         await store.commitRun(run("ticker", 100 * DAY), [line], 100 * DAY);
         // Case, accents and punctuation aside, the same words: the article of that story.
-        const page = makeItem("https://example.org/tanger-med", { sourceId: "articles", url: "https://example.org/tanger-med", title: "Tangier Med port handles a record 10-million containers!", published: 101 * DAY - 1, contentHtml: "<p>Body</p>", categories: ["world"] });
+        const page = makeItem("https://example.org/tanger-med", {
+          sourceId: "articles",
+          url: "https://example.org/tanger-med",
+          title: "Tangier Med port handles a record 10-million containers!",
+          published: 101 * DAY - 1,
+          contentHtml: "<p>Body</p>",
+          categories: ["world"],
+        });
         await store.commitRun(run("articles", 101 * DAY), [page], 101 * DAY);
         const { items } = await store.queryFeed(feed());
         expect(ids(items)).toEqual(["urn:sha256:unlinked"]);
@@ -793,7 +1029,14 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const late = "Parliament adopts the new criminal procedure code";
         await store.commitRun(run("a", 101 * DAY), [item("late-a", "a", late, 90)], 101 * DAY);
         await store.commitRun(run("b", 101 * DAY), [item("late-b", "b", late, 95)], 101 * DAY); // five days apart
-        expect(ids((await store.queryFeed(feed())).items).sort()).toEqual(["brief-1", "brief-2", "late-a", "late-b", "short-a", "short-b"]);
+        expect(ids((await store.queryFeed(feed())).items).sort()).toEqual([
+          "brief-1",
+          "brief-2",
+          "late-a",
+          "late-b",
+          "short-a",
+          "short-b",
+        ]);
       });
 
       it("merges by headline up to two UTC days apart and not three, and only headlines of six words or more", async () => {
@@ -809,7 +1052,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const five = "Phosphate exports rise this quarter";
         await store.commitRun(run("a", 110 * DAY), [item("five-a", "a", five, 100 * DAY)], 110 * DAY);
         await store.commitRun(run("b", 110 * DAY), [item("five-b", "b", five, 100 * DAY)], 110 * DAY); // five words: not
-        expect(ids((await store.queryFeed(feed())).items).sort()).toEqual(["far-a", "far-b", "five-a", "five-b", "near-a"]);
+        expect(ids((await store.queryFeed(feed())).items).sort()).toEqual([
+          "far-a",
+          "far-b",
+          "five-a",
+          "five-b",
+          "near-a",
+        ]);
       });
 
       it("keeps a recurring column out of another source's copy of its earlier edition (regression: merged)", async () => {
@@ -826,10 +1075,32 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it("takes an opaque page id ending a URL for the page, whatever slug leads to it (/article/ID = /articles/slug/ID)", async () => {
         const line = tickerLine({ url: "https://www.walaw.example/article/GMWGWQXSMFXM" });
         await store.commitRun(run("ticker", 20_000), [line], 20_000);
-        await store.commitRun(run("articles", 30_000), [article({ id: "https://walaw.example/articles/some_slug/GMWGWQXSMFXM", url: "https://walaw.example/articles/some_slug/GMWGWQXSMFXM" })], 30_000);
+        await store.commitRun(
+          run("articles", 30_000),
+          [
+            article({
+              id: "https://walaw.example/articles/some_slug/GMWGWQXSMFXM",
+              url: "https://walaw.example/articles/some_slug/GMWGWQXSMFXM",
+            }),
+          ],
+          30_000,
+        );
         // A lower-case or short last segment is a slug, not an id: another page.
-        await store.commitRun(run("articles", 31_000), [article({ id: "https://walaw.example/articles/x/gmwgwqxsmfxm", url: "https://walaw.example/articles/x/gmwgwqxsmfxm", title: "Other" })], 31_000);
-        expect(ids((await store.queryFeed(feed())).items).sort()).toEqual(["https://walaw.example/articles/x/gmwgwqxsmfxm", "urn:sha256:ticker-line"]);
+        await store.commitRun(
+          run("articles", 31_000),
+          [
+            article({
+              id: "https://walaw.example/articles/x/gmwgwqxsmfxm",
+              url: "https://walaw.example/articles/x/gmwgwqxsmfxm",
+              title: "Other",
+            }),
+          ],
+          31_000,
+        );
+        expect(ids((await store.queryFeed(feed())).items).sort()).toEqual([
+          "https://walaw.example/articles/x/gmwgwqxsmfxm",
+          "urn:sha256:ticker-line",
+        ]);
       });
 
       it("lists every ticker line under `?kind=ticker` and only stories with an article under `?kind=article`", async () => {
@@ -843,14 +1114,23 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(tickers[1]).toMatchObject({ kind: "ticker", title: "Breaking: the headline", categories: ["world"] });
         const articles = (await store.queryFeed(feed({ kind: "article" }))).items;
         expect(ids(articles)).toEqual(["urn:sha256:ticker-line"]);
-        expect(articles[0]).toMatchObject({ contentHtml: "<p>The article's body</p>", categories: ["morocco-economy", "world"] });
-        expect(ids((await store.queryFeed(feed({ kind: "article", categories: ["world"] }))).items)).toEqual(["urn:sha256:ticker-line"]);
+        expect(articles[0]).toMatchObject({
+          contentHtml: "<p>The article's body</p>",
+          categories: ["morocco-economy", "world"],
+        });
+        expect(ids((await store.queryFeed(feed({ kind: "article", categories: ["world"] }))).items)).toEqual([
+          "urn:sha256:ticker-line",
+        ]);
       });
 
       it("pages merged stories exactly once following `before` cursors", async () => {
         // 12 ticker lines, every other one with its article; ties on published broken by id.
         const lines = Array.from({ length: 12 }, (_, n) =>
-          tickerLine({ id: `urn:sha256:line-${String(n).padStart(2, "0")}`, url: `${PAGE}/${n}`, published: 1_000 * Math.floor(n / 3) }),
+          tickerLine({
+            id: `urn:sha256:line-${String(n).padStart(2, "0")}`,
+            url: `${PAGE}/${n}`,
+            published: 1_000 * Math.floor(n / 3),
+          }),
         );
         const articles = lines
           .filter((_, n) => n % 2 === 0)
@@ -883,7 +1163,13 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(items).toEqual([]);
         expect(departedAt).toBe(40_000);
         const [story] = (await store.queryFeed(feed())).items;
-        expect(story).toMatchObject({ id: "urn:sha256:ticker-line", kind: "ticker", title: "Breaking: the headline", categories: ["world"], changedAt: 40_000 });
+        expect(story).toMatchObject({
+          id: "urn:sha256:ticker-line",
+          kind: "ticker",
+          title: "Breaking: the headline",
+          categories: ["world"],
+          changedAt: 40_000,
+        });
         // Losing its article is no news: it keeps its old `updated` (30 000, when the article came),
         // not the prune's (regression: a months-old story came back as updated at 40 000).
         expect(story?.updated).toBe(30_000);
@@ -901,9 +1187,14 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it("unites the categories a reclassification gives any member", async () => {
         await store.commitRun(run("ticker", 20_000), [tickerLine()], 20_000);
         await store.commitRun(run("articles", 30_000), [article()], 30_000);
-        const result = await store.setItemCategories([{ id: "urn:sha256:ticker-line", categories: ["technology"] }], 40_000);
+        const result = await store.setItemCategories(
+          [{ id: "urn:sha256:ticker-line", categories: ["technology"] }],
+          40_000,
+        );
         expect(result.changedCategories).toEqual(["morocco-economy", "technology", "world"]);
-        expect(ids((await store.queryFeed(feed({ categories: ["technology"] }))).items)).toEqual(["urn:sha256:ticker-line"]);
+        expect(ids((await store.queryFeed(feed({ categories: ["technology"] }))).items)).toEqual([
+          "urn:sha256:ticker-line",
+        ]);
         expect((await store.queryFeed(feed({ categories: ["world"] }))).items).toEqual([]);
         expect((await store.queryFeed(feed({ categories: ["world"] }))).departedAt).toBe(40_000);
       });
@@ -940,7 +1231,12 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       it("a renewal replaces secret, lease and expiry instead of adding a second row", async () => {
         const callback = "https://reader.example.net/push";
         await store.upsertSubscription(subscription(callback));
-        const renewed = subscription(callback, { secret: "rotated", leaseSeconds: 3_600, verifiedAt: 2_000_000, expiresAt: 2_000_000 + 3_600_000 });
+        const renewed = subscription(callback, {
+          secret: "rotated",
+          leaseSeconds: 3_600,
+          verifiedAt: 2_000_000,
+          expiresAt: 2_000_000 + 3_600_000,
+        });
         await store.upsertSubscription(renewed);
         expect(await store.listSubscriptions(topic, 2_000_000)).toEqual([renewed]);
       });
@@ -981,10 +1277,15 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         await store.upsertSubscription(subscription("https://reader.example.net/b"));
         await store.upsertSubscription(subscription("https://reader.example.net/a", { topic: other }));
         await store.upsertSubscription(
-          subscription("https://reader.example.net/a", { topic: "https://news.example.org/feeds/technology.json", expiresAt: 2_000 }),
+          subscription("https://reader.example.net/a", {
+            topic: "https://news.example.org/feeds/technology.json",
+            expiresAt: 2_000,
+          }),
         );
 
-        expect(await store.listSubscribedTopics(1_000)).toEqual([other, "https://news.example.org/feeds/technology.json", topic].sort());
+        expect(await store.listSubscribedTopics(1_000)).toEqual(
+          [other, "https://news.example.org/feeds/technology.json", topic].sort(),
+        );
         expect(await store.listSubscribedTopics(2_000)).toEqual([other, topic].sort());
       });
 

@@ -48,7 +48,10 @@ describe("story assignment", () => {
       "urn:b2": "urn:b",
       "urn:none": "urn:none",
     });
-    expect(Object.fromEntries(newKeys)).toEqual({ "https://example.org/alias": "urn:first", "https://example.org/b": "urn:b" });
+    expect(Object.fromEntries(newKeys)).toEqual({
+      "https://example.org/alias": "urn:first",
+      "https://example.org/b": "urn:b",
+    });
   });
 });
 
@@ -60,17 +63,46 @@ describe("story state", () => {
   });
 
   it("keeps the story's id and date when the article replaces the ticker line, and shows it updated now", () => {
-    const line = member("urn:line", { kind: "ticker", published: 5_000, updated: 5_000, firstSeen: 6_000, changedAt: 6_000 });
+    const line = member("urn:line", {
+      kind: "ticker",
+      published: 5_000,
+      updated: 5_000,
+      firstSeen: 6_000,
+      changedAt: 6_000,
+    });
     const created = nextStoryState("urn:line", undefined, [line], ["world"], 6_000);
-    expect(created.next).toMatchObject({ id: "urn:line", itemId: "urn:line", published: 5_000, updated: 5_000, changedAt: 6_000, hasArticle: false });
+    expect(created.next).toMatchObject({
+      id: "urn:line",
+      itemId: "urn:line",
+      published: 5_000,
+      updated: 5_000,
+      changedAt: 6_000,
+      hasArticle: false,
+    });
 
-    const page = member("https://example.org/a", { hasBody: true, published: 4_000, updated: 4_000, firstSeen: 9_000, changedAt: 9_000 });
+    const page = member("https://example.org/a", {
+      hasBody: true,
+      published: 4_000,
+      updated: 4_000,
+      firstSeen: 9_000,
+      changedAt: 9_000,
+    });
     const joined = nextStoryState("urn:line", created.next, [line, page], ["technology", "world"], 9_000);
     expect(joined).toMatchObject({ changed: true, changedSlugs: ["technology", "world"], departures: [] });
-    expect(joined.next).toMatchObject({ id: "urn:line", itemId: page.id, published: 5_000, updated: 9_000, changedAt: 9_000, hasArticle: true });
+    expect(joined.next).toMatchObject({
+      id: "urn:line",
+      itemId: page.id,
+      published: 5_000,
+      updated: 9_000,
+      changedAt: 9_000,
+      hasArticle: true,
+    });
 
     // Nothing shown changed: no write, no new change time.
-    expect(nextStoryState("urn:line", joined.next, [line, page], ["technology", "world"], 12_000)).toMatchObject({ changed: false, changedSlugs: [] });
+    expect(nextStoryState("urn:line", joined.next, [line, page], ["technology", "world"], 12_000)).toMatchObject({
+      changed: false,
+      changedSlugs: [],
+    });
   });
 
   it("records departures for the categories a story leaves, and for every article feed when it loses its last article", () => {

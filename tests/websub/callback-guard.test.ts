@@ -15,10 +15,32 @@ function fakeDns(records: Record<string, readonly string[]>) {
 
 describe("isPublicAddress", () => {
   it.each([
-    "127.0.0.1", "127.9.9.9", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254",
-    "100.64.0.1", "0.0.0.0", "224.0.0.1", "255.255.255.255", "198.18.0.1",
-    "::", "::1", "fc00::1", "fd12:3456::1", "fe80::1", "fe80::1%eth0", "ff02::1", "2001:db8::1",
-    "::ffff:127.0.0.1", "::ffff:7f00:1", "::ffff:10.0.0.1", "::127.0.0.1", "64:ff9b::a9fe:a9fe", "2002:7f00:1::1",
+    "127.0.0.1",
+    "127.9.9.9",
+    "10.1.2.3",
+    "172.16.0.1",
+    "172.31.255.255",
+    "192.168.1.1",
+    "169.254.169.254",
+    "100.64.0.1",
+    "0.0.0.0",
+    "224.0.0.1",
+    "255.255.255.255",
+    "198.18.0.1",
+    "::",
+    "::1",
+    "fc00::1",
+    "fd12:3456::1",
+    "fe80::1",
+    "fe80::1%eth0",
+    "ff02::1",
+    "2001:db8::1",
+    "::ffff:127.0.0.1",
+    "::ffff:7f00:1",
+    "::ffff:10.0.0.1",
+    "::127.0.0.1",
+    "64:ff9b::a9fe:a9fe",
+    "2002:7f00:1::1",
   ])("refuses %s", (address) => {
     expect(isPublicAddress(address)).toBe(false);
   });
@@ -42,11 +64,16 @@ describe("callback guard", () => {
   });
 
   it("returns the checked address of a public host", async () => {
-    await expect(guard.check(new URL("https://reader.example.net/push"))).resolves.toEqual({ address: "93.184.216.34", family: 4 });
+    await expect(guard.check(new URL("https://reader.example.net/push"))).resolves.toEqual({
+      address: "93.184.216.34",
+      family: 4,
+    });
   });
 
   it("refuses a host when any of its addresses is private", async () => {
-    await expect(guard.check(new URL("https://mixed.example.net/push"))).rejects.toThrow(/non-public address 10\.0\.0\.7/);
+    await expect(guard.check(new URL("https://mixed.example.net/push"))).rejects.toThrow(
+      /non-public address 10\.0\.0\.7/,
+    );
   });
 
   it("refuses a host that does not resolve, and non-http schemes", async () => {
@@ -60,7 +87,9 @@ describe("callback guard", () => {
   });
 
   it("rejects a malformed allow-list entry", () => {
-    expect(() => createCallbackGuard({ allowPrivateCallbacks: false, allowedNetworks: ["10.0.0.0/40"] })).toThrow(/CIDR/);
+    expect(() => createCallbackGuard({ allowPrivateCallbacks: false, allowedNetworks: ["10.0.0.0/40"] })).toThrow(
+      /CIDR/,
+    );
   });
 });
 
@@ -89,7 +118,11 @@ describe("WebSub hub refuses callbacks into private networks", () => {
       options: { allowedCallbackNetworks: [] },
       resolve: fakeDns({ "intranet.example.net": ["10.20.30.40"], localhost: ["127.0.0.1", "::1"] }),
     });
-    const { status, problem } = await harness.post({ "hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": callback });
+    const { status, problem } = await harness.post({
+      "hub.mode": "subscribe",
+      "hub.topic": TOPIC,
+      "hub.callback": callback,
+    });
     expect(status).toBe(400);
     expect(problem).toMatchObject({ parameter: "hub.callback" });
     expect(problem?.detail).toMatch(/non-public address/);
@@ -97,7 +130,11 @@ describe("WebSub hub refuses callbacks into private networks", () => {
 
   it("resolves a host name with the real resolver: localhost is loopback", async () => {
     harness = await startHub({ options: { allowedCallbackNetworks: [] } });
-    const { status, problem } = await harness.post({ "hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": "http://localhost:9/" });
+    const { status, problem } = await harness.post({
+      "hub.mode": "subscribe",
+      "hub.topic": TOPIC,
+      "hub.callback": "http://localhost:9/",
+    });
     expect(status).toBe(400);
     expect(problem).toMatchObject({ parameter: "hub.callback" });
   });
@@ -105,7 +142,11 @@ describe("WebSub hub refuses callbacks into private networks", () => {
   it("accepts loopback when the allow-list names it", async () => {
     subscriber = await startSubscriber();
     harness = await startHub({ options: { allowedCallbackNetworks: ["127.0.0.0/8"] } });
-    const { status } = await harness.post({ "hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": `${subscriber.origin}/push` });
+    const { status } = await harness.post({
+      "hub.mode": "subscribe",
+      "hub.topic": TOPIC,
+      "hub.callback": `${subscriber.origin}/push`,
+    });
     expect(status).toBe(202);
     await harness.hub.idle();
     expect(await harness.store.listSubscriptions(TOPIC, harness.clock.now)).toHaveLength(1);
@@ -118,7 +159,9 @@ describe("WebSub hub refuses callbacks into private networks", () => {
     harness = await startHub({ options: { allowedCallbackNetworks: ["127.0.0.1/32"] }, resolve });
     const callback = `http://reader.test:${subscriber.port}/push`;
 
-    expect((await harness.post({ "hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": callback })).status).toBe(202);
+    expect((await harness.post({ "hub.mode": "subscribe", "hub.topic": TOPIC, "hub.callback": callback })).status).toBe(
+      202,
+    );
     await harness.hub.idle();
     // The name exists only in the fake DNS: reaching the subscriber proves the connection was pinned.
     expect(subscriber.verifications()).toHaveLength(1);

@@ -58,7 +58,12 @@ export async function startSubscriber(): Promise<Subscriber> {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      const request = { method: req.method ?? "", url: new URL(req.url ?? "/", "http://127.0.0.1"), headers: req.headers, body: Buffer.concat(chunks) };
+      const request = {
+        method: req.method ?? "",
+        url: new URL(req.url ?? "/", "http://127.0.0.1"),
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
       received.push(request);
       subscriber.respond(request, res);
     });
@@ -75,7 +80,10 @@ export interface HubHarness {
   readonly delays: number[];
   readonly clock: { now: number };
   /** Form-POST to the hub; returns status and parsed problem body (if any). */
-  post(fields: Record<string, string> | URLSearchParams, contentType?: string): Promise<{ status: number; problem: Record<string, unknown> | undefined }>;
+  post(
+    fields: Record<string, string> | URLSearchParams,
+    contentType?: string,
+  ): Promise<{ status: number; problem: Record<string, unknown> | undefined }>;
   /** Store an item in these categories and tell the hub, as the runtime's onChange does. */
   publish(id: string, categories: readonly string[]): Promise<void>;
   close(): Promise<void>;
@@ -129,11 +137,18 @@ export async function startHub(overrides: Partial<HubDeps> = {}): Promise<HubHar
         body: new URLSearchParams(fields).toString(),
       });
       const text = await response.text();
-      return { status: response.status, problem: text === "" ? undefined : (JSON.parse(text) as Record<string, unknown>) };
+      return {
+        status: response.status,
+        problem: text === "" ? undefined : (JSON.parse(text) as Record<string, unknown>),
+      };
     },
     async publish(id, itemCategories) {
       clock.now += 60_000;
-      const result = await store.commitRun({ sourceId: "walaw-world", at: clock.now }, [makeItem(id, { published: clock.now, categories: [...itemCategories] })], clock.now);
+      const result = await store.commitRun(
+        { sourceId: "walaw-world", at: clock.now },
+        [makeItem(id, { published: clock.now, categories: [...itemCategories] })],
+        clock.now,
+      );
       feeds.invalidate([...result.changedCategories, "all"]);
       hub.onChange(result.changedCategories);
       await hub.idle();

@@ -2,7 +2,15 @@ import { createHmac } from "node:crypto";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { variantUrl } from "../../src/publish/feed-variant.js";
-import { BASE_URL, START, echoChallenge, startHub, startSubscriber, type HubHarness, type Subscriber } from "./hub-fixture.js";
+import {
+  BASE_URL,
+  START,
+  echoChallenge,
+  startHub,
+  startSubscriber,
+  type HubHarness,
+  type Subscriber,
+} from "./hub-fixture.js";
 
 const WORLD_RSS = `${BASE_URL}/feeds/world.rss`;
 const HUB_URL = `${BASE_URL}/websub`;
@@ -59,12 +67,18 @@ describe("WebSub hub", () => {
 
     const [push] = subscriber.deliveries();
     expect(push).toBeDefined();
-    const rendered = await harness.feeds.render({ slug: "world", format: "rss", query: { categories: ["world"], limit: 50, page: 1 } });
+    const rendered = await harness.feeds.render({
+      slug: "world",
+      format: "rss",
+      query: { categories: ["world"], limit: 50, page: 1 },
+    });
     expect(push?.body.equals(rendered.identity)).toBe(true);
     expect(push?.body.toString("utf8")).toContain("Story urn:story-1");
     expect(push?.headers["content-type"]).toBe(rendered.contentType);
     expect(push?.headers.link).toBe(`<${HUB_URL}>; rel="hub", <${WORLD_RSS}>; rel="self"`);
-    const expected = createHmac("sha256", secret).update(push?.body ?? Buffer.alloc(0)).digest("hex");
+    const expected = createHmac("sha256", secret)
+      .update(push?.body ?? Buffer.alloc(0))
+      .digest("hex");
     expect(push?.headers["x-hub-signature"]).toBe(`sha256=${expected}`);
     // The feed itself advertises the hub and its own URL (discovery, §4).
     expect(push?.body.toString("utf8")).toContain(HUB_URL);
@@ -83,7 +97,11 @@ describe("WebSub hub", () => {
     const spelled = `${BASE_URL}/feeds/all.json?limit=50&kind=ticker&utm=x`;
     expect(await subscribe({ "hub.topic": spelled })).toBe(202);
     expect(subscriber.verifications()[0]?.url.searchParams.get("hub.topic")).toBe(spelled);
-    const canonical = variantUrl(BASE_URL, { slug: "all", format: "json", query: { categories: [], kind: "ticker", limit: 50, page: 1 } });
+    const canonical = variantUrl(BASE_URL, {
+      slug: "all",
+      format: "json",
+      query: { categories: [], kind: "ticker", limit: 50, page: 1 },
+    });
     expect(await harness.store.listSubscribedTopics(harness.clock.now)).toEqual([canonical]);
   });
 
@@ -115,7 +133,12 @@ describe("WebSub hub", () => {
     expect(subscriber.deliveries().map((push) => push.url.pathname)).toEqual(["/all"]);
 
     await harness.publish("urn:tech-1", ["technology"]);
-    expect(subscriber.deliveries().map((push) => push.url.pathname).sort()).toEqual(["/all", "/all", "/tech"]);
+    expect(
+      subscriber
+        .deliveries()
+        .map((push) => push.url.pathname)
+        .sort(),
+    ).toEqual(["/all", "/all", "/tech"]);
 
     // A change event whose feed renders to the same bytes is not new content.
     harness.hub.onChange(["technology"]);
@@ -124,7 +147,8 @@ describe("WebSub hub", () => {
   });
 
   it("creates no subscription when the callback echoes the wrong challenge", async () => {
-    subscriber.respond = (request, res) => res.writeHead(200).end(`not-${request.url.searchParams.get("hub.challenge") ?? ""}`);
+    subscriber.respond = (request, res) =>
+      res.writeHead(200).end(`not-${request.url.searchParams.get("hub.challenge") ?? ""}`);
     expect(await subscribe()).toBe(202);
     expect(subscriber.verifications()).toHaveLength(1);
     expect(await harness.store.listSubscriptions(WORLD_RSS, harness.clock.now)).toEqual([]);
@@ -163,7 +187,9 @@ describe("WebSub hub", () => {
     await harness.publish("urn:story-1", ["world"]);
     expect(subscriber.deliveries().map((push) => push.url.pathname)).toEqual(["/long"]);
     // Purged, not merely skipped: nothing is left even when asked as of the start.
-    expect((await harness.store.listSubscriptions(WORLD_RSS, START)).map((s) => s.callback)).toEqual([`${subscriber.origin}/long`]);
+    expect((await harness.store.listSubscriptions(WORLD_RSS, START)).map((s) => s.callback)).toEqual([
+      `${subscriber.origin}/long`,
+    ]);
   });
 
   it("retries a failed delivery with exponential backoff until it succeeds", async () => {
@@ -184,7 +210,9 @@ describe("WebSub hub", () => {
     await subscribe();
     subscriber.respond = (request, res) => {
       if (request.method !== "POST") return echoChallenge(request, res);
-      void harness.store.removeSubscription(WORLD_RSS, `${subscriber.origin}/push?user=7`).then(() => res.writeHead(503).end());
+      void harness.store
+        .removeSubscription(WORLD_RSS, `${subscriber.origin}/push?user=7`)
+        .then(() => res.writeHead(503).end());
     };
     await harness.publish("urn:story-1", ["world"]);
     expect(subscriber.deliveries()).toHaveLength(1);
@@ -193,7 +221,8 @@ describe("WebSub hub", () => {
 
   it("gives up after the bounded number of attempts", async () => {
     await subscribe();
-    subscriber.respond = (request, res) => (request.method === "POST" ? res.writeHead(500).end() : echoChallenge(request, res));
+    subscriber.respond = (request, res) =>
+      request.method === "POST" ? res.writeHead(500).end() : echoChallenge(request, res);
     await harness.publish("urn:story-1", ["world"]);
     expect(subscriber.deliveries()).toHaveLength(5);
     expect(harness.delays).toEqual([30_000, 60_000, 120_000, 240_000]);
@@ -202,7 +231,8 @@ describe("WebSub hub", () => {
 
   it("removes the subscription when the subscriber answers 410 Gone", async () => {
     await subscribe();
-    subscriber.respond = (request, res) => (request.method === "POST" ? res.writeHead(410).end() : echoChallenge(request, res));
+    subscriber.respond = (request, res) =>
+      request.method === "POST" ? res.writeHead(410).end() : echoChallenge(request, res);
     await harness.publish("urn:story-1", ["world"]);
     expect(subscriber.deliveries()).toHaveLength(1);
     expect(harness.delays).toEqual([]);
@@ -229,7 +259,11 @@ describe("WebSub hub request validation", () => {
     ["a publish ping from outside", { ...valid, "hub.mode": "publish" }, "hub.mode"],
     ["a missing topic", { ...valid, "hub.topic": "" }, "hub.topic"],
     ["another site's feed", { ...valid, "hub.topic": "https://other.example.org/feeds/world.rss" }, "hub.topic"],
-    ["our origin over another scheme", { ...valid, "hub.topic": "http://news.example.org/feeds/world.rss" }, "hub.topic"],
+    [
+      "our origin over another scheme",
+      { ...valid, "hub.topic": "http://news.example.org/feeds/world.rss" },
+      "hub.topic",
+    ],
     ["a feed we do not serve", { ...valid, "hub.topic": `${BASE_URL}/feeds/sports.rss` }, "hub.topic"],
     ["a bad feed query", { ...valid, "hub.topic": `${BASE_URL}/feeds/world.rss?kind=video` }, "hub.topic"],
     ["a page that is not a feed", { ...valid, "hub.topic": `${BASE_URL}/status` }, "hub.topic"],

@@ -28,6 +28,8 @@ describe("nextAttemptAfterFailure regression", () => {
   it("clamps an upstream Retry-After to the cap (bug: a Retry-After of a week silenced a source past the configured cap)", () => {
     const week = 7 * 86_400_000;
     expect(nextAttemptAfterFailure(1000, 1, policy, () => 0, week)).toBe(1000 + policy.capMs);
-    expect(nextAttemptAfterFailure(1000, 1, { baseMs: 60_000, capMs: 6 * 3_600_000 }, () => 0, week)).toBe(1000 + 6 * 3_600_000);
+    expect(nextAttemptAfterFailure(1000, 1, { baseMs: 60_000, capMs: 6 * 3_600_000 }, () => 0, week)).toBe(
+      1000 + 6 * 3_600_000,
+    );
   });
 });

@@ -18,7 +18,16 @@ const source: Source = {
   enabled: true,
   retention: { maxItemsPerSource: 100, maxAgeMs: 90 * 86_400_000 },
 };
-const item = (id: string): CollectedItem => ({ id, sourceId: "src", kind: "article", title: `Story ${id}`, authors: [], tags: [], enclosures: [], published: T0 - 3_600_000 });
+const item = (id: string): CollectedItem => ({
+  id,
+  sourceId: "src",
+  kind: "article",
+  title: `Story ${id}`,
+  authors: [],
+  tags: [],
+  enclosures: [],
+  published: T0 - 3_600_000,
+});
 
 describe("collectSource", () => {
   let store: Store;
@@ -29,7 +38,10 @@ describe("collectSource", () => {
     const collector: Collector = () => outcome();
     return {
       store,
-      collectors: { feed: collector, "html-ticker": collector, "html-articles": collector } as Record<SourceKind, Collector>,
+      collectors: { feed: collector, "html-ticker": collector, "html-articles": collector } as Record<
+        SourceKind,
+        Collector
+      >,
       classify: compileClassifier([{ slug: "world", title: "World", description: "", match: [], exclude: [] }]),
       clock: () => now,
       fetchOptions: DEFAULT_FETCH_OPTIONS,
@@ -73,30 +85,62 @@ describe("collectSource", () => {
   });
 
   it("keeps validators and items on 304 Not Modified", async () => {
-    outcome = async () => ({ items: [item("a")], warnings: [], notModified: false, etag: '"v1"', lastModified: "Wed, 25 Nov 2026 09:00:00 GMT" });
+    outcome = async () => ({
+      items: [item("a")],
+      warnings: [],
+      notModified: false,
+      etag: '"v1"',
+      lastModified: "Wed, 25 Nov 2026 09:00:00 GMT",
+    });
     await collectSource(source, deps());
     outcome = async () => ({ items: [], warnings: [], notModified: true });
     const result = await collectSource(source, deps());
     expect(result).toMatchObject({ ok: true, notModified: true, changed: false });
-    expect(await store.getSourceState("src")).toMatchObject({ etag: '"v1"', lastModified: "Wed, 25 Nov 2026 09:00:00 GMT" });
+    expect(await store.getSourceState("src")).toMatchObject({
+      etag: '"v1"',
+      lastModified: "Wed, 25 Nov 2026 09:00:00 GMT",
+    });
     expect((await store.queryFeed({ categories: [], limit: 50, page: 1 })).items).toHaveLength(1);
   });
 
   it("does not churn an unchanged upstream through retention (bug: items beyond max_items or older than max_age were inserted, pruned and re-inserted every pass)", async () => {
     const tight: Source = { ...source, retention: { maxItemsPerSource: 3, maxAgeMs: 7 * 86_400_000 } };
-    const dated = (id: string, hoursAgo: number): CollectedItem => ({ ...item(id), published: T0 - hoursAgo * 3_600_000 });
+    const dated = (id: string, hoursAgo: number): CollectedItem => ({
+      ...item(id),
+      published: T0 - hoursAgo * 3_600_000,
+    });
     // Five recent items (two beyond max_items), two older than max_age, one listed twice.
-    const upstream = [dated("a", 1), dated("b", 2), dated("c", 3), dated("d", 4), dated("e", 5), dated("old-1", 8 * 24), dated("old-2", 30 * 24), dated("a", 1)];
+    const upstream = [
+      dated("a", 1),
+      dated("b", 2),
+      dated("c", 3),
+      dated("d", 4),
+      dated("e", 5),
+      dated("old-1", 8 * 24),
+      dated("old-2", 30 * 24),
+      dated("a", 1),
+    ];
     outcome = async () => ({ items: upstream, warnings: [], notModified: false });
 
     const first = await collectSource(tight, deps());
     expect(first).toMatchObject({ ok: true, inserted: 3, removed: 0, changed: true });
-    expect((await store.queryFeed({ categories: [], limit: 50, page: 1 })).items.map((stored) => stored.id)).toEqual(["a", "b", "c"]);
+    expect((await store.queryFeed({ categories: [], limit: 50, page: 1 })).items.map((stored) => stored.id)).toEqual([
+      "a",
+      "b",
+      "c",
+    ]);
     const revision = await store.revision();
 
     now = T0 + 600_000;
     const second = await collectSource(tight, deps());
-    expect(second).toMatchObject({ ok: true, inserted: 0, updated: 0, removed: 0, changed: false, changedCategories: [] });
+    expect(second).toMatchObject({
+      ok: true,
+      inserted: 0,
+      updated: 0,
+      removed: 0,
+      changed: false,
+      changedCategories: [],
+    });
     expect(await store.revision()).toBe(revision);
   });
 });

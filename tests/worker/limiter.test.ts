@@ -18,7 +18,10 @@ describe("createLimiter", () => {
       const host = `h${i % 4}`;
       return limiter.run(host, async () => {
         running.set(host, (running.get(host) ?? 0) + 1);
-        peak = Math.max(peak, [...running.values()].reduce((a, b) => a + b, 0));
+        peak = Math.max(
+          peak,
+          [...running.values()].reduce((a, b) => a + b, 0),
+        );
         peakPerHost = Math.max(peakPerHost, ...running.values());
         await gate.promise;
         running.set(host, (running.get(host) ?? 1) - 1);

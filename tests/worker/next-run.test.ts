@@ -17,7 +17,13 @@ const source = (id: string, schedule: Source["schedule"], enabled = true): Sourc
   retention: { maxItemsPerSource: 100, maxAgeMs: 90 * 86_400_000 },
 });
 
-const state = (fields: Partial<SourceState>): SourceState => ({ sourceId: "s", consecutiveFailures: 0, itemsCollected: 0, warnings: [], ...fields });
+const state = (fields: Partial<SourceState>): SourceState => ({
+  sourceId: "s",
+  consecutiveFailures: 0,
+  itemsCollected: 0,
+  warnings: [],
+  ...fields,
+});
 
 /** node-cron's own matcher, walked step by step: the oracle. */
 function firstMatch(expression: string, after: number, until: number, stepMs: number): number | undefined {
@@ -69,7 +75,9 @@ describe("nextRunAt: when the leader's worker next starts a source, from config 
 
   it("agrees with node-cron on seconds fields and stepped minutes", () => {
     for (const expression of ["*/15 * * * * *", "17 */10 * * * *", "5 0 */2 * * *", "30 6-22 * * *"]) {
-      expect(nextCronTick(expression, NOW, NOW + 3 * HOUR), expression).toBe(firstMatch(expression, NOW, NOW + 3 * HOUR, 1000));
+      expect(nextCronTick(expression, NOW, NOW + 3 * HOUR), expression).toBe(
+        firstMatch(expression, NOW, NOW + 3 * HOUR, 1000),
+      );
     }
   });
 });

@@ -32,7 +32,10 @@ describe("worker", () => {
   it("backs failing sources off by the configured policy, Retry-After clamped to its cap (bug: the worker always used the built-in 6 h cap)", async () => {
     // Upstream asks for a week; the configured cap is 5 minutes.
     const failing: Collector = async () => {
-      throw new FetchError("fetch: https://example.org/rss: HTTP 503 (retry after 604800 s)", { httpStatus: 503, retryAfterMs: WEEK });
+      throw new FetchError("fetch: https://example.org/rss: HTTP 503 (retry after 604800 s)", {
+        httpStatus: 503,
+        retryAfterMs: WEEK,
+      });
     };
     const plan = (capMs: number): WorkerPlan => ({
       sources: [source],

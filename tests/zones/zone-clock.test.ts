@@ -7,11 +7,15 @@ const casablanca = zoneClock("Africa/Casablanca");
 describe("zoneClock (npm-shipped IANA data, not the runtime's Intl)", () => {
   it("reads 17:10 in Casablanca as 17:10Z on 2026-12-01, after the move to permanent UTC+00 (regression)", () => {
     // Node 20's ICU (tz 2025c) says +01 here and gave 16:10Z: every ticker time an hour early.
-    expect(iso(casablanca.toEpoch({ year: 2026, month: 12, day: 1 }, { hour: 17, minute: 10 }))).toBe("2026-12-01T17:10:00.000Z");
+    expect(iso(casablanca.toEpoch({ year: 2026, month: 12, day: 1 }, { hour: 17, minute: 10 }))).toBe(
+      "2026-12-01T17:10:00.000Z",
+    );
   });
 
   it("reads 17:10 in Casablanca as 16:10Z on 2026-06-01, while UTC+01 was still in force", () => {
-    expect(iso(casablanca.toEpoch({ year: 2026, month: 6, day: 1 }, { hour: 17, minute: 10 }))).toBe("2026-06-01T16:10:00.000Z");
+    expect(iso(casablanca.toEpoch({ year: 2026, month: 6, day: 1 }, { hour: 17, minute: 10 }))).toBe(
+      "2026-06-01T16:10:00.000Z",
+    );
   });
 
   it("switches offsets on 2026-09-20 as Decree 2.26.530 says", () => {
@@ -37,7 +41,9 @@ describe("zoneClock (npm-shipped IANA data, not the runtime's Intl)", () => {
   it("reads a skipped local time with the offset before the gap (RFC 5545 §3.3.5)", () => {
     const newYork = zoneClock("America/New_York");
     // 2026-03-08 02:30 does not exist in New York: read with EST (-05) it is 07:30Z, i.e. 03:30 EDT.
-    expect(iso(newYork.toEpoch({ year: 2026, month: 3, day: 8 }, { hour: 2, minute: 30 }))).toBe("2026-03-08T07:30:00.000Z");
+    expect(iso(newYork.toEpoch({ year: 2026, month: 3, day: 8 }, { hour: 2, minute: 30 }))).toBe(
+      "2026-03-08T07:30:00.000Z",
+    );
   });
 
   it("names its tz release, which knows the 2026 Morocco change", () => {

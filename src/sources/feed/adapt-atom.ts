@@ -26,7 +26,9 @@ function constructHtml(node: XmlNode | undefined): string | undefined {
 
 /** The entry's web page: `rel="alternate"` (the default rel, RFC 4287 §4.2.7.2), HTML preferred. */
 function alternateLink(links: readonly XmlNode[]): string | undefined {
-  const alternates = links.filter((l) => (attrOf(l, "rel") ?? "alternate").trim() === "alternate" && attrOf(l, "href") !== undefined);
+  const alternates = links.filter(
+    (l) => (attrOf(l, "rel") ?? "alternate").trim() === "alternate" && attrOf(l, "href") !== undefined,
+  );
   const html = alternates.find((l) => /html/i.test(attrOf(l, "type") ?? "text/html"));
   return attrOf(html ?? alternates[0], "href");
 }
@@ -38,7 +40,9 @@ function enclosuresOf(entry: RssParserRecord, links: readonly XmlNode[]): NonNul
       const url = attrOf(l, "href");
       const type = attrOf(l, "type");
       const length = attrOf(l, "length");
-      return url === undefined ? [] : [{ url, ...(type !== undefined && { type }), ...(length !== undefined && { length }) }];
+      return url === undefined
+        ? []
+        : [{ url, ...(type !== undefined && { type }), ...(length !== undefined && { length }) }];
     });
   return [...linked, ...mediaOf(entry).enclosures];
 }
@@ -50,7 +54,9 @@ function authorsOf(entry: RssParserRecord): NonNullable<RawItem["authors"]> {
     const email = firstText(childNodes(a, "email"));
     // Atom 0.3 called it `url`, Atom 1.0 `uri` (RFC 4287 §3.2.3).
     const url = firstText(childNodes(a, "uri")) ?? firstText(childNodes(a, "url"));
-    return [{ ...(name !== undefined && { name }), ...(email !== undefined && { email }), ...(url !== undefined && { url }) }];
+    return [
+      { ...(name !== undefined && { name }), ...(email !== undefined && { email }), ...(url !== undefined && { url }) },
+    ];
   });
 }
 
@@ -75,12 +81,17 @@ export function adaptAtomEntry(entry: RssParserRecord): ParsedItem {
     guid: firstText(field(entry, "id")),
     url: alternateLink(links) ?? firstText(field(entry, "feedburner:origLink")) ?? webId(field(entry, "id")),
     title: constructHtml(field(entry, "title")[0]),
-    summary: constructHtml(summary) ?? firstText(field(entry, "media:group").flatMap((g) => (isElement(g) ? childNodes(g, "media:description") : []))),
+    summary:
+      constructHtml(summary) ??
+      firstText(field(entry, "media:group").flatMap((g) => (isElement(g) ? childNodes(g, "media:description") : []))),
     contentHtml: constructHtml(content),
     authors: authorsOf(entry),
     tags: tagsOf(entry),
     // `published`/`updated` are renamed before rss-parser sees them (see parse-xml.ts).
-    published: firstText(field(entry, "atom-published")) ?? firstText(field(entry, "issued")) ?? firstText(field(entry, "created")),
+    published:
+      firstText(field(entry, "atom-published")) ??
+      firstText(field(entry, "issued")) ??
+      firstText(field(entry, "created")),
     updated: firstText(field(entry, "atom-updated")) ?? firstText(field(entry, "modified")),
     language: ownAttr(entry, "xml:lang"),
     enclosures: enclosuresOf(entry, links),
@@ -88,5 +99,9 @@ export function adaptAtomEntry(entry: RssParserRecord): ParsedItem {
   };
   const entryBase = ownAttr(entry, "xml:base");
   const contentBase = attrOf(content, "xml:base") ?? attrOf(summary, "xml:base");
-  return { raw, xmlBase: entryBase === undefined ? [] : [entryBase], ...(contentBase !== undefined && { contentXmlBase: contentBase }) };
+  return {
+    raw,
+    xmlBase: entryBase === undefined ? [] : [entryBase],
+    ...(contentBase !== undefined && { contentXmlBase: contentBase }),
+  };
 }

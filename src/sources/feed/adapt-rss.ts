@@ -40,7 +40,10 @@ function permalinkGuid(node: XmlNode | undefined): string | undefined {
 }
 
 function atomLinkHref(nodes: readonly XmlNode[]): string | undefined {
-  return nodes.filter((n) => (attrOf(n, "rel") ?? "alternate") === "alternate").map((n) => attrOf(n, "href")).find((h) => h !== undefined);
+  return nodes
+    .filter((n) => (attrOf(n, "rel") ?? "alternate") === "alternate")
+    .map((n) => attrOf(n, "href"))
+    .find((h) => h !== undefined);
 }
 
 function enclosuresOf(item: RssParserRecord): NonNullable<RawItem["enclosures"]> {
@@ -48,14 +51,18 @@ function enclosuresOf(item: RssParserRecord): NonNullable<RawItem["enclosures"]>
     const url = attrOf(n, "url");
     const type = attrOf(n, "type");
     const length = attrOf(n, "length");
-    return url === undefined ? [] : [{ url, ...(type !== undefined && { type }), ...(length !== undefined && { length }) }];
+    return url === undefined
+      ? []
+      : [{ url, ...(type !== undefined && { type }), ...(length !== undefined && { length }) }];
   });
   // RSS 1.0 mod_enclosure: <enc:enclosure rdf:resource="…" enc:type="…" enc:length="…"/>
   const rdf = field(item, "enc:enclosure").flatMap((n) => {
     const url = attrOf(n, "rdf:resource") ?? attrOf(n, "url");
     const type = attrOf(n, "enc:type");
     const length = attrOf(n, "enc:length");
-    return url === undefined ? [] : [{ url, ...(type !== undefined && { type }), ...(length !== undefined && { length }) }];
+    return url === undefined
+      ? []
+      : [{ url, ...(type !== undefined && { type }), ...(length !== undefined && { length }) }];
   });
   return [...rss, ...rdf, ...mediaOf(item).enclosures];
 }
@@ -109,5 +116,9 @@ export function adaptRssItem(item: RssParserRecord): ParsedItem {
   };
   const itemBase = ownAttr(item, "xml:base");
   const contentBase = attrOf(encoded, "xml:base") ?? attrOf(description, "xml:base");
-  return { raw, xmlBase: itemBase === undefined ? [] : [itemBase], ...(contentBase !== undefined && { contentXmlBase: contentBase }) };
+  return {
+    raw,
+    xmlBase: itemBase === undefined ? [] : [itemBase],
+    ...(contentBase !== undefined && { contentXmlBase: contentBase }),
+  };
 }

@@ -13,7 +13,9 @@ export function gunzipIfCompressed(body: Buffer, maxBytes: number): Buffer {
   } catch (cause) {
     const tooLarge = (cause as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE";
     throw new FeedError(
-      tooLarge ? `feed: gzip-compressed body exceeds ${maxBytes} bytes` : "feed: body is gzip-compressed but does not decompress",
+      tooLarge
+        ? `feed: gzip-compressed body exceeds ${maxBytes} bytes`
+        : "feed: body is gzip-compressed but does not decompress",
       { cause },
     );
   }

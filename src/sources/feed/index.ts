@@ -20,7 +20,11 @@ const FEED_ACCEPT =
 
 /** The first bytes as text, enough to tell `{` from `<` through a BOM or UTF-16 zero bytes. */
 function documentHead(body: Buffer): string {
-  return body.subarray(0, 128).toString("latin1").replace(/^(?:\xEF\xBB\xBF|\xFF\xFE|\xFE\xFF)/, "").replace(/\0/g, "");
+  return body
+    .subarray(0, 128)
+    .toString("latin1")
+    .replace(/^(?:\xEF\xBB\xBF|\xFF\xFE|\xFE\xFF)/, "")
+    .replace(/\0/g, "");
 }
 
 /** How a warning names an entry: its guid or link, else the start of its title, with its position. */
@@ -58,7 +62,9 @@ async function normalizeAll(
   const warnings = [
     ...refusals,
     ...(empty > 0 ? [`feed: ${empty} entries had no title, content or link`] : []),
-    ...(normalized.length > items.length ? [`feed: ${normalized.length - items.length} entries repeated an earlier id`] : []),
+    ...(normalized.length > items.length
+      ? [`feed: ${normalized.length - items.length} entries repeated an earlier id`]
+      : []),
   ];
   return { items, warnings, refused: refusals.length };
 }
@@ -84,7 +90,10 @@ export const collectFeed: Collector = async (source, ctx): Promise<CollectOutcom
 
   const body = gunzipIfCompressed(fetched.body, ctx.fetchOptions.maxBytes);
   const format = sniffFormat(documentHead(body), fetched.contentType);
-  const { text } = decodeText(body, { format, ...(fetched.contentType !== undefined && { contentType: fetched.contentType }) });
+  const { text } = decodeText(body, {
+    format,
+    ...(fetched.contentType !== undefined && { contentType: fetched.contentType }),
+  });
   const parsed = await parseFeedDocument(text, format);
   const { baseUrl, items: raws } = resolveFeedItems(parsed, fetched.url);
   const { items, warnings, refused } = await normalizeAll(source, ctx, baseUrl, raws);

@@ -24,8 +24,13 @@ function isImage(node: XmlNode): boolean {
 
 export function mediaOf(item: RssParserRecord): MediaFound {
   const contents = mediaNodes(item, "media:content");
-  const thumbnail = mediaNodes(item, "media:thumbnail").map((n) => attrOf(n, "url")).find((u) => u !== undefined);
-  const imageContent = contents.filter(isImage).map((n) => attrOf(n, "url")).find((u) => u !== undefined);
+  const thumbnail = mediaNodes(item, "media:thumbnail")
+    .map((n) => attrOf(n, "url"))
+    .find((u) => u !== undefined);
+  const imageContent = contents
+    .filter(isImage)
+    .map((n) => attrOf(n, "url"))
+    .find((u) => u !== undefined);
   const enclosures = contents
     .filter((n) => !isImage(n))
     .flatMap((n) => {

@@ -38,7 +38,9 @@ function authorOf(value: unknown): { name?: string; url?: string } | undefined {
   const a = value as JsonFeedAuthor;
   const name = str(a.name);
   const url = str(a.url);
-  return name === undefined && url === undefined ? undefined : { ...(name !== undefined && { name }), ...(url !== undefined && { url }) };
+  return name === undefined && url === undefined
+    ? undefined
+    : { ...(name !== undefined && { name }), ...(url !== undefined && { url }) };
 }
 
 /** 1.1 `authors` array, else the deprecated 1.0 `author` object. */
@@ -58,7 +60,9 @@ function attachmentsOf(item: JsonFeedItem): NonNullable<RawItem["enclosures"]> {
     const url = str(a.url);
     const type = str(a.mime_type);
     const length = typeof a.size_in_bytes === "number" ? a.size_in_bytes : undefined;
-    return url === undefined ? [] : [{ url, ...(type !== undefined && { type }), ...(length !== undefined && { length }) }];
+    return url === undefined
+      ? []
+      : [{ url, ...(type !== undefined && { type }), ...(length !== undefined && { length }) }];
   });
 }
 

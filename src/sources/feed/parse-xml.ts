@@ -15,12 +15,44 @@ import { closeTruncatedXml } from "./xml-repair.js";
 
 /** Item children the adapters read, kept as raw node arrays (`$` is the item's own attributes). */
 const ITEM_ELEMENTS = [
-  "$", "title", "dc:title", "link", "atom:link", "a10:link", "feedburner:origLink", "guid", "id",
-  "description", "content:encoded", "content", "summary", "itunes:summary",
-  "author", "dc:creator", "itunes:author", "category", "dc:subject",
-  "pubDate", "dc:date", "dcterms:issued", "dcterms:created", "dcterms:modified", "atom:updated", "a10:updated",
-  "atom-published", "atom-updated", "issued", "created", "modified",
-  "enclosure", "enc:enclosure", "media:content", "media:thumbnail", "media:group", "itunes:image", "dc:language",
+  "$",
+  "title",
+  "dc:title",
+  "link",
+  "atom:link",
+  "a10:link",
+  "feedburner:origLink",
+  "guid",
+  "id",
+  "description",
+  "content:encoded",
+  "content",
+  "summary",
+  "itunes:summary",
+  "author",
+  "dc:creator",
+  "itunes:author",
+  "category",
+  "dc:subject",
+  "pubDate",
+  "dc:date",
+  "dcterms:issued",
+  "dcterms:created",
+  "dcterms:modified",
+  "atom:updated",
+  "a10:updated",
+  "atom-published",
+  "atom-updated",
+  "issued",
+  "created",
+  "modified",
+  "enclosure",
+  "enc:enclosure",
+  "media:content",
+  "media:thumbnail",
+  "media:group",
+  "itunes:image",
+  "dc:language",
 ];
 
 const CUSTOM_ITEM_FIELDS = ITEM_ELEMENTS.map((name) => [name, `x:${name}`, { keepArray: true }]);
@@ -36,9 +68,17 @@ function renameAtomDates(name: string): string {
 
 /** In loose mode sax upper-cases names; restore the case the specs use. */
 const CANONICAL_NAMES: Readonly<Record<string, string>> = {
-  pubdate: "pubDate", lastbuilddate: "lastBuildDate", managingeditor: "managingEditor", webmaster: "webMaster",
-  skiphours: "skipHours", skipdays: "skipDays", textinput: "textInput", "rdf:rdf": "rdf:RDF",
-  "feedburner:origlink": "feedburner:origLink", ispermalink: "isPermaLink", filesize: "fileSize",
+  pubdate: "pubDate",
+  lastbuilddate: "lastBuildDate",
+  managingeditor: "managingEditor",
+  webmaster: "webMaster",
+  skiphours: "skipHours",
+  skipdays: "skipDays",
+  textinput: "textInput",
+  "rdf:rdf": "rdf:RDF",
+  "feedburner:origlink": "feedburner:origLink",
+  ispermalink: "isPermaLink",
+  filesize: "fileSize",
 };
 
 function canonicalName(name: string): string {
@@ -70,7 +110,13 @@ async function runParser(text: string, strict: boolean): Promise<RssParserOutput
 }
 
 function describe(err: unknown): string {
-  return err instanceof Error ? err.message.split("\n").map((l) => l.trim()).filter(Boolean).join(", ") : String(err);
+  return err instanceof Error
+    ? err.message
+        .split("\n")
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .join(", ")
+    : String(err);
 }
 
 /**

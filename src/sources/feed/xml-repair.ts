@@ -29,5 +29,11 @@ export function closeTruncatedXml(text: string): string | undefined {
     body = tail.startsWith("<![CDATA[", dangling) ? `${text}]]>` : text.slice(0, lastEnd + dangling);
   }
   if (open.length === 0 && body === text) return undefined;
-  return body + open.reverse().map((name) => `</${name}>`).join("");
+  return (
+    body +
+    open
+      .reverse()
+      .map((name) => `</${name}>`)
+      .join("")
+  );
 }

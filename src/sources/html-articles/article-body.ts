@@ -23,9 +23,18 @@ export function extractBody($: CheerioAPI, pageUrl: string, bodySelector: string
   removeReadAlsoBlocks($);
   if (bodySelector !== undefined) {
     const matched = $(bodySelector);
-    if (matched.length > 0) return nonEmpty(matched.toArray().map((element) => $.html(element)).join("\n"));
+    if (matched.length > 0)
+      return nonEmpty(
+        matched
+          .toArray()
+          .map((element) => $.html(element))
+          .join("\n"),
+      );
     const body = readable($.html());
-    return { ...body, warning: `html-articles: select.body '${bodySelector}' matched nothing on ${pageUrl}; used Readability` };
+    return {
+      ...body,
+      warning: `html-articles: select.body '${bodySelector}' matched nothing on ${pageUrl}; used Readability`,
+    };
   }
   return readable($.html());
 }

@@ -23,7 +23,10 @@ export function inTimeZone(value: string | undefined, timeZone: string | undefin
   if (value === undefined || timeZone === undefined) return value;
   const date = parseDateParts(value);
   if (date === undefined || date.offsetMinutes !== undefined) return value;
-  const wall = zoneClock(timeZone).toEpoch({ year: date.year, month: date.month, day: date.day }, { hour: date.hour, minute: date.minute });
+  const wall = zoneClock(timeZone).toEpoch(
+    { year: date.year, month: date.month, day: date.day },
+    { hour: date.hour, minute: date.minute },
+  );
   // toEpoch works in minutes; seconds and milliseconds ride along unchanged.
   const instant = wall + date.second * 1000 + date.ms;
   return Number.isFinite(instant) ? new Date(instant).toISOString() : value;
@@ -59,10 +62,30 @@ function storyElements($: CheerioAPI): DomElement[] {
  * times (reading every wrapper's text made a large page quadratic).
  */
 export function storyLines($: CheerioAPI): DomElement[] {
-  return storyElements($).filter((element) => element.children.every((child) => child.type === "text" || (isTag(child) && INLINE.has(child.tagName.toLowerCase()))));
+  return storyElements($).filter((element) =>
+    element.children.every(
+      (child) => child.type === "text" || (isTag(child) && INLINE.has(child.tagName.toLowerCase())),
+    ),
+  );
 }
 
-const INLINE = new Set(["a", "abbr", "b", "bdi", "br", "em", "font", "i", "small", "span", "strong", "sub", "sup", "time", "u"]);
+const INLINE = new Set([
+  "a",
+  "abbr",
+  "b",
+  "bdi",
+  "br",
+  "em",
+  "font",
+  "i",
+  "small",
+  "span",
+  "strong",
+  "sub",
+  "sup",
+  "time",
+  "u",
+]);
 
 function isTag(node: DomElement["children"][number]): node is DomElement {
   return node.type === "tag";

@@ -34,7 +34,11 @@ export function readArticlePage(html: string, pageUrl: string, options: ArticleP
   const { bodySelector, timeZone } = options;
   const $ = load(html);
   const documentUrl = documentBase($, pageUrl);
-  const jsonLd = readJsonLdArticle($('script[type="application/ld+json"]').toArray().map((el) => $(el).text()));
+  const jsonLd = readJsonLdArticle(
+    $('script[type="application/ld+json"]')
+      .toArray()
+      .map((el) => $(el).text()),
+  );
   const canonicalUrl = canonicalOf($, documentUrl, pageUrl);
   // A page read from disk (the offline sample) has file: URLs; its canonical web URL is the better base.
   const baseUrl = isWeb(documentUrl) ? documentUrl : (canonicalUrl ?? documentUrl);
@@ -57,13 +61,20 @@ export function readArticlePage(html: string, pageUrl: string, options: ArticleP
 
 function readMetadata($: CheerioAPI, jsonLd: JsonLdArticle | undefined, timeZone: string | undefined): RawItem {
   const ogTitle = meta($, "og:title");
-  const title = (ogTitle === undefined ? undefined : withoutSiteName(ogTitle, meta($, "og:site_name"))) ?? jsonLd?.headline ?? text($("h1").first().text()) ?? titleWithoutSite($);
+  const title =
+    (ogTitle === undefined ? undefined : withoutSiteName(ogTitle, meta($, "og:site_name"))) ??
+    jsonLd?.headline ??
+    text($("h1").first().text()) ??
+    titleWithoutSite($);
   const published = inTimeZone(
     meta($, "article:published_time") ?? jsonLd?.datePublished ?? markedDate($, "datePublished") ?? visibleDateLine($),
     timeZone,
   );
   const updated = inTimeZone(
-    meta($, "article:modified_time") ?? meta($, "og:updated_time") ?? jsonLd?.dateModified ?? markedDate($, "dateModified"),
+    meta($, "article:modified_time") ??
+      meta($, "og:updated_time") ??
+      jsonLd?.dateModified ??
+      markedDate($, "dateModified"),
     timeZone,
   );
   const authors = authorsOf($, jsonLd);
@@ -115,7 +126,9 @@ function isWeb(url: string): boolean {
 
 /** rel=canonical (RFC 6596), else og:url, else the fetched URL; web URLs only, since it becomes the item's link. */
 function canonicalOf($: CheerioAPI, documentUrl: string, pageUrl: string): string | undefined {
-  const candidates = [$('link[rel~="canonical"]').first().attr("href"), meta($, "og:url")].map((href) => absoluteUrl(href, documentUrl));
+  const candidates = [$('link[rel~="canonical"]').first().attr("href"), meta($, "og:url")].map((href) =>
+    absoluteUrl(href, documentUrl),
+  );
   return [...candidates, pageUrl].find((url): url is string => url !== undefined && isWeb(url));
 }
 
@@ -147,7 +160,8 @@ function titleWithoutSite($: CheerioAPI): string | undefined {
   if (match === null) return title;
   const [, headline = title, site = ""] = match;
   // Without og:site_name, a suffix is taken for the site's name only when it is short.
-  const isSite = siteName !== undefined ? site.trim().toLowerCase() === siteName.toLowerCase() : site.trim().split(" ").length <= 4;
+  const isSite =
+    siteName !== undefined ? site.trim().toLowerCase() === siteName.toLowerCase() : site.trim().split(" ").length <= 4;
   return isSite ? headline.trim() : title;
 }
 

@@ -16,7 +16,13 @@ export function bylineAuthor($: CheerioAPI): string | undefined {
     const text = collapse($(element).text());
     if (text.length > MAX_NAME_CHARS + 10) continue;
     // The innermost element holding the byline: its parent's text runs on into the date and more.
-    if ($(element).children().toArray().some((child) => BYLINE.test(collapse($(child).text())))) continue;
+    if (
+      $(element)
+        .children()
+        .toArray()
+        .some((child) => BYLINE.test(collapse($(child).text())))
+    )
+      continue;
     const name = BYLINE.exec(text)?.[1]?.replace(AFTER_NAME, "").trim();
     if (name !== undefined && name.length > 0 && name.length <= MAX_NAME_CHARS) return name;
   }

@@ -32,7 +32,8 @@ type Validators = { readonly etag?: string; readonly lastModified?: string };
  */
 export const collectArticles: Collector = async (source, ctx) => {
   const listing = await fetchListing(source, ctx);
-  if (listing.status === "not-modified") return { items: [], warnings: [], notModified: true, ...validatorsOf(listing) };
+  if (listing.status === "not-modified")
+    return { items: [], warnings: [], notModified: true, ...validatorsOf(listing) };
   const text = withinPageLimits(htmlText(listing), listing.url);
   const links = listingLinks(text, listing.url, source.select?.link);
   const pending = await linksToFetch(links, source, ctx);
@@ -104,12 +105,16 @@ async function fetchPage(url: string, source: Source, ctx: CollectContext): Prom
     ...(ctx.signal !== undefined && { signal: ctx.signal }),
   });
   // Without validators upstream cannot answer 304, but the type allows it.
-  if (fetched.status === "not-modified") throw new ArticlesError(`html-articles: ${url} answered 304 to an unconditional request`);
+  if (fetched.status === "not-modified")
+    throw new ArticlesError(`html-articles: ${url} answered 304 to an unconditional request`);
   return { url: fetched.url, text: htmlText(fetched) };
 }
 
 function htmlText(fetched: Extract<FetchResult, { status: "ok" }>): string {
-  return decodeText(fetched.body, { format: "html", ...(fetched.contentType !== undefined && { contentType: fetched.contentType }) }).text;
+  return decodeText(fetched.body, {
+    format: "html",
+    ...(fetched.contentType !== undefined && { contentType: fetched.contentType }),
+  }).text;
 }
 
 /**
@@ -118,7 +123,11 @@ function htmlText(fetched: Extract<FetchResult, { status: "ok" }>): string {
  * known by the link it was fetched from too (the store's aliases), with or without tracking
  * parameters (what canonical URLs usually drop).
  */
-async function linksToFetch(links: readonly string[], source: Source, ctx: CollectContext): Promise<{ links: string[]; leftOver: boolean }> {
+async function linksToFetch(
+  links: readonly string[],
+  source: Source,
+  ctx: CollectContext,
+): Promise<{ links: string[]; leftOver: boolean }> {
   const max = source.maxArticlesPerPass ?? DEFAULT_MAX_ARTICLES_PER_PASS;
   if (source.refresh === true) return { links: links.slice(0, max), leftOver: links.length > max };
   const known = await ctx.knownIds([...new Set(links.flatMap((link) => [link, withoutTracking(link)]))]);
@@ -134,8 +143,14 @@ async function collectArticle(url: string, source: Source, ctx: CollectContext):
       ...(source.select?.body !== undefined && { bodySelector: source.select.body }),
       ...(source.timezone !== undefined && { timeZone: source.timezone }),
     });
-    const item = normalizeItem(article.raw, { sourceId: source.id, kind: "article", baseUrl: article.baseUrl, now: ctx.clock() });
-    if (item === undefined) return { warnings: [...article.warnings, `html-articles: ${url}: no title, text or link found`] };
+    const item = normalizeItem(article.raw, {
+      sourceId: source.id,
+      kind: "article",
+      baseUrl: article.baseUrl,
+      now: ctx.clock(),
+    });
+    if (item === undefined)
+      return { warnings: [...article.warnings, `html-articles: ${url}: no title, text or link found`] };
     return { item: withAliases(item, [url, withoutTracking(url), page.url]), warnings: article.warnings };
   } catch (err) {
     if (ctx.signal?.aborted) throw err;
@@ -151,7 +166,11 @@ function withAliases(item: CollectedItem, urls: readonly string[]): CollectedIte
 }
 
 /** `work` over `inputs`, at most `limit` at a time, results in input order. */
-async function mapConcurrently<T, R>(inputs: readonly T[], limit: number, work: (input: T) => Promise<R>): Promise<R[]> {
+async function mapConcurrently<T, R>(
+  inputs: readonly T[],
+  limit: number,
+  work: (input: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(inputs.length);
   const queue = inputs.map((input, index) => ({ input, index }));
   const worker = async (): Promise<void> => {

@@ -65,21 +65,74 @@ export interface DetectedLinks {
 }
 
 /** Elements that are page chrome by their tag or ARIA role. `header` is handled apart (see isChrome). */
-const CHROME_ELEMENTS = "nav, footer, aside, [role=navigation], [role=banner], [role=contentinfo], [role=complementary], [role=search]";
+const CHROME_ELEMENTS =
+  "nav, footer, aside, [role=navigation], [role=banner], [role=contentinfo], [role=complementary], [role=search]";
 /** Class or id words (split on -, _ and spaces) that name chrome; whole words, so "ad" never matches "head". */
 const CHROME_WORDS = new Set([
-  "menu", "megamenu", "submenu", "nav", "navbar", "navigation", "footer", "social", "socials", "share", "sharing",
-  "ad", "ads", "advert", "adverts", "advertisement", "sponsor", "sponsored", "cookie", "cookies", "consent",
-  "breadcrumb", "breadcrumbs", "pagination", "pager",
+  "menu",
+  "megamenu",
+  "submenu",
+  "nav",
+  "navbar",
+  "navigation",
+  "footer",
+  "social",
+  "socials",
+  "share",
+  "sharing",
+  "ad",
+  "ads",
+  "advert",
+  "adverts",
+  "advertisement",
+  "sponsor",
+  "sponsored",
+  "cookie",
+  "cookies",
+  "consent",
+  "breadcrumb",
+  "breadcrumbs",
+  "pagination",
+  "pager",
 ]);
 /** Path segments that make a URL a listing or a utility page, not a story. */
 const LISTING_SEGMENTS = new Set([
-  "category", "categories", "categorie", "categoria", "tag", "tags", "topic", "topics", "author", "authors", "auteur",
-  "section", "sections", "archive", "archives", "page", "search", "recherche", "login", "signin", "sign-in", "register",
-  "signup", "account", "subscribe", "newsletter", "feed", "feeds", "rss", "atom", "wp-admin", "wp-login.php",
+  "category",
+  "categories",
+  "categorie",
+  "categoria",
+  "tag",
+  "tags",
+  "topic",
+  "topics",
+  "author",
+  "authors",
+  "auteur",
+  "section",
+  "sections",
+  "archive",
+  "archives",
+  "page",
+  "search",
+  "recherche",
+  "login",
+  "signin",
+  "sign-in",
+  "register",
+  "signup",
+  "account",
+  "subscribe",
+  "newsletter",
+  "feed",
+  "feeds",
+  "rss",
+  "atom",
+  "wp-admin",
+  "wp-login.php",
 ]);
 const LISTING_QUERY = new Set(["page", "paged", "s", "q", "search", "query"]);
-const FILE_EXTENSION = /\.(pdf|jpe?g|png|gif|webp|avif|svg|ico|mp3|mp4|webm|mov|zip|docx?|xlsx?|pptx?|xml|rss|json|css|js)$/i;
+const FILE_EXTENSION =
+  /\.(pdf|jpe?g|png|gif|webp|avif|svg|ico|mp3|mp4|webm|mov|zip|docx?|xlsx?|pptx?|xml|rss|json|css|js)$/i;
 const PAGE_EXTENSION = /\.(?:html?|php|aspx?)$/i;
 /** An opaque id: 8+ capitals and digits (en.walaw.press: `GMWGWQXSMFXM`), or 10+ letters mixed with digits. */
 const OPAQUE_ID = /^(?:[A-Z0-9]{8,}|(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{10,})$/i;
@@ -93,23 +146,34 @@ export function detectArticleLinks(html: string, pageUrl: string): DetectedLinks
   const candidates: Array<LinkCandidate & { readonly headline: boolean }> = [];
   const wrappers = pageWrappers($);
   anchorsOf($).forEach((anchor) => {
-    const text = $(anchor).text().replace(/[\s\u00A0]+/g, " ").trim();
+    const text = $(anchor)
+      .text()
+      .replace(/[\s\u00A0]+/g, " ")
+      .trim();
     const href = absoluteUrl($(anchor).attr("href"), base);
-    candidates.push({ ...screen($, anchor, href, page, wrappers), text, headline: $(anchor).closest(HEADLINE).length > 0 || $(anchor).find(HEADLINE).length > 0 });
+    candidates.push({
+      ...screen($, anchor, href, page, wrappers),
+      text,
+      headline: $(anchor).closest(HEADLINE).length > 0 || $(anchor).find(HEADLINE).length > 0,
+    });
   });
-  const scored = candidates.map((candidate) => (candidate.rejected === undefined && candidate.headline ? { ...candidate, score: candidate.score + 1 } : candidate));
+  const scored = candidates.map((candidate) =>
+    candidate.rejected === undefined && candidate.headline ? { ...candidate, score: candidate.score + 1 } : candidate,
+  );
   const shared = sharedPatterns(scored);
   const seen = new Set<string>();
   const judged: LinkCandidate[] = scored.map(({ headline, ...candidate }) => {
     if (candidate.rejected !== undefined) return candidate;
     if (candidate.score < 2) return { ...candidate, rejected: "not-article-like" };
-    if (!shared.has(candidate.pattern) && !(headline && candidate.score >= 3)) return { ...candidate, rejected: "one-off" };
+    if (!shared.has(candidate.pattern) && !(headline && candidate.score >= 3))
+      return { ...candidate, rejected: "one-off" };
     if (seen.has(candidate.url)) return { ...candidate, rejected: "duplicate" };
     seen.add(candidate.url);
     return candidate;
   });
   const rejectedCounts: Partial<Record<LinkRejection, number>> = {};
-  for (const { rejected } of judged) if (rejected !== undefined) rejectedCounts[rejected] = (rejectedCounts[rejected] ?? 0) + 1;
+  for (const { rejected } of judged)
+    if (rejected !== undefined) rejectedCounts[rejected] = (rejectedCounts[rejected] ?? 0) + 1;
   return { links: [...seen], candidates: judged, rejectedCounts };
 }
 
@@ -136,15 +200,23 @@ export function describeRejections(detected: DetectedLinks): string {
 type Screened = Omit<LinkCandidate, "text">;
 
 /** Steps 1–4 for one link: a rejection, or the URL's pattern and shape score. */
-function screen($: CheerioAPI, anchor: Anchor, href: string | undefined, page: URL, wrappers: ReadonlySet<unknown>): Screened {
+function screen(
+  $: CheerioAPI,
+  anchor: Anchor,
+  href: string | undefined,
+  page: URL,
+  wrappers: ReadonlySet<unknown>,
+): Screened {
   const none = { url: href ?? "", pattern: "", score: 0 };
   if (href === undefined) return { ...none, rejected: "not-web" };
   const url = new URL(withoutTracking(href));
   url.hash = "";
   const found = { url: url.href, pattern: patternOf(url), score: 0 };
-  if (url.protocol !== "http:" && url.protocol !== "https:") return { ...found, rejected: "not-web", detail: url.protocol };
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    return { ...found, rejected: "not-web", detail: url.protocol };
   if (!sameSite(url.hostname, page.hostname)) return { ...found, rejected: "other-site", detail: url.hostname };
-  if (url.pathname.replace(/\/$/, "") === page.pathname.replace(/\/$/, "") && url.search === page.search) return { ...found, rejected: "same-page" };
+  if (url.pathname.replace(/\/$/, "") === page.pathname.replace(/\/$/, "") && url.search === page.search)
+    return { ...found, rejected: "same-page" };
   if (url.pathname === "/" && url.search === "") return { ...found, rejected: "same-page", detail: "home" };
   const chrome = chromeOf($, anchor, wrappers);
   if (chrome !== undefined) return { ...found, rejected: "excluded-region", detail: chrome };
@@ -180,7 +252,10 @@ function pageWrappers($: CheerioAPI): ReadonlySet<unknown> {
 function chromeOf($: CheerioAPI, anchor: Anchor, wrappers: ReadonlySet<unknown>): string | undefined {
   const self = $(anchor);
   const landmark = self.closest(CHROME_ELEMENTS);
-  if (landmark.length > 0) return landmark.attr("role") === undefined ? landmark.prop("tagName")?.toLowerCase() : `[role=${landmark.attr("role")}]`;
+  if (landmark.length > 0)
+    return landmark.attr("role") === undefined
+      ? landmark.prop("tagName")?.toLowerCase()
+      : `[role=${landmark.attr("role")}]`;
   // A <header> is the site's banner only outside an <article> or <main> (HTML-ARIA): a card's own
   // <header> holds its headline.
   const header = self.closest("header");
@@ -189,7 +264,12 @@ function chromeOf($: CheerioAPI, anchor: Anchor, wrappers: ReadonlySet<unknown>)
     if (wrappers.has(element)) continue;
     const el = $(element);
     for (const attr of ["class", "id"] as const) {
-      const name = (el.attr(attr) ?? "").split(/\s+/).find((token) => token.toLowerCase().split(/[-_]/).some((word) => CHROME_WORDS.has(word)));
+      const name = (el.attr(attr) ?? "").split(/\s+/).find((token) =>
+        token
+          .toLowerCase()
+          .split(/[-_]/)
+          .some((word) => CHROME_WORDS.has(word)),
+      );
       if (name !== undefined) return attr === "class" ? `.${name}` : `#${name}`;
     }
   }
@@ -206,7 +286,10 @@ function listingMark(url: URL): string | undefined {
 }
 
 function segmentsOf(url: URL): string[] {
-  return url.pathname.split("/").filter((part) => part !== "").map((part) => decode(part).replace(PAGE_EXTENSION, ""));
+  return url.pathname
+    .split("/")
+    .filter((part) => part !== "")
+    .map((part) => decode(part).replace(PAGE_EXTENSION, ""));
 }
 
 function decode(part: string): string {
@@ -229,7 +312,12 @@ function patternOf(url: URL): string {
   // (`/articles/rains/GMWGWQXSMFXM` belongs with `/articles/{slug}/{id}`).
   const last = kinds.length - 1;
   const beforeId = segments[last - 1];
-  if (last >= 2 && (kinds[last] === "{id}" || kinds[last] === "{n}") && beforeId !== undefined && /^[\p{Ll}\d][\p{Ll}\d_-]*$/u.test(beforeId)) {
+  if (
+    last >= 2 &&
+    (kinds[last] === "{id}" || kinds[last] === "{n}") &&
+    beforeId !== undefined &&
+    /^[\p{Ll}\d][\p{Ll}\d_-]*$/u.test(beforeId)
+  ) {
     kinds[last - 1] = "{slug}";
   }
   return `/${kinds.join("/")}`;
@@ -287,22 +375,34 @@ export function suggestLinkSelector(html: string, pageUrl: string, detected: Det
   };
   const $ = load(html);
   // candidates[i] is anchorsOf($)[i]: the same document, the same query.
-  const anchors = anchorsOf($).filter((_, index) => [undefined, "duplicate"].includes(detected.candidates[index]?.rejected));
+  const anchors = anchorsOf($).filter((_, index) =>
+    [undefined, "duplicate"].includes(detected.candidates[index]?.rejected),
+  );
   const first = anchors[0];
-  const proposals = [byPathPrefix(detected.links), ...(first === undefined ? [] : byClass($, first)), bySignatures($, anchors)];
+  const proposals = [
+    byPathPrefix(detected.links),
+    ...(first === undefined ? [] : byClass($, first)),
+    bySignatures($, anchors),
+  ];
   return proposals.find((selector): selector is string => selector !== undefined && reproduces(selector));
 }
 
 function byPathPrefix(links: readonly string[]): string | undefined {
   const firsts = new Set(links.map((link) => new URL(link).pathname.split("/")[1] ?? ""));
-  if ([...firsts].some((segment) => !/^[a-z][a-z0-9-]*$/i.test(segment) || segmentKind(segment) !== segment.toLowerCase())) return undefined;
+  if (
+    [...firsts].some((segment) => !/^[a-z][a-z0-9-]*$/i.test(segment) || segmentKind(segment) !== segment.toLowerCase())
+  )
+    return undefined;
   return [...firsts].map((segment) => `a[href*="/${segment}/"]`).join(", ");
 }
 
 function byClass($: CheerioAPI, anchor: Anchor): string[] {
   return [
     ...classesOf($, anchor).map((name) => `a.${name}`),
-    ...$(anchor).parents().toArray().flatMap((parent) => classesOf($, parent).map((name) => `.${name} a[href]`)),
+    ...$(anchor)
+      .parents()
+      .toArray()
+      .flatMap((parent) => classesOf($, parent).map((name) => `.${name} a[href]`)),
   ];
 }
 

@@ -16,8 +16,16 @@ export interface JsonLdArticle {
 }
 
 const ARTICLE_TYPES = new Set([
-  "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
-  "BackgroundNewsArticle", "LiveBlogPosting", "BlogPosting", "Report", "TechArticle",
+  "Article",
+  "NewsArticle",
+  "ReportageNewsArticle",
+  "AnalysisNewsArticle",
+  "OpinionNewsArticle",
+  "BackgroundNewsArticle",
+  "LiveBlogPosting",
+  "BlogPosting",
+  "Report",
+  "TechArticle",
 ]);
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -53,7 +61,9 @@ function isObject(value: Json | undefined): value is JsonObject {
 }
 
 function isArticle(node: JsonObject): boolean {
-  return asArray(node["@type"]).some((type) => typeof type === "string" && ARTICLE_TYPES.has(type.replace(/^schema:/, "")));
+  return asArray(node["@type"]).some(
+    (type) => typeof type === "string" && ARTICLE_TYPES.has(type.replace(/^schema:/, "")),
+  );
 }
 
 function toArticle(node: JsonObject): JsonLdArticle {

@@ -17,7 +17,8 @@ export function readListingLinks(html: string, pageUrl: string, selector: string
   const $ = load(html);
   const base = documentBase($, pageUrl);
   const matched = $(selector);
-  if (matched.length === 0) throw new ArticlesError(`html-articles: selector '${selector}' matched nothing on ${pageUrl}`);
+  if (matched.length === 0)
+    throw new ArticlesError(`html-articles: selector '${selector}' matched nothing on ${pageUrl}`);
   const links = new Set<string>();
   matched.each((_, element) => {
     const href = $(element).attr("href") ?? $(element).find("a[href]").first().attr("href");
@@ -25,7 +26,9 @@ export function readListingLinks(html: string, pageUrl: string, selector: string
     if (url !== undefined) links.add(url);
   });
   if (links.size === 0) {
-    throw new ArticlesError(`html-articles: selector '${selector}' matched ${matched.length} elements on ${pageUrl} but none links to a page`);
+    throw new ArticlesError(
+      `html-articles: selector '${selector}' matched ${matched.length} elements on ${pageUrl} but none links to a page`,
+    );
   }
   return [...links];
 }
@@ -37,7 +40,8 @@ function followable(href: string | undefined, pageUrl: string): string | undefin
   if (WEB_PROTOCOLS.has(url.protocol)) return url.href;
   const listing = new URL(pageUrl);
   const listingDirectory = new URL(".", listing).pathname;
-  if (url.protocol === "file:" && listing.protocol === "file:" && url.pathname.startsWith(listingDirectory)) return url.href;
+  if (url.protocol === "file:" && listing.protocol === "file:" && url.pathname.startsWith(listingDirectory))
+    return url.href;
   return undefined;
 }
 

@@ -51,6 +51,9 @@ function ownText(text: string): string {
 /** A box whose text is essentially its links' text (a label plus headlines), not prose. */
 function isMostlyLinks($: CheerioAPI, box: ReturnType<CheerioAPI>): boolean {
   const all = ownText(box.text()).length;
-  const linked = box.find("a").toArray().reduce((sum, a) => sum + ownText($(a).text()).length, 0);
+  const linked = box
+    .find("a")
+    .toArray()
+    .reduce((sum, a) => sum + ownText($(a).text()).length, 0);
   return all > 0 && linked / all >= 0.5;
 }

@@ -43,10 +43,14 @@ export const collectTicker: Collector = async (source, ctx) => {
   };
   if (fetched.status === "not-modified") return { items: [], warnings: [], notModified: true, ...validators };
 
-  const { text } = decodeText(fetched.body, { format: "html", ...(fetched.contentType !== undefined && { contentType: fetched.contentType }) });
+  const { text } = decodeText(fetched.body, {
+    format: "html",
+    ...(fetched.contentType !== undefined && { contentType: fetched.contentType }),
+  });
   // Warnings quote a line that cannot be read; a document without a single tag is no page, and
   // quoting it would publish whatever file it is on /status (issue 9 point 7).
-  if (!/<[a-z!/?]/i.test(text)) throw new TickerError(`html-ticker: ${fetched.url} is not an HTML page (no markup); none of it is quoted`);
+  if (!/<[a-z!/?]/i.test(text))
+    throw new TickerError(`html-ticker: ${fetched.url} is not an HTML page (no markup); none of it is quoted`);
   const page = readTickerPage(withinPageLimits(text, fetched.url), fetched.url, select);
   const { lines, refusals } = parseableLines(page.lines);
   const now = ctx.clock();
@@ -57,7 +61,12 @@ export const collectTicker: Collector = async (source, ctx) => {
     ...(page.language !== undefined && { language: page.language }),
   };
   const items = await datedItems(lines, timeZone, itemContext, ctx);
-  return { items: dedupeById(items), warnings: [...page.warnings, ...refusals], notModified: false, ...validators } satisfies CollectOutcome;
+  return {
+    items: dedupeById(items),
+    warnings: [...page.warnings, ...refusals],
+    notModified: false,
+    ...validators,
+  } satisfies CollectOutcome;
 };
 
 /**
@@ -81,7 +90,8 @@ function parseableLines(lines: readonly TickerLine[]): { lines: TickerLine[]; re
   lines.forEach((line, index) => {
     const problem = markupProblem(line.title, FRAGMENT_LIMITS);
     if (problem === undefined) kept.push(line);
-    else refusals.push(`html-ticker: dropped line ${index + 1}: markup: its headline refused before parsing: ${problem}`);
+    else
+      refusals.push(`html-ticker: dropped line ${index + 1}: markup: its headline refused before parsing: ${problem}`);
   });
   return { lines: kept, refusals };
 }
@@ -90,10 +100,14 @@ function parseableLines(lines: readonly TickerLine[]): { lines: TickerLine[]; re
 function tickerConfig(source: Source): { select: TickerSelectors | undefined; timeZone: string } {
   const { item, time, title, link } = source.select ?? {};
   if (source.select !== undefined && (item === undefined || time === undefined)) {
-    throw new TickerError(`html-ticker: source '${source.id}' needs select.item and select.time (or no select: at all)`);
+    throw new TickerError(
+      `html-ticker: source '${source.id}' needs select.item and select.time (or no select: at all)`,
+    );
   }
   if (source.timezone === undefined) {
-    throw new TickerError(`html-ticker: source '${source.id}' needs a timezone (the site's IANA zone, e.g. Africa/Casablanca)`);
+    throw new TickerError(
+      `html-ticker: source '${source.id}' needs a timezone (the site's IANA zone, e.g. Africa/Casablanca)`,
+    );
   }
   if (!isTimeZone(source.timezone)) {
     throw new TickerError(`html-ticker: source '${source.id}' has an unknown timezone '${source.timezone}'`);
@@ -113,7 +127,8 @@ async function datedItems(
   ctx: CollectContext,
 ): Promise<CollectedItem[]> {
   const times = lines.map((line) => line.time);
-  const instant = (index: number, day: LocalDate): EpochMs => zonedToEpoch(day, lines[index]?.time ?? { hour: 0, minute: 0 }, timeZone);
+  const instant = (index: number, day: LocalDate): EpochMs =>
+    zonedToEpoch(day, lines[index]?.time ?? { hour: 0, minute: 0 }, timeZone);
   const idOn = (index: number, day: LocalDate): string | undefined => {
     const line = lines[index];
     return line === undefined ? undefined : tickerItem(line, instant(index, day), itemContext)?.id;

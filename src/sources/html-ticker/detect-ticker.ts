@@ -39,8 +39,20 @@ const PREFERRED_HEADING = /\blatest\s+news\b/i;
 
 /** Elements whose text is never ticker text. */
 const SKIPPED_ELEMENTS = new Set([
-  "script", "style", "noscript", "template", "head", "svg", "math", "select", "option", "button", "textarea", "iframe",
-  "object", "canvas",
+  "script",
+  "style",
+  "noscript",
+  "template",
+  "head",
+  "svg",
+  "math",
+  "select",
+  "option",
+  "button",
+  "textarea",
+  "iframe",
+  "object",
+  "canvas",
 ]);
 
 /** A ticker block found on the page. */
@@ -129,8 +141,13 @@ export function detectTicker($: CheerioAPI, baseUrl: string): TickerDetection {
     };
   }
   const longest = (candidates: readonly DetectedBlock[]): DetectedBlock | undefined =>
-    candidates.reduce<DetectedBlock | undefined>((best, block) => (best === undefined || block.lines.length > best.lines.length ? block : best), undefined);
-  const preferred = longest(blocks.filter((block) => block.heading !== undefined && PREFERRED_HEADING.test(block.heading)));
+    candidates.reduce<DetectedBlock | undefined>(
+      (best, block) => (best === undefined || block.lines.length > best.lines.length ? block : best),
+      undefined,
+    );
+  const preferred = longest(
+    blocks.filter((block) => block.heading !== undefined && PREFERRED_HEADING.test(block.heading)),
+  );
   return { blocks, chosen: preferred ?? longest(blocks) };
 }
 
@@ -153,7 +170,11 @@ function continues(run: Run, element: Element | undefined): boolean {
 }
 
 function isWithin(element: Element, container: Element): boolean {
-  for (let node: Element | null = element, up = 0; node !== null && up < MAX_CONTAINER_DEPTH; node = parentElement(node), up++) {
+  for (
+    let node: Element | null = element, up = 0;
+    node !== null && up < MAX_CONTAINER_DEPTH;
+    node = parentElement(node), up++
+  ) {
     if (node === container) return true;
   }
   return false;
@@ -193,10 +214,18 @@ const MAX_CONTAINER_DEPTH = 32;
 
 function commonAncestor(a: Element, b: Element): Element | undefined {
   const ancestors = new Set<Element>();
-  for (let node: Element | null = a, up = 0; node !== null && up < MAX_CONTAINER_DEPTH; node = parentElement(node), up++) {
+  for (
+    let node: Element | null = a, up = 0;
+    node !== null && up < MAX_CONTAINER_DEPTH;
+    node = parentElement(node), up++
+  ) {
     ancestors.add(node);
   }
-  for (let node: Element | null = b, up = 0; node !== null && up < MAX_CONTAINER_DEPTH; node = parentElement(node), up++) {
+  for (
+    let node: Element | null = b, up = 0;
+    node !== null && up < MAX_CONTAINER_DEPTH;
+    node = parentElement(node), up++
+  ) {
     if (ancestors.has(node)) return node;
   }
   return undefined;
@@ -217,7 +246,12 @@ function joinLoneTimes(lines: readonly TextLine[]): TextLine[] {
     const parsed = parseTickerTime(line.text);
     if (parsed !== undefined && parsed.rest === "" && next !== undefined && parseTickerTime(next.text) === undefined) {
       const link = line.link ?? next.link;
-      joined.push({ text: `${line.text} ${next.text}`, element: line.element, chrome: line.chrome, ...(link !== undefined && { link }) });
+      joined.push({
+        text: `${line.text} ${next.text}`,
+        element: line.element,
+        chrome: line.chrome,
+        ...(link !== undefined && { link }),
+      });
       i++;
     } else {
       joined.push(line);
@@ -252,7 +286,8 @@ function textLines($: CheerioAPI, baseUrl: string): TextLine[] {
       // Marquee separators ("Headline |", "Headline •") belong to no headline.
       const text = collapseWhitespace(current.text).replace(/[\s|•·–—-]+$/u, "");
       const link = lineLink(current.anchorText, baseUrl);
-      if (text !== "") lines.push({ text, element: current.element, chrome: current.chrome, ...(link !== undefined && { link }) });
+      if (text !== "")
+        lines.push({ text, element: current.element, chrome: current.chrome, ...(link !== undefined && { link }) });
     }
     current = undefined;
   };
@@ -263,7 +298,8 @@ function textLines($: CheerioAPI, baseUrl: string): TextLine[] {
     current.text += text;
     const anchor = anchors.at(-1);
     const letters = text.replace(/\s+/g, "").length;
-    if (anchor !== undefined && letters > 0) current.anchorText.set(anchor, (current.anchorText.get(anchor) ?? 0) + letters);
+    if (anchor !== undefined && letters > 0)
+      current.anchorText.set(anchor, (current.anchorText.get(anchor) ?? 0) + letters);
   };
 
   const stack: Step[] = $.root()
@@ -321,7 +357,8 @@ function isHiddenCopy(element: Element): boolean {
 /** The line's link: the one holding most of its text (the headline's, not a category pill's). */
 function lineLink(anchorText: ReadonlyMap<Element, number>, baseUrl: string): string | undefined {
   let best: Element | undefined;
-  for (const [anchor, letters] of anchorText) if (best === undefined || letters > (anchorText.get(best) ?? 0)) best = anchor;
+  for (const [anchor, letters] of anchorText)
+    if (best === undefined || letters > (anchorText.get(best) ?? 0)) best = anchor;
   return best === undefined ? undefined : absoluteUrl(best.attribs.href ?? "", baseUrl);
 }
 

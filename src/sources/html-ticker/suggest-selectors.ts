@@ -20,10 +20,14 @@ const PLAIN_IDENTIFIER = /^-?[A-Za-z_][\w-]*$/;
 export function suggestTickerSelectors(html: string, pageUrl: string, block: DetectedBlock): SelectorSuggestion {
   const { elements, lines } = block;
   if (elements.length !== lines.length || new Set(elements).size !== elements.length) {
-    return { reason: "the lines are bare text in one element (separated by <br>): no element per line to select; leave select: out" };
+    return {
+      reason:
+        "the lines are bare text in one element (separated by <br>): no element per line to select; leave select: out",
+    };
   }
   const item = itemSelector(elements);
-  if (item === undefined) return { reason: "the lines' elements share no tag: no one selector reads them all; leave select: out" };
+  if (item === undefined)
+    return { reason: "the lines' elements share no tag: no one selector reads them all; leave select: out" };
   const select: TickerSelectors = {
     item,
     time: timeSelector(elements) ?? item,
@@ -45,7 +49,10 @@ function itemSelector(elements: readonly Element[]): string | undefined {
   const [first] = elements;
   if (first === undefined || elements.some((element) => element.name !== first.name)) return undefined;
   const shared = classesOf(first).filter((name) => elements.every((element) => classesOf(element).includes(name)));
-  const own = `${first.name}${shared.slice(0, 2).map((name) => `.${name}`).join("")}`;
+  const own = `${first.name}${shared
+    .slice(0, 2)
+    .map((name) => `.${name}`)
+    .join("")}`;
   const parent = first.parent;
   if (parent === null || !isTag(parent) || elements.some((element) => element.parent !== parent)) return own;
   // The nearest named ancestor keeps other lists of the page (a "Most read" box) out.

@@ -57,7 +57,9 @@ export function readTickerPage(html: string, pageUrl: string, select: TickerSele
   if (select === undefined) {
     const detection = detectTicker($, baseUrl);
     if (detection.chosen === undefined) {
-      throw new TickerError(`html-ticker: found no ticker on ${pageUrl}: ${detection.reason ?? "no block qualified"}; pin it with select:`);
+      throw new TickerError(
+        `html-ticker: found no ticker on ${pageUrl}: ${detection.reason ?? "no block qualified"}; pin it with select:`,
+      );
     }
     return { lines: detection.chosen.lines, warnings: [], ...common };
   }

@@ -35,7 +35,10 @@ export function parseTickerTime(text: string): ParsedTickerTime | undefined {
   const minute = Number(match[2]);
   const hour = twentyFourHour(Number(match[1]), match[3]?.toLowerCase());
   if (hour === undefined || hour > 23 || minute > 59) return undefined;
-  const rest = trimmed.slice(match[0].length).replace(/^[\s\-–—|:·•]+/, "").trim();
+  const rest = trimmed
+    .slice(match[0].length)
+    .replace(/^[\s\-–—|:·•]+/, "")
+    .trim();
   return { time: { hour, minute }, rest };
 }
 

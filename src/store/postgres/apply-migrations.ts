@@ -38,7 +38,9 @@ async function step(client: PoolClient, migration: Migration, newest: number, no
     name        text NOT NULL,
     applied_at  bigint NOT NULL
   )`);
-  const result = await client.query<{ version: number | null }>("SELECT max(version) AS version FROM schema_migrations");
+  const result = await client.query<{ version: number | null }>(
+    "SELECT max(version) AS version FROM schema_migrations",
+  );
   const applied = result.rows[0]?.version ?? 0;
   if (applied > newest) {
     throw new StoreError(

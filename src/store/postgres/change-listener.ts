@@ -31,9 +31,12 @@ export async function listenForChanges(
     await subscription.connect();
   } catch (cause) {
     await subscription.close();
-    throw new StoreError(`store: cannot listen for changes: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      cause,
-    });
+    throw new StoreError(
+      `store: cannot listen for changes: ${cause instanceof Error ? cause.message : String(cause)}`,
+      {
+        cause,
+      },
+    );
   }
   return () => subscription.close();
 }

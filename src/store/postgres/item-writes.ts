@@ -112,7 +112,13 @@ export class ItemWrites {
                      $9::text[], $10::text[], $11::text[], $12::text[], $13::bigint[], $14::bigint[], $15::text[])
            AS t(id, source_id, kind, url, title, summary, content_html, authors, tags, enclosures, image_url, language,
                 published, updated, content_hash)`,
-        [...contentColumns(rows), rows.map((r) => r.published), rows.map((r) => r.updated), rows.map((r) => r.content_hash), now],
+        [
+          ...contentColumns(rows),
+          rows.map((r) => r.published),
+          rows.map((r) => r.updated),
+          rows.map((r) => r.content_hash),
+          now,
+        ],
       );
     }
   }
@@ -156,7 +162,9 @@ export class ItemWrites {
   async #flushSlugs(client: PoolClient): Promise<void> {
     for (const entries of chunks([...this.#slugs.entries()], WRITE_CHUNK)) {
       await client.query("DELETE FROM item_categories WHERE item_id = ANY($1::text[])", [entries.map(([id]) => id)]);
-      const rows = entries.flatMap(([itemId, { slugs, published }]) => slugs.map((slug) => ({ itemId, slug, published })));
+      const rows = entries.flatMap(([itemId, { slugs, published }]) =>
+        slugs.map((slug) => ({ itemId, slug, published })),
+      );
       if (rows.length === 0) continue;
       await client.query(
         `INSERT INTO item_categories (item_id, slug, published)

@@ -29,10 +29,13 @@ export interface KnownItem {
 export async function loadKnownItems(client: PoolClient, ids: readonly string[]): Promise<Map<string, KnownItem>> {
   const known = new Map<string, KnownItem>();
   for (const chunk of chunks(ids, READ_CHUNK)) {
-    const items = await client.query<{ id: string; source_id: string; published: number; content_hash: string; kind: ItemKind }>(
-      "SELECT id, source_id, published, content_hash, kind FROM items WHERE id = ANY($1::text[])",
-      [chunk],
-    );
+    const items = await client.query<{
+      id: string;
+      source_id: string;
+      published: number;
+      content_hash: string;
+      kind: ItemKind;
+    }>("SELECT id, source_id, published, content_hash, kind FROM items WHERE id = ANY($1::text[])", [chunk]);
     for (const row of items.rows) {
       known.set(row.id, {
         sourceId: row.source_id,

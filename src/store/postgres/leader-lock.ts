@@ -146,7 +146,11 @@ class AdvisoryLeaderLock implements LeaderLock {
     await client.connect();
     for (const setting of leaderSessionSettings(this.#sessionTimeoutMs)) {
       // idle_session_timeout is unknown before PostgreSQL 14: keep the keepalives then.
-      await client.query(setting).catch((cause: unknown) => this.#logger?.info({ setting, cause: String(cause) }, "leader lock: setting refused"));
+      await client
+        .query(setting)
+        .catch((cause: unknown) =>
+          this.#logger?.info({ setting, cause: String(cause) }, "leader lock: setting refused"),
+        );
     }
     return client;
   }

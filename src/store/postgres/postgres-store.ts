@@ -143,7 +143,10 @@ export class PostgresStore implements Store {
     return this.#guard(`commit run of source ${JSON.stringify(run.sourceId)}`, () =>
       this.#write(async (client) => {
         const unique = firstOfEachId(items);
-        const known = await loadKnownItems(client, unique.map((item) => item.id));
+        const known = await loadKnownItems(
+          client,
+          unique.map((item) => item.id),
+        );
         const writes = new ItemWrites();
         const plan: RunPlan = { inserted: [], updated: [], unchanged: 0, changedCategories: new Set() };
         for (const item of unique) {
@@ -311,10 +314,10 @@ export class PostgresStore implements Store {
       const result =
         afterId === undefined
           ? await this.#pool.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM items i ORDER BY i.id LIMIT $1`, [batch])
-          : await this.#pool.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM items i WHERE i.id > $1 ORDER BY i.id LIMIT $2`, [
-              afterId,
-              batch,
-            ]);
+          : await this.#pool.query<ItemRow>(
+              `SELECT ${ITEM_COLUMNS} FROM items i WHERE i.id > $1 ORDER BY i.id LIMIT $2`,
+              [afterId, batch],
+            );
       return this.#withCategories(result.rows);
     });
   }
@@ -548,9 +551,10 @@ const SOURCE_STATE_COLUMNS = `source_id, last_run_at, last_success_at, last_erro
   items_collected, etag, last_modified, next_attempt_at, warnings::text AS warnings`;
 
 async function readSourceState(db: pg.Pool | PoolClient, sourceId: string): Promise<SourceStateRow | undefined> {
-  const result = await db.query<SourceStateRow>(`SELECT ${SOURCE_STATE_COLUMNS} FROM source_state WHERE source_id = $1`, [
-    sourceId,
-  ]);
+  const result = await db.query<SourceStateRow>(
+    `SELECT ${SOURCE_STATE_COLUMNS} FROM source_state WHERE source_id = $1`,
+    [sourceId],
+  );
   return result.rows[0];
 }
 
@@ -654,12 +658,6 @@ function feedSql(query: FeedQuery): { text: string; values: unknown[] } {
     values,
   };
 }
-
-
-
-
-
-
 
 /**
  * The default and `?kind=article` feeds: stories, shown through their best member (stories.item_id),

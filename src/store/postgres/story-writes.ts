@@ -65,7 +65,11 @@ export async function storiesOf(client: PoolClient, itemIds: readonly string[]):
  * Bring these stories' rows and categories in line with their members (after this transaction's
  * item writes), recording departures at `now`; returns the categories whose feeds changed.
  */
-export async function refreshStories(client: PoolClient, storyIds: Iterable<string>, now: EpochMs): Promise<Set<string>> {
+export async function refreshStories(
+  client: PoolClient,
+  storyIds: Iterable<string>,
+  now: EpochMs,
+): Promise<Set<string>> {
   const changedSlugs = new Set<string>();
   for (const chunk of chunks([...new Set(storyIds)], CHUNK)) {
     const { previous, members, memberSlugs } = await loadStories(client, chunk);
@@ -89,7 +93,11 @@ export async function refreshStories(client: PoolClient, storyIds: Iterable<stri
 async function loadStories(
   client: PoolClient,
   ids: readonly string[],
-): Promise<{ previous: Map<string, StoryState>; members: Map<string, StoryMember[]>; memberSlugs: Map<string, string[]> }> {
+): Promise<{
+  previous: Map<string, StoryState>;
+  members: Map<string, StoryMember[]>;
+  memberSlugs: Map<string, string[]>;
+}> {
   const [stories, storySlugs, memberRows, memberSlugRows] = await Promise.all([
     client.query<StoryRow>("SELECT * FROM stories WHERE id = ANY($1::text[])", [ids]),
     client.query<{ story_id: string; slug: string }>(
@@ -107,10 +115,18 @@ async function loadStories(
       [ids],
     ),
   ]);
-  const slugsOfStory = grouped(storySlugs.rows, (row) => row.story_id, (row) => row.slug);
+  const slugsOfStory = grouped(
+    storySlugs.rows,
+    (row) => row.story_id,
+    (row) => row.slug,
+  );
   const previous = new Map(stories.rows.map((row) => [row.id, storyStateFromRow(row, slugsOfStory.get(row.id) ?? [])]));
   const members = grouped(memberRows.rows, (row) => row.story_id, storyMemberFromRow);
-  const memberSlugs = grouped(memberSlugRows.rows, (row) => row.story_id, (row) => row.slug);
+  const memberSlugs = grouped(
+    memberSlugRows.rows,
+    (row) => row.story_id,
+    (row) => row.slug,
+  );
   return { previous, members, memberSlugs };
 }
 
@@ -126,7 +142,8 @@ async function writeStories(
     await client.query("DELETE FROM story_keys WHERE story_id = ANY($1::text[])", [deleted]);
   }
   const touched = [...deleted, ...saved.map((story) => story.id)];
-  if (touched.length > 0) await client.query("DELETE FROM story_categories WHERE story_id = ANY($1::text[])", [touched]);
+  if (touched.length > 0)
+    await client.query("DELETE FROM story_categories WHERE story_id = ANY($1::text[])", [touched]);
   if (saved.length > 0) {
     await client.query(
       `INSERT INTO stories (id, item_id, published, updated, shown_since, first_seen, changed_at, has_article)
@@ -145,7 +162,9 @@ async function writeStories(
         saved.map((s) => s.hasArticle),
       ],
     );
-    const slugRows = saved.flatMap((story) => story.slugs.map((slug) => ({ id: story.id, slug, published: story.published })));
+    const slugRows = saved.flatMap((story) =>
+      story.slugs.map((slug) => ({ id: story.id, slug, published: story.published })),
+    );
     if (slugRows.length > 0) {
       await client.query(
         `INSERT INTO story_categories (story_id, slug, published)
@@ -173,7 +192,14 @@ async function writeStories(
 export async function adoptUnassigned(client: PoolClient, now: EpochMs): Promise<Set<string> | undefined> {
   let changed: Set<string> | undefined;
   for (;;) {
-    const result = await client.query<{ id: string; url: string | null; aliases: string[]; title: string; published: string; source_id: string }>(
+    const result = await client.query<{
+      id: string;
+      url: string | null;
+      aliases: string[];
+      title: string;
+      published: string;
+      source_id: string;
+    }>(
       `SELECT i.id, i.url, i.title, i.published, i.source_id, coalesce((SELECT array_agg(a.alias ORDER BY a.alias) FROM item_aliases a WHERE a.item_id = i.id), '{}') AS aliases
        FROM items i WHERE i.story_id IS NULL ORDER BY i.first_seen, i.id LIMIT $1`,
       [CHUNK],

@@ -85,7 +85,11 @@ function optional<K extends string>(key: K, value: string | null): { [P in K]?: 
 
 // Written with a fixed key order so the stored JSON does not depend on how a source built the object.
 function authorJson(a: Author): Author {
-  return { name: a.name, ...(a.email === undefined ? {} : { email: a.email }), ...(a.url === undefined ? {} : { url: a.url }) };
+  return {
+    name: a.name,
+    ...(a.email === undefined ? {} : { email: a.email }),
+    ...(a.url === undefined ? {} : { url: a.url }),
+  };
 }
 
 function enclosureJson(e: Enclosure): Enclosure {

@@ -12,14 +12,7 @@ import {
   type SourceState,
   type StoredItem,
 } from "../../model/index.js";
-import type {
-  FeedPage,
-  PruneResult,
-  SourceRunRecord,
-  Store,
-  UpsertResult,
-  WebSubSubscription,
-} from "../store.js";
+import type { FeedPage, PruneResult, SourceRunRecord, Store, UpsertResult, WebSubSubscription } from "../store.js";
 import { StoreError } from "../store-error.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { contentHash } from "../rows/content-hash.js";
@@ -125,7 +118,13 @@ export class SqliteStore implements Store {
   async commitRun(run: SourceRunRecord, items: readonly ClassifiedItem[], now: EpochMs): Promise<UpsertResult> {
     return this.#retrying(`commit run of source ${JSON.stringify(run.sourceId)}`, () => {
       const plan = this.#write(() => {
-        const plan: RunPlan = { inserted: [], updated: [], unchanged: 0, changedCategories: new Set(), stories: new Set() };
+        const plan: RunPlan = {
+          inserted: [],
+          updated: [],
+          unchanged: 0,
+          changedCategories: new Set(),
+          stories: new Set(),
+        };
         for (const item of firstOfEachId(items)) {
           this.#upsertItem(item, now, plan);
           this.#saveAliases(item);
@@ -162,7 +161,10 @@ export class SqliteStore implements Store {
         ...(shape === "many" ? { slugs: JSON.stringify(query.categories) } : {}),
         ...(query.kind === undefined ? {} : { kind: query.kind }),
       };
-      const departedAt = this.#departures.latestDeparture.get({ slugs: JSON.stringify(departureSlugs(query)), kind: query.kind ?? null });
+      const departedAt = this.#departures.latestDeparture.get({
+        slugs: JSON.stringify(departureSlugs(query)),
+        kind: query.kind ?? null,
+      });
       if (this.#stories && query.kind !== "ticker") {
         // One story, one item: the default and `?kind=article` feeds list stories.
         const rows = this.#storyFeedStatement(shape, query.kind === "article", query.before !== undefined).all(params);
@@ -215,7 +217,11 @@ export class SqliteStore implements Store {
 
   async categoryStats(): Promise<ReadonlyArray<{ slug: string; count: number; newest?: EpochMs }>> {
     return this.#retrying("category stats", () =>
-      (this.#stories ? this.#storyWriter.categoryStats() : this.#sql.categoryStats.all()).map((row) => ({ slug: row.slug, count: row.count, newest: row.newest })),
+      (this.#stories ? this.#storyWriter.categoryStats() : this.#sql.categoryStats.all()).map((row) => ({
+        slug: row.slug,
+        count: row.count,
+        newest: row.newest,
+      })),
     );
   }
 
@@ -275,7 +281,10 @@ export class SqliteStore implements Store {
   }
 
   async removeSubscription(topic: string, callback: string): Promise<boolean> {
-    return this.#retrying("remove websub subscription", () => this.#sql.deleteSubscription.run(topic, callback).changes > 0);
+    return this.#retrying(
+      "remove websub subscription",
+      () => this.#sql.deleteSubscription.run(topic, callback).changes > 0,
+    );
   }
 
   async listSubscriptions(topic: string, now: EpochMs): Promise<WebSubSubscription[]> {
@@ -308,11 +317,23 @@ export class SqliteStore implements Store {
       // once (DESIGN.md). `updated` is never earlier than `published`.
       const published = item.published ?? now;
       const updated = Math.max(item.updated ?? published, published);
-      this.#sql.insertItem.run({ ...itemContentParams(item, hash), published, updated, first_seen: now, changed_at: now });
+      this.#sql.insertItem.run({
+        ...itemContentParams(item, hash),
+        published,
+        updated,
+        first_seen: now,
+        changed_at: now,
+      });
       this.#sql.saveContribution.run(item.id, item.sourceId, JSON.stringify(categories));
       this.#replaceSlugs(item.id, categories, published);
       if (this.#stories) {
-        const naming = { url: item.url, aliases: aliasesOf(item), title: item.title, published, sourceId: item.sourceId };
+        const naming = {
+          url: item.url,
+          aliases: aliasesOf(item),
+          title: item.title,
+          published,
+          sourceId: item.sourceId,
+        };
         plan.stories.add(this.#storyWriter.join(item.id, naming));
       }
       plan.inserted.push(item.id);
@@ -481,7 +502,11 @@ export class SqliteStore implements Store {
     return this.#storySlugStatement;
   }
 
-  #storyFeedStatement(shape: FeedShape, articlesOnly: boolean, withCursor: boolean): Database.Statement<[FeedParams], StoryFeedRow> {
+  #storyFeedStatement(
+    shape: FeedShape,
+    articlesOnly: boolean,
+    withCursor: boolean,
+  ): Database.Statement<[FeedParams], StoryFeedRow> {
     const key = `${shape}:${articlesOnly}:${withCursor}`;
     let statement = this.#storyFeedStatements.get(key);
     if (statement === undefined) {
@@ -673,18 +698,13 @@ function prepareStatements(db: Database.Database) {
       "SELECT * FROM websub_subscriptions WHERE topic = ? AND expires_at > ? ORDER BY callback",
     ),
     subscribedTopics: db
-      .prepare<[number], string>(
-        "SELECT DISTINCT topic FROM websub_subscriptions WHERE expires_at > ? ORDER BY topic",
-      )
+      .prepare<[number], string>("SELECT DISTINCT topic FROM websub_subscriptions WHERE expires_at > ? ORDER BY topic")
       .pluck(),
     purgeSubscriptions: db.prepare<[number]>("DELETE FROM websub_subscriptions WHERE expires_at <= ?"),
     revision: db.prepare<[], number>("SELECT revision FROM store_revision WHERE id = 1").pluck(),
     bumpRevision: db.prepare("UPDATE store_revision SET revision = revision + 1 WHERE id = 1"),
   };
 }
-
-
-
 
 /**
  * Statements on feed_departures (migration 5), prepared on first use rather than with the rest:
@@ -729,13 +749,10 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return left.size === right.size && [...left].every((slug) => right.has(slug));
 }
 
-
 /** How many newest items to skip before the overflow starts; an unbounded retention keeps every item. */
 function keepCount(maxItems: number): number {
   return Number.isFinite(maxItems) ? maxItems : Number.MAX_SAFE_INTEGER;
 }
-
-
 
 function describe(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);

@@ -89,7 +89,15 @@ export class SqliteStoryWrites {
       const stories = new Set<string>();
       for (const row of rows) {
         const aliases = this.#sql.aliasesOf.all(row.id);
-        stories.add(this.join(row.id, { url: row.url, aliases, title: row.title, published: row.published, sourceId: row.source_id }));
+        stories.add(
+          this.join(row.id, {
+            url: row.url,
+            aliases,
+            title: row.title,
+            published: row.published,
+            sourceId: row.source_id,
+          }),
+        );
       }
       for (const story of stories) for (const slug of this.refresh(story, now).changedSlugs) changed.add(slug);
     }
@@ -99,7 +107,9 @@ export class SqliteStoryWrites {
 function prepare(db: Database.Database) {
   return {
     keyStory: db.prepare<[string], string>("SELECT story_id FROM story_keys WHERE key = ?").pluck(),
-    insertKey: db.prepare<[string, string]>("INSERT INTO story_keys (key, story_id) VALUES (?, ?) ON CONFLICT (key) DO NOTHING"),
+    insertKey: db.prepare<[string, string]>(
+      "INSERT INTO story_keys (key, story_id) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
+    ),
     setStory: db.prepare<[string, string]>("UPDATE items SET story_id = ? WHERE id = ?"),
     storiesOf: db
       .prepare<[string], string>(
@@ -107,7 +117,9 @@ function prepare(db: Database.Database) {
       )
       .pluck(),
     story: db.prepare<[string], StoryRow>("SELECT * FROM stories WHERE id = ?"),
-    storySlugs: db.prepare<[string], string>("SELECT slug FROM story_categories WHERE story_id = ? ORDER BY slug").pluck(),
+    storySlugs: db
+      .prepare<[string], string>("SELECT slug FROM story_categories WHERE story_id = ? ORDER BY slug")
+      .pluck(),
     members: db.prepare<[string], StoryMemberRow>(
       `SELECT id, story_id, kind, content_html IS NOT NULL AS has_body, published, updated, first_seen, changed_at
        FROM items WHERE story_id = ?`,
@@ -134,9 +146,10 @@ function prepare(db: Database.Database) {
       `INSERT INTO feed_departures (slug, kind, departed_at) VALUES (@slug, @kind, @now)
        ON CONFLICT (slug, kind) DO UPDATE SET departed_at = max(departed_at, excluded.departed_at)`,
     ),
-    unassigned: db.prepare<[number], { id: string; url: string | null; title: string; published: number; source_id: string }>(
-      "SELECT id, url, title, published, source_id FROM items WHERE story_id IS NULL ORDER BY first_seen, id LIMIT ?",
-    ),
+    unassigned: db.prepare<
+      [number],
+      { id: string; url: string | null; title: string; published: number; source_id: string }
+    >("SELECT id, url, title, published, source_id FROM items WHERE story_id IS NULL ORDER BY first_seen, id LIMIT ?"),
     categoryStats: db.prepare<[], { slug: string; count: number; newest: number }>(
       "SELECT slug, count(*) AS count, max(published) AS newest FROM story_categories GROUP BY slug ORDER BY slug",
     ),

@@ -19,7 +19,6 @@ export const TITLE_WINDOW_DAYS = 2;
 
 const DAY_MS = 86_400_000;
 
-
 /** The story key of one URL; undefined for what is not a URL (it names no page). */
 export function storyKey(url: string): string | undefined {
   let parsed: URL;
@@ -60,7 +59,10 @@ const PAGE_ID = /^(?=[A-Z0-9]*[A-Z])[A-Z0-9]{10,}$/;
 
 function pageIdKey(key: string): string | undefined {
   const url = new URL(key);
-  const last = url.pathname.split("/").filter((segment) => segment !== "").at(-1);
+  const last = url.pathname
+    .split("/")
+    .filter((segment) => segment !== "")
+    .at(-1);
   if (last === undefined || !PAGE_ID.test(last)) return undefined;
   return `id:${url.hostname.replace(/^www\./, "")}/${last}`;
 }
