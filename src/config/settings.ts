@@ -1,5 +1,5 @@
 /**
- * Deployment settings from the environment (DESIGN.md "Environment"). The caller passes the env
+ * Deployment settings from the environment (docs/ARCHITECTURE.md "Environment"). The caller passes the env
  * in, so nothing reads process.env behind anyone's back; a bad value throws a ConfigError at start.
  */
 import { ConfigError } from "./config-error.js";

@@ -1,6 +1,6 @@
 /**
  * The item as every module after `sources/` sees it. Normalized once at the edge
- * (see DESIGN.md "Normalize once"): ids are stable strings, URLs absolute, titles
+ * (see docs/ARCHITECTURE.md "Normalize once"): ids are stable strings, URLs absolute, titles
  * plain text, HTML sanitized, dates UTC epoch milliseconds, no XML-illegal characters.
  */
 

@@ -6,7 +6,7 @@ const LAST_WRITABLE_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 /**
  * The stable `updated` of a feed with nothing in it: the Unix epoch. It is derived from no clock,
  * so an empty feed renders to the same bytes (and validators) on every request and every instance,
- * and any real item later sorts after it. DESIGN.md: never invent "now".
+ * and any real item later sorts after it. docs/ARCHITECTURE.md: never invent "now".
  */
 export const EMPTY_FEED_UPDATED: EpochMs = 0;
 

@@ -27,7 +27,7 @@ function channelElements(channel: Channel, items: readonly StoredItem[]): Array<
     // Required by RSS 2.0; the title is the least wrong stand-in for an empty description.
     element("description", {}, channel.description || channel.title),
     optionalText("language", channel.language),
-    // Omitted for an empty feed rather than stamped with "now" (DESIGN.md: validators tell the truth).
+    // Omitted for an empty feed rather than stamped with "now" (docs/ARCHITECTURE.md: validators tell the truth).
     lastBuild === undefined ? undefined : element("lastBuildDate", {}, rfc822(lastBuild)),
     optionalText("generator", channel.generator),
     ttlElement(channel.ttlMinutes),

@@ -4,7 +4,7 @@ import type { EpochMs } from "../model/index.js";
  * Upstream dates → UTC epoch milliseconds. Feeds in the wild use RFC 822/2822 (RSS 2.0), RFC 3339
  * (Atom, JSON Feed), W3C-DTF date-only values (Dublin Core `dc:date`), Unix epoch seconds, and sloppy
  * variants: localized day and month names, zone abbreviations, `Z` in an RFC 822 date. Anything we
- * cannot read is `undefined`: we never invent "now" (DESIGN.md), the store fills first-seen instead.
+ * cannot read is `undefined`: we never invent "now" (docs/ARCHITECTURE.md), the store fills first-seen instead.
  */
 
 /**

@@ -433,7 +433,7 @@ async function decodeOne(coding: string, body: Buffer, maxBytes: number): Promis
   }
 }
 
-/** `file:` sources (DESIGN.md: relative to CONFIG_DIR, resolved by config): same cap, no validators. */
+/** `file:` sources (docs/ARCHITECTURE.md: relative to CONFIG_DIR, resolved by config): same cap, no validators. */
 async function readLocalFile(url: URL, options: FetchOptions): Promise<FetchResult> {
   let file: string;
   try {

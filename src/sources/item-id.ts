@@ -22,7 +22,7 @@ export function isGlobalId(guid: string): boolean {
 }
 
 /**
- * An item's id is minted once and never changes (DESIGN.md): the upstream guid when it is a global
+ * An item's id is minted once and never changes (docs/ARCHITECTURE.md): the upstream guid when it is a global
  * IRI, a bare guid namespaced by its source, else the canonical absolute URL, else a hash of what
  * identifies the story within its source. The hash forms are URNs (RFC 8141) so they are valid
  * Atom `id` IRIs (RFC 4287 §4.2.6) as they are.

@@ -21,7 +21,7 @@ export { resolveUrl } from "./urls.js";
 export { stripXmlIllegal } from "./xml-chars.js";
 
 /**
- * The one normalizer every source kind calls (DESIGN.md "Normalize once, at the edge"): after this,
+ * The one normalizer every source kind calls (docs/ARCHITECTURE.md "Normalize once, at the edge"): after this,
  * an item has a stable id, absolute URLs, sanitized HTML, plain-text title and summary, UTC dates
  * and no XML-illegal characters, and nothing downstream reshapes it.
  */

@@ -1,5 +1,5 @@
 /**
- * URL resolution at the edge: every URL that leaves `sources/` is absolute http(s) (DESIGN.md
+ * URL resolution at the edge: every URL that leaves `sources/` is absolute http(s) (docs/ARCHITECTURE.md
  * "Normalize once"). Relative references resolve per RFC 3986 §5.2 against the nearest base.
  */
 

@@ -1,5 +1,5 @@
 /**
- * The real `serve` process and its signals (DESIGN.md commands; issue "Operations"): SIGHUP
+ * The real `serve` process and its signals (docs/ARCHITECTURE.md commands; issue "Operations"): SIGHUP
  * reloads the config; SIGTERM stops scheduling, lets a running collect finish and store its
  * items, closes the server and the store, and exits 0.
  */

@@ -3,7 +3,7 @@ import { ConfigError } from "../../src/config/config-error.js";
 import { readSettings } from "../../src/config/settings.js";
 
 describe("readSettings", () => {
-  it("uses the defaults of DESIGN.md's environment table when nothing is set", () => {
+  it("uses the defaults of docs/ARCHITECTURE.md's environment table when nothing is set", () => {
     expect(readSettings({})).toEqual({
       port: 8080,
       host: "0.0.0.0",

@@ -861,7 +861,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
-    describe("stories (DESIGN.md: one story, one item)", () => {
+    describe("stories (docs/ARCHITECTURE.md: one story, one item)", () => {
       const PAGE = "https://example.org/2026/06/story";
       // A ticker line linking to the article: its id is namespaced by source (html-ticker), not the URL.
       const tickerLine = (overrides: Partial<ClassifiedItem> = {}): ClassifiedItem =>

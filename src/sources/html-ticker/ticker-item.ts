@@ -1,7 +1,7 @@
 /**
  * A dated ticker line as a CollectedItem, and the id it gets.
  *
- * Identity (DESIGN.md "An item's id is minted once"): a line without a link is a hash of source +
+ * Identity (docs/ARCHITECTURE.md "An item's id is minted once"): a line without a link is a hash of source +
  * normalized headline + its instant (mintItemId, via normalizeItem). The instant is the local
  * calendar day the line was assigned plus its printed time, so a re-scrape that assigns the same
  * day gives the same id, and collect-ticker.ts makes sure a stale ticker does.

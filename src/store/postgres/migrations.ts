@@ -197,7 +197,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 6,
     name: "stories",
     sql: `
-      -- One story, one item (DESIGN.md): items naming the same page (a ticker line and the article it
+      -- One story, one item (docs/ARCHITECTURE.md): items naming the same page (a ticker line and the article it
       -- links to, two feeds with one canonical URL) are one story in the default feeds. Membership is
       -- fixed when an item is first stored; the story's id is its first member's and never changes.
       -- Rows stored before this migration get their story when the store next opens

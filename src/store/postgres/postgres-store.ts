@@ -518,7 +518,7 @@ function planUpsert(
   const categories = uniqueSlugs(item.categories);
   if (stored === undefined) {
     // Never invent "now" as a publication date: an undated item is dated by when we first saw it,
-    // once (DESIGN.md). `updated` is never earlier than `published`.
+    // once (docs/ARCHITECTURE.md). `updated` is never earlier than `published`.
     const published = item.published ?? now;
     const updated = Math.max(item.updated ?? published, published);
     writes.insertItem({ ...itemContentParams(item, hash), published, updated });

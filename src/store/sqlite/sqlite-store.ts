@@ -314,7 +314,7 @@ export class SqliteStore implements Store {
     const stored = this.#sql.upsertCandidate.get(item.id);
     if (stored === undefined) {
       // Never invent "now" as a publication date: an undated item is dated by when we first saw it,
-      // once (DESIGN.md). `updated` is never earlier than `published`.
+      // once (docs/ARCHITECTURE.md). `updated` is never earlier than `published`.
       const published = item.published ?? now;
       const updated = Math.max(item.updated ?? published, published);
       this.#sql.insertItem.run({

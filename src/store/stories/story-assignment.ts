@@ -1,6 +1,6 @@
 /**
  * Which story a newly stored item joins. An item's id is minted once and never changes, and so is
- * a story's (DESIGN.md): it is the id of the first item stored with any of its keys, and an item
+ * a story's (docs/ARCHITECTURE.md): it is the id of the first item stored with any of its keys, and an item
  * joins a story once, when it is first stored (a later change of its URL does not move it).
  */
 import type { StoryProbe } from "./story-key.js";

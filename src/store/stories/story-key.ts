@@ -1,5 +1,5 @@
 /**
- * Which stored items are one story (DESIGN.md "One story, one item"): those that name the same
+ * Which stored items are one story (docs/ARCHITECTURE.md "One story, one item"): those that name the same
  * page, and items of different sources that carry the same headline within a few days. A page is
  * named by its URL without what only says how one got there: the fragment and click-tracking
  * parameters (urls/tracking.ts). A headline names a story when it is specific enough (at least
