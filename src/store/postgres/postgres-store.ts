@@ -444,34 +444,42 @@ export class PostgresStore implements Store {
 
   /** Fill `categories` for a page of story rows with one query: the union of the members'. */
   async #storiesWithCategories(rows: readonly StoryFeedRow[]): Promise<StoredItem[]> {
-    if (rows.length === 0) return [];
-    const result = await this.#pool.query<{ story_id: string; slug: string }>(
-      "SELECT story_id, slug FROM story_categories WHERE story_id = ANY($1::text[]) ORDER BY story_id, slug",
-      [rows.map((row) => row.s_id)],
+    const slugs = await this.#slugsOf(
+      "story_categories",
+      "story_id",
+      rows.map((row) => row.s_id),
     );
-    const slugs = new Map<string, string[]>();
-    for (const { story_id, slug } of result.rows) {
-      const list = slugs.get(story_id);
-      if (list === undefined) slugs.set(story_id, [slug]);
-      else list.push(slug);
-    }
     return rows.map((row) => storedStoryFromRow(row, slugs.get(row.s_id) ?? []));
   }
 
   /** Fill `categories` for a page of rows with one query, not one per item. */
   async #withCategories(rows: readonly ItemRow[]): Promise<StoredItem[]> {
-    if (rows.length === 0) return [];
-    const result = await this.#pool.query<{ item_id: string; slug: string }>(
-      "SELECT item_id, slug FROM item_categories WHERE item_id = ANY($1::text[]) ORDER BY item_id, slug",
-      [rows.map((row) => row.id)],
+    const slugs = await this.#slugsOf(
+      "item_categories",
+      "item_id",
+      rows.map((row) => row.id),
     );
+    return rows.map((row) => storedItemFromRow(row, slugs.get(row.id) ?? []));
+  }
+
+  /** The category slugs of these ids in one query, sorted per id (table and column are ours, never input). */
+  async #slugsOf(
+    table: "story_categories" | "item_categories",
+    column: "story_id" | "item_id",
+    ids: readonly string[],
+  ): Promise<Map<string, string[]>> {
     const slugs = new Map<string, string[]>();
-    for (const { item_id, slug } of result.rows) {
-      const list = slugs.get(item_id);
-      if (list === undefined) slugs.set(item_id, [slug]);
+    if (ids.length === 0) return slugs;
+    const result = await this.#pool.query<{ id: string; slug: string }>(
+      `SELECT ${column} AS id, slug FROM ${table} WHERE ${column} = ANY($1::text[]) ORDER BY ${column}, slug`,
+      [ids],
+    );
+    for (const { id, slug } of result.rows) {
+      const list = slugs.get(id);
+      if (list === undefined) slugs.set(id, [slug]);
       else list.push(slug);
     }
-    return rows.map((row) => storedItemFromRow(row, slugs.get(row.id) ?? []));
+    return slugs;
   }
 
   /**
