@@ -42,8 +42,8 @@ export async function discoverCommand(
     console.log(DISCOVER_USAGE);
     return 0;
   }
-  if (typeof parsed === "string") {
-    console.error(`discover: ${parsed}\n\n${DISCOVER_USAGE}`);
+  if ("error" in parsed) {
+    console.error(`discover: ${parsed.error}\n\n${DISCOVER_USAGE}`);
     return 2;
   }
   const settings = readSettings(env);
@@ -81,7 +81,7 @@ export async function discoverCommand(
   return report.ticker.found || report.articles.found ? 0 : 1;
 }
 
-function parseArgs(args: readonly string[]): DiscoverArgs | "help" | string {
+function parseArgs(args: readonly string[]): DiscoverArgs | "help" | { error: string } {
   let url: string | undefined;
   let timeZone: string | undefined;
   let base: string | undefined;
@@ -92,16 +92,16 @@ function parseArgs(args: readonly string[]): DiscoverArgs | "help" | string {
     if (arg === "--json") json = true;
     else if (arg === "--timezone" || arg === "--tz") {
       timeZone = args[++i];
-      if (timeZone === undefined) return `${arg} needs a zone`;
+      if (timeZone === undefined) return { error: `${arg} needs a zone` };
     } else if (arg.startsWith("--timezone=")) timeZone = arg.slice("--timezone=".length);
     else if (arg === "--base") {
       base = args[++i];
-      if (base === undefined || !URL.canParse(base)) return "--base needs an absolute URL";
-    } else if (arg.startsWith("-")) return `unknown option ${arg}`;
+      if (base === undefined || !URL.canParse(base)) return { error: "--base needs an absolute URL" };
+    } else if (arg.startsWith("-")) return { error: `unknown option ${arg}` };
     else if (url === undefined) url = arg;
-    else return `one URL at a time (got ${url} and ${arg})`;
+    else return { error: `one URL at a time (got ${url} and ${arg})` };
   }
-  if (url === undefined) return "which page? give its URL";
+  if (url === undefined) return { error: "which page? give its URL" };
   return { url, json, ...(timeZone !== undefined && { timeZone }), ...(base !== undefined && { base }) };
 }
 

@@ -51,7 +51,7 @@ export interface FreshnessDeps {
 
 export interface Freshness {
   /** Synchronous, from the last source states read; each call starts another read in the background. */
-  maxAgeSeconds(): number;
+  readonly maxAgeSeconds: () => number;
   /** Read the source states now (at start, before the first answer). */
   refresh(): Promise<void>;
 }

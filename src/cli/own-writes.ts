@@ -64,9 +64,9 @@ export function trackOwnWrites(store: Store): TrackedStore {
   // they are bound to the real store, whose private fields a proxy receiver could not reach.
   const tracked = new Proxy(store, {
     get(target, property) {
-      if (Object.hasOwn(writes, property)) return Reflect.get(writes, property);
+      if (Object.hasOwn(writes, property)) return Reflect.get(writes, property) as unknown;
       const value: unknown = Reflect.get(target, property);
-      return typeof value === "function" ? value.bind(target) : value;
+      return typeof value === "function" ? ((value as (...args: unknown[]) => unknown).bind(target) as unknown) : value;
     },
   });
   return {

@@ -51,7 +51,7 @@ export interface Runtime {
   readonly clock: Clock;
   readonly logger: Logger;
   configState(): ConfigState;
-  catalog(): FeedCatalog;
+  readonly catalog: () => FeedCatalog;
   /** Hooks run after every change this instance made to the store (cache, snapshot, push). */
   onChange(listener: (change: FeedChange) => void): void;
   /** Invalidate cached renders and run the change hooks (a reclassification, say). */

@@ -102,7 +102,8 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";
   if (typeof value === "string") return JSON.stringify(value);
-  return String(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
+  return typeof value;
 }
 
 export function valueAt(root: unknown, path: readonly PathSegment[]): { found: boolean; value: unknown } {

@@ -97,7 +97,7 @@ export function createFeedHandler(deps: FeedHandlerDeps): FeedHandler {
 
   function prepare(feed: RenderedFeed, coding: ContentCoding): Prepared {
     let byCoding = prepared.get(feed);
-    if (!byCoding) prepared.set(feed, (byCoding = new Map()));
+    if (!byCoding) prepared.set(feed, (byCoding = new Map<ContentCoding, Prepared>()));
     let ready = byCoding.get(coding);
     if (!ready) byCoding.set(coding, (ready = buildPrepared(feed, coding)));
     return ready;

@@ -5,7 +5,7 @@ import { compileClassifier } from "../../src/classify/classifier.js";
 import { createMetricsRoute } from "../../src/http/metrics-route.js";
 import { routeLabel, type RouteLabel } from "../../src/http/route-label.js";
 import { createMetrics, type Metrics } from "../../src/metrics/metrics.js";
-import type { CollectedItem, Source, SourceKind } from "../../src/model/index.js";
+import type { CollectedItem, Source } from "../../src/model/index.js";
 import type { Collector, CollectOutcome } from "../../src/sources/collector.js";
 import { DEFAULT_FETCH_OPTIONS, FetchError } from "../../src/sources/fetch.js";
 import { openStore } from "../../src/store/open-store.js";
@@ -49,10 +49,7 @@ describe("collect run metrics", () => {
     const collector: Collector = () => collect();
     return {
       store,
-      collectors: { feed: collector, "html-ticker": collector, "html-articles": collector } as Record<
-        SourceKind,
-        Collector
-      >,
+      collectors: { feed: collector, "html-ticker": collector, "html-articles": collector },
       classify: compileClassifier([{ slug: "world", title: "World", description: "", match: [], exclude: [] }]),
       clock: () => now,
       fetchOptions: DEFAULT_FETCH_OPTIONS,

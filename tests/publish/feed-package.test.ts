@@ -43,7 +43,7 @@ describe("feed@6 defects that rule it out", () => {
   it("emits JSON Feed 1.0, not 1.1", () => {
     const feed = baseFeed();
     feed.addItem({ title: "x", link: "https://example.org/x", date: new Date("2026-01-01T00:00:00Z") });
-    expect(JSON.parse(feed.json1()).version).toBe("https://jsonfeed.org/version/1");
+    expect((JSON.parse(feed.json1()) as { version: unknown }).version).toBe("https://jsonfeed.org/version/1");
   });
 
   it("cannot mark a guid that is the item URL as a permalink", () => {

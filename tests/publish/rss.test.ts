@@ -131,7 +131,7 @@ describe("renderRss", () => {
       ...(items[1] as StoredItem),
       contentHtml: undefined,
       summary: "Use a<b and c>d & <script>x()</script>",
-    } as StoredItem;
+    };
     const out = renderRss(channel, [summaryOnly]);
     expect(childText(only(channelOf(out), "item"), "description")).toBe(
       "Use a&lt;b and c&gt;d &amp; &lt;script&gt;x()&lt;/script&gt;",

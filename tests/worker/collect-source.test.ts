@@ -1,7 +1,7 @@
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { compileClassifier } from "../../src/classify/classifier.js";
-import type { CollectedItem, Source, SourceKind } from "../../src/model/index.js";
+import type { CollectedItem, Source } from "../../src/model/index.js";
 import type { Collector, CollectOutcome } from "../../src/sources/collector.js";
 import { DEFAULT_FETCH_OPTIONS, FetchError } from "../../src/sources/fetch.js";
 import { openStore } from "../../src/store/open-store.js";
@@ -38,10 +38,7 @@ describe("collectSource", () => {
     const collector: Collector = () => outcome();
     return {
       store,
-      collectors: { feed: collector, "html-ticker": collector, "html-articles": collector } as Record<
-        SourceKind,
-        Collector
-      >,
+      collectors: { feed: collector, "html-ticker": collector, "html-articles": collector },
       classify: compileClassifier([{ slug: "world", title: "World", description: "", match: [], exclude: [] }]),
       clock: () => now,
       fetchOptions: DEFAULT_FETCH_OPTIONS,

@@ -1,7 +1,7 @@
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { compileClassifier } from "../../src/classify/classifier.js";
-import type { Source, SourceKind } from "../../src/model/index.js";
+import type { Source } from "../../src/model/index.js";
 import type { Collector } from "../../src/sources/collector.js";
 import { DEFAULT_FETCH_OPTIONS, FetchError } from "../../src/sources/fetch.js";
 import { openStore } from "../../src/store/open-store.js";
@@ -45,7 +45,7 @@ describe("worker", () => {
     });
     const worker = createWorker(plan(300_000), {
       store,
-      collectors: { feed: failing, "html-ticker": failing, "html-articles": failing } as Record<SourceKind, Collector>,
+      collectors: { feed: failing, "html-ticker": failing, "html-articles": failing },
       clock: () => T0,
       random: () => 1,
       logger: pino({ level: "silent" }),

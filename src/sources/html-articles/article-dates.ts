@@ -5,6 +5,7 @@
  * that is; without it such dates stay UTC, as parseDate reads them everywhere else.
  */
 import type { CheerioAPI } from "cheerio";
+import { isTag, isText } from "domhandler";
 import { zoneClock } from "../../zones/zone-clock.js";
 import { parseDateParts } from "../dates.js";
 
@@ -63,9 +64,7 @@ function storyElements($: CheerioAPI): DomElement[] {
  */
 export function storyLines($: CheerioAPI): DomElement[] {
   return storyElements($).filter((element) =>
-    element.children.every(
-      (child) => child.type === "text" || (isTag(child) && INLINE.has(child.tagName.toLowerCase())),
-    ),
+    element.children.every((child) => isText(child) || (isTag(child) && INLINE.has(child.tagName.toLowerCase()))),
   );
 }
 
@@ -86,10 +85,6 @@ const INLINE = new Set([
   "time",
   "u",
 ]);
-
-function isTag(node: DomElement["children"][number]): node is DomElement {
-  return node.type === "tag";
-}
 
 function bodyElements($: CheerioAPI) {
   return $("body *").toArray();

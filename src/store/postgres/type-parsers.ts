@@ -11,7 +11,7 @@ const INT8_OID = 20;
 export const STORE_TYPES: CustomTypesConfig = {
   getTypeParser: ((oid: number, format?: "text" | "binary") => {
     if (oid === INT8_OID && format !== "binary") return parseInt8;
-    return pg.types.getTypeParser(oid, format);
+    return pg.types.getTypeParser(oid, format) as (value: string) => unknown;
   }) as CustomTypesConfig["getTypeParser"],
 };
 

@@ -1,4 +1,4 @@
-import type { Author, ClassifiedItem, Enclosure, EpochMs, ItemKind, StoredItem } from "../../model/index.js";
+import type { Author, ClassifiedItem, Enclosure, ItemKind, StoredItem } from "../../model/index.js";
 import { StoreError } from "../store-error.js";
 
 /** One row of `items`, as better-sqlite3 returns it. */
@@ -72,10 +72,10 @@ export function storedItemFromRow(row: ItemRow, categories: readonly string[]): 
     ...optional("imageUrl", row.image_url),
     ...optional("language", row.language),
     categories,
-    published: row.published as EpochMs,
-    updated: row.updated as EpochMs,
-    firstSeen: row.first_seen as EpochMs,
-    changedAt: row.changed_at as EpochMs,
+    published: row.published,
+    updated: row.updated,
+    firstSeen: row.first_seen,
+    changedAt: row.changed_at,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { EpochMs, SourceState } from "../../model/index.js";
+import type { SourceState } from "../../model/index.js";
 import { StoreError } from "../store-error.js";
 
 /** One row of `source_state`, as better-sqlite3 returns it. */
@@ -19,15 +19,15 @@ export interface SourceStateRow {
 export function sourceStateFromRow(row: SourceStateRow): SourceState {
   return {
     sourceId: row.source_id,
-    ...(row.last_run_at === null ? {} : { lastRunAt: row.last_run_at as EpochMs }),
-    ...(row.last_success_at === null ? {} : { lastSuccessAt: row.last_success_at as EpochMs }),
+    ...(row.last_run_at === null ? {} : { lastRunAt: row.last_run_at }),
+    ...(row.last_success_at === null ? {} : { lastSuccessAt: row.last_success_at }),
     ...(row.last_error === null ? {} : { lastError: row.last_error }),
-    ...(row.last_error_at === null ? {} : { lastErrorAt: row.last_error_at as EpochMs }),
+    ...(row.last_error_at === null ? {} : { lastErrorAt: row.last_error_at }),
     consecutiveFailures: row.consecutive_failures,
     itemsCollected: row.items_collected,
     ...(row.etag === null ? {} : { etag: row.etag }),
     ...(row.last_modified === null ? {} : { lastModified: row.last_modified }),
-    ...(row.next_attempt_at === null ? {} : { nextAttemptAt: row.next_attempt_at as EpochMs }),
+    ...(row.next_attempt_at === null ? {} : { nextAttemptAt: row.next_attempt_at }),
     warnings: warningsFrom(row),
   };
 }
