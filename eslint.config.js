@@ -2,6 +2,53 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+/**
+ * Import boundaries: docs/ARCHITECTURE.md's "Data flows one way" table, enforced. Each folder of
+ * `src/` lists the folders it may import; everything else under `src/` is refused with the table's
+ * reason. `store-interface` means `store/store.ts` and `store/store-error.ts` only: code outside the
+ * store talks to the `Store` interface, never to a dialect. `cli/` and `main.ts` compose everything
+ * and are not restricted.
+ */
+const LAYERS = {
+  model: [],
+  urls: [],
+  zones: ["model"],
+  net: ["model"],
+  config: ["model", "zones", "net"],
+  classify: ["model"],
+  sources: ["model", "zones", "urls", "net"],
+  store: ["model", "urls"],
+  publish: ["model"],
+  http: ["model", "publish", "net", "store-interface"],
+  websub: ["model", "publish", "net", "http", "worker", "store-interface"],
+  worker: ["model", "sources", "classify", "net", "store-interface"],
+  metrics: ["model", "publish", "http", "websub", "worker"],
+};
+const FOLDERS = [...Object.keys(LAYERS), "cli"];
+
+/** A regular expression matching a relative import of `folder` from any depth below `src/`. */
+function refuse(folder, allowed) {
+  if (folder === "store" && allowed.includes("store-interface")) {
+    return String.raw`^(\.\./)+store/(?!store\.js$|store-error\.js$)`;
+  }
+  return String.raw`^(\.\./)+${folder}(/|$)`;
+}
+
+const boundaries = Object.entries(LAYERS).map(([layer, allowed]) => ({
+  files: [`src/${layer}/**/*.ts`],
+  rules: {
+    "no-restricted-imports": [
+      "error",
+      {
+        patterns: FOLDERS.filter((folder) => folder !== layer && !allowed.includes(folder)).map((folder) => ({
+          regex: refuse(folder, allowed),
+          message: `src/${layer}/ may import only ${allowed.join(", ") || "nothing"} (docs/ARCHITECTURE.md, "Data flows one way").`,
+        })),
+      },
+    ],
+  },
+}));
+
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "data/", "feeds/", "coverage/"] },
   js.configs.recommended,
@@ -25,6 +72,7 @@ export default tseslint.config(
       "no-console": ["error", { allow: ["error"] }],
     },
   },
+  ...boundaries,
   {
     files: ["src/cli/**/*.ts", "src/main.ts", "bench/**", "tests/**"],
     rules: { "no-console": "off" },
