@@ -6,11 +6,13 @@ import type { Clock, FeedFormat } from "../model/index.js";
 import { ALL_SLUG } from "../model/index.js";
 import type { FeedService } from "../publish/feed-service.js";
 import { FORMAT_EXTENSIONS, type FeedVariant } from "../publish/feed-variant.js";
-import type { Store } from "../store/store.js";
+import type { Store, SubscriptionCaps, SubscriptionWrite } from "../store/store.js";
+import { callbackHost } from "../urls/callback-host.js";
 import { createLimiter } from "../worker/limiter.js";
 import { CallbackRefused, createCallbackGuard, type Resolve } from "./callback-guard.js";
 import { createCallbackClient } from "./callback-request.js";
 import { createDeliveryQueue, DEFAULT_RETRY, type DeliveryOutcome, type RetryPolicy, type Sleep } from "./deliver.js";
+import { notifyDenied } from "./deny.js";
 import { parseHubRequest, variantOfTopic, type HubRequest, type LeaseLimits } from "./hub-request.js";
 import { pingExternalHubs } from "./publish-ping.js";
 import { verifyIntent } from "./verify-intent.js";
@@ -28,9 +30,12 @@ export interface HubOptions {
   readonly retry: RetryPolicy;
   /** Deadline for one request to a callback or external hub. */
   readonly requestTimeoutMs: number;
+  /** Live subscriptions per callback host and in all (config `websub.max_subscriptions…`). */
+  readonly subscriptionCaps: SubscriptionCaps;
 }
 
-export const DEFAULT_HUB_OPTIONS: HubOptions = {
+/** Every option but the caps, whose defaults config/build.ts states (ops set them). */
+export const DEFAULT_HUB_OPTIONS: Omit<HubOptions, "subscriptionCaps"> = {
   // WebSub §5.1 leaves lease bounds to the hub: 10 days by default, at least an hour (so a
   // subscriber cannot make us re-verify constantly), at most 30 days.
   lease: { defaultSeconds: 10 * 86_400, minSeconds: 3_600, maxSeconds: 30 * 86_400 },
@@ -49,7 +54,7 @@ export interface HubDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly userAgent: string;
-  readonly options?: Partial<HubOptions>;
+  readonly options: Partial<HubOptions> & Pick<HubOptions, "subscriptionCaps">;
   /** DNS for callback hosts (tests map names to addresses). */
   readonly resolve?: Resolve;
   /** Waits between delivery retries (tests record the delays instead of waiting). */
@@ -136,6 +141,15 @@ export function createHub(deps: HubDeps): Hub {
       lease: options.lease,
     });
     await checkCallback(request);
+    if (request.mode === "subscribe") {
+      const verdict = await deps.store.previewSubscription(
+        request.topic,
+        request.callback.href,
+        options.subscriptionCaps,
+        deps.clock(),
+      );
+      if (verdict === "host-full" || verdict === "hub-full") throw capProblem(verdict, request);
+    }
     if (pendingVerifications >= MAX_PENDING_VERIFICATIONS) {
       res.set("Retry-After", "60");
       throw new HttpProblem(
@@ -178,16 +192,39 @@ export function createHub(deps: HubDeps): Hub {
       await deps.store.removeSubscription(request.topic, request.callback.href);
     } else {
       const now = deps.clock();
-      await deps.store.upsertSubscription({
-        topic: request.topic,
-        callback: request.callback.href,
-        secret: request.secret,
-        leaseSeconds: request.leaseSeconds,
-        verifiedAt: now,
-        expiresAt: now + request.leaseSeconds * 1000,
-      });
+      const written = await deps.store.upsertSubscription(
+        {
+          topic: request.topic,
+          callback: request.callback.href,
+          secret: request.secret,
+          leaseSeconds: request.leaseSeconds,
+          verifiedAt: now,
+          expiresAt: now + request.leaseSeconds * 1000,
+        },
+        options.subscriptionCaps,
+      );
+      if (written === "host-full" || written === "hub-full") {
+        // Others filled the room while this one was verified: §5.2, tell the subscriber why.
+        const reason = capProblem(written, request).detail;
+        deps.logger.info({ ...log, reason }, "websub: subscription denied after verification");
+        await notifyDenied(request, reason, send);
+        return;
+      }
     }
     deps.logger.info(log, "websub: intent verified");
+  }
+
+  function capProblem(verdict: Extract<SubscriptionWrite, "host-full" | "hub-full">, request: HubRequest): HttpProblem {
+    const { perHost, total } = options.subscriptionCaps;
+    const detail =
+      verdict === "host-full"
+        ? `Callbacks on ${callbackHost(request.callback.href)} already hold ${perHost} subscriptions, the most this hub accepts from one host; unsubscribe one first.`
+        : `This hub already holds ${total} subscriptions, the most it accepts; try again once some have expired.`;
+    // WebSub §5.1.2: the hub may refuse a subscription request with a 4xx and a reason.
+    return new HttpProblem(403, "Subscription limit reached", detail, {
+      limit: verdict === "host-full" ? "max_subscriptions_per_host" : "max_subscriptions",
+      max: verdict === "host-full" ? perHost : total,
+    });
   }
 
   async function distribute(changedCategories: readonly string[]): Promise<void> {

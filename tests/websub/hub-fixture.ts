@@ -6,7 +6,7 @@ import type { Category } from "../../src/model/index.js";
 import { createFeedService, type FeedService } from "../../src/publish/feed-service.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
-import { createHub, type Hub, type HubDeps } from "../../src/websub/hub.js";
+import { createHub, type Hub, type HubDeps, type HubOptions } from "../../src/websub/hub.js";
 import { makeItem } from "../store/store-contract.js";
 
 export const BASE_URL = "https://news.example.org";
@@ -89,7 +89,12 @@ export interface HubHarness {
   close(): Promise<void>;
 }
 
-export async function startHub(overrides: Partial<HubDeps> = {}): Promise<HubHarness> {
+/** Caps roomy enough for every test but the ones about caps (config/build.ts states the real defaults). */
+export const TEST_CAPS = { perHost: 100, total: 1_000 };
+
+export type HubOverrides = Omit<Partial<HubDeps>, "options"> & { readonly options?: Partial<HubOptions> };
+
+export async function startHub(overrides: HubOverrides = {}): Promise<HubHarness> {
   const clock = { now: START };
   const delays: number[] = [];
   const store = await openStore("sqlite::memory:", { clock: () => clock.now });
@@ -114,7 +119,7 @@ export async function startHub(overrides: Partial<HubDeps> = {}): Promise<HubHar
       delays.push(ms);
     },
     ...overrides,
-    options: { allowedCallbackNetworks: ["127.0.0.1/32"], ...overrides.options },
+    options: { allowedCallbackNetworks: ["127.0.0.1/32"], subscriptionCaps: TEST_CAPS, ...overrides.options },
   });
   hubs.list = hub.hubs;
   const app = express();
