@@ -71,11 +71,18 @@ export interface Hub {
   readonly hubs: readonly string[];
   /** POST /websub (subscription requests). */
   readonly router: Router;
-  /** Distribute the feeds these category changes affect; returns at once. */
+  /** Queue deliveries of the feeds these category changes affect; returns at once. */
   onChange(changedCategories: readonly string[]): void;
-  /** Resolves when every verification, distribution and retry under way has finished. */
+  /** Send what the store's delivery queue holds, now and as it fills (this instance leads). */
+  startDelivering(): void;
+  /** Stop claiming deliveries (leadership lost); queued ones stay for the next leader. */
+  stopDelivering(): void;
+  /**
+   * Resolves when every verification and distribution under way has finished and, while
+   * delivering, the delivery queue is empty (retries included).
+   */
   idle(): Promise<void>;
-  /** Stop taking work and drop pending retries. */
+  /** Stop taking work; queued deliveries stay in the store. */
   stop(): void;
 }
 
@@ -83,6 +90,8 @@ export interface Hub {
 const MAX_PENDING_VERIFICATIONS = 100;
 /** A challenge echo is short; a subscriber's reply to a delivery is not read at all beyond this. */
 const MAX_RESPONSE_BYTES = 1024;
+/** Deliveries claimed at once: as many as the limiter sends at once overall. */
+const DELIVERY_BATCH = 8;
 
 export function hubUrl(baseUrl: string): string {
   return `${baseUrl}/websub`;
@@ -91,6 +100,7 @@ export function hubUrl(baseUrl: string): string {
 /** The built-in WebSub hub (W3C WebSub Recommendation) for this service's own feeds. */
 export function createHub(deps: HubDeps): Hub {
   const options: HubOptions = { ...DEFAULT_HUB_OPTIONS, ...deps.options };
+  const slugs = deps.categorySlugs;
   const url = hubUrl(deps.baseUrl);
   const guard = createCallbackGuard({
     allowPrivateCallbacks: options.allowPrivateCallbacks,
@@ -103,16 +113,27 @@ export function createHub(deps: HubDeps): Hub {
     timeoutMs: options.requestTimeoutMs,
     maxResponseBytes: MAX_RESPONSE_BYTES,
   });
-  const limiter = createLimiter(8, 2);
+  const limiter = createLimiter(DELIVERY_BATCH, 2);
   const queue = createDeliveryQueue({
     send,
     store: deps.store,
+    content: async (topic) => {
+      const variant = variantOfTopic(topic, deps.baseUrl, slugs());
+      if (variant === undefined) return undefined;
+      const feed = await deps.feeds.render(variant);
+      return { body: feed.identity, contentType: feed.contentType };
+    },
+    hubUrl: url,
     limiter,
     clock: deps.clock,
     sleep: deps.sleep ?? ((ms, signal) => delay(ms, undefined, { signal, ref: false })),
     retry: options.retry,
+    batch: DELIVERY_BATCH,
+    // Even sent one after another (one host, limited to 2 at once, takes 4 rounds) a batch ends
+    // well within this; past it another sender may take the rows over and send them again.
+    leaseMs: DELIVERY_BATCH * options.requestTimeoutMs,
     logger: deps.logger,
-    onDelivery: deps.onDelivery,
+    ...(deps.onDelivery ? { onDelivery: deps.onDelivery } : {}),
   });
   const tasks = new Set<Promise<void>>();
   const lastDistributed = new Map<string, string>();
@@ -233,7 +254,7 @@ export function createHub(deps: HubDeps): Hub {
     const topics = await deps.store.listSubscribedTopics(now);
     forgetTopicsOtherThan(topics);
     for (const topic of topics) {
-      const variant = variantOfTopic(topic, deps.baseUrl, deps.categorySlugs());
+      const variant = variantOfTopic(topic, deps.baseUrl, slugs());
       if (variant === undefined || !dependsOn(variant, changedCategories)) continue;
       await distributeTopic(topic, variant, now);
     }
@@ -246,16 +267,17 @@ export function createHub(deps: HubDeps): Hub {
     });
   }
 
-  /** Pushes a topic's feed to its subscribers, unless its bytes are what was last pushed. */
+  /**
+   * Queues a topic's feed for its subscribers, unless its bytes are what was last pushed. This
+   * render is the topic's one render for the change: the sends read it from the render cache.
+   */
   async function distributeTopic(topic: string, variant: FeedVariant, now: number): Promise<void> {
     const feed = await deps.feeds.render(variant);
-    // A change in a category need not change every page of it (a kind filter, a limit it fell
-    // outside of): only new content is distributed (§7 "when new content is available").
+    // A change in a category need not change every feed of it (a kind filter): only new content
+    // is distributed (§7 "when new content is available").
     if (lastDistributed.get(topic) === feed.etags.identity) return;
     lastDistributed.set(topic, feed.etags.identity);
-    for (const subscription of await deps.store.listSubscriptions(topic, now)) {
-      queue.enqueue({ subscription, body: feed.identity, contentType: feed.contentType, hubUrl: url });
-    }
+    if ((await deps.store.queueDeliveries(topic, now)) > 0) queue.wake();
   }
 
   function forgetTopicsOtherThan(topics: readonly string[]): void {
@@ -300,6 +322,10 @@ export function createHub(deps: HubDeps): Hub {
     hubs: [url, ...options.externalHubs],
     router,
     onChange: (changedCategories) => track(() => distribute(changedCategories), "distribution"),
+    startDelivering: () => {
+      if (!stopped) queue.start();
+    },
+    stopDelivering: () => queue.pause(),
     async idle() {
       while (tasks.size > 0) await Promise.all(tasks);
       await queue.idle();
@@ -307,7 +333,7 @@ export function createHub(deps: HubDeps): Hub {
     },
     stop() {
       stopped = true;
-      queue.stop();
+      queue.pause();
     },
   };
 }

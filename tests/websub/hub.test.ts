@@ -156,6 +156,19 @@ describe("WebSub hub", () => {
     expect(await harness.store.listSubscribedTopics(harness.clock.now)).toEqual([]);
   });
 
+  it("renders each topic once per change however many subscribe to it (issue 9: 500 subscriptions, 505 renders)", async () => {
+    const all = `${BASE_URL}/feeds/all.atom`;
+    for (let i = 0; i < 6; i++) {
+      await subscribe({ "hub.callback": `${subscriber.origin}/world/${i}` });
+      await subscribe({ "hub.topic": all, "hub.callback": `${subscriber.origin}/all/${i}` });
+    }
+    const before = harness.renders();
+    await harness.publish("urn:story-1", ["world"]);
+    expect(subscriber.deliveries()).toHaveLength(12);
+    expect(harness.renders() - before).toBe(2);
+    expect(await harness.store.nextDeliveryAt()).toBeUndefined();
+  });
+
   it("keeps a token in a callback URL out of the log (regression: logged whole)", async () => {
     await harness.close();
     const lines: string[] = [];
