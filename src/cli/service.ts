@@ -159,10 +159,13 @@ export async function startService(settings: Settings, config: ConfigState, opti
       );
       if (isLeader) {
         runtime.worker.start();
+        // Deliveries queued in the store, the last leader's unfinished ones included (issue 9).
+        hub.startDelivering();
         // Rules may have been edited while no leader ran; see ConfigReloader.reclassify.
         void reloader.reclassify("leadership gained");
       } else {
         void runtime.worker.stop(options.shutdownTimeoutMs ?? 20_000);
+        hub.stopDelivering();
       }
     });
   }

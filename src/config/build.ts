@@ -21,6 +21,10 @@ export const BUILT_IN_DEFAULTS = {
   publish: { min: "30s", max: "15m" },
   cacheMaxBytes: "64MB",
   lease: { default: "10d", min: "1h", max: "30d" },
+  // Every subscription is a POST of its whole feed per change (issue 9): a reader service
+  // subscribing to each feed fits under the host cap; the total keeps a change's fan-out bounded.
+  maxSubscriptionsPerHost: 50,
+  maxSubscriptions: 1000,
   maxArticles: 20,
   site: { title: "News feeds", description: "News collected from upstream sites, by category", language: "en" },
 } as const;
@@ -79,6 +83,10 @@ function buildWebSub(websub: SourcesFile["websub"]): Config["websub"] {
     allowPrivateCallbacks: websub?.allow_private_callbacks ?? false,
     allowedCallbackNetworks: websub?.allowed_callback_networks ?? [],
     externalHubs: websub?.external_hubs ?? [],
+    subscriptionCaps: {
+      perHost: websub?.max_subscriptions_per_host ?? BUILT_IN_DEFAULTS.maxSubscriptionsPerHost,
+      total: websub?.max_subscriptions ?? BUILT_IN_DEFAULTS.maxSubscriptions,
+    },
   };
 }
 

@@ -34,6 +34,8 @@ export interface Config {
     readonly allowPrivateCallbacks: boolean;
     readonly allowedCallbackNetworks: readonly string[];
     readonly externalHubs: readonly string[];
+    /** Live subscriptions per callback host and in all; a new one beyond either is refused. */
+    readonly subscriptionCaps: { readonly perHost: number; readonly total: number };
   };
 }
 

@@ -164,6 +164,20 @@ const websub = z.strictObject({
     .array(z.string().refine((value) => /^https?:/i.test(value) && URL.canParse(value), "expected an http(s): URL"))
     .optional()
     .describe("Other WebSub hubs to advertise and to ping when a feed changes"),
+  max_subscriptions_per_host: z
+    .int()
+    .min(1)
+    .optional()
+    .describe(
+      "Live subscriptions whose callbacks are on one host; a new one beyond it is refused with 403 (default 50)",
+    ),
+  max_subscriptions: z
+    .int()
+    .min(1)
+    .optional()
+    .describe(
+      "Live subscriptions in all: each costs a POST of its feed on every change; a new one beyond it is refused with 403 (default 1000)",
+    ),
 });
 
 const commonSourceFields = {

@@ -5,7 +5,15 @@ import type { Category, Channel, EpochMs, FeedQuery, StoredItem } from "../model
 import { ALL_SLUG } from "../model/index.js";
 import { CONTENT_TYPES, RENDERERS } from "./render.js";
 import { ANY_CATEGORY_TAG, createRenderCache, type RenderCache } from "./render-cache.js";
-import { cacheKey, describeKind, feedIdentity, repositioned, variantUrl, type FeedVariant } from "./feed-variant.js";
+import {
+  cacheKey,
+  describeKind,
+  feedIdentity,
+  isSubscriptionDocument,
+  repositioned,
+  variantUrl,
+  type FeedVariant,
+} from "./feed-variant.js";
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -126,7 +134,8 @@ function buildChannel(variant: FeedVariant, page: FeedPageData, deps: FeedServic
     updated: newestUpdate(page.items),
     generator: deps.generator,
     ttlMinutes: deps.ttlMinutes(),
-    hubs: deps.hubs(),
+    // WebSub §4: a hub link says "subscribe to my rel=self here"; only subscription documents can be.
+    hubs: isSubscriptionDocument(variant) ? deps.hubs() : [],
     paging: pagingLinks(variant, page, deps.baseUrl),
     categories: titles,
   };

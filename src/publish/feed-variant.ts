@@ -41,6 +41,23 @@ export function repositioned(
   return { ...variant, query };
 }
 
+/**
+ * Whether a variant is a feed's subscription document: its head (RFC 5005 §2: what `first` names,
+ * no page or cursor) at the default size. One per feed and format; the only documents that
+ * advertise a WebSub hub, and the only topics the hub accepts (issue 9: a topic per `limit` and
+ * page multiplied renders and pushes on every change).
+ */
+export function isSubscriptionDocument(variant: FeedVariant): boolean {
+  const { page, before, limit } = variant.query;
+  return page === 1 && before === undefined && limit === DEFAULT_LIMIT;
+}
+
+/** The subscription document of the feed a variant belongs to. */
+export function subscriptionDocument(variant: FeedVariant): FeedVariant {
+  const { before: _dropped, ...rest } = variant.query;
+  return { ...variant, query: { ...rest, page: 1, limit: DEFAULT_LIMIT } };
+}
+
 /** The feed's identity: the same for every format and page of it (Atom `id`, RFC 4287 §4.2.6). */
 export function feedIdentity(baseUrl: string, variant: FeedVariant): string {
   const params: string[] = [];

@@ -63,6 +63,45 @@ export interface WebSubSubscription {
   readonly expiresAt: EpochMs;
 }
 
+/**
+ * Bounds a new subscription must fit under (issue 9: subscriptions multiply renders and POSTs on
+ * every change). Only live subscriptions count; a renewal of a live (topic, callback) always fits.
+ */
+export interface SubscriptionCaps {
+  /** Live subscriptions whose callbacks share one host (src/urls/callback-host.ts). */
+  readonly perHost: number;
+  /** Live subscriptions in all. */
+  readonly total: number;
+}
+
+/** What a subscription write did, or why it was refused (nothing written). */
+export type SubscriptionWrite = "created" | "renewed" | "host-full" | "hub-full";
+
+/** A delivery's key and the change it carries: what a sender reports back on. */
+export interface DeliveryKey {
+  readonly topic: string;
+  readonly callback: string;
+  /** Bumped each time a newer change supersedes the pending delivery. */
+  readonly generation: number;
+}
+
+/** A pending content distribution (WebSub §7) claimed by one sender, under a lease. */
+export interface ClaimedDelivery extends DeliveryKey {
+  /** The attempt this claim is for: 1 for the first; counted at claim, so a sender dying counts. */
+  readonly attempt: number;
+  /** The subscription as it is now: its current secret signs the request. */
+  readonly subscription: WebSubSubscription;
+}
+
+export interface DeliveryClaim {
+  /** Unique to this claim: only its holder may finish the rows it claims. */
+  readonly token: string;
+  readonly now: EpochMs;
+  /** The claim lapses at now + leaseMs; then another sender may claim the rows again. */
+  readonly leaseMs: number;
+  readonly limit: number;
+}
+
 /** What a committed change to items tells other replicas (see `Store.watchChanges`). */
 export interface StoreChange {
   /** The store's revision after the change. */
@@ -143,9 +182,19 @@ export interface Store {
 
   /**
    * Insert or replace the subscription keyed by (topic, callback): a renewal overwrites the
-   * secret, lease, verifiedAt and expiresAt. Does not touch the item revision.
+   * secret, lease, verifiedAt and expiresAt. Does not touch the item revision. With `caps`, a
+   * new subscription that would not fit (counted at `verifiedAt`, atomically with the write) is
+   * refused and nothing is written.
    */
-  upsertSubscription(subscription: WebSubSubscription): Promise<void>;
+  upsertSubscription(subscription: WebSubSubscription, caps?: SubscriptionCaps): Promise<SubscriptionWrite>;
+
+  /** What `upsertSubscription` with `caps` would answer at `now`, writing nothing. */
+  previewSubscription(
+    topic: string,
+    callback: string,
+    caps: SubscriptionCaps,
+    now: EpochMs,
+  ): Promise<SubscriptionWrite>;
 
   /** Delete the (topic, callback) subscription; true when one existed. */
   removeSubscription(topic: string, callback: string): Promise<boolean>;
@@ -161,6 +210,30 @@ export interface Store {
 
   /** Delete every subscription with expiresAt <= now; returns how many were removed. */
   purgeExpiredSubscriptions(now: EpochMs): Promise<number>;
+
+  /**
+   * Queue a delivery of `topic` to every subscription of it live at `now`, due at `now`, and
+   * return how many. A pending delivery to the same subscriber is superseded (generation + 1,
+   * attempts from 0) and keeps any lease: a subscriber never gets two requests at once.
+   */
+  queueDeliveries(topic: string, now: EpochMs): Promise<number>;
+
+  /**
+   * Claim up to `limit` deliveries due at `now` and not leased, oldest first, counting their
+   * attempt; rows without a live subscription are dropped instead. PostgreSQL skips rows another
+   * claim has locked, so concurrent senders never get the same row.
+   */
+  claimDeliveries(claim: DeliveryClaim): Promise<ClaimedDelivery[]>;
+
+  /**
+   * Report on a claimed delivery: `retryAt` null deletes it (delivered, gone, given up), else it
+   * becomes due then. Only the lease holder (`token`) may; a delivery superseded meanwhile is
+   * kept, due for its newer change, and merely released.
+   */
+  finishDelivery(delivery: DeliveryKey, token: string, retryAt: EpochMs | null): Promise<void>;
+
+  /** When the next queued delivery becomes claimable (due and its lease lapsed); undefined: none queued. */
+  nextDeliveryAt(): Promise<EpochMs | undefined>;
 
   /**
    * Optional: be told, without polling, of every change committed by any process sharing this

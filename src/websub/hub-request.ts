@@ -1,6 +1,6 @@
 import { parseFeedRequest } from "../http/feed-request.js";
 import { HttpProblem } from "../http/problem.js";
-import { variantUrl, type FeedVariant } from "../publish/feed-variant.js";
+import { isSubscriptionDocument, subscriptionDocument, variantUrl, type FeedVariant } from "../publish/feed-variant.js";
 
 export type HubMode = "subscribe" | "unsubscribe";
 
@@ -9,7 +9,11 @@ export interface HubRequest {
   readonly mode: HubMode;
   /** `hub.topic` exactly as sent: verification echoes it back (§5.3). */
   readonly requestedTopic: string;
-  /** The topic's canonical URL (the feed's own rel="self"): subscriptions are stored under it. */
+  /**
+   * The topic's canonical URL (the feed's own rel="self"): subscriptions are stored under it. A
+   * subscribe names it exactly; an unsubscribe may spell it otherwise (subscriptions made before
+   * topics were checked must be able to leave).
+   */
   readonly topic: string;
   readonly variant: FeedVariant;
   readonly callback: URL;
@@ -44,10 +48,12 @@ export function parseHubRequest(form: URLSearchParams, context: HubRequestContex
   const mode = parseMode(single(form, "hub.mode"));
   const requestedTopic = required(form, "hub.topic");
   const variant = parseTopic(requestedTopic, context);
+  const topic = variantUrl(context.baseUrl, variant);
+  if (mode === "subscribe") checkSubscribable(requestedTopic, topic, variant, context.baseUrl);
   return {
     mode,
     requestedTopic,
-    topic: variantUrl(context.baseUrl, variant),
+    topic,
     variant,
     callback: parseCallback(required(form, "hub.callback")),
     leaseSeconds: parseLease(single(form, "hub.lease_seconds"), context.lease),
@@ -97,6 +103,30 @@ function parseTopic(raw: string, context: Pick<HubRequestContext, "baseUrl" | "c
       ...error.extra,
       parameter: "hub.topic",
     });
+  }
+}
+
+/**
+ * WebSub §4: the topic is the URL a feed advertises as rel="self" beside its rel="hub", and only
+ * subscription documents advertise the hub (src/publish/feed-variant.ts). Another page or size
+ * of a feed, or another spelling of its URL, is refused naming the URL to use: each would be a
+ * topic of its own, rendered and pushed on every change (issue 9).
+ */
+function checkSubscribable(requested: string, topic: string, variant: FeedVariant, baseUrl: string): void {
+  const head = variantUrl(baseUrl, subscriptionDocument(variant));
+  if (!isSubscriptionDocument(variant)) {
+    throw badParameter(
+      "hub.topic",
+      `"hub.topic" names a page or size of a feed; subscribe to the feed itself, ${head}, the rel="self" URL it advertises with this hub.`,
+      { topic: head },
+    );
+  }
+  if (requested !== topic) {
+    throw badParameter(
+      "hub.topic",
+      `"hub.topic" must be the feed's rel="self" URL exactly as the feed gives it: ${topic}.`,
+      { topic },
+    );
   }
 }
 

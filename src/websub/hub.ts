@@ -6,11 +6,13 @@ import type { Clock, FeedFormat } from "../model/index.js";
 import { ALL_SLUG } from "../model/index.js";
 import type { FeedService } from "../publish/feed-service.js";
 import { FORMAT_EXTENSIONS, type FeedVariant } from "../publish/feed-variant.js";
-import type { Store } from "../store/store.js";
+import type { Store, SubscriptionCaps, SubscriptionWrite } from "../store/store.js";
+import { callbackHost } from "../urls/callback-host.js";
 import { createLimiter } from "../worker/limiter.js";
 import { CallbackRefused, createCallbackGuard, type Resolve } from "./callback-guard.js";
 import { createCallbackClient } from "./callback-request.js";
 import { createDeliveryQueue, DEFAULT_RETRY, type DeliveryOutcome, type RetryPolicy, type Sleep } from "./deliver.js";
+import { notifyDenied } from "./deny.js";
 import { parseHubRequest, variantOfTopic, type HubRequest, type LeaseLimits } from "./hub-request.js";
 import { pingExternalHubs } from "./publish-ping.js";
 import { verifyIntent } from "./verify-intent.js";
@@ -28,9 +30,12 @@ export interface HubOptions {
   readonly retry: RetryPolicy;
   /** Deadline for one request to a callback or external hub. */
   readonly requestTimeoutMs: number;
+  /** Live subscriptions per callback host and in all (config `websub.max_subscriptions…`). */
+  readonly subscriptionCaps: SubscriptionCaps;
 }
 
-export const DEFAULT_HUB_OPTIONS: HubOptions = {
+/** Every option but the caps, whose defaults config/build.ts states (ops set them). */
+export const DEFAULT_HUB_OPTIONS: Omit<HubOptions, "subscriptionCaps"> = {
   // WebSub §5.1 leaves lease bounds to the hub: 10 days by default, at least an hour (so a
   // subscriber cannot make us re-verify constantly), at most 30 days.
   lease: { defaultSeconds: 10 * 86_400, minSeconds: 3_600, maxSeconds: 30 * 86_400 },
@@ -49,7 +54,7 @@ export interface HubDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly userAgent: string;
-  readonly options?: Partial<HubOptions>;
+  readonly options: Partial<HubOptions> & Pick<HubOptions, "subscriptionCaps">;
   /** DNS for callback hosts (tests map names to addresses). */
   readonly resolve?: Resolve;
   /** Waits between delivery retries (tests record the delays instead of waiting). */
@@ -66,11 +71,18 @@ export interface Hub {
   readonly hubs: readonly string[];
   /** POST /websub (subscription requests). */
   readonly router: Router;
-  /** Distribute the feeds these category changes affect; returns at once. */
+  /** Queue deliveries of the feeds these category changes affect; returns at once. */
   onChange(changedCategories: readonly string[]): void;
-  /** Resolves when every verification, distribution and retry under way has finished. */
+  /** Send what the store's delivery queue holds, now and as it fills (this instance leads). */
+  startDelivering(): void;
+  /** Stop claiming deliveries (leadership lost); queued ones stay for the next leader. */
+  stopDelivering(): void;
+  /**
+   * Resolves when every verification and distribution under way has finished and, while
+   * delivering, the delivery queue is empty (retries included).
+   */
   idle(): Promise<void>;
-  /** Stop taking work and drop pending retries. */
+  /** Stop taking work; queued deliveries stay in the store. */
   stop(): void;
 }
 
@@ -78,6 +90,8 @@ export interface Hub {
 const MAX_PENDING_VERIFICATIONS = 100;
 /** A challenge echo is short; a subscriber's reply to a delivery is not read at all beyond this. */
 const MAX_RESPONSE_BYTES = 1024;
+/** Deliveries claimed at once: as many as the limiter sends at once overall. */
+const DELIVERY_BATCH = 8;
 
 export function hubUrl(baseUrl: string): string {
   return `${baseUrl}/websub`;
@@ -86,6 +100,7 @@ export function hubUrl(baseUrl: string): string {
 /** The built-in WebSub hub (W3C WebSub Recommendation) for this service's own feeds. */
 export function createHub(deps: HubDeps): Hub {
   const options: HubOptions = { ...DEFAULT_HUB_OPTIONS, ...deps.options };
+  const slugs = deps.categorySlugs;
   const url = hubUrl(deps.baseUrl);
   const guard = createCallbackGuard({
     allowPrivateCallbacks: options.allowPrivateCallbacks,
@@ -98,16 +113,27 @@ export function createHub(deps: HubDeps): Hub {
     timeoutMs: options.requestTimeoutMs,
     maxResponseBytes: MAX_RESPONSE_BYTES,
   });
-  const limiter = createLimiter(8, 2);
+  const limiter = createLimiter(DELIVERY_BATCH, 2);
   const queue = createDeliveryQueue({
     send,
     store: deps.store,
+    content: async (topic) => {
+      const variant = variantOfTopic(topic, deps.baseUrl, slugs());
+      if (variant === undefined) return undefined;
+      const feed = await deps.feeds.render(variant);
+      return { body: feed.identity, contentType: feed.contentType };
+    },
+    hubUrl: url,
     limiter,
     clock: deps.clock,
     sleep: deps.sleep ?? ((ms, signal) => delay(ms, undefined, { signal, ref: false })),
     retry: options.retry,
+    batch: DELIVERY_BATCH,
+    // Even sent one after another (one host, limited to 2 at once, takes 4 rounds) a batch ends
+    // well within this; past it another sender may take the rows over and send them again.
+    leaseMs: DELIVERY_BATCH * options.requestTimeoutMs,
     logger: deps.logger,
-    onDelivery: deps.onDelivery,
+    ...(deps.onDelivery ? { onDelivery: deps.onDelivery } : {}),
   });
   const tasks = new Set<Promise<void>>();
   const lastDistributed = new Map<string, string>();
@@ -136,6 +162,15 @@ export function createHub(deps: HubDeps): Hub {
       lease: options.lease,
     });
     await checkCallback(request);
+    if (request.mode === "subscribe") {
+      const verdict = await deps.store.previewSubscription(
+        request.topic,
+        request.callback.href,
+        options.subscriptionCaps,
+        deps.clock(),
+      );
+      if (verdict === "host-full" || verdict === "hub-full") throw capProblem(verdict, request);
+    }
     if (pendingVerifications >= MAX_PENDING_VERIFICATIONS) {
       res.set("Retry-After", "60");
       throw new HttpProblem(
@@ -178,16 +213,39 @@ export function createHub(deps: HubDeps): Hub {
       await deps.store.removeSubscription(request.topic, request.callback.href);
     } else {
       const now = deps.clock();
-      await deps.store.upsertSubscription({
-        topic: request.topic,
-        callback: request.callback.href,
-        secret: request.secret,
-        leaseSeconds: request.leaseSeconds,
-        verifiedAt: now,
-        expiresAt: now + request.leaseSeconds * 1000,
-      });
+      const written = await deps.store.upsertSubscription(
+        {
+          topic: request.topic,
+          callback: request.callback.href,
+          secret: request.secret,
+          leaseSeconds: request.leaseSeconds,
+          verifiedAt: now,
+          expiresAt: now + request.leaseSeconds * 1000,
+        },
+        options.subscriptionCaps,
+      );
+      if (written === "host-full" || written === "hub-full") {
+        // Others filled the room while this one was verified: §5.2, tell the subscriber why.
+        const reason = capProblem(written, request).detail;
+        deps.logger.info({ ...log, reason }, "websub: subscription denied after verification");
+        await notifyDenied(request, reason, send);
+        return;
+      }
     }
     deps.logger.info(log, "websub: intent verified");
+  }
+
+  function capProblem(verdict: Extract<SubscriptionWrite, "host-full" | "hub-full">, request: HubRequest): HttpProblem {
+    const { perHost, total } = options.subscriptionCaps;
+    const detail =
+      verdict === "host-full"
+        ? `Callbacks on ${callbackHost(request.callback.href)} already hold ${perHost} subscriptions, the most this hub accepts from one host; unsubscribe one first.`
+        : `This hub already holds ${total} subscriptions, the most it accepts; try again once some have expired.`;
+    // WebSub §5.1.2: the hub may refuse a subscription request with a 4xx and a reason.
+    return new HttpProblem(403, "Subscription limit reached", detail, {
+      limit: verdict === "host-full" ? "max_subscriptions_per_host" : "max_subscriptions",
+      max: verdict === "host-full" ? perHost : total,
+    });
   }
 
   async function distribute(changedCategories: readonly string[]): Promise<void> {
@@ -196,7 +254,7 @@ export function createHub(deps: HubDeps): Hub {
     const topics = await deps.store.listSubscribedTopics(now);
     forgetTopicsOtherThan(topics);
     for (const topic of topics) {
-      const variant = variantOfTopic(topic, deps.baseUrl, deps.categorySlugs());
+      const variant = variantOfTopic(topic, deps.baseUrl, slugs());
       if (variant === undefined || !dependsOn(variant, changedCategories)) continue;
       await distributeTopic(topic, variant, now);
     }
@@ -209,16 +267,17 @@ export function createHub(deps: HubDeps): Hub {
     });
   }
 
-  /** Pushes a topic's feed to its subscribers, unless its bytes are what was last pushed. */
+  /**
+   * Queues a topic's feed for its subscribers, unless its bytes are what was last pushed. This
+   * render is the topic's one render for the change: the sends read it from the render cache.
+   */
   async function distributeTopic(topic: string, variant: FeedVariant, now: number): Promise<void> {
     const feed = await deps.feeds.render(variant);
-    // A change in a category need not change every page of it (a kind filter, a limit it fell
-    // outside of): only new content is distributed (§7 "when new content is available").
+    // A change in a category need not change every feed of it (a kind filter): only new content
+    // is distributed (§7 "when new content is available").
     if (lastDistributed.get(topic) === feed.etags.identity) return;
     lastDistributed.set(topic, feed.etags.identity);
-    for (const subscription of await deps.store.listSubscriptions(topic, now)) {
-      queue.enqueue({ subscription, body: feed.identity, contentType: feed.contentType, hubUrl: url });
-    }
+    if ((await deps.store.queueDeliveries(topic, now)) > 0) queue.wake();
   }
 
   function forgetTopicsOtherThan(topics: readonly string[]): void {
@@ -263,6 +322,10 @@ export function createHub(deps: HubDeps): Hub {
     hubs: [url, ...options.externalHubs],
     router,
     onChange: (changedCategories) => track(() => distribute(changedCategories), "distribution"),
+    startDelivering: () => {
+      if (!stopped) queue.start();
+    },
+    stopDelivering: () => queue.pause(),
     async idle() {
       while (tasks.size > 0) await Promise.all(tasks);
       await queue.idle();
@@ -270,7 +333,7 @@ export function createHub(deps: HubDeps): Hub {
     },
     stop() {
       stopped = true;
-      queue.stop();
+      queue.pause();
     },
   };
 }

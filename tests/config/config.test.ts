@@ -264,6 +264,18 @@ sources:
     });
   });
 
+  it("reads the WebSub subscription caps, with defaults (issue 9: subscriptions were unlimited)", () => {
+    expect(config(FEED_SOURCE_YAML).websub.subscriptionCaps).toEqual({ perHost: 50, total: 1000 });
+    expect(
+      config(`websub: { max_subscriptions_per_host: 5, max_subscriptions: 20 }\n${FEED_SOURCE_YAML}`).websub
+        .subscriptionCaps,
+    ).toEqual({ perHost: 5, total: 20 });
+    expect(problems(`websub: { max_subscriptions: 0 }\n${FEED_SOURCE_YAML}`)[0]).toMatchObject({
+      path: "websub.max_subscriptions",
+      line: 1,
+    });
+  });
+
   it("is deeply frozen", () => {
     const result = parse(FEED_SOURCE_YAML);
     if (!result.ok) throw new Error("invalid");

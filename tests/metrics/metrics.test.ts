@@ -322,31 +322,33 @@ describe("ops gauges and counters", () => {
       verifiedAt: T0,
       expiresAt: T0 + 86_400_000,
     });
+    const store = await openStore("sqlite::memory:", { clock: () => T0 });
+    const clock = { now: T0 };
+    for (const callback of answers.keys()) await store.upsertSubscription(subscription(callback));
+    await store.queueDeliveries("https://news.example.org/feeds/world.rss", T0);
     const queue = createDeliveryQueue({
       send: async (request) => ({ status: answers.get(request.url.href)?.shift() ?? 500, body: Buffer.alloc(0) }),
-      store: {
-        listSubscriptions: async (_topic) => [...answers.keys()].map(subscription),
-        removeSubscription: async () => true,
-      },
+      store,
+      content: async () => ({ body: Buffer.from("<rss/>"), contentType: "application/rss+xml" }),
+      hubUrl: "https://news.example.org/websub",
       limiter: createLimiter(4, 1),
-      clock: () => T0,
-      sleep: async () => undefined,
+      clock: () => clock.now,
+      sleep: async (ms) => {
+        clock.now += ms;
+      },
       retry: { attempts: 2, initialDelayMs: 1, maxDelayMs: 1 },
+      batch: 8,
+      leaseMs: 60_000,
       logger: pino({ level: "silent" }),
       onDelivery: (outcome) => {
         outcomes.push(outcome);
         metrics.recordDelivery(outcome);
       },
     });
-    for (const callback of answers.keys()) {
-      queue.enqueue({
-        subscription: subscription(callback),
-        body: Buffer.from("<rss/>"),
-        contentType: "application/rss+xml",
-        hubUrl: "https://news.example.org/websub",
-      });
-    }
+    queue.start();
     await queue.idle();
+    queue.pause();
+    await store.close();
 
     expect(outcomes.sort()).toEqual(["abandoned", "delivered", "failed", "failed", "gone"]);
     const scraped = await scrape(metrics);

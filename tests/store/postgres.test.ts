@@ -8,6 +8,7 @@ import { openPostgresStore, type PostgresStore } from "../../src/store/postgres/
 import { StoreError } from "../../src/store/store-error.js";
 import { checkLegacyRekey } from "./legacy-ids.js";
 import { checkStoryBackfill } from "./legacy-stories.js";
+import { checkHostBackfill, LEGACY_SUBSCRIPTIONS_SQL } from "./legacy-subscriptions.js";
 import { describeStoreContract, makeItem } from "./store-contract.js";
 import { postgresTestUrl, SKIP_HINT, testSchemas, urlWithSchema } from "./postgres-test-db.js";
 
@@ -135,6 +136,22 @@ function describePostgres(url: string): void {
         await store.migrate();
         return store;
       });
+    });
+
+    it("gives subscriptions stored before migration 7 their callback host", async () => {
+      const schema = await schemas.create();
+      const schemaUrl = urlWithSchema(url, schema);
+      const pool = new pg.Pool({ connectionString: schemaUrl, max: 1 });
+      try {
+        await applyMigrations(pool, MIGRATIONS.slice(0, 6), 1);
+        await pool.query(LEGACY_SUBSCRIPTIONS_SQL);
+      } finally {
+        await pool.end();
+      }
+      const store = await openPostgresStore(schemaUrl, { clock, poolSize: 2 });
+      opened.push(store);
+      await store.migrate();
+      await checkHostBackfill(store);
     });
 
     it("refuses a schema migrated by a newer build", async () => {

@@ -12,6 +12,7 @@ import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { StoreError } from "../../src/store/store-error.js";
 import { checkLegacyRekey } from "./legacy-ids.js";
 import { checkStoryBackfill } from "./legacy-stories.js";
+import { checkHostBackfill, LEGACY_SUBSCRIPTIONS_SQL } from "./legacy-subscriptions.js";
 import { describeStoreContract, makeItem } from "./store-contract.js";
 
 const clock = () => 1_700_000_000_000;
@@ -148,6 +149,19 @@ describe("SQLite store", () => {
       return store;
     });
     opened.push(upgraded);
+  });
+
+  it("gives subscriptions stored before migration 7 their callback host", async () => {
+    const path = join(dir, "pre-caps.db");
+    const raw = new Database(path);
+    registerSqlFunctions(raw);
+    applyMigrations(raw, MIGRATIONS.slice(0, 6), 1);
+    raw.exec(LEGACY_SUBSCRIPTIONS_SQL);
+    raw.close();
+    const store = openSqliteStore(path, { clock });
+    opened.push(store);
+    await store.migrate();
+    await checkHostBackfill(store);
   });
 
   it("deletes a pruned item's category rows with it", async () => {

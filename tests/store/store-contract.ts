@@ -1289,11 +1289,160 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(await store.listSubscribedTopics(2_000)).toEqual([other, topic].sort());
       });
 
+      it("caps new subscriptions per callback host and in total; a renewal always fits (issue 9)", async () => {
+        const caps = { perHost: 2, total: 3 };
+        expect(await store.upsertSubscription(subscription("https://a.example.net/1"), caps)).toBe("created");
+        // Another port and credentials are still the same host.
+        expect(await store.upsertSubscription(subscription("https://u:p@a.example.net:8443/2"), caps)).toBe("created");
+        expect(await store.previewSubscription(topic, "http://A.example.net/3", caps, 1_000_000)).toBe("host-full");
+        expect(await store.upsertSubscription(subscription("http://a.example.net/3"), caps)).toBe("host-full");
+        expect(await store.upsertSubscription(subscription("https://a.example.net/1", { secret: "new" }), caps)).toBe(
+          "renewed",
+        );
+        expect(await store.upsertSubscription(subscription("https://b.example.net/1"), caps)).toBe("created");
+        expect(await store.previewSubscription(other, "https://c.example.net/1", caps, 1_000_000)).toBe("hub-full");
+        expect(await store.upsertSubscription(subscription("https://c.example.net/1", { topic: other }), caps)).toBe(
+          "hub-full",
+        );
+        expect((await store.listSubscriptions(topic, 1_000_000)).map((s) => [s.callback, s.secret])).toEqual([
+          ["https://a.example.net/1", "new"],
+          ["https://b.example.net/1", "s3cret-for-hmac"],
+          ["https://u:p@a.example.net:8443/2", "s3cret-for-hmac"],
+        ]);
+        expect(await store.listSubscriptions(other, 1_000_000)).toEqual([]);
+        // Expired leases do not count: past their expiry there is room again.
+        const later = 1_000_000 + 864_000_000;
+        expect(await store.previewSubscription(other, "https://a.example.net/9", caps, later)).toBe("created");
+        expect(
+          await store.upsertSubscription(
+            subscription("https://a.example.net/9", { topic: other, verifiedAt: later, expiresAt: later + 1 }),
+            caps,
+          ),
+        ).toBe("created");
+      });
+
       it("does not move the item revision", async () => {
         const before = await store.revision();
         await store.upsertSubscription(subscription("https://reader.example.net/push"));
         await store.removeSubscription(topic, "https://reader.example.net/push");
         await store.purgeExpiredSubscriptions(Number.MAX_SAFE_INTEGER);
+        expect(await store.revision()).toBe(before);
+      });
+    });
+
+    describe("websub delivery queue (issue 9: deliveries survive a leader handover)", () => {
+      const topic = "https://news.example.org/feeds/world.rss";
+      const expiresAt = 9_000_000;
+
+      async function subscribe(callback: string, overrides: Partial<WebSubSubscription> = {}): Promise<void> {
+        await store.upsertSubscription({
+          topic,
+          callback,
+          secret: "k",
+          leaseSeconds: 8_000,
+          verifiedAt: 1_000_000,
+          expiresAt,
+          ...overrides,
+        });
+      }
+
+      const claim = (token: string, now: number, limit = 10) =>
+        store.claimDeliveries({ token, now, leaseMs: 60_000, limit });
+
+      it("queues one delivery per live subscription, claims each once under a lease, and deletes it when done", async () => {
+        await subscribe("https://a.example.net/push");
+        await subscribe("https://b.example.net/push", { secret: null });
+        await subscribe("https://c.example.net/push", { expiresAt: 1_500_000 });
+        await subscribe("https://d.example.net/push", { topic: "https://news.example.org/feeds/all.rss" });
+        expect(await store.nextDeliveryAt()).toBeUndefined();
+
+        expect(await store.queueDeliveries(topic, 2_000_000)).toBe(2);
+        expect(await store.nextDeliveryAt()).toBe(2_000_000);
+        expect(await claim("early", 1_999_999)).toEqual([]);
+
+        const claimed = await claim("first", 2_000_000);
+        expect(claimed).toEqual([
+          {
+            topic,
+            callback: "https://a.example.net/push",
+            generation: 1,
+            attempt: 1,
+            subscription: expect.objectContaining({ callback: "https://a.example.net/push", secret: "k", expiresAt }),
+          },
+          {
+            topic,
+            callback: "https://b.example.net/push",
+            generation: 1,
+            attempt: 1,
+            subscription: expect.objectContaining({ secret: null }),
+          },
+        ]);
+        // Leased: nobody else gets them until the lease lapses.
+        expect(await claim("second", 2_059_999)).toEqual([]);
+        expect(await store.nextDeliveryAt()).toBe(2_060_000);
+
+        for (const delivery of claimed) await store.finishDelivery(delivery, "first", null);
+        expect(await store.nextDeliveryAt()).toBeUndefined();
+        expect(await claim("third", 3_000_000)).toEqual([]);
+      });
+
+      it("reschedules a failed attempt, and a lapsed lease (its sender died) is claimed again as the next attempt", async () => {
+        await subscribe("https://a.example.net/push");
+        await store.queueDeliveries(topic, 2_000_000);
+        const [first] = await claim("old-leader", 2_000_000);
+        expect(first?.attempt).toBe(1);
+        await store.finishDelivery(first!, "old-leader", 2_030_000);
+        expect(await store.nextDeliveryAt()).toBe(2_030_000);
+        expect(await claim("x", 2_029_999)).toEqual([]);
+
+        const [second] = await claim("old-leader-2", 2_030_000);
+        expect(second?.attempt).toBe(2);
+        // The sender died mid-attempt: its lease lapses and a new leader takes the row over.
+        const [third] = await claim("new-leader", 2_030_000 + 60_000);
+        expect(third).toMatchObject({ attempt: 3, generation: 1 });
+        // The dead sender's late report changes nothing: the row is the new leader's.
+        await store.finishDelivery(second!, "old-leader-2", null);
+        expect(await store.nextDeliveryAt()).toBe(2_030_000 + 120_000);
+        await store.finishDelivery(third!, "new-leader", null);
+        expect(await store.nextDeliveryAt()).toBeUndefined();
+      });
+
+      it("a newer change supersedes a pending delivery: attempts restart, the lease is kept, the old report only releases it", async () => {
+        await subscribe("https://a.example.net/push");
+        await store.queueDeliveries(topic, 2_000_000);
+        const [sending] = await claim("sender", 2_000_000);
+        expect(await store.queueDeliveries(topic, 2_010_000)).toBe(1);
+        // Still leased: the subscriber never gets two requests at once.
+        expect(await claim("other", 2_010_000)).toEqual([]);
+        await store.finishDelivery(sending!, "sender", null);
+        expect(await store.nextDeliveryAt()).toBe(2_010_000);
+        expect(await claim("sender", 2_010_000)).toEqual([expect.objectContaining({ generation: 2, attempt: 1 })]);
+      });
+
+      it("drops queued deliveries whose subscription was removed or expired instead of claiming them", async () => {
+        await subscribe("https://a.example.net/push");
+        await subscribe("https://b.example.net/push", { expiresAt: 2_500_000 });
+        await store.queueDeliveries(topic, 2_000_000);
+        await store.removeSubscription(topic, "https://a.example.net/push");
+        expect(await claim("late", 2_500_000)).toEqual([]);
+        expect(await store.nextDeliveryAt()).toBeUndefined();
+      });
+
+      it("never hands one row to two concurrent claims", async () => {
+        for (let i = 0; i < 20; i++) await subscribe(`https://r${String(i).padStart(2, "0")}.example.net/push`);
+        await store.queueDeliveries(topic, 2_000_000);
+        const batches = await Promise.all(["a", "b", "c", "d"].map((token) => claim(token, 2_000_000, 8)));
+        const callbacks = batches.flat().map((delivery) => delivery.callback);
+        expect(callbacks).toHaveLength(20);
+        expect(new Set(callbacks).size).toBe(20);
+      });
+
+      it("does not move the item revision", async () => {
+        const before = await store.revision();
+        await subscribe("https://a.example.net/push");
+        await store.queueDeliveries(topic, 2_000_000);
+        const [delivery] = await claim("t", 2_000_000);
+        await store.finishDelivery(delivery!, "t", null);
         expect(await store.revision()).toBe(before);
       });
     });

@@ -6,7 +6,7 @@ import type { Category } from "../../src/model/index.js";
 import { createFeedService, type FeedService } from "../../src/publish/feed-service.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
-import { createHub, type Hub, type HubDeps } from "../../src/websub/hub.js";
+import { createHub, type Hub, type HubDeps, type HubOptions } from "../../src/websub/hub.js";
 import { makeItem } from "../store/store-contract.js";
 
 export const BASE_URL = "https://news.example.org";
@@ -79,6 +79,8 @@ export interface HubHarness {
   readonly hubOrigin: string;
   readonly delays: number[];
   readonly clock: { now: number };
+  /** Renders so far (each is one store query for a feed page). */
+  readonly renders: () => number;
   /** Form-POST to the hub; returns status and parsed problem body (if any). */
   post(
     fields: Record<string, string> | URLSearchParams,
@@ -89,15 +91,25 @@ export interface HubHarness {
   close(): Promise<void>;
 }
 
-export async function startHub(overrides: Partial<HubDeps> = {}): Promise<HubHarness> {
+/** Caps roomy enough for every test but the ones about caps (config/build.ts states the real defaults). */
+export const TEST_CAPS = { perHost: 100, total: 1_000 };
+
+export type HubOverrides = Omit<Partial<HubDeps>, "options"> & { readonly options?: Partial<HubOptions> };
+
+/** A hub over its own handle on `storeUrl` (two harnesses on one file or database are two replicas). */
+export async function startHub(overrides: HubOverrides = {}, storeUrl = "sqlite::memory:"): Promise<HubHarness> {
   const clock = { now: START };
   const delays: number[] = [];
-  const store = await openStore("sqlite::memory:", { clock: () => clock.now });
+  let renders = 0;
+  const store = await openStore(storeUrl, { clock: () => clock.now });
   const hubs: { list: readonly string[] } = { list: [] };
   const feeds = createFeedService({
     baseUrl: BASE_URL,
     catalog: () => ({ site: { title: "Test news", description: "Test", language: "en" }, categories }),
-    loadPage: (query) => store.queryFeed(query),
+    loadPage: (query) => {
+      renders++;
+      return store.queryFeed(query);
+    },
     hubs: () => hubs.list,
     ttlMinutes: () => undefined,
     generator: "websub-test",
@@ -110,13 +122,17 @@ export async function startHub(overrides: Partial<HubDeps> = {}): Promise<HubHar
     clock: () => clock.now,
     logger: pino({ level: "silent" }),
     userAgent: "news-feed-publisher/test",
+    // Waiting for a retry is instant: the delay is recorded and the clock moves past it.
     sleep: async (ms) => {
       delays.push(ms);
+      clock.now += ms;
     },
     ...overrides,
-    options: { allowedCallbackNetworks: ["127.0.0.1/32"], ...overrides.options },
+    options: { allowedCallbackNetworks: ["127.0.0.1/32"], subscriptionCaps: TEST_CAPS, ...overrides.options },
   });
   hubs.list = hub.hubs;
+  // The harness is the leader: it sends what it queues (a test may stopDelivering()).
+  hub.startDelivering();
   const app = express();
   app.use(hub.router);
   const server = createServer(app);
@@ -130,6 +146,7 @@ export async function startHub(overrides: Partial<HubDeps> = {}): Promise<HubHar
     hubOrigin,
     delays,
     clock,
+    renders: () => renders,
     async post(fields, contentType = "application/x-www-form-urlencoded") {
       const response = await fetch(`${hubOrigin}/websub`, {
         method: "POST",

@@ -93,16 +93,80 @@ describe("WebSub hub", () => {
     expect(subscriber.deliveries()).toHaveLength(1);
   });
 
-  it("stores a non-canonical topic spelling under the feed's canonical URL and verifies with the spelling sent", async () => {
+  it("refuses a topic spelled otherwise than the feed's rel=self with 400 naming it (issue 9: any spelling subscribed)", async () => {
     const spelled = `${BASE_URL}/feeds/all.json?limit=50&kind=ticker&utm=x`;
-    expect(await subscribe({ "hub.topic": spelled })).toBe(202);
-    expect(subscriber.verifications()[0]?.url.searchParams.get("hub.topic")).toBe(spelled);
     const canonical = variantUrl(BASE_URL, {
       slug: "all",
       format: "json",
       query: { categories: [], kind: "ticker", limit: 50, page: 1 },
     });
+    const { status, problem } = await harness.post({
+      "hub.mode": "subscribe",
+      "hub.topic": spelled,
+      "hub.callback": `${subscriber.origin}/push`,
+    });
+    expect(status).toBe(400);
+    expect(problem).toMatchObject({ parameter: "hub.topic", topic: canonical });
+    expect(problem?.detail).toContain(canonical);
+    await harness.hub.idle();
+    expect(subscriber.received).toEqual([]);
+    // The canonical spelling is accepted and verified as sent.
+    expect(await subscribe({ "hub.topic": canonical })).toBe(202);
+    expect(subscriber.verifications()[0]?.url.searchParams.get("hub.topic")).toBe(canonical);
     expect(await harness.store.listSubscribedTopics(harness.clock.now)).toEqual([canonical]);
+  });
+
+  it.each([
+    ["a size", "?limit=7"],
+    ["a numbered page", "?page=2"],
+    ["a cursor page", "?before=1764500000000_aHR0cHM6Ly9leGFtcGxlLm9yZy8"],
+  ])(
+    "refuses %s of a feed as a topic with 400 naming the feed (issue 9: a topic per limit multiplied renders)",
+    async (_name, query) => {
+      const { status, problem } = await harness.post({
+        "hub.mode": "subscribe",
+        "hub.topic": `${WORLD_RSS}${query}`,
+        "hub.callback": `${subscriber.origin}/push`,
+      });
+      expect(status).toBe(400);
+      expect(problem).toMatchObject({ parameter: "hub.topic", topic: WORLD_RSS });
+      expect(problem?.detail).toContain(`subscribe to the feed itself, ${WORLD_RSS},`);
+    },
+  );
+
+  it("advertises the hub only on subscription documents, the topics it accepts", async () => {
+    const world = { slug: "world", format: "rss" as const, query: { categories: ["world"], limit: 50, page: 1 } };
+    expect((await harness.feeds.render(world)).hubs).toEqual([HUB_URL]);
+    expect((await harness.feeds.render({ ...world, query: { ...world.query, limit: 7 } })).hubs).toEqual([]);
+    expect((await harness.feeds.render({ ...world, query: { ...world.query, page: 2 } })).hubs).toEqual([]);
+  });
+
+  it("lets a subscription stored under a page or size before topics were checked unsubscribe", async () => {
+    const legacy = `${WORLD_RSS}?limit=7`;
+    const callback = `${subscriber.origin}/push`;
+    await harness.store.upsertSubscription({
+      topic: legacy,
+      callback,
+      secret: null,
+      leaseSeconds: 3_600,
+      verifiedAt: START,
+      expiresAt: START + 3_600_000,
+    });
+    expect(await subscribe({ "hub.mode": "unsubscribe", "hub.topic": legacy, "hub.callback": callback })).toBe(202);
+    expect(await harness.store.listSubscribedTopics(harness.clock.now)).toEqual([]);
+  });
+
+  it("renders each topic once per change however many subscribe to it (issue 9: 500 subscriptions, 505 renders)", async () => {
+    const all = `${BASE_URL}/feeds/all.atom`;
+    for (let i = 0; i < 6; i++) {
+      await subscribe({ "hub.callback": `${subscriber.origin}/world/${i}` });
+      await subscribe({ "hub.topic": all, "hub.callback": `${subscriber.origin}/all/${i}` });
+    }
+    const before = harness.renders();
+    await harness.publish("urn:story-1", ["world"]);
+    expect(subscriber.deliveries()).toHaveLength(12);
+    expect(harness.renders() - before).toBe(2);
+    expect(await harness.store.nextDeliveryAt()).toBeUndefined();
   });
 
   it("keeps a token in a callback URL out of the log (regression: logged whole)", async () => {

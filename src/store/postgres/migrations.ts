@@ -21,6 +21,13 @@ export interface Migration {
 const GLOBAL_ID_PREFIX = String.raw`^(https?://|urn:[a-z0-9][a-z0-9-]{0,31}:|tag:[^:]+:).`;
 const NON_IRI_CHAR = String.raw`[\x01-\x20\x7f-\x9f<>"{}|\\^\`\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]`;
 
+/**
+ * Migration 7's frozen copy of the WHATWG host of an href-normalized http(s) URL (what
+ * src/urls/callback-host.ts returns for stored callbacks): after the scheme, credentials
+ * skipped, a bracketed IPv6 literal or a name up to the port or path.
+ */
+const URL_HOSTNAME = String.raw`^[a-zA-Z][a-zA-Z0-9+.-]*://(?:[^@/?#]*@)?(\[[^]]*\]|[^:/?#]*)`;
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -237,6 +244,36 @@ export const MIGRATIONS: readonly Migration[] = [
         story_id  text COLLATE "C" NOT NULL
       );
       CREATE INDEX story_keys_story ON story_keys (story_id);
+    `,
+  },
+  {
+    version: 7,
+    name: "websub caps and durable deliveries",
+    sql: `
+      -- Subscriptions are capped per callback host (src/urls/callback-host.ts), so the host is kept
+      -- beside the callback and counting one host's subscriptions is an index walk.
+      ALTER TABLE websub_subscriptions ADD COLUMN callback_host text COLLATE "C" NOT NULL DEFAULT '';
+      UPDATE websub_subscriptions SET callback_host = coalesce(substring(callback from '${URL_HOSTNAME}'), '');
+      CREATE INDEX websub_subscriptions_host ON websub_subscriptions (callback_host, expires_at);
+
+      -- Content distributions not yet done (W3C WebSub §7), durable so a new leader finishes what
+      -- the last one started. One row per (topic, callback): a newer change supersedes a pending
+      -- one (generation + 1, attempts from 0). The body is not stored: the sender renders the topic
+      -- when it sends, through the render cache, so each topic renders once per change however
+      -- many subscribers it has. Senders claim due rows with FOR UPDATE SKIP LOCKED and hold a
+      -- lease (token, until), so two replicas never send the same attempt at once; an expired
+      -- lease (its sender died) can be claimed again.
+      CREATE TABLE websub_deliveries (
+        topic            text COLLATE "C" NOT NULL,
+        callback         text COLLATE "C" NOT NULL,
+        generation       bigint NOT NULL,
+        attempt          integer NOT NULL,
+        next_attempt_at  bigint NOT NULL,
+        lease_token      text,
+        lease_until      bigint,
+        PRIMARY KEY (topic, callback)
+      );
+      CREATE INDEX websub_deliveries_due ON websub_deliveries (next_attempt_at);
     `,
   },
 ];

@@ -20,6 +20,11 @@ import type {
   StoreChange,
   UpsertResult,
   WebSubSubscription,
+  ClaimedDelivery,
+  DeliveryClaim,
+  DeliveryKey,
+  SubscriptionCaps,
+  SubscriptionWrite,
 } from "../store.js";
 import { StoreError } from "../store-error.js";
 import { applyMigrations } from "./apply-migrations.js";
@@ -33,7 +38,14 @@ import { inTransaction } from "./transaction.js";
 import { STORE_TYPES } from "./type-parsers.js";
 import { departureSlugs, STORE_SLUG } from "../rows/departures.js";
 import { aliasesOf, checkQuery, checkRetention, firstOfEachId, nextValue } from "../rows/run-rules.js";
-import { subscriptionFromRow, type SubscriptionRow } from "../rows/subscription-row.js";
+import {
+  claimedDeliveryFromRow,
+  subscriptionFromRow,
+  type ClaimedDeliveryRow,
+  type SubscriptionRow,
+} from "../rows/subscription-row.js";
+import { judgeSubscription } from "../rows/subscription-caps.js";
+import { callbackHost } from "../../urls/callback-host.js";
 import { STORY_FEED_COLUMNS, storedStoryFromRow, type StoryFeedRow } from "../rows/story-row.js";
 import { adoptUnassigned, joinStories, refreshStories, storiesOf } from "./story-writes.js";
 
@@ -352,24 +364,51 @@ export class PostgresStore implements Store {
     );
   }
 
-  async upsertSubscription(subscription: WebSubSubscription): Promise<void> {
-    await this.#guard("upsert websub subscription", async () => {
-      await this.#pool.query(
-        `INSERT INTO websub_subscriptions (topic, callback, secret, lease_seconds, verified_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (topic, callback) DO UPDATE SET
-           secret = excluded.secret, lease_seconds = excluded.lease_seconds,
-           verified_at = excluded.verified_at, expires_at = excluded.expires_at`,
-        [
+  async upsertSubscription(subscription: WebSubSubscription, caps?: SubscriptionCaps): Promise<SubscriptionWrite> {
+    return this.#guard("upsert websub subscription", () =>
+      inTransaction(this.#pool, async (client) => {
+        // Counting and writing must be one step, or two requests racing past a cap both fit. This
+        // mode conflicts with itself (and with writes), not with readers: subscription writes take turns.
+        if (caps !== undefined) await client.query("LOCK TABLE websub_subscriptions IN SHARE ROW EXCLUSIVE MODE");
+        const judged = await judgeStoredSubscription(
+          client,
           subscription.topic,
           subscription.callback,
-          subscription.secret,
-          subscription.leaseSeconds,
           subscription.verifiedAt,
-          subscription.expiresAt,
-        ],
-      );
-    });
+          caps,
+        );
+        if (judged === "host-full" || judged === "hub-full") return judged;
+        await client.query(
+          `INSERT INTO websub_subscriptions
+             (topic, callback, callback_host, secret, lease_seconds, verified_at, expires_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (topic, callback) DO UPDATE SET
+             secret = excluded.secret, lease_seconds = excluded.lease_seconds,
+             verified_at = excluded.verified_at, expires_at = excluded.expires_at`,
+          [
+            subscription.topic,
+            subscription.callback,
+            callbackHost(subscription.callback),
+            subscription.secret,
+            subscription.leaseSeconds,
+            subscription.verifiedAt,
+            subscription.expiresAt,
+          ],
+        );
+        return judged;
+      }),
+    );
+  }
+
+  async previewSubscription(
+    topic: string,
+    callback: string,
+    caps: SubscriptionCaps,
+    now: EpochMs,
+  ): Promise<SubscriptionWrite> {
+    return this.#guard("preview websub subscription", () =>
+      judgeStoredSubscription(this.#pool, topic, callback, now, caps),
+    );
   }
 
   async removeSubscription(topic: string, callback: string): Promise<boolean> {
@@ -407,6 +446,87 @@ export class PostgresStore implements Store {
     return this.#guard("purge expired websub subscriptions", async () => {
       const result = await this.#pool.query("DELETE FROM websub_subscriptions WHERE expires_at <= $1", [now]);
       return result.rowCount ?? 0;
+    });
+  }
+
+  async queueDeliveries(topic: string, now: EpochMs): Promise<number> {
+    return this.#guard("queue websub deliveries", async () => {
+      const result = await this.#pool.query(
+        `INSERT INTO websub_deliveries (topic, callback, generation, attempt, next_attempt_at)
+         SELECT topic, callback, 1, 0, $2 FROM websub_subscriptions WHERE topic = $1 AND expires_at > $2
+         ON CONFLICT (topic, callback) DO UPDATE SET
+           generation = websub_deliveries.generation + 1, attempt = 0, next_attempt_at = excluded.next_attempt_at`,
+        [topic, now],
+      );
+      return result.rowCount ?? 0;
+    });
+  }
+
+  async claimDeliveries(claim: DeliveryClaim): Promise<ClaimedDelivery[]> {
+    return this.#guard("claim websub deliveries", async () => {
+      // One statement: SKIP LOCKED passes over rows a concurrent claim is taking, so two
+      // replicas draining the queue at once never claim the same row.
+      const params = [claim.token, claim.now, claim.now + claim.leaseMs, claim.limit];
+      const result = await this.#pool.query<ClaimedDeliveryRow>(
+        `WITH due AS (
+           SELECT topic, callback FROM websub_deliveries
+           WHERE next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until <= $2)
+           ORDER BY next_attempt_at, topic, callback LIMIT $4
+           FOR UPDATE SKIP LOCKED
+         ), claimed AS (
+           UPDATE websub_deliveries d SET attempt = d.attempt + 1, lease_token = $1, lease_until = $3
+           FROM due WHERE d.topic = due.topic AND d.callback = due.callback
+           RETURNING d.topic, d.callback, d.generation, d.attempt, d.next_attempt_at
+         )
+         SELECT c.topic, c.callback, c.generation, c.attempt,
+                s.secret, s.lease_seconds, s.verified_at, s.expires_at
+         FROM claimed c JOIN websub_subscriptions s
+           ON s.topic = c.topic AND s.callback = c.callback AND s.expires_at > $2
+         ORDER BY c.next_attempt_at, c.topic, c.callback`,
+        params,
+      );
+      await this.#pool.query(
+        `DELETE FROM websub_deliveries d WHERE d.lease_token = $1 AND NOT EXISTS (
+           SELECT 1 FROM websub_subscriptions s
+           WHERE s.topic = d.topic AND s.callback = d.callback AND s.expires_at > $2)`,
+        [claim.token, claim.now],
+      );
+      return result.rows.map(claimedDeliveryFromRow);
+    });
+  }
+
+  async finishDelivery(delivery: DeliveryKey, token: string, retryAt: EpochMs | null): Promise<void> {
+    await this.#guard("finish websub delivery", () =>
+      inTransaction(this.#pool, async (client) => {
+        const key = [delivery.topic, delivery.callback, delivery.generation, token];
+        if (retryAt === null) {
+          await client.query(
+            `DELETE FROM websub_deliveries
+             WHERE topic = $1 AND callback = $2 AND generation = $3 AND lease_token = $4`,
+            key,
+          );
+        } else {
+          await client.query(
+            `UPDATE websub_deliveries SET next_attempt_at = $5, lease_token = NULL, lease_until = NULL
+             WHERE topic = $1 AND callback = $2 AND generation = $3 AND lease_token = $4`,
+            [...key, retryAt],
+          );
+        }
+        await client.query(
+          `UPDATE websub_deliveries SET lease_token = NULL, lease_until = NULL
+           WHERE topic = $1 AND callback = $2 AND lease_token = $3`,
+          [delivery.topic, delivery.callback, token],
+        );
+      }),
+    );
+  }
+
+  async nextDeliveryAt(): Promise<EpochMs | undefined> {
+    return this.#guard("read next websub delivery", async () => {
+      const result = await this.#pool.query<{ next: number | null }>(
+        "SELECT min(greatest(next_attempt_at, coalesce(lease_until, 0))) AS next FROM websub_deliveries",
+      );
+      return result.rows[0]?.next ?? undefined;
     });
   }
 
@@ -512,6 +632,29 @@ export class PostgresStore implements Store {
       throw new StoreError(`store: ${action} failed: ${describe(cause)}`, { cause });
     }
   }
+}
+
+/** The caps rule's counts for one (topic, callback), read on `db` (in the caller's transaction, if any). */
+async function judgeStoredSubscription(
+  db: Pick<PoolClient, "query">,
+  topic: string,
+  callback: string,
+  now: EpochMs,
+  caps: SubscriptionCaps | undefined,
+): Promise<SubscriptionWrite> {
+  const live = await db.query(
+    "SELECT 1 FROM websub_subscriptions WHERE topic = $1 AND callback = $2 AND expires_at > $3",
+    [topic, callback, now],
+  );
+  const renewal = (live.rowCount ?? 0) > 0;
+  if (caps === undefined) return renewal ? "renewed" : "created";
+  const counts = await db.query<{ host: number; total: number }>(
+    `SELECT count(*) FILTER (WHERE callback_host = $1) AS host, count(*) AS total
+     FROM websub_subscriptions WHERE expires_at > $2`,
+    [callbackHost(callback), now],
+  );
+  const row = counts.rows[0];
+  return judgeSubscription({ renewal, host: row?.host ?? 0, total: row?.total ?? 0 }, caps);
 }
 
 /** Plan the insert of a new item, or the update of a stored one whose content or categories changed. */

@@ -1,4 +1,4 @@
-import type { WebSubSubscription } from "../store.js";
+import type { ClaimedDelivery, WebSubSubscription } from "../store.js";
 
 export interface SubscriptionRow {
   readonly topic: string;
@@ -17,5 +17,21 @@ export function subscriptionFromRow(row: SubscriptionRow): WebSubSubscription {
     leaseSeconds: row.lease_seconds,
     verifiedAt: row.verified_at,
     expiresAt: row.expires_at,
+  };
+}
+
+/** A claimed delivery joined with its live subscription (both stores select these columns). */
+export interface ClaimedDeliveryRow extends SubscriptionRow {
+  readonly generation: number;
+  readonly attempt: number;
+}
+
+export function claimedDeliveryFromRow(row: ClaimedDeliveryRow): ClaimedDelivery {
+  return {
+    topic: row.topic,
+    callback: row.callback,
+    generation: row.generation,
+    attempt: row.attempt,
+    subscription: subscriptionFromRow(row),
   };
 }

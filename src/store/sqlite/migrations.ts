@@ -234,4 +234,33 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX story_keys_story ON story_keys (story_id);
     `,
   },
+  {
+    version: 7,
+    name: "websub caps and durable deliveries",
+    sql: `
+      -- Subscriptions are capped per callback host (src/urls/callback-host.ts), so the host is kept
+      -- beside the callback and counting one host's subscriptions is an index walk.
+      ALTER TABLE websub_subscriptions ADD COLUMN callback_host TEXT NOT NULL DEFAULT '';
+      UPDATE websub_subscriptions SET callback_host = url_hostname(callback);
+      CREATE INDEX websub_subscriptions_host ON websub_subscriptions (callback_host, expires_at);
+
+      -- Content distributions not yet done (W3C WebSub §7), durable so a new leader finishes what
+      -- the last one started. One row per (topic, callback): a newer change supersedes a pending
+      -- one (generation + 1, attempts from 0). The body is not stored: the sender renders the topic
+      -- when it sends, through the render cache, so each topic renders once per change however
+      -- many subscribers it has. A claim holds a lease (token, until) so two senders never send
+      -- the same attempt at once; an expired lease (its sender died) can be claimed again.
+      CREATE TABLE websub_deliveries (
+        topic            TEXT NOT NULL,
+        callback         TEXT NOT NULL,
+        generation       INTEGER NOT NULL,
+        attempt          INTEGER NOT NULL,
+        next_attempt_at  INTEGER NOT NULL,
+        lease_token      TEXT,
+        lease_until      INTEGER,
+        PRIMARY KEY (topic, callback)
+      ) STRICT, WITHOUT ROWID;
+      CREATE INDEX websub_deliveries_due ON websub_deliveries (next_attempt_at);
+    `,
+  },
 ];

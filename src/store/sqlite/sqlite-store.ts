@@ -12,7 +12,19 @@ import {
   type SourceState,
   type StoredItem,
 } from "../../model/index.js";
-import type { FeedPage, PruneResult, SourceRunRecord, Store, UpsertResult, WebSubSubscription } from "../store.js";
+import type {
+  ClaimedDelivery,
+  DeliveryClaim,
+  DeliveryKey,
+  FeedPage,
+  PruneResult,
+  SourceRunRecord,
+  Store,
+  SubscriptionCaps,
+  SubscriptionWrite,
+  UpsertResult,
+  WebSubSubscription,
+} from "../store.js";
 import { StoreError } from "../store-error.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { contentHash } from "../rows/content-hash.js";
@@ -22,7 +34,14 @@ import { registerSqlFunctions } from "./sql-functions.js";
 import { sourceStateFromRow, type SourceStateRow } from "../rows/source-state-row.js";
 import { departureSlugs, leftSlugs, STORE_SLUG } from "../rows/departures.js";
 import { aliasesOf, checkQuery, checkRetention, firstOfEachId, nextValue } from "../rows/run-rules.js";
-import { subscriptionFromRow, type SubscriptionRow } from "../rows/subscription-row.js";
+import {
+  claimedDeliveryFromRow,
+  subscriptionFromRow,
+  type ClaimedDeliveryRow,
+  type SubscriptionRow,
+} from "../rows/subscription-row.js";
+import { judgeSubscription } from "../rows/subscription-caps.js";
+import { callbackHost } from "../../urls/callback-host.js";
 import { STORY_FEED_COLUMNS, storedStoryFromRow, type StoryFeedRow } from "../rows/story-row.js";
 import { SqliteStoryWrites } from "./story-writes.js";
 
@@ -88,6 +107,7 @@ export class SqliteStore implements Store {
   readonly #clock: Clock;
   #statements: Statements | undefined;
   #departureStatements: DepartureStatements | undefined;
+  #websubStatements: WebSubStatements | undefined;
   readonly #feedStatements = new Map<string, Database.Statement<[FeedParams], ItemRow>>();
   readonly #storyFeedStatements = new Map<string, Database.Statement<[FeedParams], StoryFeedRow>>();
   #storyWrites: SqliteStoryWrites | undefined;
@@ -267,38 +287,107 @@ export class SqliteStore implements Store {
     });
   }
 
-  async upsertSubscription(subscription: WebSubSubscription): Promise<void> {
-    await this.#retrying("upsert websub subscription", () => {
-      this.#sql.saveSubscription.run({
-        topic: subscription.topic,
-        callback: subscription.callback,
-        secret: subscription.secret,
-        lease_seconds: subscription.leaseSeconds,
-        verified_at: subscription.verifiedAt,
-        expires_at: subscription.expiresAt,
-      });
-    });
+  async upsertSubscription(subscription: WebSubSubscription, caps?: SubscriptionCaps): Promise<SubscriptionWrite> {
+    return this.#retrying("upsert websub subscription", () =>
+      this.#db
+        .transaction(() => {
+          const judged = this.#judgeSubscription(
+            subscription.topic,
+            subscription.callback,
+            subscription.verifiedAt,
+            caps,
+          );
+          if (judged === "host-full" || judged === "hub-full") return judged;
+          this.#websub.saveSubscription.run({
+            topic: subscription.topic,
+            callback: subscription.callback,
+            callback_host: callbackHost(subscription.callback),
+            secret: subscription.secret,
+            lease_seconds: subscription.leaseSeconds,
+            verified_at: subscription.verifiedAt,
+            expires_at: subscription.expiresAt,
+          });
+          return judged;
+        })
+        .immediate(),
+    );
+  }
+
+  async previewSubscription(
+    topic: string,
+    callback: string,
+    caps: SubscriptionCaps,
+    now: EpochMs,
+  ): Promise<SubscriptionWrite> {
+    return this.#retrying("preview websub subscription", () => this.#judgeSubscription(topic, callback, now, caps));
   }
 
   async removeSubscription(topic: string, callback: string): Promise<boolean> {
     return this.#retrying(
       "remove websub subscription",
-      () => this.#sql.deleteSubscription.run(topic, callback).changes > 0,
+      () => this.#websub.deleteSubscription.run(topic, callback).changes > 0,
     );
   }
 
   async listSubscriptions(topic: string, now: EpochMs): Promise<WebSubSubscription[]> {
     return this.#retrying("list websub subscriptions", () =>
-      this.#sql.liveSubscriptions.all(topic, now).map(subscriptionFromRow),
+      this.#websub.liveSubscriptions.all(topic, now).map(subscriptionFromRow),
     );
   }
 
   async listSubscribedTopics(now: EpochMs): Promise<string[]> {
-    return this.#retrying("list websub topics", () => this.#sql.subscribedTopics.all(now));
+    return this.#retrying("list websub topics", () => this.#websub.subscribedTopics.all(now));
   }
 
   async purgeExpiredSubscriptions(now: EpochMs): Promise<number> {
-    return this.#retrying("purge expired websub subscriptions", () => this.#sql.purgeSubscriptions.run(now).changes);
+    return this.#retrying("purge expired websub subscriptions", () => this.#websub.purgeSubscriptions.run(now).changes);
+  }
+
+  async queueDeliveries(topic: string, now: EpochMs): Promise<number> {
+    return this.#retrying("queue websub deliveries", () => this.#websub.queueDeliveries.run({ topic, now }).changes);
+  }
+
+  async claimDeliveries(claim: DeliveryClaim): Promise<ClaimedDelivery[]> {
+    return this.#retrying("claim websub deliveries", () =>
+      this.#db
+        .transaction(() => {
+          const params = { token: claim.token, now: claim.now, until: claim.now + claim.leaseMs, limit: claim.limit };
+          this.#websub.claimDue.run(params);
+          this.#websub.dropOrphans.run(params);
+          return this.#websub.claimed.all(params).map(claimedDeliveryFromRow);
+        })
+        .immediate(),
+    );
+  }
+
+  async finishDelivery(delivery: DeliveryKey, token: string, retryAt: EpochMs | null): Promise<void> {
+    await this.#retrying("finish websub delivery", () =>
+      this.#db
+        .transaction(() => {
+          const key = { ...delivery, token };
+          if (retryAt === null) this.#websub.deleteDelivery.run(key);
+          else this.#websub.rescheduleDelivery.run({ ...key, retryAt });
+          this.#websub.releaseDelivery.run(key);
+        })
+        .immediate(),
+    );
+  }
+
+  async nextDeliveryAt(): Promise<EpochMs | undefined> {
+    return this.#retrying("read next websub delivery", () => this.#websub.nextDelivery.get() ?? undefined);
+  }
+
+  /** Counts for the caps rule, read in the caller's transaction (or alone, for a preview). */
+  #judgeSubscription(
+    topic: string,
+    callback: string,
+    now: EpochMs,
+    caps: SubscriptionCaps | undefined,
+  ): SubscriptionWrite {
+    const renewal = this.#websub.liveSubscription.get(topic, callback, now) !== undefined;
+    if (caps === undefined) return renewal ? "renewed" : "created";
+    const counts = this.#websub.liveCounts.get({ host: callbackHost(callback), now });
+    return judgeSubscription({ renewal, host: counts?.host ?? 0, total: counts?.total ?? 0 }, caps);
   }
 
   async close(): Promise<void> {
@@ -489,6 +578,11 @@ export class SqliteStore implements Store {
     return this.#statements;
   }
 
+  get #websub(): WebSubStatements {
+    this.#websubStatements ??= prepareWebSubStatements(this.#db);
+    return this.#websubStatements;
+  }
+
   get #storyWriter(): SqliteStoryWrites {
     this.#storyWrites ??= new SqliteStoryWrites(this.#db);
     return this.#storyWrites;
@@ -599,6 +693,7 @@ function storyFeedSql(shape: FeedShape, articlesOnly: boolean, withCursor: boole
 
 type Statements = ReturnType<typeof prepareStatements>;
 type DepartureStatements = ReturnType<typeof prepareDepartureStatements>;
+type WebSubStatements = ReturnType<typeof prepareWebSubStatements>;
 
 /** Every fixed statement, prepared once (after migrate, since they name its tables). */
 function prepareStatements(db: Database.Database) {
@@ -685,22 +780,6 @@ function prepareStatements(db: Database.Database) {
     categoryStats: db.prepare<[], { slug: string; count: number; newest: number }>(
       "SELECT slug, count(*) AS count, max(published) AS newest FROM item_categories GROUP BY slug ORDER BY slug",
     ),
-    saveSubscription: db.prepare<[SubscriptionRow]>(`INSERT INTO websub_subscriptions
-      (topic, callback, secret, lease_seconds, verified_at, expires_at)
-      VALUES (@topic, @callback, @secret, @lease_seconds, @verified_at, @expires_at)
-      ON CONFLICT (topic, callback) DO UPDATE SET
-        secret = excluded.secret, lease_seconds = excluded.lease_seconds,
-        verified_at = excluded.verified_at, expires_at = excluded.expires_at`),
-    deleteSubscription: db.prepare<[string, string]>(
-      "DELETE FROM websub_subscriptions WHERE topic = ? AND callback = ?",
-    ),
-    liveSubscriptions: db.prepare<[string, number], SubscriptionRow>(
-      "SELECT * FROM websub_subscriptions WHERE topic = ? AND expires_at > ? ORDER BY callback",
-    ),
-    subscribedTopics: db
-      .prepare<[number], string>("SELECT DISTINCT topic FROM websub_subscriptions WHERE expires_at > ? ORDER BY topic")
-      .pluck(),
-    purgeSubscriptions: db.prepare<[number]>("DELETE FROM websub_subscriptions WHERE expires_at <= ?"),
     revision: db.prepare<[], number>("SELECT revision FROM store_revision WHERE id = 1").pluck(),
     bumpRevision: db.prepare("UPDATE store_revision SET revision = revision + 1 WHERE id = 1"),
   };
@@ -735,6 +814,79 @@ function prepareDepartureStatements(db: Database.Database) {
         `SELECT max(departed_at) FROM feed_departures
          WHERE slug IN (SELECT value FROM json_each(@slugs)) AND (@kind IS NULL OR kind = @kind)`,
       )
+      .pluck(),
+  };
+}
+
+/**
+ * Statements on the WebSub tables, prepared on first use like the departure statements: they
+ * name migration 7's columns, which a handle over an older schema does not have.
+ */
+function prepareWebSubStatements(db: Database.Database) {
+  const claimable = "next_attempt_at <= @now AND (lease_until IS NULL OR lease_until <= @now)";
+  return {
+    saveSubscription: db.prepare<[SubscriptionRow & { callback_host: string }]>(`INSERT INTO websub_subscriptions
+      (topic, callback, callback_host, secret, lease_seconds, verified_at, expires_at)
+      VALUES (@topic, @callback, @callback_host, @secret, @lease_seconds, @verified_at, @expires_at)
+      ON CONFLICT (topic, callback) DO UPDATE SET
+        secret = excluded.secret, lease_seconds = excluded.lease_seconds,
+        verified_at = excluded.verified_at, expires_at = excluded.expires_at`),
+    deleteSubscription: db.prepare<[string, string]>(
+      "DELETE FROM websub_subscriptions WHERE topic = ? AND callback = ?",
+    ),
+    liveSubscription: db
+      .prepare<[string, string, number], number>(
+        "SELECT 1 FROM websub_subscriptions WHERE topic = ? AND callback = ? AND expires_at > ?",
+      )
+      .pluck(),
+    liveCounts: db.prepare<[{ host: string; now: number }], { host: number; total: number }>(
+      `SELECT count(*) FILTER (WHERE callback_host = @host) AS host, count(*) AS total
+       FROM websub_subscriptions WHERE expires_at > @now`,
+    ),
+    liveSubscriptions: db.prepare<[string, number], SubscriptionRow>(
+      `SELECT topic, callback, secret, lease_seconds, verified_at, expires_at FROM websub_subscriptions
+       WHERE topic = ? AND expires_at > ? ORDER BY callback`,
+    ),
+    subscribedTopics: db
+      .prepare<[number], string>("SELECT DISTINCT topic FROM websub_subscriptions WHERE expires_at > ? ORDER BY topic")
+      .pluck(),
+    purgeSubscriptions: db.prepare<[number]>("DELETE FROM websub_subscriptions WHERE expires_at <= ?"),
+    queueDeliveries: db.prepare<[{ topic: string; now: number }]>(
+      `INSERT INTO websub_deliveries (topic, callback, generation, attempt, next_attempt_at)
+       SELECT topic, callback, 1, 0, @now FROM websub_subscriptions WHERE topic = @topic AND expires_at > @now
+       ON CONFLICT (topic, callback) DO UPDATE SET
+         generation = generation + 1, attempt = 0, next_attempt_at = excluded.next_attempt_at`,
+    ),
+    claimDue: db.prepare<[{ token: string; now: number; until: number; limit: number }]>(
+      `UPDATE websub_deliveries SET attempt = attempt + 1, lease_token = @token, lease_until = @until
+       WHERE (topic, callback) IN (
+         SELECT topic, callback FROM websub_deliveries WHERE ${claimable}
+         ORDER BY next_attempt_at, topic, callback LIMIT @limit)`,
+    ),
+    dropOrphans: db.prepare<[{ token: string; now: number }]>(
+      `DELETE FROM websub_deliveries WHERE lease_token = @token AND NOT EXISTS (
+         SELECT 1 FROM websub_subscriptions s
+         WHERE s.topic = websub_deliveries.topic AND s.callback = websub_deliveries.callback AND s.expires_at > @now)`,
+    ),
+    claimed: db.prepare<[{ token: string }], ClaimedDeliveryRow>(
+      `SELECT d.topic, d.callback, d.generation, d.attempt, s.secret, s.lease_seconds, s.verified_at, s.expires_at
+       FROM websub_deliveries d JOIN websub_subscriptions s ON s.topic = d.topic AND s.callback = d.callback
+       WHERE d.lease_token = @token ORDER BY d.next_attempt_at, d.topic, d.callback`,
+    ),
+    deleteDelivery: db.prepare<[DeliveryKey & { token: string }]>(
+      `DELETE FROM websub_deliveries
+       WHERE topic = @topic AND callback = @callback AND generation = @generation AND lease_token = @token`,
+    ),
+    rescheduleDelivery: db.prepare<[DeliveryKey & { token: string; retryAt: number }]>(
+      `UPDATE websub_deliveries SET next_attempt_at = @retryAt, lease_token = NULL, lease_until = NULL
+       WHERE topic = @topic AND callback = @callback AND generation = @generation AND lease_token = @token`,
+    ),
+    releaseDelivery: db.prepare<[DeliveryKey & { token: string }]>(
+      `UPDATE websub_deliveries SET lease_token = NULL, lease_until = NULL
+       WHERE topic = @topic AND callback = @callback AND lease_token = @token`,
+    ),
+    nextDelivery: db
+      .prepare<[], number | null>("SELECT min(max(next_attempt_at, coalesce(lease_until, 0))) FROM websub_deliveries")
       .pluck(),
   };
 }
