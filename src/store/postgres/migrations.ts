@@ -239,4 +239,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX story_keys_story ON story_keys (story_id);
     `,
   },
+  {
+    version: 8,
+    name: "source run history",
+    sql: `
+      -- The newest runs of each source (src/store/rows/run-history.ts bounds how many), written in the
+      -- same transaction as the run's items, so /status can draw what each source did lately.
+      -- (Version 7 is taken by another change being merged; numbers only need to increase.)
+      CREATE TABLE source_runs (
+        id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        source_id    text COLLATE "C" NOT NULL,
+        finished_at  bigint NOT NULL,
+        outcome      text NOT NULL CHECK (outcome IN ('ok', 'failed', 'not-modified')),
+        inserted     integer NOT NULL,
+        updated      integer NOT NULL
+      );
+      CREATE INDEX source_runs_recent ON source_runs (source_id, id DESC);
+    `,
+  },
 ];

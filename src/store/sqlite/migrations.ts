@@ -234,4 +234,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX story_keys_story ON story_keys (story_id);
     `,
   },
+  {
+    version: 8,
+    name: "source run history",
+    sql: `
+      -- The newest runs of each source (src/store/rows/run-history.ts bounds how many), written in the
+      -- same transaction as the run's items, so /status can draw what each source did lately.
+      -- (Version 7 is taken by another change being merged; numbers only need to increase.)
+      CREATE TABLE source_runs (
+        id           INTEGER PRIMARY KEY,
+        source_id    TEXT NOT NULL,
+        finished_at  INTEGER NOT NULL,
+        outcome      TEXT NOT NULL CHECK (outcome IN ('ok', 'failed', 'not-modified')),
+        inserted     INTEGER NOT NULL,
+        updated      INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX source_runs_recent ON source_runs (source_id, id DESC);
+    `,
+  },
 ];

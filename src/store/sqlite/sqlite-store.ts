@@ -12,7 +12,16 @@ import {
   type SourceState,
   type StoredItem,
 } from "../../model/index.js";
-import type { FeedPage, PruneResult, SourceRunRecord, Store, UpsertResult, WebSubSubscription } from "../store.js";
+import type {
+  CategoryDayCount,
+  FeedPage,
+  PruneResult,
+  RecordedRun,
+  SourceRunRecord,
+  Store,
+  UpsertResult,
+  WebSubSubscription,
+} from "../store.js";
 import { StoreError } from "../store-error.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { contentHash } from "../rows/content-hash.js";
@@ -25,6 +34,7 @@ import { aliasesOf, checkQuery, checkRetention, firstOfEachId, nextValue } from 
 import { subscriptionFromRow, type SubscriptionRow } from "../rows/subscription-row.js";
 import { STORY_FEED_COLUMNS, storedStoryFromRow, type StoryFeedRow } from "../rows/story-row.js";
 import { SqliteStoryWrites } from "./story-writes.js";
+import { SqliteStatusHistory } from "./status-history.js";
 
 export interface SqliteStoreOptions {
   /** Stamps `schema_migrations.applied_at`; defaults to the system clock. */
@@ -91,6 +101,7 @@ export class SqliteStore implements Store {
   readonly #feedStatements = new Map<string, Database.Statement<[FeedParams], ItemRow>>();
   readonly #storyFeedStatements = new Map<string, Database.Statement<[FeedParams], StoryFeedRow>>();
   #storyWrites: SqliteStoryWrites | undefined;
+  #statusHistory: SqliteStatusHistory | undefined;
   #storySlugStatement: Database.Statement<[string], { story_id: string; slug: string }> | undefined;
   /**
    * Whether this handle keeps stories (migration 6): set by migrate(). A handle that never
@@ -131,6 +142,8 @@ export class SqliteStore implements Store {
         }
         this.#refreshStories(plan.stories, now, plan.changedCategories);
         this.#recordRun(run, plan.inserted.length);
+        // The run history exists from migration 8; a handle that never migrated has none to write.
+        if (this.#stories) this.#history.record(run, plan.inserted.length, plan.updated.length);
         return { plan, changed: plan.inserted.length + plan.updated.length > 0 };
       });
       return {
@@ -223,6 +236,14 @@ export class SqliteStore implements Store {
         newest: row.newest,
       })),
     );
+  }
+
+  async recentRuns(): Promise<readonly RecordedRun[]> {
+    return this.#retrying("recent runs", () => this.#history.recent());
+  }
+
+  async itemsPerDay(since: EpochMs): Promise<readonly CategoryDayCount[]> {
+    return this.#retrying("items per day", () => this.#history.itemsPerDay(since));
   }
 
   async revision(): Promise<number> {
@@ -514,6 +535,11 @@ export class SqliteStore implements Store {
       this.#storyFeedStatements.set(key, statement);
     }
     return statement;
+  }
+
+  get #history(): SqliteStatusHistory {
+    this.#statusHistory ??= new SqliteStatusHistory(this.#db);
+    return this.#statusHistory;
   }
 
   get #departures(): DepartureStatements {
