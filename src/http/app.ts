@@ -1,10 +1,12 @@
 import express, { type ErrorRequestHandler, type Express, type Request, type Response, type Router } from "express";
 import type { Logger } from "pino";
-import type { Clock } from "../model/index.js";
+import { FEED_FORMATS, type Clock, type FeedFormat } from "../model/index.js";
 import type { FeedCatalog } from "../publish/feed-service.js";
 import { listFeeds } from "../publish/feed-list.js";
 import { renderIndexPage } from "../publish/index-page.js";
-import { renderOpml } from "../publish/opml.js";
+import { DEFAULT_OPML_FORMAT, renderOpml } from "../publish/opml.js";
+import { FEED_STYLESHEET_FILE } from "../publish/feed-stylesheet.js";
+import { serveFeedStylesheet } from "./stylesheet-route.js";
 import type { Store } from "../store/store.js";
 import type { FeedHandler } from "./feed-handler.js";
 import { redactUrl } from "../net/redact-url.js";
@@ -43,13 +45,14 @@ export function createApp(deps: AppDeps): Express {
       renderIndexPage(deps.catalog(), listFeeds(deps.catalog(), deps.baseUrl), deps.baseUrl),
     ),
   );
-  app.get("/feeds.opml", (_req, res) =>
+  app.get("/feeds.opml", (req, res) =>
     sendPage(
       res,
       "text/x-opml; charset=utf-8",
-      renderOpml(deps.catalog(), listFeeds(deps.catalog(), deps.baseUrl), deps.baseUrl),
+      renderOpml(deps.catalog(), listFeeds(deps.catalog(), deps.baseUrl), deps.baseUrl, opmlFormat(req)),
     ),
   );
+  app.get(`/${FEED_STYLESHEET_FILE}`, serveFeedStylesheet);
   app.use("/feeds", (req: Request, res: Response) => deps.feedHandler(withOriginalUrl(req), res));
   if (deps.websub) app.use(deps.websub);
   app.use(createStatusRoutes(deps.status));
@@ -68,6 +71,20 @@ export function createApp(deps: AppDeps): Express {
 
 function sendPage(res: Response, contentType: string, body: string): void {
   res.set({ "Content-Type": contentType, "Cache-Control": "public, max-age=60" }).send(body);
+}
+
+/** `?format=rss|atom|json` picks the one format the OPML list subscribes to; a bad value is a 400 naming it. */
+function opmlFormat(req: Request): FeedFormat {
+  const format = req.query["format"];
+  if (format === undefined) return DEFAULT_OPML_FORMAT;
+  const known = FEED_FORMATS.find((candidate) => candidate === format);
+  if (known === undefined) {
+    throw new HttpProblem(400, "Bad request parameter", `format must be one of ${FEED_FORMATS.join(", ")}.`, {
+      parameter: "format",
+      allowed: FEED_FORMATS,
+    });
+  }
+  return known;
 }
 
 /** Under `app.use("/feeds")` Express strips the mount path; the feed handler parses the full URL. */

@@ -5,6 +5,7 @@ import type { Category, Channel, EpochMs, FeedQuery, StoredItem } from "../model
 import { ALL_SLUG } from "../model/index.js";
 import { CONTENT_TYPES, RENDERERS } from "./render.js";
 import { ANY_CATEGORY_TAG, createRenderCache, type RenderCache } from "./render-cache.js";
+import { feedStylesheetHref } from "./feed-stylesheet.js";
 import { cacheKey, describeKind, feedIdentity, repositioned, variantUrl, type FeedVariant } from "./feed-variant.js";
 
 const gzipAsync = promisify(gzip);
@@ -128,6 +129,7 @@ function buildChannel(variant: FeedVariant, page: FeedPageData, deps: FeedServic
     ttlMinutes: deps.ttlMinutes(),
     hubs: deps.hubs(),
     paging: pagingLinks(variant, page, deps.baseUrl),
+    stylesheetHref: feedStylesheetHref(deps.baseUrl),
     categories: titles,
   };
 }
