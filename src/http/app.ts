@@ -5,7 +5,7 @@ import type { FeedCatalog } from "../publish/feed-service.js";
 import { listFeeds } from "../publish/feed-list.js";
 import { renderIndexPage } from "../publish/index-page.js";
 import { DEFAULT_OPML_FORMAT, renderOpml } from "../publish/opml.js";
-import { FEED_STYLESHEET_FILE } from "../publish/feed-stylesheet.js";
+import { browserTabContentType, FEED_STYLESHEET_FILE, isBrowserTab } from "../publish/feed-stylesheet.js";
 import { serveFeedStylesheet } from "./stylesheet-route.js";
 import type { Store } from "../store/store.js";
 import type { FeedHandler } from "./feed-handler.js";
@@ -45,13 +45,12 @@ export function createApp(deps: AppDeps): Express {
       renderIndexPage(deps.catalog(), listFeeds(deps.catalog(), deps.baseUrl), deps.baseUrl),
     ),
   );
-  app.get("/feeds.opml", (req, res) =>
-    sendPage(
-      res,
-      "text/x-opml; charset=utf-8",
-      renderOpml(deps.catalog(), listFeeds(deps.catalog(), deps.baseUrl), deps.baseUrl, opmlFormat(req)),
-    ),
-  );
+  app.get("/feeds.opml", (req, res) => {
+    const body = renderOpml(deps.catalog(), listFeeds(deps.catalog(), deps.baseUrl), deps.baseUrl, opmlFormat(req));
+    const tab = isBrowserTab(req.headers["sec-fetch-dest"]);
+    res.set("Vary", "Sec-Fetch-Dest");
+    sendPage(res, (tab ? browserTabContentType(OPML_CONTENT_TYPE) : undefined) ?? OPML_CONTENT_TYPE, body);
+  });
   app.get(`/${FEED_STYLESHEET_FILE}`, serveFeedStylesheet);
   app.use("/feeds", (req: Request, res: Response) => deps.feedHandler(withOriginalUrl(req), res));
   if (deps.websub) app.use(deps.websub);
@@ -72,6 +71,8 @@ export function createApp(deps: AppDeps): Express {
 function sendPage(res: Response, contentType: string, body: string): void {
   res.set({ "Content-Type": contentType, "Cache-Control": "public, max-age=60" }).send(body);
 }
+
+const OPML_CONTENT_TYPE = "text/x-opml; charset=utf-8";
 
 /** `?format=rss|atom|json` picks the one format the OPML list subscribes to; a bad value is a 400 naming it. */
 function opmlFormat(req: Request): FeedFormat {

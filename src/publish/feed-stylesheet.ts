@@ -20,6 +20,23 @@ export function feedStylesheetHref(baseUrl: string): string {
 
 export const FEED_STYLESHEET_CONTENT_TYPE = "text/xsl; charset=utf-8";
 
+/**
+ * The type a browser tab gets for an XML feed or list it opens (`Sec-Fetch-Dest: document`, W3C
+ * Fetch Metadata): Chromium shows application/rss+xml, application/atom+xml and text/x-opml as
+ * plain text and never runs their stylesheet, but renders application/xml through it. Readers
+ * send no such header and keep the registered types; the bytes are the same. Undefined: keep it.
+ */
+export function browserTabContentType(contentType: string): string | undefined {
+  return /^(application\/(rss|atom)\+xml|text\/x-opml)\s*;/.test(contentType)
+    ? "application/xml; charset=utf-8"
+    : undefined;
+}
+
+/** Whether a request is a browser tab opening the document (W3C Fetch Metadata `Sec-Fetch-Dest`). */
+export function isBrowserTab(secFetchDest: string | string[] | undefined): boolean {
+  return secFetchDest === "document";
+}
+
 export const FEED_STYLESHEET = `<?xml version="1.0" encoding="utf-8"?>
 <xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform" xmlns:atom="http://www.w3.org/2005/Atom" exclude-result-prefixes="atom">
   <xsl:output method="html" encoding="utf-8" doctype-system="about:legacy-compat"/>

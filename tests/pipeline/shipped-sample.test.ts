@@ -162,6 +162,26 @@ describe("the shipped offline sample", () => {
     expect(again.status).toBe(304);
   });
 
+  it("labels RSS, Atom and OPML application/xml for a browser tab only, with the same bytes", async () => {
+    const tab = { "Sec-Fetch-Dest": "document" };
+    for (const [path, readerType] of [
+      ["/feeds/world.rss", "application/rss+xml; charset=utf-8"],
+      ["/feeds/world.atom", "application/atom+xml; charset=utf-8"],
+      ["/feeds.opml", "text/x-opml; charset=utf-8"],
+    ] as const) {
+      const reader = await fetch(`${service.address}${path}`);
+      const browser = await fetch(`${service.address}${path}`, { headers: tab });
+      expect(reader.headers.get("content-type"), path).toBe(readerType);
+      expect(browser.headers.get("content-type"), path).toBe("application/xml; charset=utf-8");
+      expect(browser.headers.get("vary"), path).toContain("Sec-Fetch-Dest");
+      expect(reader.headers.get("vary"), path).toContain("Sec-Fetch-Dest");
+      expect(await browser.text(), path).toBe(await reader.text());
+    }
+    const json = await fetch(`${service.address}/feeds/world.json`, { headers: tab });
+    expect(json.headers.get("content-type")).toBe("application/feed+json; charset=utf-8");
+    expect(json.headers.get("vary")).toBe("Accept-Encoding");
+  });
+
   it("answers liveness, 404 with the list of feeds, and 400 naming a bad parameter", async () => {
     expect(JSON.parse(await get("/healthz"))).toEqual({ status: "ok" });
     const missing = await fetch(`${service.address}/feeds/sport.rss`);
