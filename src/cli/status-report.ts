@@ -1,5 +1,8 @@
 import { formatProblem } from "../config/config.js";
-import type { StatusReport, SourceStatus } from "../http/status.js";
+import type { CategoryStatus, StatusReport, SourceStatus } from "../http/status.js";
+import { formatDuration } from "../config/duration.js";
+import { DAY_MS } from "../store/rows/run-history.js";
+import type { CategoryDayCount } from "../store/store.js";
 import type { EpochMs, Schedule, Source, SourceState } from "../model/index.js";
 import { redactUrl, redactUrlsIn } from "../net/redact-url.js";
 import { nextRunAt } from "../worker/next-run.js";
@@ -10,15 +13,21 @@ import type { Runtime } from "./runtime.js";
 /** Gathers what ops need to see on /status from the config, the store and the worker. */
 export async function buildStatusReport(runtime: Runtime, leader: boolean): Promise<StatusReport> {
   const state = runtime.configState();
-  const [sourceStates, categoryStats] = await Promise.all([
+  const now = runtime.clock();
+  const firstDay = utcDay(now) - (CHART_DAYS - 1) * DAY_MS;
+  const [sourceStates, categoryStats, recentRuns, perDay] = await Promise.all([
     runtime.store.listSourceStates(),
     runtime.store.categoryStats(),
+    runtime.store.recentRuns(),
+    runtime.store.itemsPerDay(firstDay),
   ]);
+  const runsById = groupBy(recentRuns, (run) => run.sourceId);
+  const daysBySlug = groupBy(perDay, (count) => count.slug);
   const statesById = new Map(sourceStates.map((s) => [s.sourceId, s]));
   const schedulesById = new Map(runtime.worker.schedules().map((s) => [s.sourceId, s]));
   const statsBySlug = new Map(categoryStats.map((s) => [s.slug, s]));
   return {
-    generatedAt: iso(runtime.clock()) ?? "",
+    generatedAt: iso(now) ?? "",
     worker: { leader },
     timeZoneData: { version: TZ_DATA_VERSION },
     config: {
@@ -36,12 +45,24 @@ export async function buildStatusReport(runtime: Runtime, leader: boolean): Prom
         : {}),
       ...(state.reclassified ? { reclassified: { ...state.reclassified, at: iso(state.reclassified.at) ?? "" } } : {}),
     },
-    sources: state.config.sources.map((source) =>
-      sourceStatus(source, statesById.get(source.id), schedulesById.get(source.id), runtime.clock()),
-    ),
+    sources: state.config.sources.map((source) => ({
+      ...sourceStatus(source, statesById.get(source.id), schedulesById.get(source.id), now),
+      recentRuns: (runsById.get(source.id) ?? []).map((run) => ({
+        finishedAt: iso(run.finishedAt) ?? "",
+        outcome: run.outcome,
+        inserted: run.inserted,
+        updated: run.updated,
+      })),
+    })),
     categories: state.config.categories.map((category) => {
       const stats = statsBySlug.get(category.slug);
-      return { slug: category.slug, title: category.title, items: stats?.count ?? 0, newestItemAt: iso(stats?.newest) };
+      return {
+        slug: category.slug,
+        title: category.title,
+        items: stats?.count ?? 0,
+        newestItemAt: iso(stats?.newest),
+        perDay: dailySeries(daysBySlug.get(category.slug) ?? [], firstDay),
+      };
     }),
   };
 }
@@ -49,12 +70,34 @@ export async function buildStatusReport(runtime: Runtime, leader: boolean): Prom
 /** How far ahead a replica looks for a source's next run (a weekly cron is the sparsest we expect). */
 const NEXT_RUN_HORIZON_MS = 8 * 24 * 60 * 60 * 1000;
 
+/** How many days the per-category chart on /status covers, today included. */
+const CHART_DAYS = 14;
+
+function utcDay(at: EpochMs): EpochMs {
+  return Math.floor(at / DAY_MS) * DAY_MS;
+}
+
+/** Every day of the chart, oldest first: a day the store has no row for had no stories. */
+function dailySeries(counts: readonly CategoryDayCount[], firstDay: EpochMs): CategoryStatus["perDay"] {
+  const byDay = new Map(counts.map((count) => [count.day, count.count]));
+  return Array.from({ length: CHART_DAYS }, (_, index) => {
+    const day = firstDay + index * DAY_MS;
+    return { day: new Date(day).toISOString().slice(0, 10), count: byDay.get(day) ?? 0 };
+  });
+}
+
+function groupBy<T>(values: readonly T[], key: (value: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const value of values) groups.set(key(value), [...(groups.get(key(value)) ?? []), value]);
+  return groups;
+}
+
 function sourceStatus(
   source: Source,
   state: SourceState | undefined,
   schedule: SourceSchedule | undefined,
   now: EpochMs,
-): SourceStatus {
+): Omit<SourceStatus, "recentRuns"> {
   // An instance that does not run the worker has no schedule of its own: it computes the
   // leader's from the config and the stored state (next-run.ts), so every replica shows the same.
   const nextRun = schedule?.nextRunAt ?? nextRunAt(source, state, now, now + NEXT_RUN_HORIZON_MS);
@@ -65,6 +108,7 @@ function sourceStatus(
     // before redaction existed are masked here too.
     url: redactUrl(source.url),
     schedule: describeSchedule(source.schedule),
+    scheduleAsWritten: "cron" in source.schedule ? source.schedule.cron : formatDuration(source.schedule.every),
     enabled: source.enabled,
     state: !source.enabled
       ? "disabled"

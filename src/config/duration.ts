@@ -17,6 +17,16 @@ export function parseDuration(text: string): number | undefined {
   return Number.parseInt(text, 10) * DURATION_UNITS_MS[unit];
 }
 
+/**
+ * The config's own spelling of a duration: the largest unit that divides it (600000 → `10m`), so
+ * /status shows what ops wrote; `parseDuration(formatDuration(ms)) === ms` for every whole second.
+ */
+export function formatDuration(ms: number): string {
+  const units = Object.entries(DURATION_UNITS_MS).reverse();
+  const [unit, size] = units.find(([, size]) => ms % size === 0 && ms >= size) ?? ["ms", 1];
+  return `${ms / size}${unit}`;
+}
+
 /** Binary multiples, as nginx and most ops tooling read `10MB`. */
 const BYTE_UNITS = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3 } as const;
 

@@ -1,10 +1,12 @@
 import express, { type ErrorRequestHandler, type Express, type Request, type Response, type Router } from "express";
 import type { Logger } from "pino";
-import type { Clock } from "../model/index.js";
+import { ALL_SLUG, FEED_FORMATS, type Clock, type FeedFormat, type StoredItem } from "../model/index.js";
 import type { FeedCatalog } from "../publish/feed-service.js";
 import { listFeeds } from "../publish/feed-list.js";
-import { renderIndexPage } from "../publish/index-page.js";
-import { renderOpml } from "../publish/opml.js";
+import { INDEX_HEADLINES, renderIndexPage } from "../publish/index-page.js";
+import { DEFAULT_OPML_FORMAT, renderOpml } from "../publish/opml.js";
+import { browserTabContentType, FEED_STYLESHEET_FILE, isBrowserTab } from "../publish/feed-stylesheet.js";
+import { serveFeedStylesheet } from "./stylesheet-route.js";
 import type { Store } from "../store/store.js";
 import type { FeedHandler } from "./feed-handler.js";
 import { redactUrl } from "../net/redact-url.js";
@@ -36,20 +38,26 @@ export function createApp(deps: AppDeps): Express {
   app.get("/healthz", (_req, res) => {
     res.type("application/json").set("Cache-Control", "no-store").send('{"status":"ok"}');
   });
-  app.get("/", (_req, res) =>
+  app.get("/", async (_req, res) => {
+    const catalog = deps.catalog();
     sendPage(
       res,
       "text/html; charset=utf-8",
-      renderIndexPage(deps.catalog(), listFeeds(deps.catalog(), deps.baseUrl), deps.baseUrl),
-    ),
-  );
-  app.get("/feeds.opml", (_req, res) =>
-    sendPage(
-      res,
-      "text/x-opml; charset=utf-8",
-      renderOpml(deps.catalog(), listFeeds(deps.catalog(), deps.baseUrl), deps.baseUrl),
-    ),
-  );
+      renderIndexPage(
+        catalog,
+        listFeeds(catalog, deps.baseUrl),
+        deps.baseUrl,
+        await newestHeadlines(deps.store, catalog),
+      ),
+    );
+  });
+  app.get("/feeds.opml", (req, res) => {
+    const body = renderOpml(deps.catalog(), listFeeds(deps.catalog(), deps.baseUrl), deps.baseUrl, opmlFormat(req));
+    const tab = isBrowserTab(req.headers["sec-fetch-dest"]);
+    res.set("Vary", "Sec-Fetch-Dest");
+    sendPage(res, (tab ? browserTabContentType(OPML_CONTENT_TYPE) : undefined) ?? OPML_CONTENT_TYPE, body);
+  });
+  app.get(`/${FEED_STYLESHEET_FILE}`, serveFeedStylesheet);
   app.use("/feeds", (req: Request, res: Response) => deps.feedHandler(withOriginalUrl(req), res));
   if (deps.websub) app.use(deps.websub);
   app.use(createStatusRoutes(deps.status));
@@ -68,6 +76,33 @@ export function createApp(deps: AppDeps): Express {
 
 function sendPage(res: Response, contentType: string, body: string): void {
   res.set({ "Content-Type": contentType, "Cache-Control": "public, max-age=60" }).send(body);
+}
+
+const OPML_CONTENT_TYPE = "text/x-opml; charset=utf-8";
+
+/** Each category's and `all`'s newest stories, as their default feeds list them, for the index page. */
+async function newestHeadlines(store: Store, catalog: FeedCatalog): Promise<Map<string, readonly StoredItem[]>> {
+  const slugs = [...catalog.categories.map((category) => category.slug), ALL_SLUG];
+  const pages = await Promise.all(
+    slugs.map((slug) =>
+      store.queryFeed({ categories: slug === ALL_SLUG ? [] : [slug], limit: INDEX_HEADLINES, page: 1 }),
+    ),
+  );
+  return new Map(slugs.map((slug, index) => [slug, pages[index]?.items ?? []]));
+}
+
+/** `?format=rss|atom|json` picks the one format the OPML list subscribes to; a bad value is a 400 naming it. */
+function opmlFormat(req: Request): FeedFormat {
+  const format = req.query["format"];
+  if (format === undefined) return DEFAULT_OPML_FORMAT;
+  const known = FEED_FORMATS.find((candidate) => candidate === format);
+  if (known === undefined) {
+    throw new HttpProblem(400, "Bad request parameter", `format must be one of ${FEED_FORMATS.join(", ")}.`, {
+      parameter: "format",
+      allowed: FEED_FORMATS,
+    });
+  }
+  return known;
 }
 
 /** Under `app.use("/feeds")` Express strips the mount path; the feed handler parses the full URL. */

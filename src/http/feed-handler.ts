@@ -7,6 +7,7 @@ import { isNotModified } from "./conditional-get.js";
 import type { FastAnswer } from "./fast-lane.js";
 import { parseFeedRequest } from "./feed-request.js";
 import { HttpProblem, sendProblem } from "./problem.js";
+import { browserTabContentType, isBrowserTab } from "../publish/feed-stylesheet.js";
 import type { RequestHead } from "./request-head.js";
 
 export interface FeedHandlerDeps {
@@ -76,7 +77,7 @@ interface PreparedHeaders {
  */
 export function createFeedHandler(deps: FeedHandlerDeps): FeedHandler {
   const variants = new Map<string, FeedVariant | HttpProblem>();
-  const prepared = new WeakMap<RenderedFeed, Map<ContentCoding, Prepared>>();
+  const prepared = new WeakMap<RenderedFeed, Map<string, Prepared>>();
   const maxAge = memoizePerSecond(deps.maxAgeSeconds, deps.clock);
 
   function variantFor(url: string): FeedVariant | HttpProblem {
@@ -95,11 +96,12 @@ export function createFeedHandler(deps: FeedHandlerDeps): FeedHandler {
     return parsed;
   }
 
-  function prepare(feed: RenderedFeed, coding: ContentCoding): Prepared {
+  function prepare(feed: RenderedFeed, coding: ContentCoding, tab: boolean): Prepared {
     let byCoding = prepared.get(feed);
-    if (!byCoding) prepared.set(feed, (byCoding = new Map<ContentCoding, Prepared>()));
-    let ready = byCoding.get(coding);
-    if (!ready) byCoding.set(coding, (ready = buildPrepared(feed, coding)));
+    if (!byCoding) prepared.set(feed, (byCoding = new Map<string, Prepared>()));
+    const key = tab ? `${coding}:tab` : coding;
+    let ready = byCoding.get(key);
+    if (!ready) byCoding.set(key, (ready = buildPrepared(feed, coding, tab)));
     return ready;
   }
 
@@ -108,8 +110,13 @@ export function createFeedHandler(deps: FeedHandlerDeps): FeedHandler {
    * which headers, and 200 or 304. RFC 9110 §15.4.5: a 304 carries the validators and caching
    * headers a 200 would, and no body.
    */
-  function decide(feed: RenderedFeed, acceptEncoding: string | undefined, conditions: Conditions): Decision {
-    const ready = prepare(feed, chooseCoding(acceptEncoding));
+  function decide(
+    feed: RenderedFeed,
+    acceptEncoding: string | undefined,
+    conditions: Conditions,
+    tab = false,
+  ): Decision {
+    const ready = prepare(feed, chooseCoding(acceptEncoding), tab);
     return {
       ready,
       headers: headersFor(ready, maxAge()),
@@ -118,7 +125,9 @@ export function createFeedHandler(deps: FeedHandlerDeps): FeedHandler {
   }
 
   function respond(req: IncomingMessage, res: ServerResponse, feed: RenderedFeed): void {
-    const { ready, headers, notModified } = decide(feed, req.headers["accept-encoding"], req.headers);
+    // A browser tab never takes the fast lane: request-head.ts hands Sec-Fetch-Dest to node:http.
+    const tab = isBrowserTab(req.headers["sec-fetch-dest"]);
+    const { ready, headers, notModified } = decide(feed, req.headers["accept-encoding"], req.headers, tab);
     res.writeHead(notModified ? 304 : 200, notModified ? headers.notModified : headers.ok);
     res.end(notModified || req.method === "HEAD" ? undefined : ready.body);
   }
@@ -197,7 +206,8 @@ function memoizePerSecond(compute: () => number, clock: Clock | undefined): () =
   };
 }
 
-function buildPrepared(feed: RenderedFeed, coding: ContentCoding): Prepared {
+function buildPrepared(feed: RenderedFeed, coding: ContentCoding, tab: boolean): Prepared {
+  const tabType = browserTabContentType(feed.contentType);
   const body = coding === "br" ? feed.brotli : coding === "gzip" ? feed.gzip : feed.identity;
   const etag = coding === "br" ? feed.etags.brotli : coding === "gzip" ? feed.etags.gzip : feed.etags.identity;
   const links = [`<${feed.selfUrl}>; rel="self"`, ...feed.hubs.map((hub) => `<${hub}>; rel="hub"`)];
@@ -207,7 +217,7 @@ function buildPrepared(feed: RenderedFeed, coding: ContentCoding): Prepared {
   if (feed.paging.current) links.push(`<${feed.paging.current}>; rel="current"`);
   const full = [
     "Content-Type",
-    feed.contentType,
+    (tab ? tabType : undefined) ?? feed.contentType,
     "Content-Length",
     String(body.length),
     ...(coding === "identity" ? [] : ["Content-Encoding", coding]),
@@ -222,7 +232,8 @@ function buildPrepared(feed: RenderedFeed, coding: ContentCoding): Prepared {
   return {
     body,
     etag,
-    common: ["ETag", etag, "Vary", "Accept-Encoding"],
+    // Shared caches must keep a browser tab's Content-Type apart from a reader's (RFC 9110 §12.5.5).
+    common: ["ETag", etag, "Vary", tabType === undefined ? "Accept-Encoding" : "Accept-Encoding, Sec-Fetch-Dest"],
     full,
     headers: undefined,
   };

@@ -23,8 +23,12 @@ export interface RequestHead {
 
 const REQUEST_LINE = /^(GET|HEAD) (\/[\x21-\x7e]*) HTTP\/1\.1$/;
 const FIELD_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*([\t\x20-\x7e\x80-\xff]*?)[ \t]*$/;
-/** Fields that change how a message is framed or answered: their presence sends the request to llhttp. */
-const HAND_OFF_FIELDS = new Set(["transfer-encoding", "expect", "upgrade"]);
+/**
+ * Fields that change how a message is framed or answered: their presence sends the request to llhttp.
+ * Sec-Fetch-Dest marks a browser (W3C Fetch Metadata): a person opening a feed in a tab gets it
+ * labelled for the browser to render (feed-stylesheet.ts), which only the node:http path does.
+ */
+const HAND_OFF_FIELDS = new Set(["transfer-encoding", "expect", "upgrade", "sec-fetch-dest"]);
 /** The fields the fast lane reads; each must appear at most once for it to answer. */
 const READ_FIELDS = new Set([
   "host",

@@ -6,6 +6,7 @@ export const ROUTE_LABELS = [
   "feed",
   "index",
   "opml",
+  "stylesheet",
   "healthz",
   "status",
   "metrics",
@@ -19,6 +20,7 @@ export type RouteLabel = (typeof ROUTE_LABELS)[number];
 const EXACT: ReadonlyMap<string, RouteLabel> = new Map<string, RouteLabel>([
   ["/", "index"],
   ["/feeds.opml", "opml"],
+  ["/feed.xsl", "stylesheet"],
   ["/healthz", "healthz"],
   ["/status", "status"],
   ["/status.json", "status"],

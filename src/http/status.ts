@@ -1,11 +1,15 @@
 import { Router } from "express";
-import { escapeMarkup } from "../publish/html-escape.js";
+import type { RunOutcome } from "../store/store.js";
+import { renderStatusPage } from "./status-page.js";
 
 export interface SourceStatus {
   readonly id: string;
   readonly kind: string;
   readonly url: string;
+  /** "every 600s" or "cron …" (kept for existing consumers; see scheduleAsWritten). */
   readonly schedule: string;
+  /** The schedule in the config's own spelling: `10m`, or the cron expression. */
+  readonly scheduleAsWritten: string;
   readonly enabled: boolean;
   readonly state: "ok" | "failing" | "pending" | "disabled";
   readonly running: boolean;
@@ -17,6 +21,13 @@ export interface SourceStatus {
   readonly nextRunAt?: string;
   readonly itemsCollected: number;
   readonly warnings: readonly string[];
+  /** The source's newest runs, newest first (the store keeps a bounded history). */
+  readonly recentRuns: ReadonlyArray<{
+    readonly finishedAt: string;
+    readonly outcome: RunOutcome;
+    readonly inserted: number;
+    readonly updated: number;
+  }>;
 }
 
 export interface CategoryStatus {
@@ -24,6 +35,8 @@ export interface CategoryStatus {
   readonly title: string;
   readonly items: number;
   readonly newestItemAt?: string;
+  /** Stories published per UTC day (`YYYY-MM-DD`), oldest first, days without any as 0. */
+  readonly perDay: ReadonlyArray<{ readonly day: string; readonly count: number }>;
 }
 
 export interface StatusReport {
@@ -64,51 +77,4 @@ export function createStatusRoutes(status: StatusSource): Router {
       .send(renderStatusPage(await status()));
   });
   return router;
-}
-
-function renderStatusPage(report: StatusReport): string {
-  const e = escapeMarkup;
-  const sourceRows = report.sources
-    .map(
-      (s) =>
-        `<tr class="${s.state}"><td>${e(s.id)}</td><td>${e(s.kind)}</td><td>${e(s.state)}${s.running ? " (running)" : ""}</td><td>${e(s.schedule)}</td><td>${e(s.lastRunAt ?? "never")}</td><td>${e(s.lastSuccessAt ?? "never")}</td><td>${s.consecutiveFailures}</td><td>${e(s.nextRunAt ?? "")}</td><td>${s.itemsCollected}</td><td>${e(s.lastError ?? "")}${s.warnings.map((w) => `<br><small>${e(w)}</small>`).join("")}</td></tr>`,
-    )
-    .join("\n");
-  const categoryRows = report.categories
-    .map(
-      (c) =>
-        `<tr><td>${e(c.slug)}</td><td>${e(c.title)}</td><td>${c.items}</td><td>${e(c.newestItemAt ?? "")}</td></tr>`,
-    )
-    .join("\n");
-  const rejected = report.config.rejected
-    ? `<section class="failing"><h2>Rejected config edit (${e(report.config.rejected.at)})</h2><p>The last good config is still in force.</p><ul>${report.config.rejected.problems.map((p) => `<li>${e(p)}</li>`).join("")}</ul></section>`
-    : "";
-  const moved = report.config.reclassified;
-  const reclassified = moved
-    ? `<h2>Last reclassification (${e(moved.at)}, ${e(moved.reason)})</h2><p>${moved.changed} of ${moved.examined} stored items changed categories.</p>${
-        moved.moves.length > 0
-          ? `<table><thead><tr><th>category</th><th>entered</th><th>left</th></tr></thead><tbody>${moved.moves.map((m) => `<tr><td>${e(m.slug)}</td><td>${m.entered}</td><td>${m.left}</td></tr>`).join("")}</tbody></table>`
-          : ""
-      }`
-    : "";
-  const warnings =
-    report.config.warnings.length > 0
-      ? `<h2>Config warnings</h2><ul>${report.config.warnings.map((w) => `<li>${e(w)}</li>`).join("")}</ul>`
-      : "";
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Status</title>
-<style>body{font-family:system-ui,sans-serif;margin:2rem}table{border-collapse:collapse}td,th{padding:.3rem .6rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}.failing{color:#a00}</style></head>
-<body><h1>Status</h1>
-<p>Generated ${e(report.generatedAt)}. Worker leader on this instance: ${report.worker.leader ? "yes" : "no"}. Config loaded ${e(report.config.loadedAt ?? "never")}: ${report.config.sources} sources, ${report.config.categories} categories. Time-zone data: IANA tz ${e(report.timeZoneData.version)}. <a href="status.json">JSON</a></p>
-${rejected}${warnings}${reclassified}
-<h2>Sources</h2>
-<table><thead><tr><th>id</th><th>kind</th><th>state</th><th>schedule</th><th>last run</th><th>last success</th><th>failures</th><th>next run</th><th>items</th><th>last error / warnings</th></tr></thead><tbody>
-${sourceRows}
-</tbody></table>
-<h2>Categories</h2>
-<table><thead><tr><th>slug</th><th>title</th><th>items</th><th>newest item</th></tr></thead><tbody>
-${categoryRows}
-</tbody></table>
-</body></html>
-`;
 }

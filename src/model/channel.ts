@@ -28,6 +28,11 @@ export interface Channel {
     readonly prev?: string;
     readonly current?: string;
   };
+  /**
+   * Same-origin path of the XSLT that shows RSS and Atom readably in a browser (`<?xml-stylesheet?>`);
+   * absent, the document names none.
+   */
+  readonly stylesheetHref?: string;
   /** Category label the feed represents, used for feed-level `<category>`. */
   readonly categories: readonly string[];
 }

@@ -24,7 +24,7 @@ export function renderAtom(channel: Channel, items: readonly StoredItem[]): stri
     ...channel.categories.map((term) => (term === "" ? undefined : element("category", { term }))),
     ...items.map((item) => entryElement(item, updated)),
   ]);
-  return serializeDocument(feed);
+  return serializeDocument(feed, channel.stylesheetHref);
 }
 
 /**

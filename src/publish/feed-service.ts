@@ -5,6 +5,7 @@ import type { Category, Channel, EpochMs, FeedQuery, StoredItem } from "../model
 import { ALL_SLUG } from "../model/index.js";
 import { CONTENT_TYPES, RENDERERS } from "./render.js";
 import { ANY_CATEGORY_TAG, createRenderCache, type RenderCache } from "./render-cache.js";
+import { feedStylesheetHref } from "./feed-stylesheet.js";
 import {
   cacheKey,
   describeKind,
@@ -137,6 +138,7 @@ function buildChannel(variant: FeedVariant, page: FeedPageData, deps: FeedServic
     // WebSub §4: a hub link says "subscribe to my rel=self here"; only subscription documents can be.
     hubs: isSubscriptionDocument(variant) ? deps.hubs() : [],
     paging: pagingLinks(variant, page, deps.baseUrl),
+    stylesheetHref: feedStylesheetHref(deps.baseUrl),
     categories: titles,
   };
 }

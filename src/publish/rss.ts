@@ -16,7 +16,7 @@ export function renderRss(channel: Channel, items: readonly StoredItem[]): strin
   const rss = element("rss", { version: "2.0", "xmlns:atom": ATOM_NS, "xmlns:dc": DC_NS }, [
     element("channel", {}, [...channelElements(channel, items), ...items.map(itemElement)]),
   ]);
-  return serializeDocument(rss);
+  return serializeDocument(rss, channel.stylesheetHref);
 }
 
 function channelElements(channel: Channel, items: readonly StoredItem[]): Array<XmlElement | undefined> {

@@ -63,9 +63,22 @@ export function optionalText(
   return text === undefined || text === "" ? undefined : element(name, attributes, text);
 }
 
-/** Serialize a whole document: UTF-8 declaration, two-space indentation, trailing newline. */
-export function serializeDocument(root: XmlElement): string {
-  return `<?xml version="1.0" encoding="utf-8"?>\n${serializeElement(root, "")}\n`;
+/**
+ * Serialize a whole document: UTF-8 declaration, the stylesheet instruction when one is named,
+ * two-space indentation, trailing newline.
+ */
+export function serializeDocument(root: XmlElement, stylesheetHref?: string): string {
+  const stylesheet = stylesheetHref === undefined ? "" : `${stylesheetInstruction(stylesheetHref)}\n`;
+  return `<?xml version="1.0" encoding="utf-8"?>\n${stylesheet}${serializeElement(root, "")}\n`;
+}
+
+/**
+ * `<?xml-stylesheet?>` (W3C "Associating Style Sheets with XML documents" 1.0): browsers render the
+ * document through the XSLT it names; feed readers ignore processing instructions. `text/xsl` is
+ * the type every browser recognizes. Its pseudo-attributes are escaped like attributes.
+ */
+export function stylesheetInstruction(href: string): string {
+  return `<?xml-stylesheet type="text/xsl" href="${escapeAttribute(href)}"?>`;
 }
 
 function serializeElement(node: XmlElement, indent: string): string {

@@ -15,6 +15,29 @@ export interface SourceRunRecord {
   readonly lastModified?: string | null;
   /** Earliest time the next fetch may run (Retry-After, backoff); null clears it. */
   readonly nextAttemptAt?: EpochMs | null;
+  /** Upstream answered 304 Not Modified (RFC 9110 §15.4.5): recorded as such in the run history. */
+  readonly notModified?: boolean;
+}
+
+export type RunOutcome = "ok" | "failed" | "not-modified";
+
+/** One finished run of a source, as the bounded run history keeps it (newest first per source). */
+export interface RecordedRun {
+  readonly sourceId: string;
+  readonly finishedAt: EpochMs;
+  readonly outcome: RunOutcome;
+  /** Items stored for the first time by this run. */
+  readonly inserted: number;
+  /** Items whose content or categories this run changed. */
+  readonly updated: number;
+}
+
+/** How many stories of a category were published on one UTC day. */
+export interface CategoryDayCount {
+  readonly slug: string;
+  /** Start of the UTC day (epoch ms, a multiple of 86,400,000). */
+  readonly day: EpochMs;
+  readonly count: number;
 }
 
 export interface UpsertResult {
@@ -151,6 +174,18 @@ export interface Store {
 
   /** Per-category item count and newest published time, for status pages. */
   categoryStats(): Promise<ReadonlyArray<{ slug: string; count: number; newest?: EpochMs }>>;
+
+  /**
+   * The newest runs of every source (at most RUN_HISTORY_LENGTH each, see rows/run-history.ts),
+   * ordered by source id, then newest first. Written by commitRun in the run's transaction.
+   */
+  recentRuns(): Promise<readonly RecordedRun[]>;
+
+  /**
+   * Per category, how many stories (what feeds list) were published on each UTC day from the day
+   * holding `since` on; days without any are absent. Ordered by slug, then day.
+   */
+  itemsPerDay(since: EpochMs): Promise<readonly CategoryDayCount[]>;
 
   /**
    * A counter bumped in the same transaction as every committed change to items (insert,

@@ -83,6 +83,7 @@ export async function collectSource(
         etag: outcome.etag ?? (outcome.notModified ? undefined : null),
         lastModified: outcome.lastModified ?? (outcome.notModified ? undefined : null),
         nextAttemptAt: null,
+        notModified: outcome.notModified,
       },
       items,
       deps.clock(),

@@ -120,6 +120,18 @@ describe("credentials in source URLs", () => {
     for (const secret of SECRETS) expect(html).not.toContain(secret);
   });
 
+  it("extends /status.json with the schedule as written, each source's runs and stories per day", async () => {
+    const report = (await (await fetch(`${service.address}/status.json`)).json()) as StatusReport;
+    const [feed, listing] = report.sources;
+    expect(feed?.schedule).toBe("every 3600s");
+    expect(feed?.scheduleAsWritten).toBe("1h");
+    expect(feed?.recentRuns).toEqual([{ finishedAt: feed?.lastRunAt, outcome: "failed", inserted: 0, updated: 0 }]);
+    expect(listing?.recentRuns.map((run) => run.outcome)).toEqual(["ok"]);
+    const perDay = report.categories[0]?.perDay ?? [];
+    expect(perDay).toHaveLength(14);
+    expect(perDay.at(-1)).toEqual({ day: report.generatedAt.slice(0, 10), count: 0 });
+  });
+
   it("keeps them out of the log", () => {
     expect(logLines.join("")).toMatch(/source failed/);
     for (const secret of SECRETS) expect(logLines.join("")).not.toContain(secret);

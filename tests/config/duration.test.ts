@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseByteSize, parseDuration } from "../../src/config/duration.js";
+import { formatDuration, parseByteSize, parseDuration } from "../../src/config/duration.js";
 
 describe("parseDuration", () => {
   it.each([
@@ -32,5 +32,19 @@ describe("parseByteSize", () => {
 
   it.each(["10", "10mb", "1.5MB", "0MB", "10 MB", "1TB"])("rejects %j", (text) => {
     expect(parseByteSize(text)).toBeUndefined();
+  });
+});
+
+describe("formatDuration", () => {
+  it("spells a duration as the config does, in the largest unit that divides it", () => {
+    expect([30_000, 600_000, 90_000, 3_600_000, 86_400_000, 172_800_000].map(formatDuration)).toEqual([
+      "30s",
+      "10m",
+      "90s",
+      "1h",
+      "1d",
+      "2d",
+    ]);
+    for (const text of ["45s", "10m", "36h", "7d"]) expect(formatDuration(parseDuration(text) ?? 0)).toBe(text);
   });
 });

@@ -295,6 +295,8 @@ describe("parseRequestHead", () => {
     ["an absolute-form target", "GET http://a/feeds/world.rss HTTP/1.1\r\nHost: a"],
     ["a leading empty line", "\r\nGET / HTTP/1.1\r\nHost: a"],
     ["two If-None-Match fields", 'GET / HTTP/1.1\r\nHost: a\r\nIf-None-Match: "a"\r\nIf-None-Match: "b"'],
+    // A browser tab gets XML feeds labelled for rendering (feed-stylesheet.ts), which only node:http does.
+    ["a browser tab (Sec-Fetch-Dest)", "GET /feeds/world.rss HTTP/1.1\r\nHost: a\r\nSec-Fetch-Dest: document"],
   ])("leaves %s to node:http", (_, head) => {
     expect(parseRequestHead(head)).toBeUndefined();
   });

@@ -16,7 +16,7 @@ import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
 
 export const BASE_URL = "https://news.example.org";
-const NOW = Date.UTC(2026, 10, 25, 10, 0, 0);
+export const NOW = Date.UTC(2026, 10, 25, 10, 0, 0);
 
 const world: Category = { slug: "world", title: "World", description: "World news", match: [], exclude: [] };
 const catalog = (): FeedCatalog => ({
@@ -45,11 +45,16 @@ export interface TestServerOptions {
   readonly admin?: Router;
   readonly observe?: HttpObserver;
   readonly logger?: Logger;
+  /** What /status and /status.json report (default: an empty report). */
+  readonly status?: () => Promise<StatusReport>;
+  /** Runs on the fresh store before the server starts (seed items). */
+  readonly seed?: (store: Store) => Promise<void>;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const clock = (): number => NOW;
   const store: Store = await openStore("sqlite::memory:", { clock });
+  await options.seed?.(store);
   const feeds = createFeedService({
     baseUrl: BASE_URL,
     catalog,
@@ -67,7 +72,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     baseUrl: BASE_URL,
     clock,
     logger,
-    status: async () => STATUS,
+    status: options.status ?? (async () => STATUS),
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.admin ? { admin: options.admin } : {}),
   });

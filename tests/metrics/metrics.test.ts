@@ -174,6 +174,7 @@ describe("HTTP metrics", () => {
       "/feeds/nowhere.atom",
       "/",
       "/feeds.opml",
+      "/feed.xsl",
       "/healthz",
       "/status.json",
       "/status",
@@ -181,7 +182,9 @@ describe("HTTP metrics", () => {
       "/admin/reload",
     ];
     const responses = await request(paths);
-    expect(responses.map((response) => response.status)).toEqual([200, 200, 404, 200, 200, 200, 200, 200, 404, 404]);
+    expect(responses.map((response) => response.status)).toEqual([
+      200, 200, 404, 200, 200, 200, 200, 200, 200, 404, 404,
+    ]);
 
     const { response, exposition } = await scrapeOverHttp();
     expect(response.status).toBe(200);
@@ -191,6 +194,7 @@ describe("HTTP metrics", () => {
     expect(requests("feed", "404")).toBe(1);
     expect(requests("index", "200")).toBe(1);
     expect(requests("opml", "200")).toBe(1);
+    expect(requests("stylesheet", "200")).toBe(1);
     expect(requests("healthz", "200")).toBe(1);
     expect(requests("status", "200")).toBe(2);
     expect(requests("other", "404")).toBe(1);
@@ -210,6 +214,7 @@ describe("HTTP metrics", () => {
       "opml",
       "other",
       "status",
+      "stylesheet",
       "websub",
     ]);
 
@@ -377,6 +382,7 @@ describe("routeLabel", () => {
       "/": "index",
       "/?utm=x": "index",
       "/feeds.opml": "opml",
+      "/feed.xsl": "stylesheet",
       "/healthz": "healthz",
       "/status": "status",
       "/status.json": "status",

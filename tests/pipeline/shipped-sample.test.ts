@@ -127,16 +127,59 @@ describe("the shipped offline sample", () => {
     },
   );
 
-  it("lists every feed on the index page and in OPML", async () => {
+  it("lists every feed on the index page, and each feed once in OPML (regression: 12 entries, stories thrice)", async () => {
     const index = await get("/");
-    const opml = await get("/feeds.opml");
     for (const slug of SLUGS) {
       for (const ext of ["rss", "atom", "json"]) {
         expect(index).toContain(`<link rel="alternate" type="`);
         expect(index).toContain(`href="${BASE_URL}/feeds/${slug}.${ext}"`);
-        expect(opml).toContain(`xmlUrl="${BASE_URL}/feeds/${slug}.${ext}"`);
       }
     }
+    const xmlUrls = (opml: string): string[] => [...opml.matchAll(/xmlUrl="([^"]+)"/g)].map((m) => m[1] ?? "");
+    expect(xmlUrls(await get("/feeds.opml"))).toEqual(SLUGS.map((slug) => `${BASE_URL}/feeds/${slug}.atom`));
+    expect(xmlUrls(await get("/feeds.opml?format=rss"))).toEqual(SLUGS.map((slug) => `${BASE_URL}/feeds/${slug}.rss`));
+    expect(xmlUrls(await get("/feeds.opml?format=json"))).toEqual(
+      SLUGS.map((slug) => `${BASE_URL}/feeds/${slug}.json`),
+    );
+    const bad = await fetch(`${service.address}/feeds.opml?format=pdf`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { parameter: string }).parameter).toBe("format");
+  });
+
+  it("names a same-origin XSLT in RSS, Atom and OPML and serves it as text/xsl, cacheable", async () => {
+    for (const path of ["/feeds/world.rss", "/feeds/world.atom", "/feeds.opml"]) {
+      expect((await get(path)).split("\n")[1]).toBe('<?xml-stylesheet type="text/xsl" href="/feed.xsl"?>');
+    }
+    expect(await get("/feeds/world.json")).not.toContain("xml-stylesheet");
+    const xsl = await fetch(`${service.address}/feed.xsl`);
+    expect(xsl.status).toBe(200);
+    expect(xsl.headers.get("content-type")).toBe("text/xsl; charset=utf-8");
+    expect(xsl.headers.get("cache-control")).toBe("public, max-age=86400");
+    expect(await xsl.text()).toContain("<xsl:stylesheet");
+    const again = await fetch(`${service.address}/feed.xsl`, {
+      headers: { "If-None-Match": xsl.headers.get("etag") ?? "" },
+    });
+    expect(again.status).toBe(304);
+  });
+
+  it("labels RSS, Atom and OPML application/xml for a browser tab only, with the same bytes", async () => {
+    const tab = { "Sec-Fetch-Dest": "document" };
+    for (const [path, readerType] of [
+      ["/feeds/world.rss", "application/rss+xml; charset=utf-8"],
+      ["/feeds/world.atom", "application/atom+xml; charset=utf-8"],
+      ["/feeds.opml", "text/x-opml; charset=utf-8"],
+    ] as const) {
+      const reader = await fetch(`${service.address}${path}`);
+      const browser = await fetch(`${service.address}${path}`, { headers: tab });
+      expect(reader.headers.get("content-type"), path).toBe(readerType);
+      expect(browser.headers.get("content-type"), path).toBe("application/xml; charset=utf-8");
+      expect(browser.headers.get("vary"), path).toContain("Sec-Fetch-Dest");
+      expect(reader.headers.get("vary"), path).toContain("Sec-Fetch-Dest");
+      expect(await browser.text(), path).toBe(await reader.text());
+    }
+    const json = await fetch(`${service.address}/feeds/world.json`, { headers: tab });
+    expect(json.headers.get("content-type")).toBe("application/feed+json; charset=utf-8");
+    expect(json.headers.get("vary")).toBe("Accept-Encoding");
   });
 
   it("answers liveness, 404 with the list of feeds, and 400 naming a bad parameter", async () => {

@@ -159,7 +159,7 @@ function describePostgres(url: string): void {
       await store.close();
       await raw(
         schemaUrl,
-        `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${MIGRATIONS.length + 1}, 'future', 1)`,
+        `INSERT INTO schema_migrations (version, name, applied_at) VALUES (${(MIGRATIONS.at(-1)?.version ?? 0) + 1}, 'future', 1)`,
       );
       const again = await openPostgresStore(schemaUrl, { clock });
       opened.push(again);

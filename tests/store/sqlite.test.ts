@@ -110,7 +110,7 @@ describe("SQLite store", () => {
     const raw = new Database(path);
     raw
       .prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
-      .run(MIGRATIONS.length + 1, "future", 1);
+      .run((MIGRATIONS.at(-1)?.version ?? 0) + 1, "future", 1);
     raw.close();
 
     const again = openSqliteStore(path, { clock });

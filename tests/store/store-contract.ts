@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ClassifiedItem, FeedQuery, StoredItem } from "../../src/model/index.js";
 import { StoreError, type SourceRunRecord, type Store, type WebSubSubscription } from "../../src/store/store.js";
+import { RUN_HISTORY_LENGTH } from "../../src/store/rows/run-history.js";
 
 /** A realistic small item; override what a test is about. */
 export function makeItem(id: string, overrides: Partial<ClassifiedItem> = {}): ClassifiedItem {
@@ -692,6 +693,69 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         expect(stats).toEqual([
           { slug: "technology", count: 2, newest: 2_000 },
           { slug: "world", count: 2, newest: 3_000 },
+        ]);
+      });
+    });
+
+    describe("run history and items per day (what /status draws)", () => {
+      it("records each run's outcome, time and counts, newest first per source, in source order", async () => {
+        expect(await store.recentRuns()).toEqual([]);
+        await store.commitRun(run("b", 1_000), [makeItem("x", { sourceId: "b" })], 1_000);
+        await store.commitRun(run("a", 2_000, { notModified: true }), [], 2_000);
+        await store.commitRun(
+          run("b", 3_000),
+          [makeItem("x", { sourceId: "b", title: "changed" }), makeItem("y", { sourceId: "b" })],
+          3_000,
+        );
+        await store.commitRun(run("b", 4_000, { error: "HTTP 500", notModified: true }), [], 4_000);
+        expect(await store.recentRuns()).toEqual([
+          { sourceId: "a", finishedAt: 2_000, outcome: "not-modified", inserted: 0, updated: 0 },
+          { sourceId: "b", finishedAt: 4_000, outcome: "failed", inserted: 0, updated: 0 },
+          { sourceId: "b", finishedAt: 3_000, outcome: "ok", inserted: 1, updated: 1 },
+          { sourceId: "b", finishedAt: 1_000, outcome: "ok", inserted: 1, updated: 0 },
+        ]);
+      });
+
+      it(`keeps only the newest ${RUN_HISTORY_LENGTH} runs of a source, and other sources' runs`, async () => {
+        await store.commitRun(run("other", 1), [], 1);
+        for (let at = 1; at <= RUN_HISTORY_LENGTH + 5; at += 1) await store.commitRun(run("busy", at * 1_000), [], 0);
+        const runs = await store.recentRuns();
+        const busy = runs.filter((r) => r.sourceId === "busy").map((r) => r.finishedAt);
+        expect(busy).toHaveLength(RUN_HISTORY_LENGTH);
+        expect(busy[0]).toBe((RUN_HISTORY_LENGTH + 5) * 1_000);
+        expect(busy.at(-1)).toBe(6_000);
+        expect(runs.filter((r) => r.sourceId === "other")).toHaveLength(1);
+      });
+
+      it("writes no run of a commit that fails", async () => {
+        const broken = { ...makeItem("urn:broken"), kind: "podcast" } as unknown as ClassifiedItem;
+        await expect(store.commitRun(run("s", 1_000), [broken], 1_000)).rejects.toBeInstanceOf(StoreError);
+        expect(await store.recentRuns()).toEqual([]);
+      });
+
+      it("counts a category's stories per UTC day from the day holding `since`, once per story", async () => {
+        const day = 86_400_000;
+        const d0 = 20_000 * day;
+        await store.commitRun(
+          run("s", d0 + 3 * day),
+          [
+            makeItem("old", { published: d0 - 1, categories: ["world"] }),
+            makeItem("a", { published: d0 + 5, categories: ["world", "technology"] }),
+            makeItem("b", { published: d0 + day - 1, categories: ["world"] }),
+            makeItem("c", { published: d0 + 2 * day + 7, categories: ["world"] }),
+          ],
+          d0 + 3 * day,
+        );
+        // The same story through a second source does not count twice.
+        await store.commitRun(
+          run("t", d0 + 3 * day),
+          [makeItem("c-copy", { sourceId: "t", url: "https://example.org/news/c", published: d0 + 2 * day + 7 })],
+          d0 + 3 * day,
+        );
+        expect(await store.itemsPerDay(d0 + 12 * 60 * 60 * 1000)).toEqual([
+          { slug: "technology", day: d0, count: 1 },
+          { slug: "world", day: d0, count: 2 },
+          { slug: "world", day: d0 + 2 * day, count: 1 },
         ]);
       });
     });

@@ -274,6 +274,23 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (topic, callback)
       );
       CREATE INDEX websub_deliveries_due ON websub_deliveries (next_attempt_at);
+      `,
+  },
+  {
+    version: 8,
+    name: "source run history",
+    sql: `
+      -- The newest runs of each source (src/store/rows/run-history.ts bounds how many), written in the
+      -- same transaction as the run's items, so /status can draw what each source did lately.
+      CREATE TABLE source_runs (
+        id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        source_id    text COLLATE "C" NOT NULL,
+        finished_at  bigint NOT NULL,
+        outcome      text NOT NULL CHECK (outcome IN ('ok', 'failed', 'not-modified')),
+        inserted     integer NOT NULL,
+        updated      integer NOT NULL
+      );
+      CREATE INDEX source_runs_recent ON source_runs (source_id, id DESC);
     `,
   },
 ];

@@ -13,8 +13,10 @@ import { contentHash } from "../rows/content-hash.js";
 import { itemContentParams, storedItemFromRow, type ItemRow } from "../rows/item-row.js";
 import { sourceStateFromRow, type SourceStateRow } from "../rows/source-state-row.js";
 import type {
+  CategoryDayCount,
   FeedPage,
   PruneResult,
+  RecordedRun,
   SourceRunRecord,
   Store,
   StoreChange,
@@ -48,6 +50,7 @@ import { judgeSubscription } from "../rows/subscription-caps.js";
 import { callbackHost } from "../../urls/callback-host.js";
 import { STORY_FEED_COLUMNS, storedStoryFromRow, type StoryFeedRow } from "../rows/story-row.js";
 import { adoptUnassigned, joinStories, refreshStories, storiesOf } from "./story-writes.js";
+import { itemsPerDay, recentRuns, recordRunHistory } from "./status-history.js";
 
 export interface PostgresStoreOptions {
   /** Stamps `schema_migrations.applied_at`. */
@@ -186,6 +189,8 @@ export class PostgresStore implements Store {
           for (const slug of await refreshStories(client, stories, now)) plan.changedCategories.add(slug);
         }
         await recordRun(client, run, plan.inserted.length);
+        // The run history exists from migration 8; a handle that never migrated has none to write.
+        if (this.#stories) await recordRunHistory(client, run, plan.inserted.length, plan.updated.length);
         const changedCategories = [...plan.changedCategories].sort();
         return {
           result: { inserted: plan.inserted, updated: plan.updated, unchanged: plan.unchanged, changedCategories },
@@ -298,6 +303,14 @@ export class PostgresStore implements Store {
       );
       return result.rows.map(sourceStateFromRow);
     });
+  }
+
+  async recentRuns(): Promise<readonly RecordedRun[]> {
+    return this.#guard("recent runs", () => recentRuns(this.#pool));
+  }
+
+  async itemsPerDay(since: EpochMs): Promise<readonly CategoryDayCount[]> {
+    return this.#guard("items per day", () => itemsPerDay(this.#pool, since));
   }
 
   async categoryStats(): Promise<ReadonlyArray<{ slug: string; count: number; newest?: EpochMs }>> {

@@ -261,6 +261,23 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (topic, callback)
       ) STRICT, WITHOUT ROWID;
       CREATE INDEX websub_deliveries_due ON websub_deliveries (next_attempt_at);
+      `,
+  },
+  {
+    version: 8,
+    name: "source run history",
+    sql: `
+      -- The newest runs of each source (src/store/rows/run-history.ts bounds how many), written in the
+      -- same transaction as the run's items, so /status can draw what each source did lately.
+      CREATE TABLE source_runs (
+        id           INTEGER PRIMARY KEY,
+        source_id    TEXT NOT NULL,
+        finished_at  INTEGER NOT NULL,
+        outcome      TEXT NOT NULL CHECK (outcome IN ('ok', 'failed', 'not-modified')),
+        inserted     INTEGER NOT NULL,
+        updated      INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX source_runs_recent ON source_runs (source_id, id DESC);
     `,
   },
 ];

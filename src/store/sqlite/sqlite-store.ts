@@ -13,11 +13,13 @@ import {
   type StoredItem,
 } from "../../model/index.js";
 import type {
+  CategoryDayCount,
   ClaimedDelivery,
   DeliveryClaim,
   DeliveryKey,
   FeedPage,
   PruneResult,
+  RecordedRun,
   SourceRunRecord,
   Store,
   SubscriptionCaps,
@@ -44,6 +46,7 @@ import { judgeSubscription } from "../rows/subscription-caps.js";
 import { callbackHost } from "../../urls/callback-host.js";
 import { STORY_FEED_COLUMNS, storedStoryFromRow, type StoryFeedRow } from "../rows/story-row.js";
 import { SqliteStoryWrites } from "./story-writes.js";
+import { SqliteStatusHistory } from "./status-history.js";
 
 export interface SqliteStoreOptions {
   /** Stamps `schema_migrations.applied_at`; defaults to the system clock. */
@@ -111,6 +114,7 @@ export class SqliteStore implements Store {
   readonly #feedStatements = new Map<string, Database.Statement<[FeedParams], ItemRow>>();
   readonly #storyFeedStatements = new Map<string, Database.Statement<[FeedParams], StoryFeedRow>>();
   #storyWrites: SqliteStoryWrites | undefined;
+  #statusHistory: SqliteStatusHistory | undefined;
   #storySlugStatement: Database.Statement<[string], { story_id: string; slug: string }> | undefined;
   /**
    * Whether this handle keeps stories (migration 6): set by migrate(). A handle that never
@@ -151,6 +155,8 @@ export class SqliteStore implements Store {
         }
         this.#refreshStories(plan.stories, now, plan.changedCategories);
         this.#recordRun(run, plan.inserted.length);
+        // The run history exists from migration 8; a handle that never migrated has none to write.
+        if (this.#stories) this.#history.record(run, plan.inserted.length, plan.updated.length);
         return { plan, changed: plan.inserted.length + plan.updated.length > 0 };
       });
       return {
@@ -243,6 +249,14 @@ export class SqliteStore implements Store {
         newest: row.newest,
       })),
     );
+  }
+
+  async recentRuns(): Promise<readonly RecordedRun[]> {
+    return this.#retrying("recent runs", () => this.#history.recent());
+  }
+
+  async itemsPerDay(since: EpochMs): Promise<readonly CategoryDayCount[]> {
+    return this.#retrying("items per day", () => this.#history.itemsPerDay(since));
   }
 
   async revision(): Promise<number> {
@@ -608,6 +622,11 @@ export class SqliteStore implements Store {
       this.#storyFeedStatements.set(key, statement);
     }
     return statement;
+  }
+
+  get #history(): SqliteStatusHistory {
+    this.#statusHistory ??= new SqliteStatusHistory(this.#db);
+    return this.#statusHistory;
   }
 
   get #departures(): DepartureStatements {
