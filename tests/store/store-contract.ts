@@ -1431,14 +1431,18 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
             callback: "https://a.example.net/push",
             generation: 1,
             attempt: 1,
-            subscription: expect.objectContaining({ callback: "https://a.example.net/push", secret: "k", expiresAt }),
+            subscription: expect.objectContaining({
+              callback: "https://a.example.net/push",
+              secret: "k",
+              expiresAt,
+            }) as unknown,
           },
           {
             topic,
             callback: "https://b.example.net/push",
             generation: 1,
             attempt: 1,
-            subscription: expect.objectContaining({ secret: null }),
+            subscription: expect.objectContaining({ secret: null }) as unknown,
           },
         ]);
         // Leased: nobody else gets them until the lease lapses.

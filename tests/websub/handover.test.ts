@@ -49,7 +49,9 @@ describe.each(stores)("WebSub deliveries across a leader handover (%s)", (_name,
         sleep: (ms, signal) => {
           oldLeader.delays.push(ms);
           waitingToRetry();
-          return new Promise((_resolve, reject) => signal.addEventListener("abort", () => reject(signal.reason)));
+          return new Promise((_resolve, reject) =>
+            signal.addEventListener("abort", () => reject(signal.reason as Error)),
+          );
         },
       },
       storeUrl,
