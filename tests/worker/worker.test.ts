@@ -7,7 +7,7 @@ import { DEFAULT_FETCH_OPTIONS, FetchError } from "../../src/sources/fetch.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
 import { createLimiter } from "../../src/worker/limiter.js";
-import { createWorker, type WorkerPlan } from "../../src/worker/worker.js";
+import { createWorker, type Worker, type WorkerDeps, type WorkerPlan } from "../../src/worker/worker.js";
 
 const T0 = Date.parse("2026-11-25T10:00:00Z");
 const WEEK = 7 * 86_400_000;
@@ -60,5 +60,119 @@ describe("worker", () => {
     worker.update(plan(120_000));
     await worker.runAll({ force: true });
     expect((await store.getSourceState("src"))?.nextAttemptAt).toBe(T0 + 120_000);
+  });
+});
+
+/** A promise and the functions that settle it, for tests that wait on a signal from the code under test. */
+function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve: (value: T) => void = () => undefined;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+const EMPTY_FEED = { items: [], warnings: [], notModified: false };
+
+describe("worker runs", () => {
+  let store: Store;
+  const workers: Worker[] = [];
+
+  beforeEach(async () => {
+    store = await openStore("sqlite::memory:", { clock: () => T0 });
+  });
+  afterEach(async () => {
+    for (const worker of workers.splice(0)) await worker.stop(1000);
+    await store.close();
+  });
+
+  const plan = (sources: readonly Source[]): WorkerPlan => ({
+    sources,
+    classify: compileClassifier([]),
+    fetchOptions: DEFAULT_FETCH_OPTIONS,
+    backoff: { baseMs: 60_000, capMs: 300_000 },
+  });
+  const start = (sources: readonly Source[], feed: Collector, onResult: WorkerDeps["onResult"] = () => undefined) => {
+    const worker = createWorker(plan(sources), {
+      store,
+      collectors: { feed, "html-ticker": feed, "html-articles": feed },
+      clock: () => T0,
+      random: () => 1,
+      logger: pino({ level: "silent" }),
+      limiter: createLimiter(4, 4),
+      onResult,
+    });
+    workers.push(worker);
+    return worker;
+  };
+
+  it("never overlaps a source with itself: a second request joins the run in flight", async () => {
+    const gate = deferred();
+    let calls = 0;
+    const worker = start([source], async () => {
+      calls++;
+      await gate.promise;
+      return EMPTY_FEED;
+    });
+    const first = worker.runSource("src", { force: true });
+    const second = worker.runSource("src", { force: true });
+    const pass = worker.runAll({ force: true });
+    expect(second).toBe(first);
+    gate.resolve();
+    const [result] = await pass;
+    expect(await first).toBe(result);
+    expect(calls).toBe(1);
+  });
+
+  it("aborts the collects still running once stop's bound has passed", async () => {
+    const called = deferred<AbortSignal | undefined>();
+    const worker = start([source], (_source, ctx) => {
+      called.resolve(ctx.signal);
+      // Only an abort ends this collect, as a hung upstream would not.
+      return new Promise((_resolve, reject) => {
+        ctx.signal?.addEventListener("abort", () => reject(new Error("aborted")), { once: true });
+      });
+    });
+    const run = worker.runSource("src", { force: true });
+    const signal = await called.promise;
+    expect(signal?.aborted).toBe(false);
+    await worker.stop(10);
+    expect(signal?.aborted).toBe(true);
+    expect(await run).toMatchObject({ sourceId: "src", ok: false });
+  });
+
+  it("lets collects that finish within stop's bound finish unaborted", async () => {
+    const called = deferred<AbortSignal | undefined>();
+    const gate = deferred();
+    const worker = start([source], async (_source, ctx) => {
+      called.resolve(ctx.signal);
+      await gate.promise;
+      return EMPTY_FEED;
+    });
+    const run = worker.runSource("src", { force: true });
+    const signal = await called.promise;
+    const stopped = worker.stop(10_000);
+    gate.resolve();
+    await stopped;
+    expect(signal?.aborted).toBe(false);
+    expect(await run).toMatchObject({ sourceId: "src", ok: true });
+  });
+
+  it("runs an edited source at once with its new settings on a reload, and leaves an unchanged one alone", async () => {
+    const fetched: string[] = [];
+    const worker = start([source], async (running) => {
+      fetched.push(running.url);
+      return EMPTY_FEED;
+    });
+    worker.start();
+    await worker.runSource("src"); // joins the run start() began
+    expect(fetched).toEqual(["https://example.org/rss"]);
+
+    // The same config again (a reload that changed only categories.yaml): no extra run.
+    worker.update(plan([{ ...source }]));
+    expect(worker.schedules()).toEqual([{ sourceId: "src", running: false, nextRunAt: expect.any(Number) }]);
+
+    worker.update(plan([{ ...source, url: "https://example.org/world/rss" }]));
+    expect(worker.schedules()[0]?.running).toBe(true);
+    await worker.runSource("src");
+    expect(fetched).toEqual(["https://example.org/rss", "https://example.org/world/rss"]);
   });
 });
