@@ -3,11 +3,12 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { compileClassifier } from "../../src/classify/classifier.js";
 import type { Source, SourceKind } from "../../src/model/index.js";
 import type { Collector } from "../../src/sources/collector.js";
-import { DEFAULT_FETCH_OPTIONS, FetchError } from "../../src/sources/fetch.js";
+import { FetchError } from "../../src/sources/fetch.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
 import { createLimiter } from "../../src/worker/limiter.js";
 import { createWorker, type Worker, type WorkerDeps, type WorkerPlan } from "../../src/worker/worker.js";
+import { BUILT_IN_FETCH } from "../built-in-config.js";
 
 const T0 = Date.parse("2026-11-25T10:00:00Z");
 const WEEK = 7 * 86_400_000;
@@ -40,7 +41,7 @@ describe("worker", () => {
     const plan = (capMs: number): WorkerPlan => ({
       sources: [source],
       classify: compileClassifier([]),
-      fetchOptions: DEFAULT_FETCH_OPTIONS,
+      fetchOptions: BUILT_IN_FETCH,
       backoff: { baseMs: 60_000, capMs },
     });
     const worker = createWorker(plan(300_000), {
@@ -87,7 +88,7 @@ describe("worker runs", () => {
   const plan = (sources: readonly Source[]): WorkerPlan => ({
     sources,
     classify: compileClassifier([]),
-    fetchOptions: DEFAULT_FETCH_OPTIONS,
+    fetchOptions: BUILT_IN_FETCH,
     backoff: { baseMs: 60_000, capMs: 300_000 },
   });
   const start = (sources: readonly Source[], feed: Collector, onResult: WorkerDeps["onResult"] = () => undefined) => {
