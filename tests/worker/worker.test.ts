@@ -176,4 +176,69 @@ describe("worker runs", () => {
     await worker.runSource("src");
     expect(fetched).toEqual(["https://example.org/rss", "https://example.org/world/rss"]);
   });
+
+  it("logs a failing after-run hook and still resolves the run", async () => {
+    const errors: string[] = [];
+    const worker = createWorker(plan([source]), {
+      store,
+      collectors: {
+        feed: async () => EMPTY_FEED,
+        "html-ticker": async () => EMPTY_FEED,
+        "html-articles": async () => EMPTY_FEED,
+      },
+      clock: () => T0,
+      random: () => 1,
+      logger: pino({ level: "error" }, { write: (line: string) => void errors.push(line) }),
+      limiter: createLimiter(4, 4),
+      onResult: () => {
+        throw new Error("snapshot disk full");
+      },
+    });
+    workers.push(worker);
+    expect(await worker.runSource("src", { force: true })).toMatchObject({ sourceId: "src", ok: true });
+    expect(errors.join("")).toMatch(
+      /after-run hook failed.*snapshot disk full|snapshot disk full.*after-run hook failed/,
+    );
+    expect(worker.runSource("unknown")).toBeUndefined();
+  });
+
+  it("starts again after a stop that aborted a collect, with a fresh abort signal", async () => {
+    const signals: Array<AbortSignal | undefined> = [];
+    const worker = start([source], (_source, ctx) => {
+      signals.push(ctx.signal);
+      if (signals.length > 1) return Promise.resolve(EMPTY_FEED);
+      return new Promise((_resolve, reject) => {
+        ctx.signal?.addEventListener("abort", () => reject(new Error("aborted")), { once: true });
+      });
+    });
+    worker.start();
+    await worker.stop(10);
+    expect(signals[0]?.aborted).toBe(true);
+    worker.start();
+    expect(worker.schedules()[0]?.running).toBe(true);
+    expect(await worker.runSource("src")).toMatchObject({ skipped: true }); // the aborted run backs off
+    expect(await worker.runSource("src", { force: true })).toMatchObject({ ok: true });
+    expect(signals).toHaveLength(2);
+    expect(signals[1]?.aborted).toBe(false);
+  });
+
+  it("hands new limits from a reload to the limiter", () => {
+    const limits: Array<[number, number]> = [];
+    const limiter = createLimiter(1, 1);
+    const worker = createWorker(plan([source]), {
+      store,
+      collectors: {
+        feed: async () => EMPTY_FEED,
+        "html-ticker": async () => EMPTY_FEED,
+        "html-articles": async () => EMPTY_FEED,
+      },
+      clock: () => T0,
+      random: () => 1,
+      logger: pino({ level: "silent" }),
+      limiter: { run: (host, task) => limiter.run(host, task), setLimits: (...bounds) => void limits.push(bounds) },
+      onResult: () => undefined,
+    });
+    worker.update({ ...plan([source]), concurrency: 6, perHost: 2 });
+    expect(limits).toEqual([[6, 2]]);
+  });
 });
