@@ -1,10 +1,10 @@
 import { formatProblem, loadConfig } from "../config/config.js";
-import { resolveSourceUrl } from "../config/build.js";
+import { buildFetchOptions, resolveSourceUrl } from "../config/build.js";
 import { readSettings } from "../config/settings.js";
 import { decodeText } from "../sources/decode.js";
 import { discoverPage } from "../sources/discover.js";
 import type { DiscoveryReport } from "../sources/discover.js";
-import { DEFAULT_FETCH_OPTIONS, fetchResource } from "../sources/fetch.js";
+import { fetchResource } from "../sources/fetch.js";
 import type { FetchOptions } from "../sources/fetch.js";
 import { TZ_DATA_VERSION, isTimeZone } from "../zones/zone-clock.js";
 
@@ -62,7 +62,7 @@ export async function discoverCommand(
     return 2;
   }
   // The page is the operator's own choice on the command line: a saved page may be anywhere on disk.
-  const options: FetchOptions = { ...(loaded.ok ? loaded.config.fetch : DEFAULT_FETCH_OPTIONS), fileRoots: undefined };
+  const options: FetchOptions = { ...(loaded.ok ? loaded.config.fetch : buildFetchOptions()), fileRoots: undefined };
   const fetched = await fetchResource({ url, options, accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1" });
   if (fetched.status !== "ok") {
     console.error(`discover: ${url} answered 304 Not Modified to an unconditional request`);

@@ -8,8 +8,6 @@ export interface FreshnessBounds {
   readonly maxSeconds: number;
 }
 
-export const DEFAULT_FRESHNESS: FreshnessBounds = { minSeconds: 30, maxSeconds: 900 };
-
 /**
  * `Cache-Control: max-age`: until the next source is due to run (nothing can change before),
  * bounded so a long schedule does not pin stale copies in caches and a due-now source does not

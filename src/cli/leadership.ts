@@ -53,7 +53,7 @@ export async function followStoreChanges(
  * One poll: a revision that moved by more than our own writes bumped it means another process
  * committed. Nothing tells which categories it touched, hence "everything changed".
  */
-function createRevisionPoll(store: Store, own: OwnWrites, foreignChange: () => void): () => Promise<void> {
+export function createRevisionPoll(store: Store, own: OwnWrites, foreignChange: () => void): () => Promise<void> {
   let seen: number | undefined;
   return async () => {
     if (own.busy()) return;

@@ -8,49 +8,27 @@ import type { Category, Retention, Schedule, Source } from "../model/index.js";
 import { parseByteSize, parseDuration } from "./duration.js";
 import type { CategoriesFile, SourceEntry, SourcesFile } from "./schema.js";
 import type { Config } from "./config-types.js";
+import { BUILT_IN_DEFAULTS } from "./defaults.js";
 
 export const PRODUCT_TOKEN = "news-feed-publisher/0.1";
-export const DEFAULT_CONTACT = "https://github.com/news-feed-publisher";
 
-export const BUILT_IN_DEFAULTS = {
-  every: "15m",
-  retention: { max_items: 1000, max_age: "90d" },
-  fetch: { timeout: "20s", connect_timeout: "5s", max_bytes: "10MB", max_redirects: 5 },
-  worker: { concurrency: 4, per_host: 1 },
-  backoff: { base: "1m", cap: "6h" },
-  publish: { min: "30s", max: "15m" },
-  cacheMaxBytes: "64MB",
-  lease: { default: "10d", min: "1h", max: "30d" },
-  // Every subscription is a POST of its whole feed per change (issue 9): a reader service
-  // subscribing to each feed fits under the host cap; the total keeps a change's fan-out bounded.
-  maxSubscriptionsPerHost: 50,
-  maxSubscriptions: 1000,
-  maxArticles: 20,
-  site: { title: "News feeds", description: "News collected from upstream sites, by category", language: "en" },
-} as const;
+const D = BUILT_IN_DEFAULTS;
 
 export function buildConfig(configDir: string, sources: SourcesFile, categories: CategoriesFile): Config {
   const defaults = sources.defaults ?? {};
-  const fetchLimits = { ...BUILT_IN_DEFAULTS.fetch, ...defaults.fetch };
-  const defaultRetention = { ...BUILT_IN_DEFAULTS.retention, ...defaults.retention };
-  const defaultEvery = defaults.every ?? BUILT_IN_DEFAULTS.every;
+  const defaultRetention = { ...D.defaults.retention, ...defaults.retention };
+  const defaultEvery = defaults.every ?? D.defaults.every;
   return {
     sources: sources.sources.map((entry) => buildSource(configDir, entry, defaultEvery, defaultRetention)),
     categories: categories.categories.map(buildCategory),
-    site: { ...BUILT_IN_DEFAULTS.site, ...categories.site },
+    site: { ...D.site, ...categories.site },
     fetch: {
-      userAgent: `${PRODUCT_TOKEN} (+${defaults.contact ?? DEFAULT_CONTACT})`,
-      timeoutMs: durationMs(fetchLimits.timeout),
-      connectTimeoutMs: durationMs(fetchLimits.connect_timeout),
-      maxBytes: parseByteSize(fetchLimits.max_bytes) ?? 0,
-      maxRedirects: fetchLimits.max_redirects,
-      allowPrivateNetworks: defaults.fetch?.allow_private_networks ?? false,
-      allowedNetworks: defaults.fetch?.allowed_networks ?? [],
-      fileRoots: fileRoots(configDir, defaults.fetch?.allowed_file_dirs ?? []),
+      ...buildFetchOptions(defaults.fetch, defaults.contact),
+      fileRoots: fileRoots(configDir, defaults.fetch?.allowed_file_dirs ?? D.defaults.fetch.allowed_file_dirs),
     },
     worker: {
-      concurrency: sources.worker?.concurrency ?? BUILT_IN_DEFAULTS.worker.concurrency,
-      perHost: sources.worker?.per_host ?? BUILT_IN_DEFAULTS.worker.per_host,
+      concurrency: sources.worker?.concurrency ?? D.worker.concurrency,
+      perHost: sources.worker?.per_host ?? D.worker.per_host,
     },
     backoff: buildBackoff(defaults.backoff),
     publish: buildPublish(sources.publish),
@@ -58,34 +36,57 @@ export function buildConfig(configDir: string, sources: SourcesFile, categories:
   };
 }
 
-function buildBackoff(backoff: NonNullable<SourcesFile["defaults"]>["backoff"]): Config["backoff"] {
-  const given = { ...BUILT_IN_DEFAULTS.backoff, ...backoff };
+type Defaults = NonNullable<SourcesFile["defaults"]>;
+
+/**
+ * How requests are made, from `defaults.fetch` and `defaults.contact`; with neither, the built-in
+ * fetch settings (what discover uses when the config directory does not load). File roots are
+ * the caller's: they depend on CONFIG_DIR, or on there being none.
+ */
+export function buildFetchOptions(
+  fetch?: Defaults["fetch"],
+  contact?: Defaults["contact"],
+): Omit<Config["fetch"], "fileRoots"> {
+  const limits = { ...D.defaults.fetch, ...fetch };
+  return {
+    userAgent: `${PRODUCT_TOKEN} (+${contact ?? D.defaults.contact})`,
+    timeoutMs: durationMs(limits.timeout),
+    connectTimeoutMs: durationMs(limits.connect_timeout),
+    maxBytes: parseByteSize(limits.max_bytes) ?? 0,
+    maxRedirects: limits.max_redirects,
+    allowPrivateNetworks: limits.allow_private_networks,
+    allowedNetworks: limits.allowed_networks,
+  };
+}
+
+function buildBackoff(backoff: Defaults["backoff"]): Config["backoff"] {
+  const given = { ...D.defaults.backoff, ...backoff };
   return { baseMs: durationMs(given.base), capMs: durationMs(given.cap) };
 }
 
 function buildPublish(publish: SourcesFile["publish"]): Config["publish"] {
-  const bounds = { ...BUILT_IN_DEFAULTS.publish, ...publish?.max_age };
+  const bounds = { ...D.publish.max_age, ...publish?.max_age };
   return {
     minMaxAgeSeconds: durationMs(bounds.min) / 1000,
     maxMaxAgeSeconds: durationMs(bounds.max) / 1000,
-    cacheMaxBytes: parseByteSize(publish?.cache_max_bytes ?? BUILT_IN_DEFAULTS.cacheMaxBytes) ?? 0,
+    cacheMaxBytes: parseByteSize(publish?.cache_max_bytes ?? D.publish.cache_max_bytes) ?? 0,
   };
 }
 
 function buildWebSub(websub: SourcesFile["websub"]): Config["websub"] {
-  const lease = { ...BUILT_IN_DEFAULTS.lease, ...websub?.lease };
+  const lease = { ...D.websub.lease, ...websub?.lease };
   return {
     lease: {
       defaultSeconds: durationMs(lease.default) / 1000,
       minSeconds: durationMs(lease.min) / 1000,
       maxSeconds: durationMs(lease.max) / 1000,
     },
-    allowPrivateCallbacks: websub?.allow_private_callbacks ?? false,
-    allowedCallbackNetworks: websub?.allowed_callback_networks ?? [],
-    externalHubs: websub?.external_hubs ?? [],
+    allowPrivateCallbacks: websub?.allow_private_callbacks ?? D.websub.allow_private_callbacks,
+    allowedCallbackNetworks: websub?.allowed_callback_networks ?? D.websub.allowed_callback_networks,
+    externalHubs: websub?.external_hubs ?? D.websub.external_hubs,
     subscriptionCaps: {
-      perHost: websub?.max_subscriptions_per_host ?? BUILT_IN_DEFAULTS.maxSubscriptionsPerHost,
-      total: websub?.max_subscriptions ?? BUILT_IN_DEFAULTS.maxSubscriptions,
+      perHost: websub?.max_subscriptions_per_host ?? D.websub.max_subscriptions_per_host,
+      total: websub?.max_subscriptions ?? D.websub.max_subscriptions,
     },
   };
 }
@@ -112,7 +113,7 @@ function buildSource(
     url: resolveSourceUrl(entry.url, configDir),
     schedule,
     categories: entry.categories ?? [],
-    enabled: entry.enabled ?? true,
+    enabled: entry.enabled ?? D.source.enabled,
     retention: { maxItemsPerSource: retention.max_items, maxAgeMs: durationMs(retention.max_age) } satisfies Retention,
   };
   switch (entry.kind) {
@@ -125,8 +126,8 @@ function buildSource(
         ...common,
         ...(entry.timezone === undefined ? {} : { timezone: entry.timezone }),
         ...(entry.select === undefined ? {} : { select: entry.select }),
-        maxArticlesPerPass: entry.max_articles ?? BUILT_IN_DEFAULTS.maxArticles,
-        refresh: entry.refresh ?? false,
+        maxArticlesPerPass: entry.max_articles ?? D.htmlArticles.max_articles,
+        refresh: entry.refresh ?? D.htmlArticles.refresh,
       };
   }
 }

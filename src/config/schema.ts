@@ -16,6 +16,9 @@ import {
 } from "./duration.js";
 import { isTimeZone } from "../zones/zone-clock.js";
 import { isCidr } from "../net/address-guard.js";
+import { BUILT_IN_DEFAULTS, withDefault } from "./defaults.js";
+
+const D = BUILT_IN_DEFAULTS;
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export const SOURCE_ID_PATTERN = /^[a-z0-9]+(?:[-_][a-z0-9]+)*$/;
@@ -59,31 +62,51 @@ function isContact(value: string): boolean {
 
 const retention = z
   .strictObject({
-    max_items: z.int().min(1).optional().describe("Keep at most this many items of the source (default 1000)"),
-    max_age: duration.optional().describe("Drop items published longer ago than this (default 90d)"),
+    max_items: z
+      .int()
+      .min(1)
+      .optional()
+      .describe(withDefault("Keep at most this many items of the source", D.defaults.retention.max_items)),
+    max_age: duration
+      .optional()
+      .describe(withDefault("Drop items published longer ago than this", D.defaults.retention.max_age)),
   })
   .describe("How long items of a source are kept");
 
 const fetchLimits = z.strictObject({
-  timeout: duration.optional().describe("Whole-request timeout (default 20s)"),
-  connect_timeout: duration.optional().describe("Connection timeout (default 5s)"),
-  max_bytes: byteSize.optional().describe("Largest response body accepted (default 10MB)"),
-  max_redirects: z.int().min(0).max(20).optional().describe("Redirects followed (default 5)"),
+  timeout: duration.optional().describe(withDefault("Whole-request timeout", D.defaults.fetch.timeout)),
+  connect_timeout: duration.optional().describe(withDefault("Connection timeout", D.defaults.fetch.connect_timeout)),
+  max_bytes: byteSize.optional().describe(withDefault("Largest response body accepted", D.defaults.fetch.max_bytes)),
+  max_redirects: z
+    .int()
+    .min(0)
+    .max(20)
+    .optional()
+    .describe(withDefault("Redirects followed", D.defaults.fetch.max_redirects)),
   allow_private_networks: z
     .boolean()
     .optional()
     .describe(
-      "Let URLs that upstream content or a redirect names (article links, redirects to another origin) reach private, loopback or link-local addresses (default false; a source's own configured origin is always allowed)",
+      withDefault(
+        "Let URLs that upstream content or a redirect names (article links, redirects to another origin) reach private, loopback or link-local addresses",
+        D.defaults.fetch.allow_private_networks,
+        "a source's own configured origin is always allowed",
+      ),
     ),
   allowed_networks: z
     .array(z.string().refine(isCidr, "expected an IP address or a CIDR block like 10.0.0.0/8"))
     .optional()
-    .describe("CIDR blocks such URLs may reach anyway, e.g. [10.0.0.0/8] (default none)"),
+    .describe(
+      withDefault("CIDR blocks such URLs may reach anyway, e.g. [10.0.0.0/8]", D.defaults.fetch.allowed_networks),
+    ),
   allowed_file_dirs: z
     .array(text)
     .optional()
     .describe(
-      "Directories file: sources may read besides the config directory (relative ones against it; default none)",
+      withDefault(
+        "Directories file: sources may read besides the config directory, relative ones against it",
+        D.defaults.fetch.allowed_file_dirs,
+      ),
     ),
 });
 
@@ -97,16 +120,22 @@ const backoff = z
   .strictObject({
     base: duration
       .optional()
-      .describe("Wait after a source's first failure; it doubles with each further one (default 1m)"),
+      .describe(
+        withDefault("Wait after a source's first failure; it doubles with each further one", D.defaults.backoff.base),
+      ),
     cap: duration
       .optional()
-      .describe("Longest wait, however many failures; also caps an upstream Retry-After (default 6h)"),
+      .describe(
+        withDefault("Longest wait, however many failures; also caps an upstream Retry-After", D.defaults.backoff.cap),
+      ),
   })
   .refine(baseWithinCap, "`base` must not be longer than `cap`")
   .describe("Exponential backoff with jitter for failing sources");
 
 const defaults = z.strictObject({
-  every: duration.optional().describe("Interval for sources without `every` or `schedule` (default 15m)"),
+  every: duration
+    .optional()
+    .describe(withDefault("Interval for sources without `every` or `schedule`", D.defaults.every)),
   retention: retention.optional(),
   fetch: fetchLimits.optional(),
   backoff: backoff.optional(),
@@ -114,19 +143,19 @@ const defaults = z.strictObject({
     .string()
     .refine(isContact, "expected an http(s): or mailto: URL where upstream admins can reach the operator")
     .optional()
-    .describe("Put into the User-Agent so upstream admins can reach the operator"),
+    .describe(withDefault("Put into the User-Agent so upstream admins can reach the operator", D.defaults.contact)),
 });
 
 const worker = z.strictObject({
-  concurrency: z.int().min(1).max(64).optional().describe("Sources fetched at once (default 4)"),
-  per_host: z.int().min(1).max(16).optional().describe("Requests at once to one host (default 1)"),
+  concurrency: z.int().min(1).max(64).optional().describe(withDefault("Sources fetched at once", D.worker.concurrency)),
+  per_host: z.int().min(1).max(16).optional().describe(withDefault("Requests at once to one host", D.worker.per_host)),
 });
 
 const publish = z.strictObject({
   max_age: z
     .strictObject({
-      min: duration.optional().describe("Shortest Cache-Control max-age of a feed (default 30s)"),
-      max: duration.optional().describe("Longest Cache-Control max-age of a feed (default 15m)"),
+      min: duration.optional().describe(withDefault("Shortest Cache-Control max-age of a feed", D.publish.max_age.min)),
+      max: duration.optional().describe(withDefault("Longest Cache-Control max-age of a feed", D.publish.max_age.max)),
     })
     .refine(orderedDurations, "`min` must not be longer than `max`")
     .optional()
@@ -138,16 +167,21 @@ const publish = z.strictObject({
     )
     .optional()
     .describe(
-      "Memory for rendered feeds (body + gzip + brotli of every variant kept), least recently used evicted first (default 64MB)",
+      withDefault(
+        "Memory for rendered feeds (body + gzip + brotli of every variant kept), least recently used evicted first",
+        D.publish.cache_max_bytes,
+      ),
     ),
 });
 
 const websub = z.strictObject({
   lease: z
     .strictObject({
-      default: duration.optional().describe("Lease when the subscriber asks for none (default 10d)"),
-      min: duration.optional().describe("Shortest lease granted (default 1h)"),
-      max: duration.optional().describe("Longest lease granted (default 30d)"),
+      default: duration
+        .optional()
+        .describe(withDefault("Lease when the subscriber asks for none", D.websub.lease.default)),
+      min: duration.optional().describe(withDefault("Shortest lease granted", D.websub.lease.min)),
+      max: duration.optional().describe(withDefault("Longest lease granted", D.websub.lease.max)),
     })
     .refine(orderedDurations, "leases must satisfy min ≤ default ≤ max")
     .optional(),
@@ -155,28 +189,39 @@ const websub = z.strictObject({
     .boolean()
     .optional()
     .describe(
-      "Allow callbacks on private, loopback or link-local addresses (default false: the hub must not reach into the network)",
+      withDefault(
+        "Allow callbacks on private, loopback or link-local addresses",
+        D.websub.allow_private_callbacks,
+        "the hub must not reach into the network",
+      ),
     ),
   allowed_callback_networks: z
     .array(z.string().regex(/^[0-9a-fA-F:.]+\/\d{1,3}$/, "expected a CIDR block like 10.0.0.0/8"))
-    .optional(),
+    .optional()
+    .describe(withDefault("CIDR blocks callbacks may reach anyway", D.websub.allowed_callback_networks)),
   external_hubs: z
     .array(z.string().refine((value) => /^https?:/i.test(value) && URL.canParse(value), "expected an http(s): URL"))
     .optional()
-    .describe("Other WebSub hubs to advertise and to ping when a feed changes"),
+    .describe(withDefault("Other WebSub hubs to advertise and to ping when a feed changes", D.websub.external_hubs)),
   max_subscriptions_per_host: z
     .int()
     .min(1)
     .optional()
     .describe(
-      "Live subscriptions whose callbacks are on one host; a new one beyond it is refused with 403 (default 50)",
+      withDefault(
+        "Live subscriptions whose callbacks are on one host; a new one beyond it is refused with 403",
+        D.websub.max_subscriptions_per_host,
+      ),
     ),
   max_subscriptions: z
     .int()
     .min(1)
     .optional()
     .describe(
-      "Live subscriptions in all: each costs a POST of its feed on every change; a new one beyond it is refused with 403 (default 1000)",
+      withDefault(
+        "Live subscriptions in all: each costs a POST of its feed on every change; a new one beyond it is refused with 403",
+        D.websub.max_subscriptions,
+      ),
     ),
 });
 
@@ -196,7 +241,7 @@ const commonSourceFields = {
     .optional()
     .describe("Run on this cron schedule (node-cron syntax) instead of `every`"),
   categories: z.array(z.string()).optional().describe("Every item of this source gets these category slugs"),
-  enabled: z.boolean().optional().describe("Default true"),
+  enabled: z.boolean().optional().describe(withDefault("Collect this source", D.source.enabled)),
   retention: retention.optional(),
 };
 
@@ -229,8 +274,16 @@ const htmlArticlesSource = z
         message: "html-articles reads select.link and select.body only: give one, or drop select to detect links",
       })
       .optional(),
-    max_articles: z.int().min(1).max(500).optional().describe("Article pages fetched per pass (default 20)"),
-    refresh: z.boolean().optional().describe("Re-fetch article pages already stored (default false)"),
+    max_articles: z
+      .int()
+      .min(1)
+      .max(500)
+      .optional()
+      .describe(withDefault("Article pages fetched per pass", D.htmlArticles.max_articles)),
+    refresh: z
+      .boolean()
+      .optional()
+      .describe(withDefault("Re-fetch article pages already stored", D.htmlArticles.refresh)),
   })
   .describe("A listing page whose links lead to article pages");
 
@@ -321,12 +374,15 @@ export const categoriesFileSchema = z
   .strictObject({
     site: z
       .strictObject({
-        title: text.optional(),
-        description: text.optional(),
+        title: text
+          .optional()
+          .describe(withDefault("Site title, shown on the index page and in the OPML list", D.site.title)),
+        description: text.optional().describe(withDefault("Description of the site", D.site.description)),
         language: z
           .string()
           .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "expected a language tag like en or en-GB")
-          .optional(),
+          .optional()
+          .describe(withDefault("Language of the feeds", D.site.language)),
       })
       .optional(),
     categories: z.array(category),

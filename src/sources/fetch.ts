@@ -38,14 +38,6 @@ export interface FetchOptions {
   readonly fileRoots?: readonly string[];
 }
 
-export const DEFAULT_FETCH_OPTIONS: FetchOptions = Object.freeze({
-  userAgent: "news-feed-publisher/0.1",
-  connectTimeoutMs: 5_000,
-  timeoutMs: 20_000,
-  maxBytes: 10 * 1024 * 1024,
-  maxRedirects: 5,
-});
-
 export interface FetchRequest {
   readonly url: string;
   readonly options: FetchOptions;

@@ -7,8 +7,6 @@ export interface BackoffPolicy {
   readonly capMs: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 60_000, capMs: 6 * 60 * 60_000 };
-
 /**
  * When a failing source may be tried again: exponential in the number of consecutive
  * failures, with "equal jitter" (half fixed, half random) so many failing sources do not retry in lockstep.

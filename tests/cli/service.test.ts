@@ -2,7 +2,7 @@ import { mkdtemp, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { collectOnce } from "../../src/cli/collect.js";
 import { startService, type Service, type ServiceOptions } from "../../src/cli/service.js";
 import { loadConfig, type Config } from "../../src/config/config.js";
@@ -53,7 +53,18 @@ async function until(check: () => Promise<boolean> | boolean, timeoutMs = 8000):
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Resolves once the service's store poller has finished three more revision reads (each poll
+ * makes one), so at least two whole polls began after the call: what a foreign-change report
+ * would have needed to show up.
+ */
+async function storePolls(service: Service): Promise<void> {
+  const reads = vi.spyOn(service.runtime.store, "revision");
+  const finished = (): number => reads.mock.settledResults.filter((result) => result.type !== "incomplete").length;
+  const target = finished() + 3;
+  await until(() => finished() >= target);
+}
 
 describe("the service over an SQLite file", () => {
   let dir: string;
@@ -115,7 +126,7 @@ describe("the service over an SQLite file", () => {
     await writeFile(path.join(dir, "wire.xml"), FEED(UN, LAB, CHOIR));
     const result = await service.runtime.worker.runSource("wire", { force: true });
     expect(result?.changedCategories).toEqual(["technology"]);
-    await sleep(POLL_MS * 10);
+    await storePolls(service);
     expect(service.runtime.feeds.cached(WORLD_JSON)).toBe(world);
     expect(await titles(service, "technology")).toEqual(["Quantum sensing startup opens lab in Rabat"]);
   });
@@ -157,7 +168,9 @@ describe("the service over an SQLite file", () => {
       "United Nations opens Casablanca office",
       "United Nations envoy arrives in Rabat",
     ]);
-    await sleep(POLL_MS * 10);
+    const flushes = vi.spyOn(service.runtime.feeds, "invalidateAll");
+    await storePolls(service);
+    expect(flushes).not.toHaveBeenCalled();
     expect(sub.deliveries()).toHaveLength(1);
   });
 
@@ -178,7 +191,9 @@ describe("the service over an SQLite file", () => {
 
   it("sends the same max-age from a replica that runs no worker as from the leader (bug: non-leaders always sent the upper bound)", async () => {
     await writeFile(path.join(dir, "sources.yaml"), SOURCES("7m"));
-    let now = Date.now();
+    // A fixed instant, not the time of day (bug: the test flaked on the second the suite ran at,
+    // since the cron tick a 7-minute source waits for is fixed within the minute).
+    let now = Date.parse("2026-11-25T10:00:00Z");
     const clock = (): number => now;
     const leader = await start({ clock });
     await until(async () => (await titles(leader, "all")).length === 2);
@@ -188,15 +203,16 @@ describe("the service over an SQLite file", () => {
       return Number(/max-age=(\d+)/.exec(header)?.[1]);
     };
     // Max-age is computed once per clock second from the source states last read (each
-    // computation starts the next read): one warm-up second, then both answer at the same instant.
+    // computation starts the next read): one warm-up second and its reads, then both answer at the same instant.
+    const reads = [leader, replica].map((service) => vi.spyOn(service.runtime.store, "listSourceStates"));
     now += 1000;
     await Promise.all([maxAge(leader), maxAge(replica)]);
-    await sleep(50);
+    await Promise.all(reads.flatMap((read) => read.mock.results.map((result) => result.value)));
     now += 1000;
     const fromLeader = await maxAge(leader);
-    // A 7-minute source that just ran is due again in 7 to 8 minutes: under the 15-minute bound.
-    expect(fromLeader).toBeGreaterThanOrEqual(7 * 60 - 1);
-    expect(fromLeader).toBeLessThanOrEqual(8 * 60);
+    // The source ran at 10:00:00. A 7-minute interval ticks every minute at the source's own second
+    // (:04 for "wire", schedule-plan.ts) once 7 min - 1 s have passed: 10:07:04, 422 s after 10:00:02.
+    expect(fromLeader).toBe(422);
     expect(await maxAge(replica)).toBe(fromLeader);
   });
 });

@@ -11,13 +11,14 @@ import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { DEFAULT_FRESHNESS, maxAgeSeconds } from "../../src/cli/freshness.js";
+import { maxAgeSeconds } from "../../src/cli/freshness.js";
 import { startService, type Service } from "../../src/cli/service.js";
 import { loadConfig, type Config } from "../../src/config/config.js";
 import type { Settings } from "../../src/config/settings.js";
 import type { ClassifiedItem, FeedFormat, StoredItem } from "../../src/model/index.js";
 import { openStore } from "../../src/store/open-store.js";
 import { attr, children, childText, parseXml, type XNode } from "../publish/feed-rules.js";
+import { BUILT_IN_FRESHNESS } from "../built-in-config.js";
 
 const BASE_URL = "https://news.example.org";
 const T0 = Date.UTC(2026, 2, 10, 9, 0, 0);
@@ -393,11 +394,11 @@ describe("serving pollers through the real service", () => {
     });
 
     it("bounds max-age by the next due source: 30 s floor, 900 s ceiling, else the time until then", () => {
-      expect(maxAgeSeconds([T0 + 5_000], T0, DEFAULT_FRESHNESS)).toBe(30);
-      expect(maxAgeSeconds([T0 + 120_000, undefined, T0 + HOUR], T0, DEFAULT_FRESHNESS)).toBe(120);
-      expect(maxAgeSeconds([T0 + 2 * HOUR], T0, DEFAULT_FRESHNESS)).toBe(900);
-      expect(maxAgeSeconds([T0 - 1_000, undefined], T0, DEFAULT_FRESHNESS)).toBe(900);
-      expect(maxAgeSeconds([], T0, DEFAULT_FRESHNESS)).toBe(900);
+      expect(maxAgeSeconds([T0 + 5_000], T0, BUILT_IN_FRESHNESS)).toBe(30);
+      expect(maxAgeSeconds([T0 + 120_000, undefined, T0 + HOUR], T0, BUILT_IN_FRESHNESS)).toBe(120);
+      expect(maxAgeSeconds([T0 + 2 * HOUR], T0, BUILT_IN_FRESHNESS)).toBe(900);
+      expect(maxAgeSeconds([T0 - 1_000, undefined], T0, BUILT_IN_FRESHNESS)).toBe(900);
+      expect(maxAgeSeconds([], T0, BUILT_IN_FRESHNESS)).toBe(900);
     });
 
     it("tells RSS readers the poll interval in <ttl> (the shortest source interval, 10 minutes)", async () => {

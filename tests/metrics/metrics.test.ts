@@ -7,7 +7,7 @@ import { routeLabel, type RouteLabel } from "../../src/http/route-label.js";
 import { createMetrics, type Metrics } from "../../src/metrics/metrics.js";
 import type { CollectedItem, Source } from "../../src/model/index.js";
 import type { Collector, CollectOutcome } from "../../src/sources/collector.js";
-import { DEFAULT_FETCH_OPTIONS, FetchError } from "../../src/sources/fetch.js";
+import { FetchError } from "../../src/sources/fetch.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store, WebSubSubscription } from "../../src/store/store.js";
 import { createDeliveryQueue, type DeliveryOutcome } from "../../src/websub/deliver.js";
@@ -15,6 +15,7 @@ import { collectSource, type CollectDeps } from "../../src/worker/collect-source
 import { createLimiter } from "../../src/worker/limiter.js";
 import { startTestServer, type TestServer } from "../http/test-server.js";
 import { parseExposition, valueOf, type Exposition } from "./exposition.js";
+import { BUILT_IN_FETCH } from "../built-in-config.js";
 
 const T0 = Date.parse("2026-11-25T10:00:00Z");
 
@@ -52,7 +53,7 @@ describe("collect run metrics", () => {
       collectors: { feed: collector, "html-ticker": collector, "html-articles": collector },
       classify: compileClassifier([{ slug: "world", title: "World", description: "", match: [], exclude: [] }]),
       clock: () => now,
-      fetchOptions: DEFAULT_FETCH_OPTIONS,
+      fetchOptions: BUILT_IN_FETCH,
       backoff: { baseMs: 60_000, capMs: 3_600_000 },
       random: () => 0.5,
       logger: pino({ level: "silent" }),

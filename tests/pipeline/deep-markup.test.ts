@@ -10,11 +10,11 @@ import pino from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { compileClassifier } from "../../src/classify/classifier.js";
 import type { Source, SourceKind } from "../../src/model/index.js";
-import { DEFAULT_FETCH_OPTIONS } from "../../src/sources/fetch.js";
 import { COLLECTORS } from "../../src/sources/registry.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
 import { collectSource, type CollectDeps } from "../../src/worker/collect-source.js";
+import { BUILT_IN_FETCH } from "../built-in-config.js";
 
 const T0 = Date.parse("2026-11-25T10:00:00Z");
 const nested = (depth: number): string => "<div>".repeat(depth) + "deep" + "</div>".repeat(depth);
@@ -71,7 +71,7 @@ describe("upstream markup nested too deep", () => {
     collectors: COLLECTORS,
     classify: compileClassifier([{ slug: "world", title: "World", description: "", match: [], exclude: [] }]),
     clock: () => T0,
-    fetchOptions: DEFAULT_FETCH_OPTIONS,
+    fetchOptions: BUILT_IN_FETCH,
     backoff: { baseMs: 60_000, capMs: 3_600_000 },
     random: () => 0.5,
     logger: pino({ level: "silent" }),

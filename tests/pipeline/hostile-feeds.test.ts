@@ -26,10 +26,10 @@ import { mintItemId } from "../../src/sources/item-id.js";
 import { COLLECTORS } from "../../src/sources/registry.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
-import { DEFAULT_BACKOFF } from "../../src/worker/backoff.js";
 import { collectSource, type CollectDeps, type SourceRunResult } from "../../src/worker/collect-source.js";
 import { attr, childText, children, parseXml, type XNode } from "../publish/feed-rules.js";
 import { atomProblems, jsonFeedProblems, rssProblems } from "../publish/feed-validators.js";
+import { BUILT_IN_BACKOFF } from "../built-in-config.js";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/hostile");
 const SHIPPED_CATEGORIES = path.resolve(import.meta.dirname, "../../config/categories.yaml");
@@ -303,7 +303,7 @@ describe("hostile upstream feeds through the real pipeline", () => {
       classify: compileClassifier(config.categories),
       clock,
       fetchOptions: config.fetch,
-      backoff: DEFAULT_BACKOFF,
+      backoff: BUILT_IN_BACKOFF,
       random: () => 0.5,
       logger,
     };

@@ -7,8 +7,8 @@ import type { CollectedItem, Source } from "../../src/model/index.js";
 import type { CollectOutcome } from "../../src/sources/collector.js";
 import { MAX_FUTURE_SKEW_MS } from "../../src/sources/dates.js";
 import { FeedError, collectFeed } from "../../src/sources/feed/index.js";
-import { DEFAULT_FETCH_OPTIONS } from "../../src/sources/fetch.js";
 import { htmlToText, mintItemId } from "../../src/sources/normalize.js";
+import { BUILT_IN_FETCH } from "../built-in-config.js";
 
 /**
  * Every file of the shared corpus goes through collectFeed as a file: source. The manifest is
@@ -92,7 +92,7 @@ function sourceFor(file: string): Source {
 async function collect(file: string): Promise<CollectOutcome> {
   return collectFeed(sourceFor(file), {
     clock: () => NOW,
-    fetchOptions: DEFAULT_FETCH_OPTIONS,
+    fetchOptions: BUILT_IN_FETCH,
     knownIds: async () => new Set(),
   });
 }

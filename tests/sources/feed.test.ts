@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CollectedItem, Source, SourceState } from "../../src/model/index.js";
 import type { CollectContext, CollectOutcome } from "../../src/sources/collector.js";
 import { FeedError, collectFeed, parseFeedDocument } from "../../src/sources/feed/index.js";
-import { DEFAULT_FETCH_OPTIONS } from "../../src/sources/fetch.js";
 import { mintItemId } from "../../src/sources/item-id.js";
+import { BUILT_IN_FETCH } from "../built-in-config.js";
 
 const fixtures = path.resolve(import.meta.dirname, "../fixtures/sources/feed");
 const corpus = path.join(corpusDir(), "feeds");
@@ -30,7 +30,7 @@ function source(url: string, id = "example"): Source {
 function context(previous?: SourceState): CollectContext {
   return {
     clock: () => NOW,
-    fetchOptions: { ...DEFAULT_FETCH_OPTIONS, userAgent: "feed-test/1.0" },
+    fetchOptions: { ...BUILT_IN_FETCH, userAgent: "feed-test/1.0" },
     knownIds: async () => new Set(),
     ...(previous !== undefined && { previous }),
   };

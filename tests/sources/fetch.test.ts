@@ -7,13 +7,8 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  DEFAULT_FETCH_OPTIONS,
-  FetchError,
-  fetchResource,
-  retryAfterOf,
-  type FetchOptions,
-} from "../../src/sources/fetch.js";
+import { FetchError, fetchResource, retryAfterOf, type FetchOptions } from "../../src/sources/fetch.js";
+import { BUILT_IN_FETCH } from "../built-in-config.js";
 
 const BODY = "<rss><channel><title>Hello</title></channel></rss>";
 const ETAG = '"v1"';
@@ -131,7 +126,7 @@ afterAll(async () => {
   await new Promise((resolve) => silent.close(resolve));
 });
 
-const options: FetchOptions = { ...DEFAULT_FETCH_OPTIONS, userAgent: "test-agent/1.0", maxBytes: 100_000 };
+const options: FetchOptions = { ...BUILT_IN_FETCH, userAgent: "test-agent/1.0", maxBytes: 100_000 };
 
 async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
   const err = await promise.then(

@@ -10,8 +10,9 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Source } from "../../src/model/index.js";
 import type { CollectContext } from "../../src/sources/collector.js";
-import { DEFAULT_FETCH_OPTIONS, fetchResource, type FetchOptions } from "../../src/sources/fetch.js";
+import { fetchResource, type FetchOptions } from "../../src/sources/fetch.js";
 import { collectTicker } from "../../src/sources/html-ticker/index.js";
+import { BUILT_IN_FETCH } from "../built-in-config.js";
 
 const SECRET = "db_password=hunter2-do-not-publish";
 
@@ -32,7 +33,7 @@ describe("file: sources", () => {
     );
     await writeFile(path.join(root, "outside.xml"), `<rss>${SECRET}</rss>`);
     await symlink(path.join(root, "outside.xml"), path.join(configDir, "sample", "link.xml"));
-    options = { ...DEFAULT_FETCH_OPTIONS, fileRoots: [configDir] };
+    options = { ...BUILT_IN_FETCH, fileRoots: [configDir] };
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
 

@@ -17,10 +17,10 @@ import { collectArticles } from "../../src/sources/html-articles/index.js";
 import { COLLECTORS } from "../../src/sources/registry.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
-import { DEFAULT_BACKOFF } from "../../src/worker/backoff.js";
 import { collectSource, type CollectDeps } from "../../src/worker/collect-source.js";
 import { articlesSource } from "./articles-source.js";
 import { serveFixtures, type FixtureServer } from "./html-fixture-server.js";
+import { BUILT_IN_BACKOFF } from "../built-in-config.js";
 
 const TEST_FETCH: FetchOptions = {
   userAgent: "html-articles-passes-test",
@@ -45,7 +45,7 @@ describe("html-articles over several passes with a real store", () => {
     classify: compileClassifier([]),
     clock: () => now,
     fetchOptions: TEST_FETCH,
-    backoff: DEFAULT_BACKOFF,
+    backoff: BUILT_IN_BACKOFF,
     random: () => 0.5,
     logger: pino({ level: "silent" }),
   });

@@ -21,8 +21,8 @@ import type { Source } from "../../src/model/index.js";
 import { COLLECTORS } from "../../src/sources/registry.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
-import { DEFAULT_BACKOFF } from "../../src/worker/backoff.js";
 import { collectSource, type CollectDeps } from "../../src/worker/collect-source.js";
+import { BUILT_IN_BACKOFF } from "../built-in-config.js";
 
 const T0 = Date.UTC(2026, 4, 4, 8, 0, 0);
 const CONTACT = "https://ops.example.org/feed-bot";
@@ -74,7 +74,7 @@ describe("collecting politely from an upstream", () => {
     classify: compileClassifier(config.categories),
     clock: () => now,
     fetchOptions: config.fetch,
-    backoff: DEFAULT_BACKOFF,
+    backoff: BUILT_IN_BACKOFF,
     random: () => random,
     logger: pino({ level: "silent" }),
   });
@@ -183,18 +183,18 @@ describe("collecting politely from an upstream", () => {
       now = nextAttemptAt;
     }
     const [d1 = 0, d2 = 0, d3 = 0] = delays;
-    expect(d1).toBeGreaterThanOrEqual(DEFAULT_BACKOFF.baseMs / 2);
+    expect(d1).toBeGreaterThanOrEqual(BUILT_IN_BACKOFF.baseMs / 2);
     expect(d2).toBeGreaterThan(d1);
     expect(d3).toBeGreaterThan(d2);
     expect(d3).toBeCloseTo(4 * d1, -1);
-    expect(Math.max(...delays)).toBeLessThanOrEqual(DEFAULT_BACKOFF.capMs);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(BUILT_IN_BACKOFF.capMs);
     expect(delays.at(-1)).toBe(delays.at(-2)); // reached the cap and stayed there
 
     // Jitter never pushes past the cap either.
     random = 1;
     await collectSource(source, deps());
     const state = await store.getSourceState("wire");
-    expect((state?.nextAttemptAt ?? 0) - now).toBe(DEFAULT_BACKOFF.capMs);
+    expect((state?.nextAttemptAt ?? 0) - now).toBe(BUILT_IN_BACKOFF.capMs);
 
     // One success resets the count.
     handler = conditionalFeed;

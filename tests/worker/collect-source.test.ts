@@ -3,10 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { compileClassifier } from "../../src/classify/classifier.js";
 import type { CollectedItem, Source } from "../../src/model/index.js";
 import type { Collector, CollectOutcome } from "../../src/sources/collector.js";
-import { DEFAULT_FETCH_OPTIONS, FetchError } from "../../src/sources/fetch.js";
+import { FetchError } from "../../src/sources/fetch.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
 import { collectSource, type CollectDeps } from "../../src/worker/collect-source.js";
+import { BUILT_IN_FETCH } from "../built-in-config.js";
 
 const T0 = Date.parse("2026-11-25T10:00:00Z");
 const source: Source = {
@@ -41,7 +42,7 @@ describe("collectSource", () => {
       collectors: { feed: collector, "html-ticker": collector, "html-articles": collector },
       classify: compileClassifier([{ slug: "world", title: "World", description: "", match: [], exclude: [] }]),
       clock: () => now,
-      fetchOptions: DEFAULT_FETCH_OPTIONS,
+      fetchOptions: BUILT_IN_FETCH,
       backoff: { baseMs: 60_000, capMs: 3_600_000 },
       random: () => 0.5,
       logger: pino({ level: "silent" }),

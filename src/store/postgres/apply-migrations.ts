@@ -56,21 +56,11 @@ async function step(client: PoolClient, migration: Migration, newest: number, no
   ]);
 }
 
-/**
- * Versions start at 1 and only increase. A gap is allowed while parallel branches reserve numbers
- * (run history took 8 while 7 was being merged); the merge closes it, since a database already at
- * a higher version would skip a lower step merged later.
- */
 function checkOrder(migrations: readonly Migration[]): void {
   migrations.forEach((migration, index) => {
-    const previous = index === 0 ? 0 : (migrations[index - 1]?.version ?? 0);
-    if (
-      !Number.isSafeInteger(migration.version) ||
-      migration.version <= previous ||
-      (index === 0 && migration.version !== 1)
-    ) {
+    if (migration.version !== index + 1) {
       throw new StoreError(
-        `store: migrations must be numbered 1, 2, 3… in increasing order; found version ${migration.version} at position ${index + 1}`,
+        `store: migrations must be numbered 1, 2, 3… in order; found version ${migration.version} at position ${index + 1}`,
       );
     }
   });
