@@ -204,10 +204,13 @@ export function createDeliveryQueue(deps: DeliveryQueueDeps): DeliveryQueue {
       if (draining) return;
       draining = true;
       // A paused loop may still be finishing its batch: the new one starts after it.
-      const mine: Promise<void> = (loop ?? Promise.resolve()).then(drain).finally(() => {
-        if (loop === mine) loop = undefined;
-        notify();
-      });
+      const mine: Promise<void> = (loop ?? Promise.resolve())
+        .then(drain)
+        .catch((error: unknown) => deps.logger.error({ err: error }, "websub: delivery queue stopped"))
+        .finally(() => {
+          if (loop === mine) loop = undefined;
+          notify();
+        });
       loop = mine;
     },
     wake() {
