@@ -23,7 +23,7 @@ function countingRevisionReads(store: Store): { readonly store: Store; polled():
   const waiting: Array<{ readonly at: number; readonly resolve: () => void }> = [];
   const counted = new Proxy(store, {
     get(target, property) {
-      if (property !== "revision") return Reflect.get(target, property);
+      if (property !== "revision") return Reflect.get(target, property) as unknown;
       return async (): Promise<number> => {
         try {
           return await target.revision();
@@ -58,7 +58,7 @@ describe("followStoreChanges over SQLite (revision polling)", () => {
     other = await openStore(url, { clock: () => T0 });
     reported.length = 0;
     const counting = countingRevisionReads(local.store);
-    polled = counting.polled;
+    polled = () => counting.polled();
     following = await followStoreChanges(
       counting.store,
       local.writes,
@@ -121,7 +121,7 @@ describe("createRevisionPoll", () => {
     // The revision is read, then our write commits and finishes before the poll looks at the result.
     const racing = new Proxy(local.store, {
       get(target, property) {
-        if (property !== "revision") return Reflect.get(target, property);
+        if (property !== "revision") return Reflect.get(target, property) as unknown;
         return async (): Promise<number> => {
           const revision = await target.revision();
           const write = duringRead;

@@ -207,7 +207,7 @@ describe("the service over an SQLite file", () => {
     const reads = [leader, replica].map((service) => vi.spyOn(service.runtime.store, "listSourceStates"));
     now += 1000;
     await Promise.all([maxAge(leader), maxAge(replica)]);
-    await Promise.all(reads.flatMap((read) => read.mock.results.map((result) => result.value)));
+    await Promise.all(reads.flatMap((read) => read.mock.results.map((result) => result.value as Promise<unknown>)));
     now += 1000;
     const fromLeader = await maxAge(leader);
     // The source ran at 10:00:00. A 7-minute interval ticks every minute at the source's own second

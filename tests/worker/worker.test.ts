@@ -169,7 +169,7 @@ describe("worker runs", () => {
 
     // The same config again (a reload that changed only categories.yaml): no extra run.
     worker.update(plan([{ ...source }]));
-    expect(worker.schedules()).toEqual([{ sourceId: "src", running: false, nextRunAt: expect.any(Number) }]);
+    expect(worker.schedules()).toEqual([{ sourceId: "src", running: false, nextRunAt: expect.any(Number) as unknown }]);
 
     worker.update(plan([{ ...source, url: "https://example.org/world/rss" }]));
     expect(worker.schedules()[0]?.running).toBe(true);
