@@ -1,10 +1,15 @@
 import type { Logger } from "pino";
 import type { Settings } from "../config/settings.js";
+import type { SourceRunResult } from "../worker/collect-source.js";
 import { createRuntime, type ConfigState } from "./runtime.js";
 import { createSnapshotWriter } from "./snapshot-writer.js";
 
-/** One collect pass over every enabled source, then the static snapshot. Returns the failures. */
-export async function collectOnce(settings: Settings, state: ConfigState, logger: Logger): Promise<number> {
+/** One collect pass over every enabled source, then the static snapshot. Returns each source's result. */
+export async function collectOnce(
+  settings: Settings,
+  state: ConfigState,
+  logger: Logger,
+): Promise<readonly SourceRunResult[]> {
   const runtime = await createRuntime(settings, state, Date.now, logger);
   try {
     const results = await runtime.worker.runAll({ force: true });
@@ -21,7 +26,7 @@ export async function collectOnce(settings: Settings, state: ConfigState, logger
       },
       "collect pass done",
     );
-    return failed.length;
+    return results;
   } finally {
     await runtime.close();
   }
