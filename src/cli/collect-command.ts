@@ -1,6 +1,6 @@
 import { readSettings } from "../config/settings.js";
 import { collectOnce } from "./collect.js";
-import { loadConfigState } from "./config-state.js";
+import { loadConfigState, warnIfBaseUrlDefaulted } from "./config-state.js";
 import { createLogger } from "./logger.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -18,6 +18,7 @@ export async function collectCommand(env: Env): Promise<number> {
   const logger = createLogger(settings);
   const state = await loadConfigState(settings, logger);
   if (!state) return COLLECT_EXIT.configInvalid;
+  warnIfBaseUrlDefaulted(settings, logger);
   const results = await collectOnce(settings, state, logger);
   const failed = results.filter((result) => !result.ok);
   for (const result of failed)

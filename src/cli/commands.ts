@@ -1,5 +1,5 @@
 import { readSettings } from "../config/settings.js";
-import { loadConfigState } from "./config-state.js";
+import { loadConfigState, warnIfBaseUrlDefaulted } from "./config-state.js";
 import { createLogger } from "./logger.js";
 import { startService } from "./service.js";
 
@@ -11,6 +11,7 @@ export async function serveCommand(env: Env): Promise<number> {
   const logger = createLogger(settings);
   const state = await loadConfigState(settings, logger);
   if (!state) return 1;
+  warnIfBaseUrlDefaulted(settings, logger);
   const service = await startService(settings, state, { clock: Date.now, logger, runWorker: true });
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string): void => {

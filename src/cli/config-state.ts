@@ -22,3 +22,16 @@ export function printProblems(problems: readonly ConfigProblem[]): void {
 export function countErrors(problems: readonly ConfigProblem[]): number {
   return problems.filter((problem) => problem.severity === "error").length;
 }
+
+/**
+ * Feeds, OPML and the FEEDS_DIR snapshot build their links from BASE_URL; `collect` writes the
+ * same snapshot files the server does, so both must use the deployment's origin. Unset, links point
+ * at localhost: say so where the operator looks.
+ */
+export function warnIfBaseUrlDefaulted(settings: Settings, logger: Logger): void {
+  if (settings.baseUrlDefaulted !== true) return;
+  logger.warn(
+    { baseUrl: settings.baseUrl },
+    "BASE_URL is not set: links in feeds and in the FEEDS_DIR snapshot point at this localhost default; set BASE_URL to the public origin, the same for serve and collect",
+  );
+}
