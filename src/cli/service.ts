@@ -50,6 +50,13 @@ export async function startService(settings: Settings, config: ConfigState, opti
   const metrics = createMetrics();
   const runtime = await createRuntime(settings, config, clock, logger, metrics);
   metrics.watchRenderCache(() => runtime.feeds.cache.stats());
+  metrics.watchSources(async () => {
+    const states = new Map((await runtime.store.listSourceStates()).map((state) => [state.sourceId, state]));
+    // Configured sources only: a removed source's state stays in the store until purged.
+    return runtime
+      .configState()
+      .config.sources.map((source) => states.get(source.id) ?? { sourceId: source.id, consecutiveFailures: 0 });
+  });
   const categorySlugs = (): string[] => runtime.catalog().categories.map((category) => category.slug);
   const snapshots = createSnapshotWriter(settings.feedsDir, runtime.feeds, runtime.catalog, logger);
   const hub = createHub({
