@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The composition root's front door, installed as the `feed-publisher` bin: `serve`, `collect`,
- * `check-config`, `classify`, `discover` (src/cli/entry.ts). No command prints the usage.
+ * `check-config`, `classify`, `discover`, `purge-source` (src/cli/entry.ts). No command prints the usage.
  * Nothing else in src/ reads process.env or process.argv.
  */
 import { runCli } from "./cli/entry.js";

@@ -36,6 +36,10 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: "what zero-config detection finds on one page: discover URL",
     load: async () => (await import("./discover-command.js")).discoverCommand,
   },
+  "purge-source": {
+    summary: "delete the stored items of a source removed from the config: purge-source ID [--yes]",
+    load: async () => (await import("./purge-command.js")).purgeSourceCommand,
+  },
 };
 
 export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);

@@ -118,6 +118,25 @@ describe("live config", () => {
     expect(await sample("feeds_source_consecutive_failures", "broken")).toBeUndefined();
   });
 
+  it("purges a removed source's items through the admin action, and refuses a configured one", async () => {
+    const admin = (id: string): Promise<Response> =>
+      fetch(`${service.address}/admin/sources/${id}/purge`, {
+        method: "POST",
+        headers: { Authorization: "Bearer t0ken-for-tests" },
+      });
+    expect((await admin("wire")).status).toBe(409);
+    expect(await titles(service, "all")).toHaveLength(2);
+    // Removed from the config: its items stay in the feeds until purged.
+    await writeFile(path.join(dir, "sources.yaml"), "sources: []\n");
+    expect(await service.reloader.reload("test")).toMatchObject({ ok: true });
+    expect(await titles(service, "all")).toHaveLength(2);
+    const purged = await admin("wire");
+    expect(purged.status).toBe(200);
+    expect(await purged.json()).toEqual({ source: "wire", removed: 2 });
+    expect(await titles(service, "all")).toEqual([]);
+    expect(await service.runtime.store.getSourceState("wire")).toBeUndefined();
+  });
+
   it("reclassifies stored items when the rules change, without refetching", async () => {
     expect(await titles(service, "technology")).toEqual(["Quantum sensing startup opens lab in Rabat"]);
     const outcome = await service.reloader.reload("test");
