@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Settings } from "../config/settings.js";
 import type { SourceRunResult } from "../worker/collect-source.js";
-import { createRuntime, type ConfigState } from "./runtime.js";
+import { createRuntime, type ConfigState, type RunProgress } from "./runtime.js";
 import { createSnapshotWriter } from "./snapshot-writer.js";
 
 /** One collect pass over every enabled source, then the static snapshot. Returns each source's result. */
@@ -9,8 +9,9 @@ export async function collectOnce(
   settings: Settings,
   state: ConfigState,
   logger: Logger,
+  progress?: RunProgress,
 ): Promise<readonly SourceRunResult[]> {
-  const runtime = await createRuntime(settings, state, Date.now, logger);
+  const runtime = await createRuntime(settings, state, Date.now, logger, undefined, progress);
   try {
     const results = await runtime.worker.runAll({ force: true });
     const snapshots = createSnapshotWriter(settings.feedsDir, runtime.feeds, runtime.catalog, logger);

@@ -62,4 +62,30 @@ describe("collect exit codes", () => {
     expect(await collectCommand(env())).toBe(COLLECT_EXIT.configInvalid);
     expect(errors.join("\n")).toMatch(/sources\.yaml:3:\d+ sources\[0\]\.kind/);
   });
+
+  it("shows progress and a summary table on a terminal, readable log lines, and still names failures (exit 2)", async () => {
+    await writeFile(
+      path.join(dir, "sources.yaml"),
+      `sources:\n${source("wire", "wire.xml")}${source("gone", "gone.xml")}`,
+    );
+    const progress: string[] = [];
+    const logLines: string[] = [];
+    const printed: string[] = [];
+    vi.spyOn(console, "log").mockImplementation((line: string) => void printed.push(line));
+    const code = await collectCommand({ ...env(), LOG_LEVEL: "info" }, [], {
+      progress: { isTTY: true, columns: 120, write: (text) => void progress.push(text) },
+      log: { isTTY: true, write: (text) => void logLines.push(text) },
+    });
+    expect(code).toBe(COLLECT_EXIT.sourcesFailed);
+    expect(progress.at(-2)).toBe("\r[2/2] sources done\x1b[K");
+    expect(progress.some((text) => /collecting (wire|gone)/.test(text))).toBe(true);
+    const table = printed.join("\n").split("\n");
+    expect(table[0]).toBe("source  new  updated  unchanged  result");
+    expect(table[1]).toMatch(/^gone +- +- +- +failed: \S/);
+    expect(table[2]).toMatch(/^wire +1 +0 +0 +ok$/);
+    // Warnings only on a terminal at LOG_LEVEL=info, as readable lines, not JSON.
+    expect(logLines.length).toBeGreaterThan(0);
+    for (const line of logLines) expect(line).toMatch(/^\d\d:\d\d:\d\d (WARN |ERROR) /);
+    expect(errors).toEqual([expect.stringMatching(/^collect: source gone failed: /)]);
+  });
 });
