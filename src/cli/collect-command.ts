@@ -1,7 +1,12 @@
 import { readSettings } from "../config/settings.js";
 import { collectOnce } from "./collect.js";
 import { loadConfigState, warnIfBaseUrlDefaulted } from "./config-state.js";
-import { createCollectProgress, formatCollectSummary, type TerminalOut } from "./collect-progress.js";
+import {
+  createCollectProgress,
+  formatCollectSummary,
+  type CollectProgress,
+  type TerminalOut,
+} from "./collect-progress.js";
 import { createLogger, type LogOutput } from "./logger.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -28,15 +33,26 @@ export async function collectCommand(
   const settings = readSettings(env);
   const tty = terminal.progress.isTTY === true;
   // On a terminal the progress line and the summary say what each source's info line would.
-  const logger = createLogger(settings, terminal.log, tty && settings.logLevel === "info" ? "warn" : settings.logLevel);
+  let progress: CollectProgress | undefined;
+  // Log lines go above the progress line rather than into it.
+  const log: LogOutput = {
+    isTTY: terminal.log.isTTY === true,
+    write: (text) => (progress ? progress.above(() => terminal.log.write(text)) : terminal.log.write(text)),
+  };
+  const logger = createLogger(
+    settings,
+    tty ? log : terminal.log,
+    tty && settings.logLevel === "info" ? "warn" : settings.logLevel,
+  );
   const state = await loadConfigState(settings, logger);
   if (!state) return COLLECT_EXIT.configInvalid;
   warnIfBaseUrlDefaulted(settings, logger);
   const enabled = state.config.sources.filter((source) => source.enabled).length;
-  const progress = tty ? createCollectProgress(enabled, terminal.progress) : undefined;
+  progress = tty ? createCollectProgress(enabled, terminal.progress) : undefined;
   const results = await collectOnce(settings, state, logger, progress);
   if (progress) {
     progress.end();
+    progress = undefined;
     console.log(formatCollectSummary(results));
   }
   const failed = results.filter((result) => !result.ok);

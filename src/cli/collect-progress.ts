@@ -15,6 +15,8 @@ export interface TerminalOut {
 export interface CollectProgress extends RunProgress {
   /** Clear the progress line (before the summary). */
   end(): void;
+  /** Write a log line above the progress line: clear it, write, draw it again. */
+  above(write: () => void): void;
 }
 
 export function createCollectProgress(total: number, out: TerminalOut): CollectProgress {
@@ -39,6 +41,11 @@ export function createCollectProgress(total: number, out: TerminalOut): CollectP
     },
     end() {
       out.write("\r\x1b[K");
+    },
+    above(write) {
+      out.write("\r\x1b[K");
+      write();
+      draw();
     },
   };
 }

@@ -34,6 +34,18 @@ describe("collect progress on a terminal", () => {
     ]);
   });
 
+  it("writes a log line above the progress line, not into it", () => {
+    const writes: string[] = [];
+    const progress = createCollectProgress(2, { write: (text) => void writes.push(text), columns: 200 });
+    progress.started("wire");
+    progress.above(() => writes.push("12:00:01 WARN  source failed\n"));
+    expect(writes.slice(1)).toEqual([
+      "\r\x1b[K",
+      "12:00:01 WARN  source failed\n",
+      "\r[0/2] sources done — collecting wire\x1b[K",
+    ]);
+  });
+
   it("cuts the line to the terminal's width", () => {
     const writes: string[] = [];
     const progress = createCollectProgress(1, { write: (text) => void writes.push(text), columns: 30 });
