@@ -1,11 +1,17 @@
 import type { Logger } from "pino";
 import type { Settings } from "../config/settings.js";
-import { createRuntime, type ConfigState } from "./runtime.js";
+import type { SourceRunResult } from "../worker/collect-source.js";
+import { createRuntime, type ConfigState, type RunProgress } from "./runtime.js";
 import { createSnapshotWriter } from "./snapshot-writer.js";
 
-/** One collect pass over every enabled source, then the static snapshot. Returns the failures. */
-export async function collectOnce(settings: Settings, state: ConfigState, logger: Logger): Promise<number> {
-  const runtime = await createRuntime(settings, state, Date.now, logger);
+/** One collect pass over every enabled source, then the static snapshot. Returns each source's result. */
+export async function collectOnce(
+  settings: Settings,
+  state: ConfigState,
+  logger: Logger,
+  progress?: RunProgress,
+): Promise<readonly SourceRunResult[]> {
+  const runtime = await createRuntime(settings, state, Date.now, logger, undefined, progress);
   try {
     const results = await runtime.worker.runAll({ force: true });
     const snapshots = createSnapshotWriter(settings.feedsDir, runtime.feeds, runtime.catalog, logger);
@@ -21,7 +27,7 @@ export async function collectOnce(settings: Settings, state: ConfigState, logger
       },
       "collect pass done",
     );
-    return failed.length;
+    return results;
   } finally {
     await runtime.close();
   }

@@ -43,7 +43,7 @@ export function trackOwnWrites(store: Store): TrackedStore {
     }
   }
 
-  const writes: Pick<Store, "commitRun" | "prune" | "setItemCategories"> = {
+  const writes: Pick<Store, "commitRun" | "prune" | "purgeSource" | "setItemCategories"> = {
     commitRun: (run, items, now) =>
       track(
         () => store.commitRun(run, items, now),
@@ -52,6 +52,11 @@ export function trackOwnWrites(store: Store): TrackedStore {
     prune: (sourceId, retention, now) =>
       track(
         () => store.prune(sourceId, retention, now),
+        (result) => result.removed > 0,
+      ),
+    purgeSource: (sourceId, now) =>
+      track(
+        () => store.purgeSource(sourceId, now),
         (result) => result.removed > 0,
       ),
     setItemCategories: (changes, now) =>

@@ -35,6 +35,12 @@ export interface ConfigState {
   };
 }
 
+/** Told when each source run starts and ends (`collect`'s progress on a terminal). */
+export interface RunProgress {
+  started(sourceId: string): void;
+  finished(result: SourceRunResult): void;
+}
+
 /** Which category feeds a change touched ("all" is implied). */
 export interface FeedChange {
   readonly changedCategories: readonly string[];
@@ -68,6 +74,7 @@ export async function createRuntime(
   clock: Clock,
   logger: Logger,
   metrics?: Metrics,
+  progress?: RunProgress,
 ): Promise<Runtime> {
   const state: { current: ConfigState } = { current: initial };
   const { store, writes: ownWrites } = trackOwnWrites(await openStore(settings.databaseUrl, { clock }));
@@ -98,8 +105,10 @@ export async function createRuntime(
     random: Math.random,
     logger,
     limiter: createLimiter(initial.config.worker.concurrency, initial.config.worker.perHost),
+    ...(progress && { onStart: (sourceId: string) => progress.started(sourceId) }),
     onResult: (result: SourceRunResult) => {
       metrics?.recordSourceRun(result);
+      progress?.finished(result);
       if (result.changed) notifyChange(result);
     },
   });

@@ -5,6 +5,7 @@ import type { Settings } from "../config/settings.js";
 import { formatProblem } from "../config/config.js";
 import { createAdminRoutes } from "../http/admin.js";
 import { createApp } from "../http/app.js";
+import { HttpProblem } from "../http/problem.js";
 import { createMetricsRoute } from "../http/metrics-route.js";
 import { createMetrics } from "../metrics/metrics.js";
 import { createFeedHandler } from "../http/feed-handler.js";
@@ -50,6 +51,13 @@ export async function startService(settings: Settings, config: ConfigState, opti
   const metrics = createMetrics();
   const runtime = await createRuntime(settings, config, clock, logger, metrics);
   metrics.watchRenderCache(() => runtime.feeds.cache.stats());
+  metrics.watchSources(async () => {
+    const states = new Map((await runtime.store.listSourceStates()).map((state) => [state.sourceId, state]));
+    // Configured sources only: a removed source's state stays in the store until purged.
+    return runtime
+      .configState()
+      .config.sources.map((source) => states.get(source.id) ?? { sourceId: source.id, consecutiveFailures: 0 });
+  });
   const categorySlugs = (): string[] => runtime.catalog().categories.map((category) => category.slug);
   const snapshots = createSnapshotWriter(settings.feedsDir, runtime.feeds, runtime.catalog, logger);
   const hub = createHub({
@@ -133,6 +141,19 @@ export async function startService(settings: Settings, config: ConfigState, opti
       token: settings.adminToken,
       // A one-off collect may run on any replica: store writes are transactional and idempotent.
       refreshSource: (id) => runtime.worker.runSource(id, { force: true }),
+      purgeSource: async (id) => {
+        if (runtime.configState().config.sources.some((source) => source.id === id)) {
+          throw new HttpProblem(
+            409,
+            "Source still configured",
+            `The source "${id}" is in the config; remove it from sources.yaml first, or its next collect stores its items again.`,
+            { source: id },
+          );
+        }
+        const result = await runtime.store.purgeSource(id, clock());
+        if (result.removed > 0) runtime.notifyChange(result);
+        return result;
+      },
       reload: async () => {
         const outcome = await reloader.reload("admin request");
         return outcome.ok

@@ -12,16 +12,27 @@ const TEMPORARY = /^(.+)\.(\d+)\.tmp$/;
 /**
  * Writes each file beside its final name and renames it into place: rename(2) is atomic on one
  * filesystem, so a static host or CDN reading FEEDS_DIR never sees a half-written feed. Temporary
- * files a killed writer left behind are removed first.
+ * files a killed writer left behind are removed first. Then the files `isOurs` claims that this
+ * snapshot no longer has (a category removed from the config) are removed, so the static host stops
+ * serving a feed the server answers 404 for; other files in the directory are left alone.
  */
-export async function writeSnapshot(dir: string, files: readonly SnapshotFile[]): Promise<void> {
+export async function writeSnapshot(
+  dir: string,
+  files: readonly SnapshotFile[],
+  isOurs: (name: string) => boolean = () => false,
+): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await removeAbandoned(dir, new Set(files.map((file) => file.name)));
+  const names = new Set(files.map((file) => file.name));
+  await removeAbandoned(dir, names);
   for (const file of files) {
     const target = path.join(dir, file.name);
     const temporary = `${target}.${process.pid}.tmp`;
     await writeFile(temporary, file.body);
     await rename(temporary, target);
+  }
+  for (const entry of await readdir(dir)) {
+    if (names.has(entry) || !isOurs(entry)) continue;
+    await unlink(path.join(dir, entry)).catch(() => undefined);
   }
 }
 

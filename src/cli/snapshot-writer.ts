@@ -3,7 +3,17 @@ import { ALL_SLUG, DEFAULT_LIMIT, FEED_FORMATS } from "../model/index.js";
 import type { FeedCatalog, FeedService } from "../publish/feed-service.js";
 import { FORMAT_EXTENSIONS, type FeedVariant } from "../publish/feed-variant.js";
 import { writeSnapshot } from "./snapshot-files.js";
+import { SLUG_PATTERN } from "../config/schema.js";
 import { describeError } from "../worker/describe-error.js";
+
+const SNAPSHOT_NAME = new RegExp(
+  `^${SLUG_PATTERN.source.replace(/^\^|\$$/g, "")}\\.(?:${Object.values(FORMAT_EXTENSIONS).join("|")})$`,
+);
+
+/** A name this writer makes: a category slug (or `all`) and a feed format's extension. */
+export function isSnapshotFileName(name: string): boolean {
+  return SNAPSHOT_NAME.test(name);
+}
 
 export interface SnapshotWriter {
   /** Ask for a fresh snapshot; requests that arrive while one is written coalesce into one more. */
@@ -42,6 +52,7 @@ export function createSnapshotWriter(
         name: `${feed.variant.slug}.${FORMAT_EXTENSIONS[feed.variant.format]}`,
         body: feed.identity,
       })),
+      isSnapshotFileName,
     );
     logger.debug({ dir, files: rendered.length }, "feed snapshot written");
   }

@@ -39,9 +39,11 @@ export function parseConfig(input: ConfigInput): ConfigResult {
 
   const problems: ConfigProblem[] = [
     ...sourcesYaml.syntaxProblems,
-    ...(sources?.success === false ? schemaProblems(sourcesYaml, sources.error.issues) : []),
+    ...(sources?.success === false ? schemaProblems(sourcesYaml, sources.error.issues, sourcesFileSchema) : []),
     ...categoriesYaml.syntaxProblems,
-    ...(categories?.success === false ? schemaProblems(categoriesYaml, categories.error.issues) : []),
+    ...(categories?.success === false
+      ? schemaProblems(categoriesYaml, categories.error.issues, categoriesFileSchema)
+      : []),
     ...crossCheck(sourcesYaml, categoriesYaml),
     ...fileSourceProblems(sourcesYaml, input.configDir),
   ];

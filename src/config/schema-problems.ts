@@ -6,17 +6,25 @@ import type { ConfigProblem, PathSegment } from "./problem.js";
 import type { YamlFile } from "./yaml-file.js";
 import { SOURCE_KINDS } from "../model/index.js";
 import { KIND_SPECIFIC_FIELDS } from "./schema.js";
+import { knownKeysAt, nearest } from "./did-you-mean.js";
 
-export function schemaProblems(yaml: YamlFile, issues: readonly z.core.$ZodIssue[]): ConfigProblem[] {
-  return issues.flatMap((issue) => issueProblems(yaml, issue));
+/** `schema` is the file's schema, for the field names a did-you-mean picks from. */
+export function schemaProblems(
+  yaml: YamlFile,
+  issues: readonly z.core.$ZodIssue[],
+  schema: z.core.$ZodType,
+): ConfigProblem[] {
+  return issues.flatMap((issue) => issueProblems(yaml, issue, schema));
 }
 
-function issueProblems(yaml: YamlFile, issue: z.core.$ZodIssue): ConfigProblem[] {
+function issueProblems(yaml: YamlFile, issue: z.core.$ZodIssue, schema: z.core.$ZodType): ConfigProblem[] {
   const path = issue.path.filter((segment): segment is PathSegment => typeof segment !== "symbol");
   const actual = valueAt(yaml.value, path);
   switch (issue.code) {
     case "unrecognized_keys":
-      return issue.keys.map((key) => yaml.problemAtKey(path, key, unknownFieldMessage(yaml.value, path, key)));
+      return issue.keys.map((key) =>
+        yaml.problemAtKey(path, key, unknownFieldMessage(yaml.value, path, key, knownKeysAt(schema, path))),
+      );
     case "invalid_type":
       return [
         yaml.problemAt(
@@ -69,13 +77,19 @@ function tooSmallMessage(issue: z.core.$ZodIssueTooSmall): string {
   return `must be at least ${String(issue.minimum)}`;
 }
 
-function unknownFieldMessage(root: unknown, path: readonly PathSegment[], key: string): string {
+function unknownFieldMessage(
+  root: unknown,
+  path: readonly PathSegment[],
+  key: string,
+  known: readonly string[],
+): string {
   const kinds = KIND_SPECIFIC_FIELDS.get(key);
   const kind = valueAt(root, [...path, "kind"]).value;
   if (kinds !== undefined && typeof kind === "string") {
     return `unknown field "${key}": only sources of kind ${kinds.join(" or ")} use it, this one is ${kind}`;
   }
-  return `unknown field "${key}"`;
+  const suggestion = nearest(key, known);
+  return suggestion === undefined ? `unknown field "${key}"` : `unknown field "${key}"; did you mean "${suggestion}"?`;
 }
 
 function typeName(expected: string): string {

@@ -9,6 +9,11 @@ export interface Settings {
   readonly host: string;
   /** Public origin without a trailing slash, e.g. `https://feeds.example.org`. */
   readonly baseUrl: string;
+  /**
+   * Present when BASE_URL was not set and `baseUrl` is the localhost default: links in feeds and
+   * the FEEDS_DIR snapshot then point at localhost, so commands warn (see cli/config-state.ts).
+   */
+  readonly baseUrlDefaulted?: true;
   readonly configDir: string;
   /** `sqlite:PATH` or `postgres://…` */
   readonly databaseUrl: string;
@@ -29,10 +34,12 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
   };
   const port = readPort(get("PORT"));
   const adminToken = get("ADMIN_TOKEN");
+  const baseUrl = get("BASE_URL");
   return {
     port,
     host: get("HOST") ?? "0.0.0.0",
-    baseUrl: readBaseUrl(get("BASE_URL") ?? `http://localhost:${port}`),
+    baseUrl: readBaseUrl(baseUrl ?? `http://localhost:${port}`),
+    ...(baseUrl === undefined ? { baseUrlDefaulted: true as const } : {}),
     configDir: get("CONFIG_DIR") ?? "./config",
     databaseUrl: readDatabaseUrl(get("DATABASE_URL") ?? "sqlite:./data/feeds.db"),
     feedsDir: get("FEEDS_DIR") ?? "./feeds",

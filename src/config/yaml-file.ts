@@ -2,9 +2,10 @@
  * One YAML file parsed with its node ranges kept, so every problem can name a line and column.
  */
 import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit } from "yaml";
-import type { Document, Node, Pair } from "yaml";
+import type { Document, Node, Pair, YAMLError } from "yaml";
 import type { ConfigProblem, PathSegment } from "./problem.js";
 import { formatPath } from "./problem.js";
+import { describeSyntaxErrors, type YamlSyntaxError } from "./yaml-syntax.js";
 
 export interface YamlFile {
   readonly file: string;
@@ -31,19 +32,24 @@ export function parseYamlFile(file: string, source: string): YamlFile {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const syntaxProblems: ConfigProblem[] = [
-    ...doc.errors.map((error) => ({
-      file,
+  const located = (errors: readonly YAMLError[]): YamlSyntaxError[] =>
+    errors.map((error) => ({
+      code: error.code,
+      message: error.message,
+      offset: error.pos[0],
       ...position(error.pos[0]),
+    }));
+  const syntaxProblems: ConfigProblem[] = [
+    ...describeSyntaxErrors(source, located(doc.errors)).map((error) => ({
+      file,
+      ...error,
       path: "",
-      message: syntaxMessage(error.message),
       severity: "error" as const,
     })),
-    ...doc.warnings.map((warning) => ({
+    ...describeSyntaxErrors(source, located(doc.warnings)).map((warning) => ({
       file,
-      ...position(warning.pos[0]),
+      ...warning,
       path: "",
-      message: syntaxMessage(warning.message),
       severity: "warning" as const,
     })),
   ];
@@ -91,11 +97,6 @@ export function parseYamlFile(file: string, source: string): YamlFile {
       return found.complete && found.offset !== undefined ? position(found.offset).line : undefined;
     },
   };
-}
-
-/** The parser's messages end with a code frame or position suffix; the problem carries both already. */
-function syntaxMessage(message: string): string {
-  return message.split("\n")[0]?.replace(/ at line \d+, column \d+:?$/, "") ?? message;
 }
 
 interface Located {

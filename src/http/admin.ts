@@ -18,6 +18,11 @@ export interface AdminDeps {
    * throw an HttpProblem to refuse, e.g. 503 on an instance that does not run the worker.
    */
   readonly refreshSource: (sourceId: string) => Promise<unknown> | undefined;
+  /**
+   * Delete the stored items of a source no longer in the config. It throws an HttpProblem to
+   * refuse (409 while the source is still configured: its next pass would store them again).
+   */
+  readonly purgeSource: (sourceId: string) => Promise<{ readonly removed: number }>;
   /** Re-read the config files and apply them, or keep the last good config. */
   readonly reload: () => Promise<AdminReloadOutcome>;
   readonly logger: Logger;
@@ -74,6 +79,21 @@ export function createAdminRoutes(deps: AdminDeps): Router {
     res.status(202).set("Cache-Control", "no-store").json({ accepted: true, source: sourceId });
   });
   router.all("/admin/sources/:id/refresh", methodNotAllowed);
+
+  router.post("/admin/sources/:id/purge", async (req: Request<{ id: string }>, res: Response) => {
+    const sourceId = req.params.id;
+    let removed: number;
+    try {
+      ({ removed } = await deps.purgeSource(sourceId));
+    } catch (error) {
+      if (!(error instanceof HttpProblem)) throw error;
+      sendProblem(res, error, req.originalUrl);
+      return;
+    }
+    log.info({ source: sourceId, removed }, "admin: source purged");
+    res.set("Cache-Control", "no-store").json({ source: sourceId, removed });
+  });
+  router.all("/admin/sources/:id/purge", methodNotAllowed);
 
   router.post("/admin/reload", async (req: Request, res: Response) => {
     const outcome = await deps.reload();

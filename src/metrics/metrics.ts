@@ -4,6 +4,14 @@ import type { RenderCacheStats } from "../publish/render-cache.js";
 import type { DeliveryOutcome } from "../websub/deliver.js";
 import type { SourceRunResult } from "../worker/collect-source.js";
 
+/** What a scrape shows of one configured source's health (model's SourceState; zeros before a first run). */
+export interface SourceHealth {
+  readonly sourceId: string;
+  readonly lastRunAt?: number;
+  readonly lastSuccessAt?: number;
+  readonly consecutiveFailures: number;
+}
+
 export type RunOutcome = "ok" | "failed" | "skipped" | "not_modified";
 export type ReloadOutcome = "ok" | "rejected";
 
@@ -22,6 +30,11 @@ export interface Metrics {
   setLeader(leader: boolean): void;
   /** Read the render cache's counters at each scrape (the hot path keeps its own plain counts). */
   watchRenderCache(stats: () => RenderCacheStats): void;
+  /**
+   * Read each configured source's health at each scrape, from the store: every replica then shows
+   * the same numbers, whichever one runs the worker, and they survive a restart.
+   */
+  watchSources(health: () => Promise<readonly SourceHealth[]>): void;
   /** The Prometheus text exposition of every metric. */
   exposition(): Promise<{ readonly contentType: string; readonly body: string }>;
 }
@@ -146,6 +159,41 @@ export function createMetrics(): Metrics {
     },
   });
 
+  let sourceHealth: (() => Promise<readonly SourceHealth[]>) | undefined;
+  // One read of the store per scrape, shared by the three gauges below (exposition() clears it).
+  let healthRead: Promise<readonly SourceHealth[]> | undefined;
+  const readHealth = (): Promise<readonly SourceHealth[]> => (healthRead ??= sourceHealth?.() ?? Promise.resolve([]));
+  const sourceGauge = (name: string, help: string, value: (health: SourceHealth) => number): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ["source"] as const,
+      registers,
+      async collect() {
+        const rows = await readHealth();
+        this.reset();
+        for (const row of rows) this.set({ source: row.sourceId }, value(row));
+      },
+    });
+  };
+  // Timestamps in seconds since the epoch, 0 when it never happened, so `time() - x > N` alerts on
+  // a source that never succeeded too (Prometheus naming: *_timestamp_seconds).
+  sourceGauge(
+    "feeds_source_last_success_timestamp_seconds",
+    "When each configured source was last collected successfully (0: never).",
+    (row) => (row.lastSuccessAt ?? 0) / 1000,
+  );
+  sourceGauge(
+    "feeds_source_last_attempt_timestamp_seconds",
+    "When a collect of each configured source last ran, successful or not (0: never).",
+    (row) => (row.lastRunAt ?? 0) / 1000,
+  );
+  sourceGauge(
+    "feeds_source_consecutive_failures",
+    "Failed runs of each configured source since its last success.",
+    (row) => row.consecutiveFailures,
+  );
+
   // Series that exist before their first event, so rate() and alerts see a 0, not nothing.
   for (const route of ROUTE_LABELS) httpSeconds.zero({ route });
   for (const outcome of ["ok", "rejected"] as const) reloads.inc({ outcome }, 0);
@@ -193,7 +241,12 @@ export function createMetrics(): Metrics {
     watchRenderCache(stats) {
       cacheStats = stats;
     },
+    watchSources(health) {
+      sourceHealth = health;
+      healthRead = undefined;
+    },
     async exposition() {
+      healthRead = undefined;
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
   };

@@ -169,6 +169,13 @@ export interface Store {
   /** Apply retention per source; returns what changed. */
   prune(sourceId: string, retention: Retention, now: EpochMs): Promise<PruneResult>;
 
+  /**
+   * Delete every item a source owns, and its run state, in one transaction, as prune does
+   * (departures recorded, stories repaired): for a source removed from the config, whose items
+   * otherwise stay in the feeds until nothing. Items it only co-carries stay with their owner.
+   */
+  purgeSource(sourceId: string, now: EpochMs): Promise<PruneResult>;
+
   getSourceState(sourceId: string): Promise<SourceState | undefined>;
   listSourceStates(): Promise<readonly SourceState[]>;
 

@@ -31,6 +31,8 @@ export interface SourceRunResult {
   readonly skipped: boolean;
   readonly notModified: boolean;
   readonly inserted: number;
+  /** Items the run saw that were already stored as they are (absent for a skipped or failed run). */
+  readonly unchanged?: number;
   readonly updated: number;
   readonly removed: number;
   /** Category slugs whose feeds changed; empty when nothing changed. */
@@ -96,6 +98,7 @@ export async function collectSource(
       skipped: false,
       notModified: outcome.notModified,
       inserted: upsert.inserted.length,
+      unchanged: upsert.unchanged,
       updated: upsert.updated.length,
       removed: pruned.removed,
       changedCategories,

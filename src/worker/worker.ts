@@ -25,6 +25,8 @@ export interface WorkerDeps extends Omit<CollectDeps, "classify" | "fetchOptions
   readonly limiter: Limiter;
   /** Called after every source run (cache invalidation, snapshots, WebSub). Errors are logged. */
   readonly onResult: (result: SourceRunResult) => void | Promise<void>;
+  /** A source's run got its limiter slot and starts now (collect's progress line shows it). */
+  readonly onStart?: (sourceId: string) => void;
 }
 
 export interface SourceSchedule {
@@ -75,7 +77,10 @@ export function createWorker(initial: WorkerPlan, deps: WorkerDeps): Worker {
       ...(plan.perHost !== undefined && { perHost: plan.perHost }),
     };
     const promise = deps.limiter
-      .run(hostOf(source.url), () => collectSource(source, collectDeps, { force, signal: controller.signal }))
+      .run(hostOf(source.url), () => {
+        deps.onStart?.(source.id);
+        return collectSource(source, collectDeps, { force, signal: controller.signal });
+      })
       .then(async (result) => {
         await notify(result);
         return result;

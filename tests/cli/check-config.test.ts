@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { checkConfigCommand } from "../../src/cli/commands.js";
+import { checkConfigCommand } from "../../src/cli/check-config-command.js";
 
 describe("check-config command", () => {
   afterEach(() => vi.restoreAllMocks());

@@ -95,6 +95,48 @@ describe("live config", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("shows per-source health on /metrics for configured sources only, from the store", async () => {
+    const sample = async (name: string, source: string): Promise<number | undefined> => {
+      const text = await (await fetch(`${service.address}/metrics`)).text();
+      const line = text.split("\n").find((row) => row.startsWith(`${name}{source="${source}"}`));
+      return line === undefined ? undefined : Number(line.split(" ")[1]);
+    };
+    expect(await sample("feeds_source_last_success_timestamp_seconds", "wire")).toBeGreaterThan(0);
+    expect(await sample("feeds_source_consecutive_failures", "wire")).toBe(0);
+    // A new source whose upstream is missing: attempted, failing, never successful.
+    await writeFile(
+      path.join(dir, "sources.yaml"),
+      SOURCES("  - id: broken\n    kind: feed\n    url: missing.xml\n    every: 1h\n"),
+    );
+    expect(await service.reloader.reload("test")).toMatchObject({ ok: true });
+    await until(async () => ((await sample("feeds_source_consecutive_failures", "broken")) ?? 0) >= 1);
+    expect(await sample("feeds_source_last_success_timestamp_seconds", "broken")).toBe(0);
+    expect(await sample("feeds_source_last_attempt_timestamp_seconds", "broken")).toBeGreaterThan(0);
+    // Removed from the config: its series goes, though its state stays in the store.
+    await writeFile(path.join(dir, "sources.yaml"), SOURCES());
+    expect(await service.reloader.reload("test")).toMatchObject({ ok: true });
+    expect(await sample("feeds_source_consecutive_failures", "broken")).toBeUndefined();
+  });
+
+  it("purges a removed source's items through the admin action, and refuses a configured one", async () => {
+    const admin = (id: string): Promise<Response> =>
+      fetch(`${service.address}/admin/sources/${id}/purge`, {
+        method: "POST",
+        headers: { Authorization: "Bearer t0ken-for-tests" },
+      });
+    expect((await admin("wire")).status).toBe(409);
+    expect(await titles(service, "all")).toHaveLength(2);
+    // Removed from the config: its items stay in the feeds until purged.
+    await writeFile(path.join(dir, "sources.yaml"), "sources: []\n");
+    expect(await service.reloader.reload("test")).toMatchObject({ ok: true });
+    expect(await titles(service, "all")).toHaveLength(2);
+    const purged = await admin("wire");
+    expect(purged.status).toBe(200);
+    expect(await purged.json()).toEqual({ source: "wire", removed: 2 });
+    expect(await titles(service, "all")).toEqual([]);
+    expect(await service.runtime.store.getSourceState("wire")).toBeUndefined();
+  });
+
   it("reclassifies stored items when the rules change, without refetching", async () => {
     expect(await titles(service, "technology")).toEqual(["Quantum sensing startup opens lab in Rabat"]);
     const outcome = await service.reloader.reload("test");

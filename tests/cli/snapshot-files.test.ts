@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { writeSnapshot } from "../../src/cli/snapshot-files.js";
+import { isSnapshotFileName } from "../../src/cli/snapshot-writer.js";
 
 describe("writeSnapshot", () => {
   let dir: string;
@@ -25,5 +26,24 @@ describe("writeSnapshot", () => {
       ["notes.txt.99999999.tmp", "world.atom", `world.atom.${process.ppid}.tmp`, "world.rss"].sort(),
     );
     expect(await readFile(path.join(dir, "world.rss"), "utf8")).toBe("<rss/>");
+  });
+
+  it("removes the files of a category that no longer exists, and nothing else (bug: removed categories stayed on the static host)", async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "snapshot-"));
+    const feed = (name: string): { name: string; body: Buffer } => ({ name, body: Buffer.from(name) });
+    await writeSnapshot(dir, ["world.rss", "sport.rss", "sport.json", "all.rss"].map(feed), isSnapshotFileName);
+    await writeFile(path.join(dir, "index.html"), "<h1>our feeds</h1>");
+    await writeFile(path.join(dir, "README.txt"), "hand-made");
+
+    await writeSnapshot(dir, ["world.rss", "all.rss"].map(feed), isSnapshotFileName);
+
+    expect((await readdir(dir)).sort()).toEqual(["README.txt", "all.rss", "index.html", "world.rss"]);
+  });
+
+  it("claims only category-slug feed names", () => {
+    for (const name of ["world.rss", "morocco-economy.atom", "all.json"]) expect(isSnapshotFileName(name)).toBe(true);
+    for (const name of ["index.html", "feeds.opml", "world.rss.123.tmp", "World.rss", ".rss", "a--b.rss"]) {
+      expect(isSnapshotFileName(name)).toBe(false);
+    }
   });
 });

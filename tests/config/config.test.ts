@@ -349,7 +349,7 @@ sources: []
       line: 5,
       column: 5,
       path: "sources[0].evry",
-      message: 'unknown field "evry"',
+      message: 'unknown field "evry"; did you mean "every"?',
       severity: "error",
     });
   });
@@ -358,7 +358,26 @@ sources: []
     const found = problems("source: []\nsources: []\n", "categories: []\ncolors: [red]\n");
     expect(found.map((p) => [p.file, p.line, p.path, p.message])).toEqual([
       [CATEGORIES, 2, "colors", 'unknown field "colors"'],
-      [SOURCES, 1, "source", 'unknown field "source"'],
+      [SOURCES, 1, "source", 'unknown field "source"; did you mean "sources"?'],
+    ]);
+  });
+
+  it("suggests the field a nested typo meant, from the fields valid at that place", () => {
+    const found = problems(
+      `defaults:
+  backoff: { bsae: 1m }
+sources:
+  - id: a
+    kind: html-ticker
+    url: https://example.org/
+    timezone: Africa/Casablanca
+    select: { item: li, time: time, titel: a }
+`,
+      CATEGORIES_YAML,
+    );
+    expect(found.map((p) => [p.path, p.message])).toEqual([
+      ["defaults.backoff.bsae", 'unknown field "bsae"; did you mean "base"?'],
+      ["sources[0].select.titel", 'unknown field "titel"; did you mean "title"?'],
     ]);
   });
 
@@ -717,6 +736,34 @@ ${fields}`;
 });
 
 describe("YAML syntax", () => {
+  it("says to quote an unquoted cron expression, once (bug: four 'Unexpected alias' errors)", () => {
+    const found = problems(
+      "sources:\n  - id: a\n    kind: feed\n    url: https://example.org/a\n    schedule: */10 * * * *\n",
+      CATEGORIES_YAML,
+    );
+    expect(found).toEqual([
+      {
+        file: SOURCES,
+        line: 5,
+        column: expect.any(Number) as unknown,
+        path: "",
+        message: 'a value starting with "*" is read as a YAML alias; quote it: schedule: "*/10 * * * *"',
+        severity: "error",
+      },
+    ]);
+    const everyMinute = problems("sources:\n  - id: a\n    schedule: * * * * *  # each minute\n", CATEGORIES_YAML);
+    expect(everyMinute.map((p) => [p.line, p.message])).toEqual([
+      [3, 'a value starting with "*" is read as a YAML alias; quote it: schedule: "* * * * *"'],
+    ]);
+  });
+
+  it("says to indent with spaces when a tab indents a line, once", () => {
+    const found = problems("sources:\n  - id: a\n\tkind: feed\n    url: https://example.org/a\n", CATEGORIES_YAML);
+    expect(found.map((p) => [p.file, p.line, p.message])).toEqual([
+      [SOURCES, 3, "a tab indents this line; YAML indents with spaces only: replace the tab with spaces"],
+    ]);
+  });
+
   it("reports a syntax error with its line, and still checks the other file", () => {
     const found = problems(
       "sources:\n  - id: a\n    kind: [feed\n",

@@ -8,6 +8,7 @@ describe("readSettings", () => {
       port: 8080,
       host: "0.0.0.0",
       baseUrl: "http://localhost:8080",
+      baseUrlDefaulted: true,
       configDir: "./config",
       databaseUrl: "sqlite:./data/feeds.db",
       feedsDir: "./feeds",
@@ -22,6 +23,11 @@ describe("readSettings", () => {
 
   it("derives the default BASE_URL from PORT", () => {
     expect(readSettings({ PORT: "3000" }).baseUrl).toBe("http://localhost:3000");
+  });
+
+  it("says when BASE_URL was defaulted, so commands can warn about localhost links", () => {
+    expect(readSettings({}).baseUrlDefaulted).toBe(true);
+    expect(readSettings({ BASE_URL: "https://feeds.example.org" })).not.toHaveProperty("baseUrlDefaulted");
   });
 
   it("reads every variable", () => {

@@ -18,6 +18,7 @@ const TOKEN = "s3cr3t-admin-token-0123456789abcdef";
 describe("admin routes", () => {
   let server: TestServer | undefined;
   let refreshed: string[];
+  let purged: string[];
   let reloadOutcome: AdminReloadOutcome;
   let logLines: string[];
 
@@ -35,6 +36,11 @@ describe("admin routes", () => {
         refreshed.push(id);
         // Never settles: the route must answer without waiting for the collect.
         return new Promise<never>(() => undefined);
+      },
+      purgeSource: async (id) => {
+        if (id === "walaw-world") throw new HttpProblem(409, "Source still configured", "remove it first");
+        purged.push(id);
+        return { removed: 3 };
       },
       reload: async () => reloadOutcome,
       logger: pino({ level: "info" }, logStream),
@@ -55,6 +61,7 @@ describe("admin routes", () => {
 
   beforeEach(() => {
     refreshed = [];
+    purged = [];
     logLines = [];
     reloadOutcome = { ok: true, problems: [] };
     vi.mocked(timingSafeEqual).mockClear();
@@ -243,6 +250,22 @@ describe("admin routes", () => {
       title: "Not the worker",
       instance: "/admin/sources/walaw-world/refresh",
     });
+  });
+
+  it("purges a removed source's items by POST, refuses a configured one with 409, and needs the token", async () => {
+    await start(deps(TOKEN));
+    const response = await call("/admin/sources/old-wire/purge", bearer(TOKEN));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ source: "old-wire", removed: 3 });
+    expect(purged).toEqual(["old-wire"]);
+    expect(logLines.join("")).toContain('"msg":"admin: source purged"');
+
+    const refused = await call("/admin/sources/walaw-world/purge", bearer(TOKEN));
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toMatchObject({ status: 409, title: "Source still configured" });
+    expect((await call("/admin/sources/old-wire/purge")).status).toBe(401);
+    expect((await call("/admin/sources/old-wire/purge", { ...bearer(TOKEN), method: "GET" })).status).toBe(405);
+    expect(purged).toEqual(["old-wire"]);
   });
 
   it("answers 500 when the reload itself throws", async () => {

@@ -127,6 +127,31 @@ describe("collect run metrics", () => {
     expect(valueOf(scraped, "feeds_collect_duration_seconds_sum", src)).toBeCloseTo(2.2, 6);
     expect(valueOf(scraped, "feeds_collect_items_total", { ...src, change: "new" })).toBeUndefined();
   });
+  it("shows each configured source's last success, last attempt and consecutive failures from the store", async () => {
+    const metrics = createMetrics();
+    collect = taking(1000, () => ({ items: [item("a")], warnings: [], notModified: false }));
+    await run(metrics);
+    const succeededAt = now;
+    collect = taking(1000, () => {
+      throw new FetchError("fetch: https://example.org/rss: HTTP 503");
+    });
+    await run(metrics, true);
+    await run(metrics, true);
+    const state = await store.getSourceState(source.id);
+    metrics.watchSources(async () => [
+      state ?? { sourceId: source.id, consecutiveFailures: -1 },
+      { sourceId: "never-ran", consecutiveFailures: 0 },
+    ]);
+
+    const scraped = await scrape(metrics);
+    const src = { source: "walaw-world" };
+    expect(valueOf(scraped, "feeds_source_last_success_timestamp_seconds", src)).toBe(succeededAt / 1000);
+    expect(valueOf(scraped, "feeds_source_last_attempt_timestamp_seconds", src)).toBe(now / 1000);
+    expect(valueOf(scraped, "feeds_source_consecutive_failures", src)).toBe(2);
+    // Never collected: 0, so `time() - last_success > N` fires for it too.
+    expect(valueOf(scraped, "feeds_source_last_success_timestamp_seconds", { source: "never-ran" })).toBe(0);
+    expect(scraped.types.get("feeds_source_consecutive_failures")).toBe("gauge");
+  });
 });
 
 describe("HTTP metrics", () => {
@@ -276,6 +301,9 @@ describe("HTTP metrics", () => {
       feeds_render_cache_entries: "gauge",
       feeds_render_cache_bytes: "gauge",
       feeds_render_cache_evictions_total: "counter",
+      feeds_source_last_success_timestamp_seconds: "gauge",
+      feeds_source_last_attempt_timestamp_seconds: "gauge",
+      feeds_source_consecutive_failures: "gauge",
     });
     // Node's default metrics are there too, on this registry.
     expect(exposition.types.get("process_cpu_user_seconds_total")).toBe("counter");

@@ -546,6 +546,40 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
       });
     });
 
+    describe("purgeSource", () => {
+      it("deletes every item and the run state of one source, and leaves other sources alone", async () => {
+        await store.commitRun(
+          run("gone", 10_000, { error: "fetch: HTTP 404" }),
+          [
+            makeItem("g-1", { sourceId: "gone", published: 1_000, categories: ["technology"] }),
+            makeItem("g-2", { sourceId: "gone", published: 2_000, categories: ["world"] }),
+          ],
+          10_000,
+        );
+        await store.commitRun(run("kept", 10_000), [makeItem("k-1", { sourceId: "kept", published: 500 })], 10_000);
+        const before = await store.revision();
+
+        expect(await store.purgeSource("gone", 20_000)).toEqual({
+          removed: 2,
+          changedCategories: ["technology", "world"],
+        });
+        expect(ids((await store.queryFeed(feed())).items)).toEqual(["k-1"]);
+        expect(await store.knownIds(["g-1", "g-2", "k-1"])).toEqual(new Set(["k-1"]));
+        expect(await store.getSourceState("gone")).toBeUndefined();
+        expect((await store.listSourceStates()).map((state) => state.sourceId)).toEqual(["kept"]);
+        expect(await store.revision()).toBeGreaterThan(before);
+        // The feed that lost items says when (Last-Modified must move, RFC 9110 §8.8.2).
+        expect((await store.queryFeed(feed({ categories: ["technology"] }))).departedAt).toBe(20_000);
+      });
+
+      it("changes nothing for a source with no items", async () => {
+        await store.commitRun(run("kept", 1_000), [makeItem("k", { sourceId: "kept", published: 900 })], 1_000);
+        const before = await store.revision();
+        expect(await store.purgeSource("never-stored", 2_000)).toEqual({ removed: 0, changedCategories: [] });
+        expect(await store.revision()).toBe(before);
+      });
+    });
+
     describe("prune", () => {
       it("keeps the newest N items of one source and leaves other sources alone", async () => {
         await store.commitRun(

@@ -265,28 +265,48 @@ export class PostgresStore implements Store {
           );
           for (const row of expired.rows) doomed.add(row.id);
         }
-        const slugs = new Set<string>();
-        const stories = this.#stories ? await storiesOf(client, [...doomed]) : new Set<string>();
-        for (const chunk of chunks([...doomed], ID_CHUNK)) {
-          const touched = await client.query<{ slug: string }>(
-            "SELECT DISTINCT slug FROM item_categories WHERE item_id = ANY($1::text[])",
-            [chunk],
-          );
-          for (const row of touched.rows) slugs.add(row.slug);
-          await recordDeletions(client, chunk, now);
-          // item_categories and item_sources rows go with their item (ON DELETE CASCADE).
-          await client.query("DELETE FROM items WHERE id = ANY($1::text[])", [chunk]);
-        }
-        // A story that lost a member shows another one, or goes when it lost its last.
-        for (const slug of await refreshStories(client, stories, now)) slugs.add(slug);
-        const changedCategories = [...slugs].sort();
-        return {
-          result: { removed: doomed.size, changedCategories },
-          changed: doomed.size > 0,
-          categories: changedCategories,
-        };
+        return this.#removeItems(client, [...doomed], now);
       }),
     );
+  }
+
+  async purgeSource(sourceId: string, now: EpochMs): Promise<PruneResult> {
+    return this.#guard(`purge source ${JSON.stringify(sourceId)}`, () =>
+      this.#write(async (client) => {
+        const owned = await client.query<{ id: string }>("SELECT id FROM items WHERE source_id = $1", [sourceId]);
+        const removed = await this.#removeItems(
+          client,
+          owned.rows.map((row) => row.id),
+          now,
+        );
+        await client.query("DELETE FROM source_state WHERE source_id = $1", [sourceId]);
+        return removed;
+      }),
+    );
+  }
+
+  /** Inside a write: delete these items, record their departures, repair their stories. */
+  async #removeItems(client: PoolClient, ids: readonly string[], now: EpochMs): Promise<WriteOutcome<PruneResult>> {
+    const slugs = new Set<string>();
+    const stories = this.#stories ? await storiesOf(client, [...ids]) : new Set<string>();
+    for (const chunk of chunks([...ids], ID_CHUNK)) {
+      const touched = await client.query<{ slug: string }>(
+        "SELECT DISTINCT slug FROM item_categories WHERE item_id = ANY($1::text[])",
+        [chunk],
+      );
+      for (const row of touched.rows) slugs.add(row.slug);
+      await recordDeletions(client, chunk, now);
+      // item_categories and item_sources rows go with their item (ON DELETE CASCADE).
+      await client.query("DELETE FROM items WHERE id = ANY($1::text[])", [chunk]);
+    }
+    // A story that lost a member shows another one, or goes when it lost its last.
+    for (const slug of await refreshStories(client, stories, now)) slugs.add(slug);
+    const changedCategories = [...slugs].sort();
+    return {
+      result: { removed: ids.length, changedCategories },
+      changed: ids.length > 0,
+      categories: changedCategories,
+    };
   }
 
   async getSourceState(sourceId: string): Promise<SourceState | undefined> {

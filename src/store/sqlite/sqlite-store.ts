@@ -218,16 +218,30 @@ export class SqliteStore implements Store {
         if (Number.isFinite(retention.maxAgeMs)) {
           for (const id of this.#sql.expiredIds.all(sourceId, now - retention.maxAgeMs)) doomed.add(id);
         }
-        const ids = [...doomed];
-        const slugs = new Set(ids.length === 0 ? [] : this.#sql.distinctSlugsOf.all(JSON.stringify(ids)));
-        const stories = this.#stories ? this.#storyWriter.storiesOf(ids) : [];
-        if (ids.length > 0) this.#departures.recordDeletions.run({ ids: JSON.stringify(ids), store: STORE_SLUG, now });
-        for (const id of ids) this.#sql.deleteItem.run(id);
-        // A story that lost a member shows another one, or goes when it lost its last.
-        this.#refreshStories(stories, now, slugs);
-        return { plan: { removed: ids.length, changedCategories: [...slugs].sort() }, changed: ids.length > 0 };
+        return this.#removeItems([...doomed], now);
       }),
     );
+  }
+
+  async purgeSource(sourceId: string, now: EpochMs): Promise<PruneResult> {
+    return this.#retrying(`purge source ${JSON.stringify(sourceId)}`, () =>
+      this.#write(() => {
+        const removed = this.#removeItems(this.#sql.overflowIds.all(sourceId, 0), now);
+        this.#sql.deleteSourceState.run(sourceId);
+        return removed;
+      }),
+    );
+  }
+
+  /** Inside a write: delete these items, record their departures, repair their stories. */
+  #removeItems(ids: readonly string[], now: EpochMs): { plan: PruneResult; changed: boolean } {
+    const slugs = new Set(ids.length === 0 ? [] : this.#sql.distinctSlugsOf.all(JSON.stringify(ids)));
+    const stories = this.#stories ? this.#storyWriter.storiesOf(ids) : [];
+    if (ids.length > 0) this.#departures.recordDeletions.run({ ids: JSON.stringify(ids), store: STORE_SLUG, now });
+    for (const id of ids) this.#sql.deleteItem.run(id);
+    // A story that lost a member shows another one, or goes when it lost its last.
+    this.#refreshStories(stories, now, slugs);
+    return { plan: { removed: ids.length, changedCategories: [...slugs].sort() }, changed: ids.length > 0 };
   }
 
   async getSourceState(sourceId: string): Promise<SourceState | undefined> {
@@ -785,6 +799,7 @@ function prepareStatements(db: Database.Database) {
     itemsAfter: db.prepare<[string, number], ItemRow>("SELECT * FROM items WHERE id > ? ORDER BY id LIMIT ?"),
     sourceState: db.prepare<[string], SourceStateRow>("SELECT * FROM source_state WHERE source_id = ?"),
     allSourceStates: db.prepare<[], SourceStateRow>("SELECT * FROM source_state ORDER BY source_id"),
+    deleteSourceState: db.prepare<[string]>("DELETE FROM source_state WHERE source_id = ?"),
     saveSourceState: db.prepare<[SourceStateRow]>(`INSERT INTO source_state
       (source_id, last_run_at, last_success_at, last_error, last_error_at, consecutive_failures, items_collected,
        etag, last_modified, next_attempt_at, warnings)
