@@ -4,6 +4,7 @@ import type { Classifier } from "../classify/classifier.js";
 import type { Collector, CollectOutcome } from "../sources/collector.js";
 import type { FetchOptions } from "../sources/fetch.js";
 import { FetchError } from "../sources/fetch.js";
+import type { Parse } from "../sources/parse-jobs.js";
 import type { Store } from "../store/store.js";
 import { nextAttemptAfterFailure, type BackoffPolicy } from "./backoff.js";
 import { redactUrlsIn } from "../net/redact-url.js";
@@ -20,6 +21,8 @@ export interface CollectDeps {
   readonly backoff: BackoffPolicy;
   /** Requests at once to one host inside a pass (see CollectContext.perHost). */
   readonly perHost?: number;
+  /** Where fetched documents are parsed (the service's parse pool); absent: on this thread. */
+  readonly parse?: Parse;
   readonly random: () => number;
   readonly logger: Logger;
 }
@@ -134,6 +137,7 @@ function fetchAndParse(
     previous,
     knownIds: (ids) => deps.store.knownIds(ids),
     ...(deps.perHost !== undefined && { perHost: deps.perHost }),
+    ...(deps.parse !== undefined && { parse: deps.parse }),
     signal,
   });
 }
