@@ -2,6 +2,7 @@ import pino, { type Logger } from "pino";
 import { formatProblem, loadConfig, type ConfigProblem } from "../config/config.js";
 import { readSettings, type Settings } from "../config/settings.js";
 import { collectOnce } from "./collect.js";
+import { startParsePool } from "./parse-threads.js";
 import { startService } from "./service.js";
 import type { ConfigState } from "./runtime.js";
 
@@ -29,7 +30,7 @@ export async function collectCommand(env: Env): Promise<number> {
   const logger = createLogger(settings);
   const state = await loadConfigState(settings, logger);
   if (!state) return 1;
-  const failed = await collectOnce(settings, state, logger);
+  const failed = await collectOnce(settings, state, logger, startParsePool(state.config, logger));
   return failed === state.config.sources.filter((source) => source.enabled).length && failed > 0 ? 2 : 0;
 }
 
@@ -39,7 +40,12 @@ export async function serveCommand(env: Env): Promise<number> {
   const logger = createLogger(settings);
   const state = await loadConfigState(settings, logger);
   if (!state) return 1;
-  const service = await startService(settings, state, { clock: Date.now, logger, runWorker: true });
+  const service = await startService(settings, state, {
+    clock: Date.now,
+    logger,
+    runWorker: true,
+    parsePool: startParsePool(state.config, logger),
+  });
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string): void => {
       logger.info({ signal }, "shutdown requested");

@@ -16,7 +16,7 @@ export const BUILT_IN_DEFAULTS = {
   every: "15m",
   retention: { max_items: 1000, max_age: "90d" },
   fetch: { timeout: "20s", connect_timeout: "5s", max_bytes: "10MB", max_redirects: 5 },
-  worker: { concurrency: 4, per_host: 1 },
+  worker: { concurrency: 4, per_host: 1, parse_timeout: "15s" },
   backoff: { base: "1m", cap: "6h" },
   publish: { min: "30s", max: "15m" },
   cacheMaxBytes: "64MB",
@@ -47,6 +47,9 @@ export function buildConfig(configDir: string, sources: SourcesFile, categories:
     worker: {
       concurrency: sources.worker?.concurrency ?? BUILT_IN_DEFAULTS.worker.concurrency,
       perHost: sources.worker?.per_host ?? BUILT_IN_DEFAULTS.worker.per_host,
+      // Unset: the pool's own default, which depends on the machine (parse-pool.ts defaultParseThreads).
+      ...(sources.worker?.parse_threads !== undefined && { parseThreads: sources.worker.parse_threads }),
+      parseBudgetMs: durationMs(sources.worker?.parse_timeout ?? BUILT_IN_DEFAULTS.worker.parse_timeout),
     },
     backoff: buildBackoff(defaults.backoff),
     publish: buildPublish(sources.publish),

@@ -120,6 +120,23 @@ const defaults = z.strictObject({
 const worker = z.strictObject({
   concurrency: z.int().min(1).max(64).optional().describe("Sources fetched at once (default 4)"),
   per_host: z.int().min(1).max(16).optional().describe("Requests at once to one host (default 1)"),
+  parse_threads: z
+    .int()
+    .min(1)
+    .max(16)
+    .optional()
+    .describe(
+      "Worker threads that parse upstream documents off the serving thread (default: the cores beyond the first, at most 2); takes effect after a restart",
+    ),
+  parse_timeout: duration
+    .refine(
+      (value) => (parseDuration(value) ?? 0) >= 1000,
+      "must be at least 1s: an ordinary page takes tens of milliseconds, a large one a second",
+    )
+    .optional()
+    .describe(
+      "Longest one document may take on its parse thread; past it the thread is replaced and the document fails its source (default 15s)",
+    ),
 });
 
 const publish = z.strictObject({
