@@ -143,6 +143,15 @@ describe("the parse pool", () => {
     );
   });
 
+  it("fails waiting documents when its thread cannot start, instead of restarting it for ever", async () => {
+    const parsePool = pool({ entry: new URL("./no-such-parse-thread.js", build.entry) });
+    const error: unknown = await parsePool
+      .parse("feed", { document: FEED, sourceId: "s", now: NOW, maxBytes: 1 << 20 })
+      .catch((caught: unknown) => caught);
+    expect(error).toEqual(new ParsePoolError("parse-pool: a parse thread could not start"));
+    expect(parsePool.stats()).toMatchObject({ threads: 0, queued: 0, replaced: 1 });
+  });
+
   it("uses the cores beyond the serving one, at least one thread and at most two", () => {
     expect([1, 2, 3, 8].map((cores) => defaultParseThreads(cores))).toEqual([1, 1, 2, 2]);
   });

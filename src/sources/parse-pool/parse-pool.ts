@@ -153,6 +153,13 @@ export function createParsePool(options: ParsePoolOptions): ParsePool {
     replaced++;
     logger.warn({ err: error.message }, "parse thread stopped and replaced");
     void thread.worker.terminate();
+    // A thread that died before loading the parsers (a missing or broken entry) would die again:
+    // the waiting documents fail now instead of respawning threads for ever.
+    if (!thread.ready) {
+      const cause = new ParsePoolError("parse-pool: a parse thread could not start", { cause: error });
+      for (const job of queue.splice(0)) job.reject(cause);
+      return;
+    }
     pump();
   }
 
