@@ -1,5 +1,6 @@
 import { readSettings } from "../config/settings.js";
 import { collectOnce } from "./collect.js";
+import { startParsePool } from "./parse-threads.js";
 import { loadConfigState, warnIfBaseUrlDefaulted } from "./config-state.js";
 import {
   createCollectProgress,
@@ -49,7 +50,10 @@ export async function collectCommand(
   warnIfBaseUrlDefaulted(settings, logger);
   const enabled = state.config.sources.filter((source) => source.enabled).length;
   progress = tty ? createCollectProgress(enabled, terminal.progress) : undefined;
-  const results = await collectOnce(settings, state, logger, progress);
+  const results = await collectOnce(settings, state, logger, {
+    ...(progress && { progress }),
+    parsePool: startParsePool(state.config, logger),
+  });
   if (progress) {
     progress.end();
     progress = undefined;

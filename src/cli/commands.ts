@@ -1,6 +1,7 @@
 import { readSettings } from "../config/settings.js";
 import { loadConfigState, warnIfBaseUrlDefaulted } from "./config-state.js";
 import { createLogger } from "./logger.js";
+import { startParsePool } from "./parse-threads.js";
 import { startService } from "./service.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -12,7 +13,12 @@ export async function serveCommand(env: Env): Promise<number> {
   const state = await loadConfigState(settings, logger);
   if (!state) return 1;
   warnIfBaseUrlDefaulted(settings, logger);
-  const service = await startService(settings, state, { clock: Date.now, logger, runWorker: true });
+  const service = await startService(settings, state, {
+    clock: Date.now,
+    logger,
+    runWorker: true,
+    parsePool: startParsePool(state.config, logger),
+  });
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string): void => {
       logger.info({ signal }, "shutdown requested");

@@ -238,20 +238,30 @@ function classificationChanged(before: Config, after: Config): boolean {
 }
 
 /**
- * Settings a running hub cannot take over (its subscriptions' lease bounds and callback guard are
- * fixed when it starts): an edit to them is accepted, and said to wait for a restart, rather
- * than applied to half the hub.
+ * Settings fixed when the service starts — the running hub's (its subscriptions' lease bounds and
+ * callback guard) and the parse pool's size — so an edit to them is accepted, and said to wait
+ * for a restart, rather than applied to half of what runs.
  */
 function restartNotes(startedWith: Config, next: Config, configDir: string): ConfigProblem[] {
-  if (JSON.stringify(startedWith.websub) === JSON.stringify(next.websub)) return [];
-  return [
-    {
-      file: path.join(configDir, "sources.yaml"),
+  const file = path.join(configDir, "sources.yaml");
+  const notes: ConfigProblem[] = [];
+  if (JSON.stringify(startedWith.websub) !== JSON.stringify(next.websub)) {
+    notes.push({
+      file,
       path: "websub",
       message: "websub settings take effect after a restart; the hub keeps the ones it started with",
       severity: "warning",
-    },
-  ];
+    });
+  }
+  if (startedWith.worker.parseThreads !== next.worker.parseThreads) {
+    notes.push({
+      file,
+      path: "worker.parse_threads",
+      message: "worker.parse_threads takes effect after a restart; the parse pool keeps the threads it started with",
+      severity: "warning",
+    });
+  }
+  return notes;
 }
 
 function resolvedOrSelf(file: string): string {

@@ -5,6 +5,7 @@ import { compileClassifier } from "../classify/classifier.js";
 import type { Clock, EpochMs } from "../model/index.js";
 import { ALL_SLUG } from "../model/index.js";
 import { createFeedService, type FeedCatalog, type FeedService } from "../publish/feed-service.js";
+import type { ParsePool } from "../sources/parse-pool/parse-pool.js";
 import { COLLECTORS } from "../sources/registry.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
@@ -67,15 +68,26 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+export interface RuntimeOptions {
+  readonly metrics?: Metrics;
+  /**
+   * Where collects parse upstream documents (parse-threads.ts); the runtime closes it. Absent:
+   * on this thread, for tests and tools that serve nothing.
+   */
+  readonly parsePool?: ParsePool;
+  /** Told when each source's run starts and ends (`collect` on a terminal draws it). */
+  readonly progress?: RunProgress;
+}
+
 /** Builds the service graph from settings and a validated config: the one place that wires. */
 export async function createRuntime(
   settings: Settings,
   initial: ConfigState,
   clock: Clock,
   logger: Logger,
-  metrics?: Metrics,
-  progress?: RunProgress,
+  options: RuntimeOptions = {},
 ): Promise<Runtime> {
+  const { metrics, parsePool, progress } = options;
   const state: { current: ConfigState } = { current: initial };
   const { store, writes: ownWrites } = trackOwnWrites(await openStore(settings.databaseUrl, { clock }));
   const listeners: Array<(change: FeedChange) => void> = [];
@@ -101,6 +113,7 @@ export async function createRuntime(
   const worker = createWorker(planFor(state.current.config), {
     store,
     collectors: COLLECTORS,
+    ...(parsePool !== undefined && { parse: parsePool.parse }),
     clock,
     random: Math.random,
     logger,
@@ -128,8 +141,12 @@ export async function createRuntime(
     setConfigState: (next) => {
       state.current = next;
       feeds.cache.setLimits({ maxBytes: next.config.publish.cacheMaxBytes });
+      parsePool?.setBudget(next.config.worker.parseBudgetMs);
     },
-    close: () => store.close(),
+    close: async () => {
+      await parsePool?.close();
+      await store.close();
+    },
   };
 }
 

@@ -11,6 +11,7 @@ import { createMetrics } from "../metrics/metrics.js";
 import { createFeedHandler } from "../http/feed-handler.js";
 import { createHttpServer } from "../http/server.js";
 import type { Clock } from "../model/index.js";
+import type { ParsePool } from "../sources/parse-pool/parse-pool.js";
 import { ALL_SLUG } from "../model/index.js";
 import { createHub } from "../websub/hub.js";
 import { createFreshness } from "./freshness.js";
@@ -43,13 +44,18 @@ export interface ServiceOptions {
   /** How often an SQLite store's revision is read for other processes' changes (default 2 s). */
   readonly storePollMs?: number;
   readonly shutdownTimeoutMs?: number;
+  /** Where collects parse upstream documents (parse-threads.ts); the service closes it on stop. Absent: inline. */
+  readonly parsePool?: ParsePool;
 }
 
 /** `npm start`: the worker and the server over one store. */
 export async function startService(settings: Settings, config: ConfigState, options: ServiceOptions): Promise<Service> {
   const { clock, logger } = options;
   const metrics = createMetrics();
-  const runtime = await createRuntime(settings, config, clock, logger, metrics);
+  const runtime = await createRuntime(settings, config, clock, logger, {
+    metrics,
+    ...(options.parsePool !== undefined && { parsePool: options.parsePool }),
+  });
   metrics.watchRenderCache(() => runtime.feeds.cache.stats());
   metrics.watchSources(async () => {
     const states = new Map((await runtime.store.listSourceStates()).map((state) => [state.sourceId, state]));

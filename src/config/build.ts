@@ -29,6 +29,9 @@ export function buildConfig(configDir: string, sources: SourcesFile, categories:
     worker: {
       concurrency: sources.worker?.concurrency ?? D.worker.concurrency,
       perHost: sources.worker?.per_host ?? D.worker.per_host,
+      // Unset: the pool's own default, which depends on the machine (parse-pool.ts defaultParseThreads).
+      ...(sources.worker?.parse_threads !== undefined && { parseThreads: sources.worker.parse_threads }),
+      parseBudgetMs: durationMs(sources.worker?.parse_timeout ?? D.worker.parse_timeout),
     },
     backoff: buildBackoff(defaults.backoff),
     publish: buildPublish(sources.publish),

@@ -20,7 +20,14 @@ export interface Config {
     /** Absolute directories file: sources may read: CONFIG_DIR and `allowed_file_dirs`. */
     readonly fileRoots: readonly string[];
   };
-  readonly worker: { readonly concurrency: number; readonly perHost: number };
+  readonly worker: {
+    readonly concurrency: number;
+    readonly perHost: number;
+    /** Parse threads (`parse_threads`); absent: the parse pool's default for this machine. */
+    readonly parseThreads?: number;
+    /** How long one document may take on a parse thread (`parse_timeout`). */
+    readonly parseBudgetMs: number;
+  };
   /** Retry delays for a failing source: `baseMs` after the first failure, doubling, at most `capMs`. */
   readonly backoff: { readonly baseMs: number; readonly capMs: number };
   /** Bounds of a feed's Cache-Control max-age, and the render cache's byte budget. */

@@ -20,7 +20,7 @@ export const BUILT_IN_DEFAULTS = {
     backoff: { base: "1m", cap: "6h" },
     contact: "https://github.com/news-feed-publisher",
   },
-  worker: { concurrency: 4, per_host: 1 },
+  worker: { concurrency: 4, per_host: 1, parse_timeout: "15s" },
   publish: { max_age: { min: "30s", max: "15m" }, cache_max_bytes: "64MB" },
   websub: {
     lease: { default: "10d", min: "1h", max: "30d" },

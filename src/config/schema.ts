@@ -149,6 +149,26 @@ const defaults = z.strictObject({
 const worker = z.strictObject({
   concurrency: z.int().min(1).max(64).optional().describe(withDefault("Sources fetched at once", D.worker.concurrency)),
   per_host: z.int().min(1).max(16).optional().describe(withDefault("Requests at once to one host", D.worker.per_host)),
+  parse_threads: z
+    .int()
+    .min(1)
+    .max(16)
+    .optional()
+    .describe(
+      "Worker threads that parse upstream documents off the serving thread (default: the cores beyond the first, at most 2); takes effect after a restart",
+    ),
+  parse_timeout: duration
+    .refine(
+      (value) => (parseDuration(value) ?? 0) >= 1000,
+      "must be at least 1s: an ordinary page takes tens of milliseconds, a large one a second",
+    )
+    .optional()
+    .describe(
+      withDefault(
+        "Longest one document may take on its parse thread; past it the thread is replaced and the document fails its source",
+        D.worker.parse_timeout,
+      ),
+    ),
 });
 
 const publish = z.strictObject({

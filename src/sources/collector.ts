@@ -1,5 +1,6 @@
 import type { Clock, CollectedItem, Source, SourceState } from "../model/index.js";
 import type { FetchOptions } from "./fetch.js";
+import type { Parse } from "./parse-jobs.js";
 
 /** What a source kind needs from the outside world for one pass. */
 export interface CollectContext {
@@ -16,6 +17,11 @@ export interface CollectContext {
    */
   readonly perHost?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Where fetched documents are parsed (parse-jobs.ts): the service's parse pool, so parsing
+   * never holds the thread that serves requests. Absent: on this thread.
+   */
+  readonly parse?: Parse;
 }
 
 /** The result of one pass over one source. Throwing means the whole source failed. */

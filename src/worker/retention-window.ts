@@ -1,4 +1,4 @@
-import type { ClassifiedItem, EpochMs, Retention } from "../model/index.js";
+import type { CollectedItem, EpochMs, Retention } from "../model/index.js";
 
 /**
  * The items of one pass that retention would keep: none published before `now - maxAge`, and
@@ -8,11 +8,7 @@ import type { ClassifiedItem, EpochMs, Retention } from "../model/index.js";
  * flush, snapshot rewrite, WebSub ping). Undated items count as published `now`, the first-seen
  * date the store gives a new one. The first copy of a repeated id is the one kept, as the store does.
  */
-export function withinRetention<T extends ClassifiedItem>(
-  items: readonly T[],
-  retention: Retention,
-  now: EpochMs,
-): T[] {
+export function withinRetention<T extends CollectedItem>(items: readonly T[], retention: Retention, now: EpochMs): T[] {
   const cutoff = now - retention.maxAgeMs;
   const seen = new Set<string>();
   const candidates: T[] = [];

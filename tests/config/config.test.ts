@@ -93,7 +93,7 @@ describe("defaults and conversion", () => {
       allowedNetworks: [],
       fileRoots: [path.resolve("config")],
     });
-    expect(cfg.worker).toEqual({ concurrency: 4, perHost: 1 });
+    expect(cfg.worker).toEqual({ concurrency: 4, perHost: 1, parseBudgetMs: 15_000 });
     expect(cfg.site).toEqual({
       title: "News feeds",
       description: "News collected from upstream sites, by category",
@@ -107,7 +107,7 @@ describe("defaults and conversion", () => {
   retention: { max_items: 200, max_age: 30d }
   fetch: { timeout: 1m, connect_timeout: 2s, max_bytes: 512KB, max_redirects: 2, allowed_networks: [10.0.0.0/8, "fd00::/8"] }
   contact: https://example.org/about-this-bot
-worker: { concurrency: 8, per_host: 2 }
+worker: { concurrency: 8, per_host: 2, parse_threads: 3, parse_timeout: 40s }
 sources:
   - id: a
     kind: feed
@@ -138,7 +138,7 @@ sources:
       allowedNetworks: ["10.0.0.0/8", "fd00::/8"],
       fileRoots: [path.resolve("config")],
     });
-    expect(cfg.worker).toEqual({ concurrency: 8, perHost: 2 });
+    expect(cfg.worker).toEqual({ concurrency: 8, perHost: 2, parseThreads: 3, parseBudgetMs: 40_000 });
   });
 
   it("refuses an allowed network that is not a CIDR block, naming its line", () => {

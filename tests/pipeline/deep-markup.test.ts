@@ -45,6 +45,20 @@ const BODIES: Readonly<Record<string, { type: string; body: string }>> = {
     body: `<html><body><ul><li>17:10 Markets close higher in Casablanca</li><li>16:05 Rain expected in Rabat tonight</li></ul>${nested(60_000)}</body></html>`,
   },
   "/listing.html": { type: "text/html; charset=utf-8", body: `<html><body>${nested(60_000)}</body></html>` },
+  "/deep-articles.html": {
+    type: "text/html; charset=utf-8",
+    body: `<html><body><a class="story" href="/articles/deep-1">One</a><a class="story" href="/articles/deep-2">Two</a></body></html>`,
+  },
+  "/mixed-articles.html": {
+    type: "text/html; charset=utf-8",
+    body: `<html><body><a class="story" href="/articles/deep-1">One</a><a class="story" href="/articles/good">Two</a></body></html>`,
+  },
+  "/articles/deep-1": { type: "text/html; charset=utf-8", body: `<html><body>${nested(60_000)}</body></html>` },
+  "/articles/deep-2": { type: "text/html; charset=utf-8", body: `<html><body>${nested(60_000)}</body></html>` },
+  "/articles/good": {
+    type: "text/html; charset=utf-8",
+    body: `<html><head><title>Rabat port expands</title></head><body><article><h1>Rabat port expands</h1><p>The port adds a terminal.</p></article></body></html>`,
+  },
 };
 
 function source(id: string, kind: SourceKind, url: string): Source {
@@ -57,7 +71,7 @@ function source(id: string, kind: SourceKind, url: string): Source {
     enabled: true,
     retention: { maxItemsPerSource: 100, maxAgeMs: 90 * 86_400_000 },
     ...(kind === "html-ticker" && { timezone: "Africa/Casablanca" }),
-    ...(kind === "html-articles" && { maxArticlesPerPass: 5, refresh: false }),
+    ...(kind === "html-articles" && { maxArticlesPerPass: 5, refresh: false, select: { link: "a.story" } }),
   };
 }
 
@@ -124,5 +138,25 @@ describe("upstream markup nested too deep", () => {
     expect(state?.nextAttemptAt).toBeGreaterThan(T0);
     // The next scheduled pass waits for the backoff instead of parsing the page again.
     expect((await collectSource(source(`deep-${kind}`, kind, `${origin}${route}`), deps())).skipped).toBe(true);
+  });
+
+  it("fails an html-articles pass whose every article page is refused, so the source backs off", async () => {
+    const articles = source("deep-articles", "html-articles", `${origin}/deep-articles.html`);
+    const result = await collectSource(articles, deps());
+    expect(result.ok).toBe(false);
+    expect(result.error).toBe(
+      `html-articles: every article page read (2) was refused: html-articles: ${origin}/articles/deep-1: ` +
+        `html-articles: refused ${origin}/articles/deep-1: markup: page refused before parsing: elements nested more than 512 deep`,
+    );
+    expect((await store.getSourceState("deep-articles"))?.nextAttemptAt).toBeGreaterThan(T0);
+    expect((await collectSource(articles, deps())).skipped).toBe(true);
+  });
+
+  it("keeps the readable article when only some pages are refused, with a warning naming the other", async () => {
+    const result = await collectSource(source("mixed", "html-articles", `${origin}/mixed-articles.html`), deps());
+    expect(result).toMatchObject({ ok: true, inserted: 1 });
+    expect(result.warnings).toEqual([
+      `html-articles: ${origin}/articles/deep-1: html-articles: refused ${origin}/articles/deep-1: markup: page refused before parsing: elements nested more than 512 deep`,
+    ]);
   });
 });

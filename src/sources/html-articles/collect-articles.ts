@@ -7,20 +7,24 @@
  */
 import type { CollectedItem, Source } from "../../model/index.js";
 import type { CollectContext, CollectOutcome, Collector } from "../collector.js";
-import { decodeText } from "../decode.js";
 import { fetchResource } from "../fetch.js";
 import type { FetchResult } from "../fetch.js";
-import { markupProblem, MarkupLimitError, PAGE_LIMITS } from "../markup-limits.js";
-import { dedupeById, normalizeItem } from "../normalize.js";
-import { readArticlePage } from "./article-page.js";
+import { fetchedDocument, type FetchedDocument } from "../fetched-document.js";
+import { dedupeById } from "../normalize.js";
+import { parserOf } from "../parse-jobs.js";
+import { isRefusedInput } from "../refused-input.js";
 import { ArticlesError } from "./articles-error.js";
-import { describeRejections, detectArticleLinks } from "./detect-links.js";
-import { readListingLinks, withoutTracking } from "./listing-page.js";
+import { withoutTracking } from "./listing-page.js";
 
 export const DEFAULT_MAX_ARTICLES_PER_PASS = 20;
 const HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1";
 
-type ArticleResult = { readonly item?: CollectedItem; readonly warnings: readonly string[] };
+type ArticleResult = {
+  readonly item?: CollectedItem;
+  readonly warnings: readonly string[];
+  /** The page was refused as pathological input (refused-input.ts). */
+  readonly refused?: boolean;
+};
 type Validators = { readonly etag?: string; readonly lastModified?: string };
 
 /**
@@ -34,12 +38,15 @@ export const collectArticles: Collector = async (source, ctx) => {
   const listing = await fetchListing(source, ctx);
   if (listing.status === "not-modified")
     return { items: [], warnings: [], notModified: true, ...validatorsOf(listing) };
-  const text = withinPageLimits(htmlText(listing), listing.url);
-  const links = listingLinks(text, listing.url, source.select?.link);
+  const links = await parserOf(ctx)("listing", {
+    document: fetchedDocument(listing),
+    ...(source.select?.link !== undefined && { selector: source.select.link }),
+  });
   const pending = await linksToFetch(links, source, ctx);
   const results = await mapConcurrently(pending.links, ctx.perHost ?? 1, (url) => collectArticle(url, source, ctx));
   ctx.signal?.throwIfAborted();
   const items = results.flatMap((result) => (result.item === undefined ? [] : [result.item]));
+  failIfEveryPageRefused(results);
   const finished = source.refresh !== true && !pending.leftOver && results.every((result) => result.item !== undefined);
   const outcome: CollectOutcome = {
     items: dedupeById(items),
@@ -51,24 +58,14 @@ export const collectArticles: Collector = async (source, ctx) => {
 };
 
 /**
- * A page beyond the markup limits is refused before any parser sees it (markup-limits.ts): a
- * listing fails the source (and the worker backs off), an article page becomes a warning naming it.
+ * Every page read this pass was refused as pathological (markup limits, parse time budget): the
+ * source keeps sending what we cannot parse, so the pass fails and the worker backs off, as
+ * read-feed.ts does for a feed whose every entry is refused.
  */
-function withinPageLimits(html: string, pageUrl: string): string {
-  const problem = markupProblem(html, PAGE_LIMITS);
-  if (problem === undefined) return html;
-  const cause = new MarkupLimitError(`markup: page refused before parsing: ${problem}`);
-  throw new ArticlesError(`html-articles: refused ${pageUrl}: ${cause.message}`, { cause });
-}
-
-/** The configured `select.link`'s links, else the article links detect-links.ts finds. */
-function listingLinks(html: string, pageUrl: string, selector: string | undefined): readonly string[] {
-  if (selector !== undefined) return readListingLinks(html, pageUrl, selector);
-  const detected = detectArticleLinks(html, pageUrl);
-  if (detected.links.length > 0) return detected.links;
-  const why = describeRejections(detected);
+function failIfEveryPageRefused(results: readonly ArticleResult[]): void {
+  if (results.length === 0 || !results.every((result) => result.refused === true)) return;
   throw new ArticlesError(
-    `html-articles: found 0 article-like links among ${detected.candidates.length} links on ${pageUrl}${why === "" ? "" : ` (${why})`}; pin select.link`,
+    `html-articles: every article page read (${results.length}) was refused: ${results[0]?.warnings[0] ?? ""}`,
   );
 }
 
@@ -96,7 +93,7 @@ function validatorsOf(fetched: FetchResult): Validators {
  * listing chose its URL, so unless it is on the source's own origin it must resolve to a public
  * address (fetch.ts `configuredUrl`): a listing must not lead us into the operator's network.
  */
-async function fetchPage(url: string, source: Source, ctx: CollectContext): Promise<{ url: string; text: string }> {
+async function fetchPage(url: string, source: Source, ctx: CollectContext): Promise<FetchedDocument> {
   const fetched = await fetchResource({
     url,
     configuredUrl: source.url,
@@ -107,14 +104,7 @@ async function fetchPage(url: string, source: Source, ctx: CollectContext): Prom
   // Without validators upstream cannot answer 304, but the type allows it.
   if (fetched.status === "not-modified")
     throw new ArticlesError(`html-articles: ${url} answered 304 to an unconditional request`);
-  return { url: fetched.url, text: htmlText(fetched) };
-}
-
-function htmlText(fetched: Extract<FetchResult, { status: "ok" }>): string {
-  return decodeText(fetched.body, {
-    format: "html",
-    ...(fetched.contentType !== undefined && { contentType: fetched.contentType }),
-  }).text;
+  return fetchedDocument(fetched);
 }
 
 /**
@@ -139,23 +129,20 @@ async function linksToFetch(
 async function collectArticle(url: string, source: Source, ctx: CollectContext): Promise<ArticleResult> {
   try {
     const page = await fetchPage(url, source, ctx);
-    const article = readArticlePage(withinPageLimits(page.text, page.url), page.url, {
+    const article = await parserOf(ctx)("article", {
+      document: page,
+      sourceId: source.id,
+      now: ctx.clock(),
       ...(source.select?.body !== undefined && { bodySelector: source.select.body }),
       ...(source.timezone !== undefined && { timeZone: source.timezone }),
     });
-    const item = normalizeItem(article.raw, {
-      sourceId: source.id,
-      kind: "article",
-      baseUrl: article.baseUrl,
-      now: ctx.clock(),
-    });
-    if (item === undefined)
+    if (article.item === undefined)
       return { warnings: [...article.warnings, `html-articles: ${url}: no title, text or link found`] };
-    return { item: withAliases(item, [url, withoutTracking(url), page.url]), warnings: article.warnings };
+    return { item: withAliases(article.item, [url, withoutTracking(url), page.url]), warnings: article.warnings };
   } catch (err) {
     if (ctx.signal?.aborted) throw err;
     const reason = err instanceof Error ? err.message : String(err);
-    return { warnings: [`html-articles: ${url}: ${reason}`] };
+    return { warnings: [`html-articles: ${url}: ${reason}`], ...(isRefusedInput(err) && { refused: true }) };
   }
 }
 

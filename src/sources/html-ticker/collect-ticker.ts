@@ -1,13 +1,14 @@
 /**
  * The html-ticker source kind: a page's "Latest News" ticker, one item (kind "ticker") per line,
- * each dated from the wall-clock time it shows in the site's zone.
+ * each dated from the wall-clock time it shows in the site's zone. The page is read on a parse
+ * thread (read-ticker.ts); the lines are dated here, where the store is.
  */
 import type { CollectedItem, EpochMs, Source } from "../../model/index.js";
 import type { CollectContext, CollectOutcome, Collector } from "../collector.js";
-import { decodeText } from "../decode.js";
 import { fetchResource } from "../fetch.js";
-import { markupProblem, MarkupLimitError, FRAGMENT_LIMITS, PAGE_LIMITS } from "../markup-limits.js";
+import { fetchedDocument } from "../fetched-document.js";
 import { dedupeById } from "../normalize.js";
+import { parserOf } from "../parse-jobs.js";
 import { addDays, formatLocalDate, isTimeZone } from "../../zones/zone-clock.js";
 import type { LocalDate } from "../../zones/zone-clock.js";
 import { assignTickerDays, zonedToEpoch } from "./ticker-dates.js";
@@ -15,7 +16,6 @@ import type { RecallDay } from "./ticker-dates.js";
 import { TickerError } from "./ticker-error.js";
 import { tickerItem } from "./ticker-item.js";
 import type { TickerItemContext } from "./ticker-item.js";
-import { readTickerPage } from "./ticker-page.js";
 import type { TickerLine, TickerSelectors } from "./ticker-page.js";
 
 const HTML_ACCEPT = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1";
@@ -43,16 +43,10 @@ export const collectTicker: Collector = async (source, ctx) => {
   };
   if (fetched.status === "not-modified") return { items: [], warnings: [], notModified: true, ...validators };
 
-  const { text } = decodeText(fetched.body, {
-    format: "html",
-    ...(fetched.contentType !== undefined && { contentType: fetched.contentType }),
+  const page = await parserOf(ctx)("ticker-page", {
+    document: fetchedDocument(fetched),
+    ...(select !== undefined && { select }),
   });
-  // Warnings quote a line that cannot be read; a document without a single tag is no page, and
-  // quoting it would publish whatever file it is on /status (issue 9 point 7).
-  if (!/<[a-z!/?]/i.test(text))
-    throw new TickerError(`html-ticker: ${fetched.url} is not an HTML page (no markup); none of it is quoted`);
-  const page = readTickerPage(withinPageLimits(text, fetched.url), fetched.url, select);
-  const { lines, refusals } = parseableLines(page.lines);
   const now = ctx.clock();
   const itemContext: TickerItemContext = {
     sourceId: source.id,
@@ -60,41 +54,14 @@ export const collectTicker: Collector = async (source, ctx) => {
     now,
     ...(page.language !== undefined && { language: page.language }),
   };
-  const items = await datedItems(lines, timeZone, itemContext, ctx);
+  const items = await datedItems(page.lines, timeZone, itemContext, ctx);
   return {
     items: dedupeById(items),
-    warnings: [...page.warnings, ...refusals],
+    warnings: page.warnings,
     notModified: false,
     ...validators,
   } satisfies CollectOutcome;
 };
-
-/**
- * A page beyond the markup limits fails the source before any parser sees it (markup-limits.ts):
- * parsing it would stall the process, and failing makes the worker back off.
- */
-function withinPageLimits(html: string, pageUrl: string): string {
-  const problem = markupProblem(html, PAGE_LIMITS);
-  if (problem === undefined) return html;
-  const cause = new MarkupLimitError(`markup: page refused before parsing: ${problem}`);
-  throw new TickerError(`html-ticker: refused ${pageUrl}: ${cause.message}`, { cause });
-}
-
-/**
- * Lines whose headline is itself markup too deep or too large to read as text (escaped tags on the
- * page) are dropped with a warning; the other lines are kept.
- */
-function parseableLines(lines: readonly TickerLine[]): { lines: TickerLine[]; refusals: string[] } {
-  const kept: TickerLine[] = [];
-  const refusals: string[] = [];
-  lines.forEach((line, index) => {
-    const problem = markupProblem(line.title, FRAGMENT_LIMITS);
-    if (problem === undefined) kept.push(line);
-    else
-      refusals.push(`html-ticker: dropped line ${index + 1}: markup: its headline refused before parsing: ${problem}`);
-  });
-  return { lines: kept, refusals };
-}
 
 /** The source's selectors (undefined: detect the ticker) and zone. */
 function tickerConfig(source: Source): { select: TickerSelectors | undefined; timeZone: string } {
