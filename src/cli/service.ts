@@ -142,9 +142,9 @@ export async function startService(settings: Settings, config: ConfigState, opti
       logger,
     }),
   });
-  const server = createHttpServer(app, feedHandler, logger, clock, (route, status, seconds) =>
-    metrics.observeHttp(route, status, seconds),
-  );
+  const server = createHttpServer(app, feedHandler, logger, clock, {
+    observe: (route, status, seconds) => metrics.observeHttp(route, status, seconds),
+  });
   const address = await listen(server, settings.port, settings.host);
   logger.info({ address, baseUrl: settings.baseUrl }, "serving feeds");
 

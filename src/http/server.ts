@@ -11,6 +11,40 @@ import { routeLabel, type RouteLabel } from "./route-label.js";
 /** Told about every answered request (metrics). */
 export type HttpObserver = (route: RouteLabel, status: number, seconds: number) => void;
 
+/** node:http's connection timers (its options of the same names), which the fast lane follows too. */
+export interface HttpTimeouts {
+  /** Idle time allowed between requests; advertised in `Keep-Alive: timeout=`. */
+  readonly keepAliveTimeout: number;
+  /** Time allowed for a request head to arrive whole; then 408 (slow-loris guard). */
+  readonly headersTimeout: number;
+  /** Time allowed for a whole request; then 408. */
+  readonly requestTimeout: number;
+  /** How often node:http looks for connections past headersTimeout / requestTimeout. */
+  readonly connectionsCheckingInterval: number;
+}
+
+/**
+ * Keep-alive outlasts the 60 s idle timeout of common load balancers, so they, not we, close an
+ * idle connection (no request races our close); a head may take a little longer still. The rest
+ * are node:http's own defaults.
+ */
+const DEFAULT_TIMEOUTS: HttpTimeouts = {
+  keepAliveTimeout: 65_000,
+  headersTimeout: 66_000,
+  requestTimeout: 300_000,
+  connectionsCheckingInterval: 30_000,
+};
+
+export interface HttpServerOptions {
+  readonly observe?: HttpObserver;
+  readonly timeouts?: Partial<HttpTimeouts>;
+  /**
+   * false: plain node:http answers every request (the reference the fast lane is tested
+   * against, tests/http/differential.test.ts). Default true.
+   */
+  readonly fastLane?: boolean;
+}
+
 /**
  * The HTTP server. Feed polls are answered by the fast lane on the socket (fast-lane.ts), after
  * a render when the feed changed; feed requests it leaves (errors, unusual requests) go straight
@@ -23,9 +57,10 @@ export function createHttpServer(
   feedHandler: FeedHandler,
   logger: Logger,
   clock: Clock,
-  observe?: HttpObserver,
+  options: HttpServerOptions = {},
 ): Server {
-  const server = createServer((req, res) => {
+  const { observe } = options;
+  const server = createServer({ ...DEFAULT_TIMEOUTS, ...options.timeouts }, (req, res) => {
     if (req.url?.startsWith("/feeds/") !== true) {
       if (observe) watch(req, res, observe);
       app(req, res);
@@ -43,8 +78,7 @@ export function createHttpServer(
       failFeed(req, res, error, logger);
     }
   });
-  server.keepAliveTimeout = 65_000;
-  server.headersTimeout = 66_000;
+  if (options.fastLane === false) return server;
   installFastLane(server, {
     answer: (request) => feedHandler.answer(request),
     clock,

@@ -8,7 +8,7 @@ import type { Router } from "express";
 import pino, { type Logger } from "pino";
 import { createApp } from "../../src/http/app.js";
 import { createFeedHandler } from "../../src/http/feed-handler.js";
-import { createHttpServer, type HttpObserver } from "../../src/http/server.js";
+import { createHttpServer, type HttpObserver, type HttpTimeouts } from "../../src/http/server.js";
 import type { StatusReport } from "../../src/http/status.js";
 import type { Category } from "../../src/model/index.js";
 import { createFeedService, type FeedCatalog, type FeedService } from "../../src/publish/feed-service.js";
@@ -37,6 +37,7 @@ export interface TestServer {
   readonly origin: string;
   readonly server: Server;
   readonly feeds: FeedService;
+  readonly store: Store;
   close(): Promise<void>;
 }
 
@@ -45,6 +46,8 @@ export interface TestServerOptions {
   readonly admin?: Router;
   readonly observe?: HttpObserver;
   readonly logger?: Logger;
+  readonly timeouts?: Partial<HttpTimeouts>;
+  readonly fastLane?: boolean;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -71,13 +74,18 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.admin ? { admin: options.admin } : {}),
   });
-  const server: Server = createHttpServer(app, feedHandler, logger, clock, options.observe);
+  const server: Server = createHttpServer(app, feedHandler, logger, clock, {
+    ...(options.observe && { observe: options.observe }),
+    ...(options.timeouts && { timeouts: options.timeouts }),
+    ...(options.fastLane !== undefined && { fastLane: options.fastLane }),
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
     server,
     feeds,
+    store,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
