@@ -113,6 +113,7 @@ describe("fast lane", () => {
     for (const byte of poll()) client.send(byte);
     const [response] = await client.read(["GET"]);
     expect(response?.status).toBe(200);
+    expect(response?.body).toContain("<rss");
     client.socket.destroy();
   });
 
@@ -201,6 +202,27 @@ describe("fast lane in front of a bare node:http server", () => {
     expect(responses[0]?.headers.get("date")).toBe("Mon, 30 Nov 2026 12:00:00 GMT");
     expect(observed).toEqual([200, 200]);
     expect(installed.connections()).toBe(0);
+    client.socket.destroy();
+    lane.closeAllConnections();
+    await new Promise<void>((resolve) => lane.close(() => resolve()));
+  });
+  it("hands a head that arrives in pieces to node:http, which then owns its headers timeout", async () => {
+    const lane = createServer((req, res) => res.end(`node ${req.url}`));
+    const installed = installFastLane(lane, {
+      clock: () => Date.now(),
+      answer: () => ({
+        status: 200,
+        head: Buffer.from("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n"),
+        body: Buffer.from("lane"),
+      }),
+    });
+    await new Promise<void>((resolve) => lane.listen(0, "127.0.0.1", resolve));
+    const client = await open(`http://127.0.0.1:${(lane.address() as AddressInfo).port}`);
+    const head = poll("/cached");
+    client.send(head.slice(0, 10));
+    await expect.poll(() => installed.connections()).toBe(0);
+    client.send(head.slice(10));
+    expect((await client.read(["GET"]))[0]?.body).toBe("node /cached");
     client.socket.destroy();
     lane.closeAllConnections();
     await new Promise<void>((resolve) => lane.close(() => resolve()));
