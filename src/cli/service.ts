@@ -7,7 +7,7 @@ import { createAdminRoutes } from "../http/admin.js";
 import { createApp } from "../http/app.js";
 import { createMetricsRoute } from "../http/metrics-route.js";
 import { createMetrics } from "../metrics/metrics.js";
-import { createFeedHandler } from "../http/feed-handler.js";
+import { createFeedResponder } from "../http/feed-responder.js";
 import { createHttpServer } from "../http/server.js";
 import type { Clock } from "../model/index.js";
 import { ALL_SLUG } from "../model/index.js";
@@ -102,7 +102,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
     logger,
   });
   await freshness.refresh();
-  const feedHandler = createFeedHandler({
+  const feedResponder = createFeedResponder({
     feeds: runtime.feeds,
     categorySlugs,
     clock,
@@ -114,7 +114,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
     logger,
     isLeader: () => leader.isLeader(),
     onApplied: () => {
-      feedHandler.reset();
+      feedResponder.reset();
       snapshots.request();
     },
     onOutcome: (outcome) => metrics.recordConfigReload(outcome.ok ? "ok" : "rejected"),
@@ -122,7 +122,6 @@ export async function startService(settings: Settings, config: ConfigState, opti
   const app = createApp({
     store: runtime.store,
     catalog: runtime.catalog,
-    feedHandler,
     baseUrl: settings.baseUrl,
     clock,
     logger,
@@ -142,7 +141,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
       logger,
     }),
   });
-  const server = createHttpServer(app, feedHandler, logger, clock, {
+  const server = createHttpServer(app, feedResponder, logger, clock, {
     observe: (route, status, seconds) => metrics.observeHttp(route, status, seconds),
   });
   const address = await listen(server, settings.port, settings.host);

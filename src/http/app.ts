@@ -6,7 +6,6 @@ import { listFeeds } from "../publish/feed-list.js";
 import { renderIndexPage } from "../publish/index-page.js";
 import { renderOpml } from "../publish/opml.js";
 import type { Store } from "../store/store.js";
-import type { FeedHandler } from "./feed-handler.js";
 import { redactUrl } from "../net/redact-url.js";
 import { HttpProblem, sendProblem } from "./problem.js";
 import { createStatusRoutes, type StatusSource } from "./status.js";
@@ -14,7 +13,6 @@ import { createStatusRoutes, type StatusSource } from "./status.js";
 export interface AppDeps {
   readonly store: Store;
   readonly catalog: () => FeedCatalog;
-  readonly feedHandler: FeedHandler;
   readonly baseUrl: string;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -27,7 +25,7 @@ export interface AppDeps {
   readonly admin?: Router;
 }
 
-/** The Express application: every route but the feed hot path is here (see server.ts). */
+/** The Express application: every route but the feeds, which server.ts sends to the feed responder. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
@@ -50,7 +48,6 @@ export function createApp(deps: AppDeps): Express {
       renderOpml(deps.catalog(), listFeeds(deps.catalog(), deps.baseUrl), deps.baseUrl),
     ),
   );
-  app.use("/feeds", (req: Request, res: Response) => deps.feedHandler(withOriginalUrl(req), res));
   if (deps.websub) app.use(deps.websub);
   app.use(createStatusRoutes(deps.status));
   if (deps.metrics) app.use(deps.metrics);
@@ -68,12 +65,6 @@ export function createApp(deps: AppDeps): Express {
 
 function sendPage(res: Response, contentType: string, body: string): void {
   res.set({ "Content-Type": contentType, "Cache-Control": "public, max-age=60" }).send(body);
-}
-
-/** Under `app.use("/feeds")` Express strips the mount path; the feed handler parses the full URL. */
-function withOriginalUrl(req: Request): Request {
-  req.url = req.originalUrl;
-  return req;
 }
 
 function errorHandler(logger: Logger): ErrorRequestHandler {

@@ -1,13 +1,13 @@
 /**
  * The HTTP side of the service on 127.0.0.1:0 with minimal real deps: an in-memory SQLite
- * store, one category, the real feed service, feed handler, Express app and node:http server.
+ * store, one category, the real feed service, feed responder, Express app and node:http server.
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Router } from "express";
 import pino, { type Logger } from "pino";
 import { createApp } from "../../src/http/app.js";
-import { createFeedHandler } from "../../src/http/feed-handler.js";
+import { createFeedResponder } from "../../src/http/feed-responder.js";
 import { createHttpServer, type HttpObserver, type HttpTimeouts } from "../../src/http/server.js";
 import type { StatusReport } from "../../src/http/status.js";
 import type { Category } from "../../src/model/index.js";
@@ -61,12 +61,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ttlMinutes: () => undefined,
     generator: "test",
   });
-  const feedHandler = createFeedHandler({ feeds, categorySlugs: () => ["world"], maxAgeSeconds: () => 60 });
+  const feedResponder = createFeedResponder({ feeds, categorySlugs: () => ["world"], maxAgeSeconds: () => 60 });
   const logger = options.logger ?? pino({ level: "silent" });
   const app = createApp({
     store,
     catalog,
-    feedHandler,
     baseUrl: BASE_URL,
     clock,
     logger,
@@ -74,7 +73,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.admin ? { admin: options.admin } : {}),
   });
-  const server: Server = createHttpServer(app, feedHandler, logger, clock, {
+  const server: Server = createHttpServer(app, feedResponder, logger, clock, {
     ...(options.observe && { observe: options.observe }),
     ...(options.timeouts && { timeouts: options.timeouts }),
     ...(options.fastLane !== undefined && { fastLane: options.fastLane }),

@@ -23,7 +23,7 @@
  */
 import { STATUS_CODES, type Server } from "node:http";
 import type { Socket } from "node:net";
-import type { Clock } from "../model/index.js";
+import type { Clock } from "../../model/index.js";
 import { parseRequestHead, type RequestHead } from "./request-head.js";
 
 /** A complete answer: `head` holds the status line and every field but Date and Connection. */

@@ -1,14 +1,19 @@
 /**
- * The fast lane (src/http/fast-lane.ts) answers cached feed polls on the socket and hands every
+ * The fast lane (src/http/fast-lane/) answers cached feed polls on the socket and hands every
  * other request, with the bytes after it, to node:http. These tests speak raw HTTP/1.1 over TCP
  * so pipelining, split heads and hand-offs are exercised exactly as a client would send them.
  */
 import { createServer } from "node:http";
 import { connect, type AddressInfo, type Socket } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { installFastLane, type FastAnswer, type FastLane, type FastLaneOptions } from "../../src/http/fast-lane.js";
-import { parseRequestHead } from "../../src/http/request-head.js";
-import { startTestServer, type TestServer } from "./test-server.js";
+import {
+  installFastLane,
+  type FastAnswer,
+  type FastLane,
+  type FastLaneOptions,
+} from "../../../src/http/fast-lane/fast-lane.js";
+import { parseRequestHead } from "../../../src/http/fast-lane/request-head.js";
+import { startTestServer, type TestServer } from "../test-server.js";
 
 interface RawResponse {
   readonly status: number;
