@@ -55,7 +55,7 @@ export interface Freshness {
 }
 
 /**
- * Max-age for the feed handler, which asks at most once per second (feed-handler.ts): the
+ * Max-age for the feed responder, which asks at most once per second (feed-responder.ts): the
  * answer uses the source states as last read, and asking starts the next read, so the store is
  * read at most once per second too and never on the request path.
  */

@@ -8,7 +8,7 @@ import { createApp } from "../http/app.js";
 import { HttpProblem } from "../http/problem.js";
 import { createMetricsRoute } from "../http/metrics-route.js";
 import { createMetrics } from "../metrics/metrics.js";
-import { createFeedHandler } from "../http/feed-handler.js";
+import { createFeedResponder } from "../http/feed-responder.js";
 import { createHttpServer } from "../http/server.js";
 import type { Clock } from "../model/index.js";
 import type { ParsePool } from "../sources/parse-pool/parse-pool.js";
@@ -116,7 +116,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
     logger,
   });
   await freshness.refresh();
-  const feedHandler = createFeedHandler({
+  const feedResponder = createFeedResponder({
     feeds: runtime.feeds,
     categorySlugs,
     clock,
@@ -128,7 +128,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
     logger,
     isLeader: () => leader.isLeader(),
     onApplied: () => {
-      feedHandler.reset();
+      feedResponder.reset();
       snapshots.request();
     },
     onOutcome: (outcome) => metrics.recordConfigReload(outcome.ok ? "ok" : "rejected"),
@@ -136,7 +136,6 @@ export async function startService(settings: Settings, config: ConfigState, opti
   const app = createApp({
     store: runtime.store,
     catalog: runtime.catalog,
-    feedHandler,
     baseUrl: settings.baseUrl,
     clock,
     logger,
@@ -169,9 +168,9 @@ export async function startService(settings: Settings, config: ConfigState, opti
       logger,
     }),
   });
-  const server = createHttpServer(app, feedHandler, logger, clock, (route, status, seconds) =>
-    metrics.observeHttp(route, status, seconds),
-  );
+  const server = createHttpServer(app, feedResponder, logger, clock, {
+    observe: (route, status, seconds) => metrics.observeHttp(route, status, seconds),
+  });
   const address = await listen(server, settings.port, settings.host);
   logger.info({ address, baseUrl: settings.baseUrl }, "serving feeds");
 

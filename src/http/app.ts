@@ -8,7 +8,6 @@ import { DEFAULT_OPML_FORMAT, renderOpml } from "../publish/opml.js";
 import { browserTabContentType, FEED_STYLESHEET_FILE, isBrowserTab } from "../publish/feed-stylesheet.js";
 import { serveFeedStylesheet } from "./stylesheet-route.js";
 import type { Store } from "../store/store.js";
-import type { FeedHandler } from "./feed-handler.js";
 import { redactUrl } from "../net/redact-url.js";
 import { HttpProblem, sendProblem } from "./problem.js";
 import { createStatusRoutes, type StatusSource } from "./status.js";
@@ -16,7 +15,6 @@ import { createStatusRoutes, type StatusSource } from "./status.js";
 export interface AppDeps {
   readonly store: Store;
   readonly catalog: () => FeedCatalog;
-  readonly feedHandler: FeedHandler;
   readonly baseUrl: string;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -29,7 +27,7 @@ export interface AppDeps {
   readonly admin?: Router;
 }
 
-/** The Express application: every route but the feed hot path is here (see server.ts). */
+/** The Express application: every route but the feeds, which server.ts sends to the feed responder. */
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable("x-powered-by");
@@ -58,7 +56,6 @@ export function createApp(deps: AppDeps): Express {
     sendPage(res, (tab ? browserTabContentType(OPML_CONTENT_TYPE) : undefined) ?? OPML_CONTENT_TYPE, body);
   });
   app.get(`/${FEED_STYLESHEET_FILE}`, serveFeedStylesheet);
-  app.use("/feeds", (req: Request, res: Response) => deps.feedHandler(withOriginalUrl(req), res));
   if (deps.websub) app.use(deps.websub);
   app.use(createStatusRoutes(deps.status));
   if (deps.metrics) app.use(deps.metrics);
@@ -103,12 +100,6 @@ function opmlFormat(req: Request): FeedFormat {
     });
   }
   return known;
-}
-
-/** Under `app.use("/feeds")` Express strips the mount path; the feed handler parses the full URL. */
-function withOriginalUrl(req: Request): Request {
-  req.url = req.originalUrl;
-  return req;
 }
 
 function errorHandler(logger: Logger): ErrorRequestHandler {

@@ -17,6 +17,9 @@ export const ROUTE_LABELS = [
 
 export type RouteLabel = (typeof ROUTE_LABELS)[number];
 
+/** Told about every answered request (metrics). */
+export type HttpObserver = (route: RouteLabel, status: number, seconds: number) => void;
+
 const EXACT: ReadonlyMap<string, RouteLabel> = new Map<string, RouteLabel>([
   ["/", "index"],
   ["/feeds.opml", "opml"],

@@ -1,14 +1,14 @@
 /**
  * The HTTP side of the service on 127.0.0.1:0 with minimal real deps: an in-memory SQLite
- * store, one category, the real feed service, feed handler, Express app and node:http server.
+ * store, one category, the real feed service, feed responder, Express app and node:http server.
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Router } from "express";
 import pino, { type Logger } from "pino";
 import { createApp } from "../../src/http/app.js";
-import { createFeedHandler } from "../../src/http/feed-handler.js";
-import { createHttpServer, type HttpObserver } from "../../src/http/server.js";
+import { createFeedResponder } from "../../src/http/feed-responder.js";
+import { createHttpServer, type HttpObserver, type HttpTimeouts } from "../../src/http/server.js";
 import type { StatusReport } from "../../src/http/status.js";
 import type { Category } from "../../src/model/index.js";
 import { createFeedService, type FeedCatalog, type FeedService } from "../../src/publish/feed-service.js";
@@ -37,6 +37,7 @@ export interface TestServer {
   readonly origin: string;
   readonly server: Server;
   readonly feeds: FeedService;
+  readonly store: Store;
   close(): Promise<void>;
 }
 
@@ -49,6 +50,8 @@ export interface TestServerOptions {
   readonly status?: () => Promise<StatusReport>;
   /** Runs on the fresh store before the server starts (seed items). */
   readonly seed?: (store: Store) => Promise<void>;
+  readonly timeouts?: Partial<HttpTimeouts>;
+  readonly fastLane?: boolean;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -63,12 +66,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ttlMinutes: () => undefined,
     generator: "test",
   });
-  const feedHandler = createFeedHandler({ feeds, categorySlugs: () => ["world"], maxAgeSeconds: () => 60 });
+  const feedResponder = createFeedResponder({ feeds, categorySlugs: () => ["world"], maxAgeSeconds: () => 60 });
   const logger = options.logger ?? pino({ level: "silent" });
   const app = createApp({
     store,
     catalog,
-    feedHandler,
     baseUrl: BASE_URL,
     clock,
     logger,
@@ -76,13 +78,18 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...(options.metrics ? { metrics: options.metrics } : {}),
     ...(options.admin ? { admin: options.admin } : {}),
   });
-  const server: Server = createHttpServer(app, feedHandler, logger, clock, options.observe);
+  const server: Server = createHttpServer(app, feedResponder, logger, clock, {
+    ...(options.observe && { observe: options.observe }),
+    ...(options.timeouts && { timeouts: options.timeouts }),
+    ...(options.fastLane !== undefined && { fastLane: options.fastLane }),
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     origin: `http://127.0.0.1:${port}`,
     server,
     feeds,
+    store,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

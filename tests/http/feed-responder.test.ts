@@ -1,5 +1,5 @@
 /**
- * The feed handler's hot path on node:http: a cached variant is answered synchronously from
+ * The feed responder behind the server: a cached variant is answered synchronously from
  * header arrays built once, Cache-Control is recomputed at most once per clock second, and a
  * failure on either the synchronous or the rendering path is a 500 problem, never a crash.
  */
@@ -9,7 +9,7 @@ import { brotliCompressSync, gzipSync } from "node:zlib";
 import express from "express";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { createFeedHandler, type FeedHandlerDeps } from "../../src/http/feed-handler.js";
+import { createFeedResponder, type FeedResponderDeps } from "../../src/http/feed-responder.js";
 import { createHttpServer } from "../../src/http/server.js";
 import type { FeedService, RenderedFeed } from "../../src/publish/feed-service.js";
 import type { FeedVariant } from "../../src/publish/feed-variant.js";
@@ -51,8 +51,8 @@ function fakeFeeds(
 describe("feed handler hot path", () => {
   let server: Server | undefined;
 
-  async function serve(deps: FeedHandlerDeps): Promise<string> {
-    server = createHttpServer(express(), createFeedHandler(deps), pino({ level: "silent" }), () => Date.now());
+  async function serve(deps: FeedResponderDeps): Promise<string> {
+    server = createHttpServer(express(), createFeedResponder(deps), pino({ level: "silent" }), () => Date.now());
     await new Promise<void>((resolve) => server?.listen(0, "127.0.0.1", resolve));
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }

@@ -13,10 +13,17 @@
  * back, to the ordinary node:http server for good; it answers that request and all that follow.
  * Responses stay in request order because the lane answers one request at a time and hands off
  * before the first request it does not answer (RFC 9112 §9.3.2 pipelining).
+ *
+ * To a client the lane is invisible: it behaves as node:http does in every case it keeps
+ * (tests/http/differential.test.ts sends the same request shapes to both and compares). So a
+ * head that is not complete when its bytes arrive also goes to node:http at once, which then
+ * owns its slow-loris timeout (408), its EOF mid-head (400) and its size limit (431); the lane
+ * itself only times out a connection that never sent a byte (408, as node:http) or sat idle after
+ * an answer, and closes at once when the client half-closes, as node:http does.
  */
-import type { Server } from "node:http";
+import { STATUS_CODES, type Server } from "node:http";
 import type { Socket } from "node:net";
-import type { Clock } from "../model/index.js";
+import type { Clock } from "../../model/index.js";
 import { parseRequestHead, type RequestHead } from "./request-head.js";
 
 /** A complete answer: `head` holds the status line and every field but Date and Connection. */
@@ -51,6 +58,27 @@ export interface FastLane {
 /** Same as node:http's default max header size: a longer head goes to llhttp, which answers 431. */
 const MAX_HEAD_BYTES = 16 * 1024;
 const HEAD_END = Buffer.from("\r\n\r\n", "latin1");
+/**
+ * node:http keeps an idle connection this much longer than the keep-alive timeout it advertises,
+ * so that a request sent just before the advertised moment is not met by a close
+ * (HTTP_SERVER_KEEP_ALIVE_TIMEOUT_BUFFER in node's lib/_http_server.js).
+ */
+const KEEP_ALIVE_GRACE_MS = 1_000;
+/** What node:http sends when no complete head arrived in time (`requestTimeoutResponse`, ibid.). */
+const REQUEST_TIMEOUT = Buffer.from(`HTTP/1.1 408 ${STATUS_CODES[408]}\r\nConnection: close\r\n\r\n`, "latin1");
+/**
+ * While an answer renders, requests behind it are read on (so that a half-close is seen at once,
+ * as node:http sees it) up to this many bytes; then reading pauses until the render is done.
+ */
+const MAX_WAITING_BYTES = 64 * 1024;
+
+/** How long the lane lets a connection be silent, from node:http's settings. */
+interface Timers {
+  /** Before the first request: node:http's headersTimeout (or requestTimeout), counted from connect. */
+  readonly firstHeadMs: number;
+  /** After an answer: node:http's keep-alive timeout and its grace. */
+  readonly idleMs: number;
+}
 
 /**
  * Puts the lane in front of `server`'s own connection handling. The server keeps listening,
@@ -71,7 +99,11 @@ export function installFastLane(server: Server, options: FastLaneOptions): FastL
       for (const listener of httpListeners) listener.call(server, socket);
     });
     socket.once("close", () => open.delete(socket));
-    lane.start(server.keepAliveTimeout, server.headersTimeout);
+    lane.start({
+      // node:http times out a connection's first head from the moment it connects.
+      firstHeadMs: server.headersTimeout > 0 ? server.headersTimeout : server.requestTimeout,
+      idleMs: server.keepAliveTimeout > 0 ? server.keepAliveTimeout + KEEP_ALIVE_GRACE_MS : 0,
+    });
   });
 
   // node:http's close() calls closeIdleConnections(); it knows only the connections it parses.
@@ -137,12 +169,12 @@ function createFraming(clock: Clock, keepAliveTimeoutMs: number): Framing {
 
 class Connection {
   #pending: Buffer | undefined;
-  /** When the first byte of the head not yet complete arrived. */
-  #pendingSince = 0;
   #done = false;
   /** An answer is being rendered; requests after it wait in #pending. */
   #rendering = false;
-  #headersTimeoutMs = 0;
+  /** Which of node:http's timers the socket's timeout stands for now. */
+  #timer: "first head" | "idle" | "off" = "first head";
+  #timers: Timers = { firstHeadMs: 0, idleMs: 0 };
   readonly #onData = (chunk: Buffer): void => this.#receive(chunk);
   readonly #onDrain = (): void => {
     if (!this.#rendering) this.socket.resume();
@@ -151,7 +183,19 @@ class Connection {
   readonly #onError = (): void => {
     this.socket.destroy();
   };
+  /**
+   * The client half-closed (sent FIN): node:http, whose httpAllowHalfOpen is off, ends the
+   * connection at once; answers already written still reach the client, one being rendered is
+   * dropped, and requests not yet answered are not.
+   */
+  readonly #onEnd = (): void => {
+    if (this.#done) return;
+    this.#detach();
+    this.socket.end();
+  };
   readonly #onTimeout = (): void => {
+    // A connection that never sent a request gets node:http's 408; an idle one is just closed.
+    if (this.#timer === "first head" && this.socket.writable) this.socket.write(REQUEST_TIMEOUT);
     this.socket.destroy();
   };
 
@@ -162,12 +206,13 @@ class Connection {
     private readonly handOff: () => void,
   ) {}
 
-  start(idleTimeoutMs: number, headersTimeoutMs: number): void {
-    this.#headersTimeoutMs = headersTimeoutMs;
-    this.socket.setTimeout(idleTimeoutMs);
+  start(timers: Timers): void {
+    this.#timers = timers;
+    this.socket.setTimeout(timers.firstHeadMs);
     this.socket.on("timeout", this.#onTimeout);
     this.socket.on("error", this.#onError);
     this.socket.on("drain", this.#onDrain);
+    this.socket.on("end", this.#onEnd);
     this.socket.on("data", this.#onData);
   }
 
@@ -184,8 +229,8 @@ class Connection {
         break;
       }
       const end = buffer.indexOf(HEAD_END);
-      if (end === -1) break;
-      if (end > MAX_HEAD_BYTES) {
+      if (end === -1 || end > MAX_HEAD_BYTES) {
+        // Half a head (or too long a one): node:http's to time out, to see cut short, or to refuse.
         this.#leave(buffer);
         return;
       }
@@ -206,20 +251,23 @@ class Connection {
     }
     if (this.#done) return;
     this.#pending = buffer;
-    if (buffer !== undefined && buffer.length > MAX_HEAD_BYTES) this.#leave(buffer);
   }
 
   #answered(request: RequestHead, answer: FastAnswer, startedAt: bigint): void {
     this.#write(request, answer);
     this.options.observe?.(answer.status, Number(process.hrtime.bigint() - startedAt) / 1e9);
-    this.#pendingSince = this.options.clock();
+    if (this.#timer !== "idle") {
+      this.#timer = "idle";
+      this.socket.setTimeout(this.#timers.idleMs);
+    }
     if (request.close) this.#finish();
   }
 
   /**
-   * A feed that must be rendered first (after a change): reading pauses, so later requests on
-   * this connection wait their turn, and the connection stays in the lane. Should the render
-   * fail, the request goes to node:http, which answers it (a 500, logged) like any other.
+   * A feed that must be rendered first (after a change): later requests on this connection wait
+   * their turn in #pending, and the connection stays in the lane. No timer runs meanwhile (nor
+   * does node:http's while it answers). Should the render fail, the request goes to node:http,
+   * which answers it (a 500, logged) like any other.
    */
   #await(
     answer: Promise<FastAnswer | undefined>,
@@ -230,7 +278,8 @@ class Connection {
   ): void {
     this.#rendering = true;
     this.#pending = rest;
-    this.socket.pause();
+    this.#timer = "off";
+    this.socket.setTimeout(0);
     const settle = (ready: FastAnswer | undefined): void => {
       this.#rendering = false;
       if (this.#done || this.socket.destroyed) return;
@@ -260,14 +309,8 @@ class Connection {
   }
 
   #append(chunk: Buffer): void {
-    if (this.#pending === undefined) {
-      this.#pending = chunk;
-      this.#pendingSince = this.options.clock();
-      return;
-    }
-    this.#pending = Buffer.concat([this.#pending, chunk]);
-    // Slow-loris guard, as node:http's headersTimeout: a head must arrive whole in time.
-    if (this.options.clock() - this.#pendingSince > this.#headersTimeoutMs) this.socket.destroy();
+    this.#pending = this.#pending === undefined ? chunk : Buffer.concat([this.#pending, chunk]);
+    if (this.#rendering && this.#pending.length > MAX_WAITING_BYTES) this.socket.pause();
   }
 
   #write(request: RequestHead, answer: FastAnswer): void {
@@ -304,6 +347,7 @@ class Connection {
     socket.off("timeout", this.#onTimeout);
     socket.off("error", this.#onError);
     socket.off("drain", this.#onDrain);
+    socket.off("end", this.#onEnd);
     socket.off("data", this.#onData);
   }
 }

@@ -1,14 +1,19 @@
 /**
- * The fast lane (src/http/fast-lane.ts) answers cached feed polls on the socket and hands every
+ * The fast lane (src/http/fast-lane/) answers cached feed polls on the socket and hands every
  * other request, with the bytes after it, to node:http. These tests speak raw HTTP/1.1 over TCP
  * so pipelining, split heads and hand-offs are exercised exactly as a client would send them.
  */
 import { createServer } from "node:http";
 import { connect, type AddressInfo, type Socket } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { installFastLane, type FastAnswer, type FastLane, type FastLaneOptions } from "../../src/http/fast-lane.js";
-import { parseRequestHead } from "../../src/http/request-head.js";
-import { startTestServer, type TestServer } from "./test-server.js";
+import {
+  installFastLane,
+  type FastAnswer,
+  type FastLane,
+  type FastLaneOptions,
+} from "../../../src/http/fast-lane/fast-lane.js";
+import { parseRequestHead } from "../../../src/http/fast-lane/request-head.js";
+import { startTestServer, type TestServer } from "../test-server.js";
 
 interface RawResponse {
   readonly status: number;
@@ -113,6 +118,7 @@ describe("fast lane", () => {
     for (const byte of poll()) client.send(byte);
     const [response] = await client.read(["GET"]);
     expect(response?.status).toBe(200);
+    expect(response?.body).toContain("<rss");
     client.socket.destroy();
   });
 
@@ -201,6 +207,27 @@ describe("fast lane in front of a bare node:http server", () => {
     expect(responses[0]?.headers.get("date")).toBe("Mon, 30 Nov 2026 12:00:00 GMT");
     expect(observed).toEqual([200, 200]);
     expect(installed.connections()).toBe(0);
+    client.socket.destroy();
+    lane.closeAllConnections();
+    await new Promise<void>((resolve) => lane.close(() => resolve()));
+  });
+  it("hands a head that arrives in pieces to node:http, which then owns its headers timeout", async () => {
+    const lane = createServer((req, res) => res.end(`node ${req.url}`));
+    const installed = installFastLane(lane, {
+      clock: () => Date.now(),
+      answer: () => ({
+        status: 200,
+        head: Buffer.from("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n"),
+        body: Buffer.from("lane"),
+      }),
+    });
+    await new Promise<void>((resolve) => lane.listen(0, "127.0.0.1", resolve));
+    const client = await open(`http://127.0.0.1:${(lane.address() as AddressInfo).port}`);
+    const head = poll("/cached");
+    client.send(head.slice(0, 10));
+    await expect.poll(() => installed.connections()).toBe(0);
+    client.send(head.slice(10));
+    expect((await client.read(["GET"]))[0]?.body).toBe("node /cached");
     client.socket.destroy();
     lane.closeAllConnections();
     await new Promise<void>((resolve) => lane.close(() => resolve()));

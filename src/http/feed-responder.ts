@@ -1,16 +1,14 @@
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders } from "node:http";
 import type { Clock } from "../model/index.js";
 import type { FeedVariant } from "../publish/feed-variant.js";
 import type { FeedService, RenderedFeed } from "../publish/feed-service.js";
 import { chooseCoding, type ContentCoding } from "./content-coding.js";
 import { isNotModified } from "./conditional-get.js";
-import type { FastAnswer } from "./fast-lane.js";
 import { parseFeedRequest } from "./feed-request.js";
-import { HttpProblem, sendProblem } from "./problem.js";
+import { HttpProblem } from "./problem.js";
 import { browserTabContentType, isBrowserTab } from "../publish/feed-stylesheet.js";
-import type { RequestHead } from "./request-head.js";
 
-export interface FeedHandlerDeps {
+export interface FeedResponderDeps {
   readonly feeds: FeedService;
   readonly categorySlugs: () => readonly string[];
   /** Seconds a cache may reuse a feed: until its sources are next due, bounded. */
@@ -22,19 +20,43 @@ export interface FeedHandlerDeps {
   readonly clock?: Clock;
 }
 
+/** A GET or HEAD of a feed, as the fast lane's head reader and node:http both see it. */
+export interface FeedRequest {
+  readonly method: "GET" | "HEAD";
+  /** The request target as sent, e.g. `/feeds/world.rss?limit=20`. */
+  readonly target: string;
+  readonly acceptEncoding?: string | undefined;
+  readonly ifNoneMatch?: string | undefined;
+  readonly ifModifiedSince?: string | undefined;
+  /**
+   * W3C Fetch Metadata: `document` when a person opened the feed in a browser tab, which then gets
+   * the same bytes labelled so the tab applies the feed's stylesheet (publish/feed-stylesheet.ts).
+   * The fast lane hands such requests to node:http (fast-lane/request-head.ts), so only it sets this.
+   */
+  readonly secFetchDest?: string | undefined;
+}
+
+/** A feed's answer, ready to write: raw for the socket, `[name, value, …]` for node:http. */
+export interface FeedAnswer {
+  readonly status: 200 | 304;
+  /** Status line and every field but Date and Connection (the transport adds those). */
+  readonly head: Buffer;
+  /** The same fields as `head`, for `res.writeHead` (which takes them mutable; shared, not to be changed). */
+  readonly fields: string[];
+  /** Omitted for HEAD and 304. */
+  readonly body?: Buffer;
+}
+
 /**
- * Answers a feed request. A cached variant is answered synchronously (returns undefined); only
- * a render returns a promise, so the hot path allocates no promise.
+ * The one responder to feed requests, used by both transports (server.ts): the fast lane on the
+ * socket and the plain node:http path. A cached variant is answered synchronously, so the hot
+ * path allocates no promise; only a render returns one. A bad URL is an HttpProblem (404, 400).
  */
-export type FeedHandler = ((req: IncomingMessage, res: ServerResponse) => Promise<void> | undefined) & {
+export interface FeedResponder {
+  respond(request: FeedRequest): FeedAnswer | HttpProblem | Promise<FeedAnswer>;
   /** Forget parsed URLs (the category list changed). */
   reset(): void;
-  /**
-   * The complete answer to a feed poll, for the fast lane: at once when the variant is rendered,
-   * after its render otherwise; undefined when the request needs the full handler (an error).
-   */
-  answer(request: RequestHead): FastAnswer | Promise<FastAnswer> | undefined;
-};
+}
 
 /** One rendered feed in one content coding, with its response headers flattened once. */
 interface Prepared {
@@ -53,19 +75,11 @@ interface Prepared {
   headers: PreparedHeaders | undefined;
 }
 
-type Conditions = Pick<IncomingHttpHeaders, "if-none-match" | "if-modified-since">;
-
-interface Decision {
-  readonly ready: Prepared;
-  readonly headers: PreparedHeaders;
-  readonly notModified: boolean;
-}
-
 interface PreparedHeaders {
   readonly maxAge: number;
   readonly ok: string[];
   readonly notModified: string[];
-  /** The same as raw status line + fields, without Date and Connection (fast-lane.ts adds them). */
+  /** The same as raw status line + fields, without Date and Connection (the transport adds them). */
   readonly okHead: Buffer;
   readonly notModifiedHead: Buffer;
 }
@@ -73,9 +87,9 @@ interface PreparedHeaders {
 /**
  * Serves `/feeds/*` from rendered bytes kept in memory. The hot path (a cached variant) does
  * no hashing, no compression, no store access and no URL parsing: map lookups, a validator
- * comparison and a write of header arrays built once per (feed, coding, max-age).
+ * comparison and header arrays built once per (feed, coding, max-age).
  */
-export function createFeedHandler(deps: FeedHandlerDeps): FeedHandler {
+export function createFeedResponder(deps: FeedResponderDeps): FeedResponder {
   const variants = new Map<string, FeedVariant | HttpProblem>();
   const prepared = new WeakMap<RenderedFeed, Map<string, Prepared>>();
   const maxAge = memoizePerSecond(deps.maxAgeSeconds, deps.clock);
@@ -106,68 +120,37 @@ export function createFeedHandler(deps: FeedHandlerDeps): FeedHandler {
   }
 
   /**
-   * The one decision both paths make (node:http below, the fast lane in `answer`): which coding,
-   * which headers, and 200 or 304. RFC 9110 §15.4.5: a 304 carries the validators and caching
-   * headers a 200 would, and no body.
+   * Which coding, which headers, and 200 or 304. RFC 9110 §15.4.5: a 304 carries the validators
+   * and caching headers a 200 would, and no body.
    */
-  function decide(
-    feed: RenderedFeed,
-    acceptEncoding: string | undefined,
-    conditions: Conditions,
-    tab = false,
-  ): Decision {
-    const ready = prepare(feed, chooseCoding(acceptEncoding), tab);
+  function answerWith(request: FeedRequest, feed: RenderedFeed): FeedAnswer {
+    const ready = prepare(feed, chooseCoding(request.acceptEncoding), isBrowserTab(request.secFetchDest));
+    const headers = headersFor(ready, maxAge());
+    const conditions: Pick<IncomingHttpHeaders, "if-none-match" | "if-modified-since"> = {
+      "if-none-match": request.ifNoneMatch,
+      "if-modified-since": request.ifModifiedSince,
+    };
+    if (isNotModified(conditions, ready.etag, feed.lastModified)) {
+      return { status: 304, head: headers.notModifiedHead, fields: headers.notModified };
+    }
     return {
-      ready,
-      headers: headersFor(ready, maxAge()),
-      notModified: isNotModified(conditions, ready.etag, feed.lastModified),
+      status: 200,
+      head: headers.okHead,
+      fields: headers.ok,
+      ...(request.method === "GET" && { body: ready.body }),
     };
   }
 
-  function respond(req: IncomingMessage, res: ServerResponse, feed: RenderedFeed): void {
-    // A browser tab never takes the fast lane: request-head.ts hands Sec-Fetch-Dest to node:http.
-    const tab = isBrowserTab(req.headers["sec-fetch-dest"]);
-    const { ready, headers, notModified } = decide(feed, req.headers["accept-encoding"], req.headers, tab);
-    res.writeHead(notModified ? 304 : 200, notModified ? headers.notModified : headers.ok);
-    res.end(notModified || req.method === "HEAD" ? undefined : ready.body);
-  }
-
-  function answer(request: RequestHead): FastAnswer | Promise<FastAnswer> | undefined {
-    // Other routes are node:http's (Express): not worth a parse, nor a place in `variants`.
-    if (!request.target.startsWith("/feeds/")) return undefined;
-    const variant = variantFor(request.target);
-    if (variant instanceof HttpProblem) return undefined;
-    const cached = deps.feeds.cached(variant);
-    if (!cached) return deps.feeds.render(variant).then((feed) => answerWith(request, feed));
-    return answerWith(request, cached);
-  }
-
-  function answerWith(request: RequestHead, feed: RenderedFeed): FastAnswer {
-    const conditions = { "if-none-match": request.ifNoneMatch, "if-modified-since": request.ifModifiedSince };
-    const { ready, headers, notModified } = decide(feed, request.acceptEncoding, conditions);
-    if (notModified) return { status: 304, head: headers.notModifiedHead };
-    return { status: 200, head: headers.okHead, ...(request.method === "GET" && { body: ready.body }) };
-  }
-
-  const handler = (req: IncomingMessage, res: ServerResponse): Promise<void> | undefined => {
-    if (req.method !== "GET" && req.method !== "HEAD") {
-      res.setHeader("Allow", "GET, HEAD");
-      sendProblem(res, new HttpProblem(405, "Method not allowed", "Feeds answer GET and HEAD."));
-      return undefined;
-    }
-    const variant = variantFor(req.url ?? "/");
-    if (variant instanceof HttpProblem) {
-      sendProblem(res, variant, req.url);
-      return undefined;
-    }
-    const cached = deps.feeds.cached(variant);
-    if (cached) {
-      respond(req, res, cached);
-      return undefined;
-    }
-    return deps.feeds.render(variant).then((feed) => respond(req, res, feed));
+  return {
+    respond(request) {
+      const variant = variantFor(request.target);
+      if (variant instanceof HttpProblem) return variant;
+      const cached = deps.feeds.cached(variant);
+      if (cached) return answerWith(request, cached);
+      return deps.feeds.render(variant).then((feed) => answerWith(request, feed));
+    },
+    reset: () => variants.clear(),
   };
-  return Object.assign(handler, { reset: () => variants.clear(), answer });
 }
 
 function headersFor(ready: Prepared, maxAge: number): PreparedHeaders {
