@@ -1,4 +1,7 @@
+import type { Logger } from "pino";
+import type { Config } from "../config/config.js";
 import { readSettings } from "../config/settings.js";
+import type { ParsePool } from "../sources/parse-pool/parse-pool.js";
 import { collectOnce } from "./collect.js";
 import { startParsePool } from "./parse-threads.js";
 import { loadConfigState, warnIfBaseUrlDefaulted } from "./config-state.js";
@@ -30,6 +33,9 @@ export async function collectCommand(
   env: Env,
   _args: readonly string[] = [],
   terminal: CollectTerminal = { progress: process.stderr, log: process.stdout },
+  // Where documents are parsed: the parse pool, as `serve` does; undefined parses on this thread
+  // (tests, which have no compiled thread entry).
+  parsePool: (config: Config, logger: Logger) => ParsePool | undefined = startParsePool,
 ): Promise<number> {
   const settings = readSettings(env);
   const tty = terminal.progress.isTTY === true;
@@ -50,9 +56,10 @@ export async function collectCommand(
   warnIfBaseUrlDefaulted(settings, logger);
   const enabled = state.config.sources.filter((source) => source.enabled).length;
   progress = tty ? createCollectProgress(enabled, terminal.progress) : undefined;
+  const pool = parsePool(state.config, logger);
   const results = await collectOnce(settings, state, logger, {
     ...(progress && { progress }),
-    parsePool: startParsePool(state.config, logger),
+    ...(pool && { parsePool: pool }),
   });
   if (progress) {
     progress.end();

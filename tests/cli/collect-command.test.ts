@@ -18,6 +18,11 @@ const source = (id: string, file: string): string => `  - id: ${id}
     every: 10m
 `;
 
+/** No compiled parse-thread entry under vitest: documents are parsed on this thread (the pool has its own tests). */
+const ON_THIS_THREAD = (): undefined => undefined;
+/** Not a terminal: logs as JSON lines, nowhere. */
+const QUIET = { progress: { write: (): void => undefined }, log: { write: (): void => undefined } };
+
 describe("collect exit codes", () => {
   let dir: string;
   let errors: string[];
@@ -43,7 +48,7 @@ describe("collect exit codes", () => {
 
   it("exits 0 when every source was collected", async () => {
     await writeFile(path.join(dir, "sources.yaml"), `sources:\n${source("wire", "wire.xml")}`);
-    expect(await collectCommand(env())).toBe(COLLECT_EXIT.ok);
+    expect(await collectCommand(env(), [], QUIET, ON_THIS_THREAD)).toBe(COLLECT_EXIT.ok);
     expect(errors).toEqual([]);
   });
 
@@ -52,14 +57,14 @@ describe("collect exit codes", () => {
       path.join(dir, "sources.yaml"),
       `sources:\n${source("wire", "wire.xml")}${source("gone", "gone.xml")}`,
     );
-    expect(await collectCommand(env())).toBe(COLLECT_EXIT.sourcesFailed);
+    expect(await collectCommand(env(), [], QUIET, ON_THIS_THREAD)).toBe(COLLECT_EXIT.sourcesFailed);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^collect: source gone failed: \S/);
   });
 
   it("exits 1 on an invalid config", async () => {
     await writeFile(path.join(dir, "sources.yaml"), `sources:\n  - id: wire\n    kind: rss\n`);
-    expect(await collectCommand(env())).toBe(COLLECT_EXIT.configInvalid);
+    expect(await collectCommand(env(), [], QUIET, ON_THIS_THREAD)).toBe(COLLECT_EXIT.configInvalid);
     expect(errors.join("\n")).toMatch(/sources\.yaml:3:\d+ sources\[0\]\.kind/);
   });
 
@@ -72,10 +77,15 @@ describe("collect exit codes", () => {
     const logLines: string[] = [];
     const printed: string[] = [];
     vi.spyOn(console, "log").mockImplementation((line: string) => void printed.push(line));
-    const code = await collectCommand({ ...env(), LOG_LEVEL: "info" }, [], {
-      progress: { isTTY: true, columns: 120, write: (text) => void progress.push(text) },
-      log: { isTTY: true, write: (text) => void logLines.push(text) },
-    });
+    const code = await collectCommand(
+      { ...env(), LOG_LEVEL: "info" },
+      [],
+      {
+        progress: { isTTY: true, columns: 120, write: (text) => void progress.push(text) },
+        log: { isTTY: true, write: (text) => void logLines.push(text) },
+      },
+      ON_THIS_THREAD,
+    );
     expect(code).toBe(COLLECT_EXIT.sourcesFailed);
     expect(progress.at(-2)).toBe("\r[2/2] sources done\x1b[K");
     expect(progress.some((text) => /collecting (wire|gone)/.test(text))).toBe(true);
