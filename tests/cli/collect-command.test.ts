@@ -95,7 +95,7 @@ describe("collect exit codes", () => {
     expect(table[2]).toMatch(/^wire +1 +0 +0 +ok$/);
     // Warnings only on a terminal at LOG_LEVEL=info, as readable lines, not JSON.
     expect(logLines.length).toBeGreaterThan(0);
-    for (const line of logLines) expect(line).toMatch(/^\d\d:\d\d:\d\d (WARN |ERROR) /);
+    for (const line of logLines) expect(line).toMatch(/^\[\d\d:\d\d:\d\d\] (WARN|ERROR): /);
     expect(errors).toEqual([expect.stringMatching(/^collect: source gone failed: /)]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createCollectProgress, formatCollectSummary } from "../../src/cli/collect-progress.js";
-import { formatLogLine } from "../../src/cli/pretty-log.js";
+import { createLineFormat } from "../../src/cli/pretty-log.js";
 import type { SourceRunResult } from "../../src/worker/collect-source.js";
 
 const result = (sourceId: string, overrides: Partial<SourceRunResult> = {}): SourceRunResult => ({
@@ -69,8 +69,10 @@ describe("collect progress on a terminal", () => {
   });
 });
 
-describe("pretty log lines", () => {
-  it("shows time, level, message and the other fields as key=value", () => {
+describe("pretty log lines (pino-pretty)", () => {
+  const formatLogLine = createLineFormat();
+
+  it("shows time, level, message and the other fields, without pid, host and service", () => {
     const line = JSON.stringify({
       level: 40,
       time: Date.parse("2026-12-02T12:00:01Z"),
@@ -82,10 +84,14 @@ describe("pretty log lines", () => {
       failures: 2,
       msg: "source failed",
     });
-    expect(formatLogLine(line)).toBe('12:00:01 WARN  source failed source=wire err="fetch: HTTP 503" failures=2');
+    const [first, ...rest] = formatLogLine(line).trimEnd().split("\n");
+    // Local time of day: the terminal's reader's clock.
+    const local = new Date(Date.parse("2026-12-02T12:00:01Z")).toTimeString().slice(0, 8);
+    expect(first).toBe(`[${local}] WARN: source failed {"source":"wire","failures":2}`);
+    expect(rest.map((text) => text.trim())).toEqual(['err: "fetch: HTTP 503"']);
   });
 
   it("passes a line that is not JSON through", () => {
-    expect(formatLogLine("plain text\n")).toBe("plain text");
+    expect(formatLogLine("plain text\n").trim()).toBe("plain text");
   });
 });
