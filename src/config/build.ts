@@ -14,14 +14,35 @@ export const PRODUCT_TOKEN = "news-feed-publisher/0.1";
 
 const D = BUILT_IN_DEFAULTS;
 
+/**
+ * `given` over `defaults`, key by key: a key the YAML left out keeps its built-in default. (A plain
+ * `{ ...defaults, ...given }` would let a key present with an undefined value erase its default.)
+ */
+function filled<T extends object>(defaults: T, given: { readonly [K in keyof T]?: T[K] | undefined } | undefined): T {
+  const result: Record<string, unknown> = { ...(defaults as Record<string, unknown>) };
+  for (const [key, value] of Object.entries(given ?? {})) if (value !== undefined) result[key] = value;
+  return result as T;
+}
+
+type SiteText = Config["site"];
+type FetchText = {
+  readonly timeout: string;
+  readonly connect_timeout: string;
+  readonly max_bytes: string;
+  readonly max_redirects: number;
+  readonly allow_private_networks: boolean;
+  readonly allowed_networks: readonly string[];
+};
+type Bounds = { readonly min: string; readonly max: string };
+
 export function buildConfig(configDir: string, sources: SourcesFile, categories: CategoriesFile): Config {
   const defaults = sources.defaults ?? {};
-  const defaultRetention = { ...D.defaults.retention, ...defaults.retention };
+  const defaultRetention = filled<RetentionText>(D.defaults.retention, defaults.retention);
   const defaultEvery = defaults.every ?? D.defaults.every;
   return {
     sources: sources.sources.map((entry) => buildSource(configDir, entry, defaultEvery, defaultRetention)),
     categories: categories.categories.map(buildCategory),
-    site: { ...D.site, ...categories.site },
+    site: filled<SiteText>(D.site, categories.site),
     fetch: {
       ...buildFetchOptions(defaults.fetch, defaults.contact),
       fileRoots: fileRoots(configDir, defaults.fetch?.allowed_file_dirs ?? D.defaults.fetch.allowed_file_dirs),
@@ -50,7 +71,7 @@ export function buildFetchOptions(
   fetch?: Defaults["fetch"],
   contact?: Defaults["contact"],
 ): Omit<Config["fetch"], "fileRoots"> {
-  const limits = { ...D.defaults.fetch, ...fetch };
+  const limits = filled<FetchText>(D.defaults.fetch, fetch);
   return {
     userAgent: `${PRODUCT_TOKEN} (+${contact ?? D.defaults.contact})`,
     timeoutMs: durationMs(limits.timeout),
@@ -63,12 +84,12 @@ export function buildFetchOptions(
 }
 
 function buildBackoff(backoff: Defaults["backoff"]): Config["backoff"] {
-  const given = { ...D.defaults.backoff, ...backoff };
+  const given = filled<{ readonly base: string; readonly cap: string }>(D.defaults.backoff, backoff);
   return { baseMs: durationMs(given.base), capMs: durationMs(given.cap) };
 }
 
 function buildPublish(publish: SourcesFile["publish"]): Config["publish"] {
-  const bounds = { ...D.publish.max_age, ...publish?.max_age };
+  const bounds = filled<Bounds>(D.publish.max_age, publish?.max_age);
   return {
     minMaxAgeSeconds: durationMs(bounds.min) / 1000,
     maxMaxAgeSeconds: durationMs(bounds.max) / 1000,
@@ -77,7 +98,7 @@ function buildPublish(publish: SourcesFile["publish"]): Config["publish"] {
 }
 
 function buildWebSub(websub: SourcesFile["websub"]): Config["websub"] {
-  const lease = { ...D.websub.lease, ...websub?.lease };
+  const lease = filled<Bounds & { readonly default: string }>(D.websub.lease, websub?.lease);
   return {
     lease: {
       defaultSeconds: durationMs(lease.default) / 1000,
@@ -107,7 +128,7 @@ function buildSource(
   defaultEvery: string,
   defaultRetention: RetentionText,
 ): Source {
-  const retention = { ...defaultRetention, ...entry.retention };
+  const retention = filled(defaultRetention, entry.retention);
   const schedule: Schedule =
     entry.schedule !== undefined ? { cron: entry.schedule } : { every: durationMs(entry.every ?? defaultEvery) };
   const common = {

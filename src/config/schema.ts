@@ -27,7 +27,11 @@ export const RESERVED_CATEGORY_SLUG = "all";
 const duration = z.string().regex(DURATION_PATTERN, DURATION_HINT);
 
 /** `min` must not exceed `max` (and `default` must lie between them) where both are given. */
-function orderedDurations(value: { min?: string; max?: string; default?: string }): boolean {
+function orderedDurations(value: {
+  min?: string | undefined;
+  max?: string | undefined;
+  default?: string | undefined;
+}): boolean {
   const [min, max, fallback] = [value.min, value.max, value.default].map((d) =>
     d === undefined ? undefined : parseDuration(d),
   );
@@ -111,7 +115,7 @@ const fetchLimits = z.strictObject({
 });
 
 /** `base` must not exceed `cap` where both are given. */
-function baseWithinCap(value: { base?: string; cap?: string }): boolean {
+function baseWithinCap(value: { base?: string | undefined; cap?: string | undefined }): boolean {
   const [base, cap] = [value.base, value.cap].map((d) => (d === undefined ? undefined : parseDuration(d)));
   return base === undefined || cap === undefined || base <= cap;
 }

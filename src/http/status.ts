@@ -13,12 +13,12 @@ export interface SourceStatus {
   readonly enabled: boolean;
   readonly state: "ok" | "failing" | "pending" | "disabled";
   readonly running: boolean;
-  readonly lastRunAt?: string;
-  readonly lastSuccessAt?: string;
-  readonly lastError?: string;
-  readonly lastErrorAt?: string;
+  readonly lastRunAt?: string | undefined;
+  readonly lastSuccessAt?: string | undefined;
+  readonly lastError?: string | undefined;
+  readonly lastErrorAt?: string | undefined;
   readonly consecutiveFailures: number;
-  readonly nextRunAt?: string;
+  readonly nextRunAt?: string | undefined;
   readonly itemsCollected: number;
   readonly warnings: readonly string[];
   /** The source's newest runs, newest first (the store keeps a bounded history). */
@@ -34,7 +34,7 @@ export interface CategoryStatus {
   readonly slug: string;
   readonly title: string;
   readonly items: number;
-  readonly newestItemAt?: string;
+  readonly newestItemAt?: string | undefined;
   /** Stories published per UTC day (`YYYY-MM-DD`), oldest first, days without any as 0. */
   readonly perDay: ReadonlyArray<{ readonly day: string; readonly count: number }>;
 }
@@ -45,7 +45,7 @@ export interface StatusReport {
   /** The IANA tz database release wall-clock times are read with (e.g. "2026f"). */
   readonly timeZoneData: { readonly version: string };
   readonly config: {
-    readonly loadedAt?: string;
+    readonly loadedAt?: string | undefined;
     readonly sources: number;
     readonly categories: number;
     readonly warnings: readonly string[];

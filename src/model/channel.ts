@@ -15,24 +15,26 @@ export interface Channel {
   readonly id: string;
   readonly language: string;
   /** Newest change among the items, or undefined for an empty feed. */
-  readonly updated?: EpochMs;
+  readonly updated?: EpochMs | undefined;
   readonly generator: string;
   /** Minutes a reader may cache (RSS `<ttl>`). */
-  readonly ttlMinutes?: number;
+  readonly ttlMinutes?: number | undefined;
   /** WebSub hub URLs (rel=hub). */
   readonly hubs: readonly string[];
   /** RFC 5005 paging links, absolute. */
-  readonly paging?: {
-    readonly first?: string;
-    readonly next?: string;
-    readonly prev?: string;
-    readonly current?: string;
-  };
+  readonly paging?:
+    | {
+        readonly first?: string | undefined;
+        readonly next?: string | undefined;
+        readonly prev?: string | undefined;
+        readonly current?: string | undefined;
+      }
+    | undefined;
   /**
    * Same-origin path of the XSLT that shows RSS and Atom readably in a browser (`<?xml-stylesheet?>`);
    * absent, the document names none.
    */
-  readonly stylesheetHref?: string;
+  readonly stylesheetHref?: string | undefined;
   /** Category label the feed represents, used for feed-level `<category>`. */
   readonly categories: readonly string[];
 }

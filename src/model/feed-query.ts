@@ -14,7 +14,7 @@ export interface FeedCursor {
 export interface FeedQuery {
   /** Category slugs to union; empty means every item (`all`). */
   readonly categories: readonly string[];
-  readonly kind?: ItemKind;
+  readonly kind?: ItemKind | undefined;
   /** 1..500 */
   readonly limit: number;
   /** 1-based page number (RFC 5005 paging); 1 when `before` is given. */

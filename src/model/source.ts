@@ -7,11 +7,11 @@ export const SOURCE_KINDS: readonly SourceKind[] = ["feed", "html-articles", "ht
 export type Schedule = { readonly every: number /* ms */ } | { readonly cron: string };
 
 export interface Selectors {
-  readonly item?: string;
-  readonly time?: string;
-  readonly title?: string;
-  readonly link?: string;
-  readonly body?: string;
+  readonly item?: string | undefined;
+  readonly time?: string | undefined;
+  readonly title?: string | undefined;
+  readonly link?: string | undefined;
+  readonly body?: string | undefined;
 }
 
 export interface Retention {
@@ -32,12 +32,12 @@ export interface Source {
   readonly categories: readonly string[];
   readonly enabled: boolean;
   /** IANA zone; required for html-ticker (local wall-clock times). */
-  readonly timezone?: string;
-  readonly select?: Selectors;
+  readonly timezone?: string | undefined;
+  readonly select?: Selectors | undefined;
   /** html-articles: at most this many article pages fetched per pass. */
-  readonly maxArticlesPerPass?: number;
+  readonly maxArticlesPerPass?: number | undefined;
   /** html-articles: re-fetch already stored article pages. */
-  readonly refresh?: boolean;
+  readonly refresh?: boolean | undefined;
   readonly retention: Retention;
 }
 

@@ -48,7 +48,7 @@ export interface RenderedFeed {
   /** Strong validators, one per content coding (RFC 9110 §8.8.3: they are distinct representations). */
   readonly etags: { readonly identity: string; readonly gzip: string; readonly brotli: string };
   /** Newest item change in this feed, or departure from it; undefined when neither exists. */
-  readonly lastModified?: EpochMs;
+  readonly lastModified?: EpochMs | undefined;
   readonly selfUrl: string;
   readonly hubs: readonly string[];
   readonly paging: NonNullable<Channel["paging"]>;

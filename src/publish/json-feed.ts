@@ -10,42 +10,42 @@ import { httpUrl } from "./urls.js";
 const VERSION = "https://jsonfeed.org/version/1.1";
 
 interface JsonAuthor {
-  readonly name?: string;
-  readonly url?: string;
+  readonly name?: string | undefined;
+  readonly url?: string | undefined;
 }
 
 interface JsonAttachment {
   readonly url: string;
   readonly mime_type: string;
-  readonly size_in_bytes?: number;
+  readonly size_in_bytes?: number | undefined;
 }
 
 interface JsonItem {
   readonly id: string;
-  readonly url?: string;
-  readonly title?: string;
-  readonly content_html?: string;
-  readonly content_text?: string;
-  readonly summary?: string;
-  readonly image?: string;
-  readonly date_published?: string;
-  readonly date_modified?: string;
-  readonly authors?: readonly JsonAuthor[];
-  readonly tags?: readonly string[];
-  readonly language?: string;
-  readonly attachments?: readonly JsonAttachment[];
+  readonly url?: string | undefined;
+  readonly title?: string | undefined;
+  readonly content_html?: string | undefined;
+  readonly content_text?: string | undefined;
+  readonly summary?: string | undefined;
+  readonly image?: string | undefined;
+  readonly date_published?: string | undefined;
+  readonly date_modified?: string | undefined;
+  readonly authors?: readonly JsonAuthor[] | undefined;
+  readonly tags?: readonly string[] | undefined;
+  readonly language?: string | undefined;
+  readonly attachments?: readonly JsonAttachment[] | undefined;
 }
 
 interface JsonFeed {
   readonly version: string;
   readonly title: string;
-  readonly home_page_url?: string;
-  readonly feed_url?: string;
-  readonly description?: string;
-  readonly next_url?: string;
-  readonly language?: string;
-  readonly authors?: readonly JsonAuthor[];
-  readonly hubs?: ReadonlyArray<{ readonly type: string; readonly url: string }>;
+  readonly home_page_url?: string | undefined;
+  readonly feed_url?: string | undefined;
+  readonly description?: string | undefined;
+  readonly next_url?: string | undefined;
+  readonly language?: string | undefined;
+  readonly authors?: readonly JsonAuthor[] | undefined;
+  readonly hubs?: ReadonlyArray<{ readonly type: string; readonly url: string }> | undefined;
   readonly items: readonly JsonItem[];
 }
 

@@ -8,7 +8,7 @@ export interface CollectContext {
   /** Fetch limits and identity (User-Agent); validators are added per request. */
   readonly fetchOptions: FetchOptions;
   /** What the store remembered from the previous pass (validators for conditional GET). */
-  readonly previous?: SourceState;
+  readonly previous?: SourceState | undefined;
   /** Which of these ids (or item aliases, see CollectedItem.aliases) the store already holds: html-articles skips known pages. */
   readonly knownIds: (ids: readonly string[]) => Promise<ReadonlySet<string>>;
   /**
@@ -16,7 +16,7 @@ export interface CollectContext {
    * the worker's limit counts a source as one request, but html-articles makes many.
    */
   readonly perHost?: number;
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /**
    * Where fetched documents are parsed (parse-jobs.ts): the service's parse pool, so parsing
    * never holds the thread that serves requests. Absent: on this thread.

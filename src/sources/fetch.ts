@@ -35,7 +35,7 @@ export interface FetchOptions {
    * followed): CONFIG_DIR and `defaults.fetch.allowed_file_dirs`, as config builds them.
    * Undefined: no confinement, for a path an operator gives on the command line (discover).
    */
-  readonly fileRoots?: readonly string[];
+  readonly fileRoots?: readonly string[] | undefined;
 }
 
 export interface FetchRequest {

@@ -4,23 +4,25 @@
  * URLs and junk; dates may be any common textual form. The normalizer turns this into a CollectedItem.
  */
 export interface RawItem {
-  readonly guid?: string;
-  readonly url?: string;
+  readonly guid?: string | undefined;
+  readonly url?: string | undefined;
   /** HTML or plain text; markup is removed. */
-  readonly title?: string;
+  readonly title?: string | undefined;
   /** HTML or plain text. */
-  readonly summary?: string;
-  readonly contentHtml?: string;
-  readonly authors?: ReadonlyArray<{ name?: string; email?: string; url?: string }>;
-  readonly tags?: readonly string[];
-  readonly published?: string | number | Date;
-  readonly updated?: string | number | Date;
-  readonly imageUrl?: string;
-  readonly language?: string;
-  readonly enclosures?: ReadonlyArray<{ url: string; type?: string; length?: number | string }>;
+  readonly summary?: string | undefined;
+  readonly contentHtml?: string | undefined;
+  readonly authors?:
+    ReadonlyArray<{ name?: string | undefined; email?: string | undefined; url?: string | undefined }> | undefined;
+  readonly tags?: readonly string[] | undefined;
+  readonly published?: string | number | Date | undefined;
+  readonly updated?: string | number | Date | undefined;
+  readonly imageUrl?: string | undefined;
+  readonly language?: string | undefined;
+  readonly enclosures?:
+    ReadonlyArray<{ url: string; type?: string | undefined; length?: number | string | undefined }> | undefined;
   /**
    * Base for this item's relative URLs when it differs from the source's (an `xml:base` on the
    * entry, RFC 3986 §5.1.1); content-level bases are resolved by the adapter before this point.
    */
-  readonly baseUrl?: string;
+  readonly baseUrl?: string | undefined;
 }

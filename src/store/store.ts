@@ -11,8 +11,8 @@ export interface SourceRunRecord {
   /** Non-fatal problems (a bad ticker line, an article page that 404ed). */
   readonly warnings?: readonly string[];
   /** New upstream validators (conditional GET); undefined keeps the old ones. */
-  readonly etag?: string | null;
-  readonly lastModified?: string | null;
+  readonly etag?: string | null | undefined;
+  readonly lastModified?: string | null | undefined;
   /** Earliest time the next fetch may run (Retry-After, backoff); null clears it. */
   readonly nextAttemptAt?: EpochMs | null;
   /** Upstream answered 304 Not Modified (RFC 9110 §15.4.5): recorded as such in the run history. */

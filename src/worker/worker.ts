@@ -32,7 +32,7 @@ export interface WorkerDeps extends Omit<CollectDeps, "classify" | "fetchOptions
 export interface SourceSchedule {
   readonly sourceId: string;
   readonly running: boolean;
-  readonly nextRunAt?: EpochMs;
+  readonly nextRunAt?: EpochMs | undefined;
 }
 
 export interface Worker {

@@ -127,9 +127,9 @@ describe("renderRss", () => {
   });
 
   it('escapes a plain-text summary as HTML in <description>, so "a<b and c>d" and a literal <script> stay text', () => {
+    const { contentHtml: _withoutHtml, ...second } = items[1] as StoredItem;
     const summaryOnly: StoredItem = {
-      ...(items[1] as StoredItem),
-      contentHtml: undefined,
+      ...second,
       summary: "Use a<b and c>d & <script>x()</script>",
     };
     const out = renderRss(channel, [summaryOnly]);

@@ -143,7 +143,10 @@ describe("URLs named by upstream content or redirects", () => {
     expect(outcome.warnings).toEqual([]);
   });
 
-  const feedSource = (url: string): Source => ({ ...articlesSource(url), kind: "feed", select: undefined });
+  const feedSource = (url: string): Source => {
+    const { select: _withoutSelect, ...source } = articlesSource(url);
+    return { ...source, kind: "feed" };
+  };
 
   it("fails a feed whose configured URL redirects to another private origin, without requesting it", async () => {
     const before = internal.requests.length;

@@ -160,7 +160,7 @@ describe("SQLite store under kill -9", () => {
         const batch = await store.listItemsForReclassification(after, 1_000);
         if (batch.length === 0) break;
         // The child gave no upstream `updated`; the stored one is resolved, so leave it out again.
-        stored.push(...batch.map((item) => ({ ...item, updated: undefined })));
+        stored.push(...batch.map(({ updated: _resolved, ...item }) => item));
         after = batch.at(-1)?.id;
       }
       const result = await store.commitRun({ sourceId: "crash", at: 1e9 }, stored, 1e9);

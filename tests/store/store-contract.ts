@@ -3,9 +3,12 @@ import type { ClassifiedItem, FeedQuery, StoredItem } from "../../src/model/inde
 import { StoreError, type SourceRunRecord, type Store, type WebSubSubscription } from "../../src/store/store.js";
 import { RUN_HISTORY_LENGTH } from "../../src/store/rows/run-history.js";
 
-/** A realistic small item; override what a test is about. */
-export function makeItem(id: string, overrides: Partial<ClassifiedItem> = {}): ClassifiedItem {
-  return {
+/** Overrides where `undefined` means "without this field". */
+type Overrides<T> = { [K in keyof T]?: T[K] | undefined };
+
+/** A realistic small item; override what a test is about (`url: undefined` leaves the URL out). */
+export function makeItem(id: string, overrides: Overrides<ClassifiedItem> = {}): ClassifiedItem {
+  const item = {
     id,
     sourceId: "walaw-world",
     kind: "article",
@@ -18,6 +21,9 @@ export function makeItem(id: string, overrides: Partial<ClassifiedItem> = {}): C
     categories: ["world"],
     ...overrides,
   };
+  return Object.fromEntries(
+    Object.entries(item).filter(([, value]) => value !== undefined),
+  ) as unknown as ClassifiedItem;
 }
 
 function run(sourceId: string, at: number, extra: Partial<SourceRunRecord> = {}): SourceRunRecord {
@@ -962,7 +968,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     describe("stories (docs/ARCHITECTURE.md: one story, one item)", () => {
       const PAGE = "https://example.org/2026/06/story";
       // A ticker line linking to the article: its id is namespaced by source (html-ticker), not the URL.
-      const tickerLine = (overrides: Partial<ClassifiedItem> = {}): ClassifiedItem =>
+      const tickerLine = (overrides: Overrides<ClassifiedItem> = {}): ClassifiedItem =>
         makeItem("urn:sha256:ticker-line", {
           sourceId: "ticker",
           kind: "ticker",
@@ -973,7 +979,7 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
           categories: ["world"],
           ...overrides,
         });
-      const article = (overrides: Partial<ClassifiedItem> = {}): ClassifiedItem =>
+      const article = (overrides: Overrides<ClassifiedItem> = {}): ClassifiedItem =>
         makeItem(PAGE, {
           sourceId: "articles",
           url: PAGE,

@@ -90,7 +90,7 @@ function makeParser(strict: boolean): Parser<Record<string, unknown>, Record<str
   return new Parser({
     // An <rss> without a version attribute is read as RSS 2.0, its superset.
     defaultRSS: 2,
-    customFields: { item: CUSTOM_ITEM_FIELDS as Array<Array<string | { keepArray: boolean }>> },
+    customFields: { item: CUSTOM_ITEM_FIELDS },
     xml2js: strict
       ? { strict: true, tagNameProcessors: [renameAtomDates] }
       : {

@@ -68,7 +68,7 @@ export interface TickerDetection {
   /** Every block that qualified, in page order. */
   readonly blocks: readonly DetectedBlock[];
   /** The block taken for the ticker; undefined when none qualified. */
-  readonly chosen?: DetectedBlock;
+  readonly chosen?: DetectedBlock | undefined;
   /** Why nothing qualified (undefined when a block was chosen). */
   readonly reason?: string;
 }
@@ -91,7 +91,7 @@ interface Run {
   headings: string[];
   lines: TickerLine[];
   elements: Element[];
-  container?: Element;
+  container?: Element | undefined;
 }
 
 /** Finds the ticker blocks of a parsed page. Links resolve against `baseUrl`. */

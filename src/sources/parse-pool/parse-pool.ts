@@ -73,7 +73,7 @@ interface Thread {
   readonly worker: Worker;
   /** It has loaded the parsers (messages.ts ThreadReady). */
   ready: boolean;
-  running?: { readonly job: Job; readonly timer: NodeJS.Timeout };
+  running?: { readonly job: Job; readonly timer: NodeJS.Timeout } | undefined;
 }
 
 export function createParsePool(options: ParsePoolOptions): ParsePool {
