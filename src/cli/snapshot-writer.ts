@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { ALL_SLUG, DEFAULT_LIMIT, FEED_FORMATS } from "../model/index.js";
 import type { FeedCatalog, FeedService } from "../publish/feed-service.js";
+import { FEED_STYLESHEET, FEED_STYLESHEET_FILE } from "../publish/feed-stylesheet.js";
 import { FORMAT_EXTENSIONS, type FeedVariant } from "../publish/feed-variant.js";
 import { writeSnapshot } from "./snapshot-files.js";
 import { SLUG_PATTERN } from "../config/schema.js";
@@ -25,7 +26,8 @@ export interface SnapshotWriter {
 /**
  * Keeps FEEDS_DIR holding the default variant of every category feed (and `all`) in every
  * format, for a static host or CDN. The bytes are the same the server answers with, from the
- * same render cache.
+ * same render cache. The feeds name `/feed.xsl` (publish/feed-stylesheet.ts), so the stylesheet
+ * goes beside them: a person opening a feed from the static host sees the readable page too.
  */
 export function createSnapshotWriter(
   dir: string,
@@ -48,10 +50,13 @@ export function createSnapshotWriter(
     const rendered = await Promise.all(variants.map((variant) => feeds.render(variant)));
     await writeSnapshot(
       dir,
-      rendered.map((feed) => ({
-        name: `${feed.variant.slug}.${FORMAT_EXTENSIONS[feed.variant.format]}`,
-        body: feed.identity,
-      })),
+      [
+        ...rendered.map((feed) => ({
+          name: `${feed.variant.slug}.${FORMAT_EXTENSIONS[feed.variant.format]}`,
+          body: feed.identity,
+        })),
+        { name: FEED_STYLESHEET_FILE, body: Buffer.from(FEED_STYLESHEET, "utf8") },
+      ],
       isSnapshotFileName,
     );
     logger.debug({ dir, files: rendered.length }, "feed snapshot written");

@@ -1,3 +1,4 @@
+import { FEED_STYLESHEET } from "../../src/publish/feed-stylesheet.js";
 import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -306,6 +307,13 @@ describe("live config", () => {
     await service.snapshots.idle();
     const rss = await readFile(path.join(dir, "feeds", "technology.rss"), "utf8");
     expect(rss).toContain("Quantum sensing startup opens lab in Rabat");
+  });
+
+  it("puts the stylesheet the feeds name beside them (bug: a static host served feeds whose /feed.xsl was missing)", async () => {
+    await service.snapshots.idle();
+    const rss = await readFile(path.join(dir, "feeds", "technology.rss"), "utf8");
+    expect(rss).toContain('<?xml-stylesheet type="text/xsl" href="/feed.xsl"?>');
+    expect(await readFile(path.join(dir, "feeds", "feed.xsl"), "utf8")).toBe(FEED_STYLESHEET);
   });
 });
 
