@@ -25,7 +25,8 @@ const { openStore } = await dist("store/open-store.js");
 const { COLLECTORS } = await dist("sources/registry.js");
 const { compileClassifier } = await dist("classify/classifier.js");
 const { collectSource } = await dist("worker/collect-source.js");
-const { DEFAULT_FETCH_OPTIONS } = await dist("sources/fetch.js");
+// The built-in fetch settings, as an empty config gives them (src/config/defaults.ts).
+const { buildFetchOptions } = await dist("config/build.js");
 const { createParsePool, PARSE_QUEUE_MAX } = await dist("sources/parse-pool/parse-pool.js");
 const CARDS = Number(process.env.BENCH_CARDS ?? 30_000);
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 2_000);
@@ -70,7 +71,7 @@ const deps = {
   collectors: COLLECTORS,
   classify: compileClassifier([{ slug: "world", title: "World", description: "", match: [], exclude: [] }]),
   clock: Date.now,
-  fetchOptions: DEFAULT_FETCH_OPTIONS,
+  fetchOptions: buildFetchOptions(),
   backoff: { baseMs: 60_000, capMs: 3_600_000 },
   random: Math.random,
   logger: pino({ level: "silent" }),

@@ -47,7 +47,9 @@ const { RENDERERS } = await dist("publish/render.js");
 const { COLLECTORS } = await dist("sources/registry.js");
 const { compileClassifier } = await dist("classify/classifier.js");
 const { collectSource } = await dist("worker/collect-source.js");
-const { DEFAULT_BACKOFF } = await dist("worker/backoff.js");
+// The built-in backoff, as an empty config gives it (src/config/defaults.ts).
+const { buildConfig } = await dist("config/build.js");
+const DEFAULT_BACKOFF = buildConfig(process.cwd(), { sources: [] }, { categories: [] }).backoff;
 
 const logger = pino({ level: "silent" });
 const rows = [];
