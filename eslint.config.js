@@ -6,8 +6,8 @@ import tseslint from "typescript-eslint";
  * Import boundaries: docs/ARCHITECTURE.md's "Data flows one way" table, enforced. Each folder of
  * `src/` lists the folders it may import; everything else under `src/` is refused with the table's
  * reason. `store-interface` means `store/store.ts` and `store/store-error.ts` only: code outside the
- * store talks to the `Store` interface, never to a dialect. `cli/` and `main.ts` compose everything
- * and are not restricted.
+ * store talks to the `Store` interface, never to a dialect. `app/` (the process runtime) may use every
+ * layer but the commands; `cli/` and `main.ts` are not restricted.
  */
 const LAYERS = {
   model: [],
@@ -23,6 +23,22 @@ const LAYERS = {
   websub: ["model", "urls", "publish", "net", "http", "worker", "store-interface"],
   worker: ["model", "sources", "classify", "net", "store-interface"],
   metrics: ["model", "publish", "http", "websub", "worker"],
+  // The process runtime: wires every layer below into a running service; only commands use it.
+  app: [
+    "model",
+    "zones",
+    "urls",
+    "net",
+    "config",
+    "classify",
+    "sources",
+    "store",
+    "publish",
+    "http",
+    "websub",
+    "worker",
+    "metrics",
+  ],
 };
 const FOLDERS = [...Object.keys(LAYERS), "cli"];
 

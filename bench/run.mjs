@@ -42,7 +42,7 @@ const HOT_FEED = "/feeds/world.rss";
 const dist = (file) => import(pathToFileURL(path.join(ROOT, "dist", file)).href);
 const { openStore } = await dist("store/open-store.js");
 const { loadConfig } = await dist("config/config.js");
-const { startService } = await dist("cli/service.js");
+const { startService } = await dist("app/service.js");
 const { RENDERERS } = await dist("publish/render.js");
 const { COLLECTORS } = await dist("sources/registry.js");
 const { compileClassifier } = await dist("classify/classifier.js");

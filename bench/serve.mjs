@@ -12,7 +12,7 @@ import pino from "pino";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const dist = (file) => import(pathToFileURL(path.join(ROOT, "dist", file)).href);
 const { loadConfig } = await dist("config/config.js");
-const { startService } = await dist("cli/service.js");
+const { startService } = await dist("app/service.js");
 
 const [configDir, databaseUrl, feedsDir] = process.argv.slice(2);
 if (configDir === undefined || databaseUrl === undefined || feedsDir === undefined) {

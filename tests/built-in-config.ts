@@ -1,7 +1,7 @@
 import { buildConfig } from "../src/config/build.js";
 import type { FetchOptions } from "../src/sources/fetch.js";
 import type { BackoffPolicy } from "../src/worker/backoff.js";
-import type { FreshnessBounds } from "../src/cli/freshness.js";
+import type { FreshnessBounds } from "../src/app/freshness.js";
 
 /**
  * The config an empty sources.yaml and categories.yaml give: the built-in defaults

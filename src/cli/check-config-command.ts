@@ -1,6 +1,6 @@
 import { loadConfig } from "../config/config.js";
 import { readSettings } from "../config/settings.js";
-import { countErrors, printProblems } from "./config-state.js";
+import { countErrors, printProblems } from "../app/config-state.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 

@@ -2,16 +2,16 @@ import type { Logger } from "pino";
 import type { Config } from "../config/config.js";
 import { readSettings } from "../config/settings.js";
 import type { ParsePool } from "../sources/parse-pool/parse-pool.js";
-import { collectOnce } from "./collect.js";
-import { startParsePool } from "./parse-threads.js";
-import { loadConfigState, warnIfBaseUrlDefaulted } from "./config-state.js";
+import { collectOnce } from "../app/collect.js";
+import { startParsePool } from "../app/parse-threads.js";
+import { loadConfigState, warnIfBaseUrlDefaulted } from "../app/config-state.js";
 import {
   createCollectProgress,
   formatCollectSummary,
   type CollectProgress,
   type TerminalOut,
 } from "./collect-progress.js";
-import { createLogger, type LogOutput } from "./logger.js";
+import { createLogger, type LogOutput } from "../app/logger.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 

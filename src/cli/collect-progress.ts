@@ -4,7 +4,7 @@
  * logs JSON lines as the service does, and none of this is written.
  */
 import type { SourceRunResult } from "../worker/collect-source.js";
-import type { RunProgress } from "./runtime.js";
+import type { RunProgress } from "../app/runtime.js";
 
 export interface TerminalOut {
   write(text: string): void;

@@ -1,8 +1,8 @@
 import { readSettings } from "../config/settings.js";
-import { loadConfigState, warnIfBaseUrlDefaulted } from "./config-state.js";
-import { createLogger } from "./logger.js";
-import { startParsePool } from "./parse-threads.js";
-import { startService } from "./service.js";
+import { loadConfigState, warnIfBaseUrlDefaulted } from "../app/config-state.js";
+import { createLogger } from "../app/logger.js";
+import { startParsePool } from "../app/parse-threads.js";
+import { startService } from "../app/service.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 

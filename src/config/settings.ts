@@ -11,7 +11,7 @@ export interface Settings {
   readonly baseUrl: string;
   /**
    * Present when BASE_URL was not set and `baseUrl` is the localhost default: links in feeds and
-   * the FEEDS_DIR snapshot then point at localhost, so commands warn (see cli/config-state.ts).
+   * the FEEDS_DIR snapshot then point at localhost, so commands warn (see app/config-state.ts).
    */
   readonly baseUrlDefaulted?: true;
   readonly configDir: string;

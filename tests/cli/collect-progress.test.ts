@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createCollectProgress, formatCollectSummary } from "../../src/cli/collect-progress.js";
-import { createLineFormat } from "../../src/cli/pretty-log.js";
+import { createLineFormat } from "../../src/app/pretty-log.js";
 import type { SourceRunResult } from "../../src/worker/collect-source.js";
 
 const result = (sourceId: string, overrides: Partial<SourceRunResult> = {}): SourceRunResult => ({

@@ -26,7 +26,7 @@ describe("import boundaries (docs/ARCHITECTURE.md)", () => {
     ["src/model/item.ts", "../zones/zone-clock.js", "src/model/ may import only nothing"],
     ["src/publish/rss.ts", "../http/app.js", "src/publish/ may import only model"],
     ["src/http/app.ts", "../store/sqlite/sqlite-store.js", "src/http/ may import only"],
-    ["src/worker/worker.ts", "../cli/service.js", "src/worker/ may import only"],
+    ["src/worker/worker.ts", "../app/service.js", "src/worker/ may import only"],
     ["src/store/sqlite/sqlite-store.ts", "../../publish/rss.js", "src/store/ may import only model, urls"],
   ])("%s may not import %s", async (file, specifier, message) => {
     expect(await restricted(file, specifier)).toEqual([expect.stringContaining(message)]);
@@ -38,7 +38,7 @@ describe("import boundaries (docs/ARCHITECTURE.md)", () => {
     ["src/sources/feed/parse.ts", "../../zones/zone-clock.js"],
     ["src/sources/feed/parse.ts", "../urls.js"],
     ["src/store/sqlite/sqlite-store.ts", "../rows/item-row.js"],
-    ["src/cli/service.ts", "../store/sqlite/sqlite-store.js"],
+    ["src/app/runtime.ts", "../store/sqlite/sqlite-store.js"],
   ])("%s may import %s", async (file, specifier) => {
     expect(await restricted(file, specifier)).toEqual([]);
   });

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startService, type Service } from "../../src/cli/service.js";
+import { startService, type Service } from "../../src/app/service.js";
 import { loadConfig } from "../../src/config/config.js";
 import { atomProblems, jsonFeedProblems, rssProblems } from "../publish/feed-validators.js";
 

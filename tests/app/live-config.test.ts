@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { startService, type Service } from "../../src/cli/service.js";
+import { startService, type Service } from "../../src/app/service.js";
 import { loadConfig } from "../../src/config/config.js";
 import { TZ_DATA_VERSION } from "../../src/zones/zone-clock.js";
 import type { StatusReport } from "../../src/http/status.js";

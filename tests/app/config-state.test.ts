@@ -1,6 +1,6 @@
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { warnIfBaseUrlDefaulted } from "../../src/cli/config-state.js";
+import { warnIfBaseUrlDefaulted } from "../../src/app/config-state.js";
 import { readSettings } from "../../src/config/settings.js";
 
 function capturingLogger(): {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startService, type Service } from "../../src/cli/service.js";
+import { startService, type Service } from "../../src/app/service.js";
 import { loadConfig, type Config } from "../../src/config/config.js";
 import { eventually, postgresTestUrl, SKIP_HINT, testSchemas, urlWithSchema } from "../store/postgres-test-db.js";
 import { startSubscriber } from "../websub/hub-fixture.js";

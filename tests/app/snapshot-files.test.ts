@@ -2,8 +2,8 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { writeSnapshot } from "../../src/cli/snapshot-files.js";
-import { isSnapshotFileName } from "../../src/cli/snapshot-writer.js";
+import { writeSnapshot } from "../../src/app/snapshot-files.js";
+import { isSnapshotFileName } from "../../src/app/snapshot-writer.js";
 
 describe("writeSnapshot", () => {
   let dir: string;

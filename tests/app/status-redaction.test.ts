@@ -11,7 +11,7 @@ import path from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startService, type Service } from "../../src/cli/service.js";
+import { startService, type Service } from "../../src/app/service.js";
 import { loadConfig } from "../../src/config/config.js";
 import type { StatusReport } from "../../src/http/status.js";
 
