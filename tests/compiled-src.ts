@@ -33,3 +33,26 @@ export async function compileSrc(prefix: string, tscArgs: readonly string[]): Pr
   ]);
   return { out, remove: () => rmSync(work, { recursive: true, force: true }) };
 }
+
+/**
+ * Compiles `entries` (paths under src/) and what they import, with the options dist/ is built with,
+ * so `src/x/y.ts` runs as `${out}/x/y.js`: for a child process or a worker thread to load.
+ */
+export function compileEntries(prefix: string, entries: readonly string[]): Promise<CompiledSrc> {
+  return compileSrc(prefix, [
+    ...entries.map((entry) => join(REPO, entry)),
+    "--rootDir",
+    join(REPO, "src"),
+    "--module",
+    "NodeNext",
+    "--moduleResolution",
+    "NodeNext",
+    "--target",
+    "ES2022",
+    "--esModuleInterop",
+    "--resolveJsonModule",
+    "--skipLibCheck",
+    "--types",
+    "node",
+  ]);
+}

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { compileSrc, REPO, type CompiledSrc } from "../compiled-src.js";
+import { compileEntries, type CompiledSrc } from "../compiled-src.js";
 
 export interface ParseThreadBuild {
   readonly entry: URL;
@@ -13,22 +13,7 @@ export interface ParseThreadBuild {
 }
 
 export async function buildParseThread(): Promise<ParseThreadBuild> {
-  const compiled: CompiledSrc = await compileSrc("parse-thread-", [
-    join(REPO, "src/sources/parse-pool/parse-thread.ts"),
-    "--rootDir",
-    join(REPO, "src"),
-    "--module",
-    "NodeNext",
-    "--moduleResolution",
-    "NodeNext",
-    "--target",
-    "ES2022",
-    "--esModuleInterop",
-    "--resolveJsonModule",
-    "--skipLibCheck",
-    "--types",
-    "node",
-  ]);
+  const compiled: CompiledSrc = await compileEntries("parse-thread-", ["src/sources/parse-pool/parse-thread.ts"]);
   return {
     entry: pathToFileURL(join(compiled.out, "sources/parse-pool/parse-thread.js")),
     remove: () => compiled.remove(),

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compileSrc, REPO, type CompiledSrc } from "../compiled-src.js";
+import { compileEntries, type CompiledSrc } from "../compiled-src.js";
 import type { ClassifiedItem } from "../../src/model/index.js";
 import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 
@@ -24,21 +24,7 @@ let compiledStore: string;
 /** The child runs the real store (and the model it imports), compiled once. */
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "store-crash-"));
-  compiled = await compileSrc("store-crash-build-", [
-    join(REPO, "src/store/sqlite/sqlite-store.ts"),
-    "--rootDir",
-    join(REPO, "src"),
-    "--module",
-    "NodeNext",
-    "--moduleResolution",
-    "NodeNext",
-    "--target",
-    "ES2022",
-    "--esModuleInterop",
-    "--skipLibCheck",
-    "--types",
-    "node",
-  ]);
+  compiled = await compileEntries("store-crash-build-", ["src/store/sqlite/sqlite-store.ts"]);
   compiledStore = join(compiled.out, "store/sqlite/sqlite-store.js");
 }, 120_000);
 
