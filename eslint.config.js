@@ -11,21 +11,24 @@ import tseslint from "typescript-eslint";
  */
 const LAYERS = {
   model: [],
+  // Generic helpers with no domain knowledge (the concurrency limiter, error text): anyone may use them.
+  shared: [],
   urls: [],
   zones: ["model"],
-  net: ["model"],
+  net: ["model", "shared"],
   config: ["model", "zones", "net"],
   classify: ["model"],
   sources: ["model", "zones", "urls", "net"],
   store: ["model", "urls"],
   publish: ["model"],
-  http: ["model", "publish", "net", "store-interface"],
-  websub: ["model", "urls", "publish", "net", "http", "worker", "store-interface"],
-  worker: ["model", "sources", "classify", "net", "store-interface"],
-  metrics: ["model", "publish", "http", "websub", "worker"],
+  http: ["model", "shared", "publish", "net", "store-interface"],
+  websub: ["model", "shared", "urls", "publish", "net", "http", "store-interface"],
+  worker: ["model", "shared", "sources", "classify", "net", "store-interface"],
+  metrics: ["model", "shared", "publish", "http", "websub", "worker"],
   // The process runtime: wires every layer below into a running service; only commands use it.
   app: [
     "model",
+    "shared",
     "zones",
     "urls",
     "net",

@@ -20,7 +20,10 @@ export default defineConfig({
         functions: 83,
         lines: 85,
         // The worker first (issue 11): every guard in it has a test that fails without it.
-        "src/worker/**/*.ts": { statements: 95, branches: 85, functions: 97, lines: 96 },
+        // functions was 97 with the limiter and describeError inside (every function of theirs
+        // covered); they moved to src/shared/, which has its own gate, so worker's share is 96.4.
+        "src/worker/**/*.ts": { statements: 95, branches: 85, functions: 96, lines: 96 },
+        "src/shared/**/*.ts": { statements: 97, branches: 81, functions: 100, lines: 96 },
       },
     },
   },

@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { formatProblem, loadConfig, type Config, type ConfigProblem } from "../config/config.js";
 import { compileClassifier, type Classifier } from "../classify/classifier.js";
 import { reclassifyStoredItems } from "../worker/reclassify.js";
-import { describeError } from "../worker/describe-error.js";
+import { describeError } from "../shared/describe-error.js";
 import { classificationFingerprint } from "./classification-fingerprint.js";
 import { planFor, type Runtime } from "./runtime.js";
 

@@ -11,7 +11,7 @@ import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
 import type { SourceRunResult } from "../worker/collect-source.js";
 import type { CategoryMoveCount } from "../worker/reclassify.js";
-import { createLimiter } from "../worker/limiter.js";
+import { createLimiter } from "../shared/limiter.js";
 import { createWorker, type Worker, type WorkerPlan } from "../worker/worker.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { hubUrl } from "../websub/hub.js";

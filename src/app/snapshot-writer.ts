@@ -5,7 +5,7 @@ import { FEED_STYLESHEET, FEED_STYLESHEET_FILE } from "../publish/feed-styleshee
 import { FORMAT_EXTENSIONS, type FeedVariant } from "../publish/feed-variant.js";
 import { writeSnapshot } from "./snapshot-files.js";
 import { SLUG_PATTERN } from "../config/schema.js";
-import { describeError } from "../worker/describe-error.js";
+import { describeError } from "../shared/describe-error.js";
 
 const SNAPSHOT_NAME = new RegExp(
   `^${SLUG_PATTERN.source.replace(/^\^|\$$/g, "")}\\.(?:${Object.values(FORMAT_EXTENSIONS).join("|")})$`,

@@ -2,7 +2,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import type { Logger } from "pino";
 import type { Clock } from "../model/index.js";
 import type { ClaimedDelivery, Store, WebSubSubscription } from "../store/store.js";
-import type { Limiter } from "../worker/limiter.js";
+import type { Limiter } from "../shared/limiter.js";
 import type { CallbackClient } from "./callback-request.js";
 import { redactUrl } from "../net/redact-url.js";
 

@@ -8,7 +8,7 @@ import type { FeedService } from "../publish/feed-service.js";
 import { FORMAT_EXTENSIONS, type FeedVariant } from "../publish/feed-variant.js";
 import type { Store, SubscriptionCaps, SubscriptionWrite } from "../store/store.js";
 import { callbackHost } from "../urls/callback-host.js";
-import { createLimiter } from "../worker/limiter.js";
+import { createLimiter } from "../shared/limiter.js";
 import { CallbackRefused, createCallbackGuard, type Resolve } from "./callback-guard.js";
 import { createCallbackClient } from "./callback-request.js";
 import { createDeliveryQueue, DEFAULT_RETRY, type DeliveryOutcome, type RetryPolicy, type Sleep } from "./deliver.js";

@@ -9,7 +9,7 @@ import type { Parse } from "../sources/parse-jobs.js";
 import type { Store } from "../store/store.js";
 import { nextAttemptAfterFailure, type BackoffPolicy } from "./backoff.js";
 import { redactUrlsIn } from "../net/redact-url.js";
-import { describeError } from "./describe-error.js";
+import { describeError } from "../shared/describe-error.js";
 import { failureStage, type FailureStage } from "./failure-stage.js";
 import { withinRetention } from "./retention-window.js";
 

@@ -4,9 +4,9 @@ import type { Classifier } from "../classify/classifier.js";
 import type { FetchOptions } from "../sources/fetch.js";
 import type { BackoffPolicy } from "./backoff.js";
 import { collectSource, type CollectDeps, type SourceRunResult } from "./collect-source.js";
-import { hostOf, type Limiter } from "./limiter.js";
+import { hostOf, type Limiter } from "../shared/limiter.js";
 import { planSchedule } from "./schedule-plan.js";
-import { describeError } from "./describe-error.js";
+import { describeError } from "../shared/describe-error.js";
 
 /** What may change on a live config reload. */
 export interface WorkerPlan {

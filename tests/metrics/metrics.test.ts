@@ -12,7 +12,7 @@ import { openStore } from "../../src/store/open-store.js";
 import type { Store, WebSubSubscription } from "../../src/store/store.js";
 import { createDeliveryQueue, type DeliveryOutcome } from "../../src/websub/deliver.js";
 import { collectSource, type CollectDeps } from "../../src/worker/collect-source.js";
-import { createLimiter } from "../../src/worker/limiter.js";
+import { createLimiter } from "../../src/shared/limiter.js";
 import { startTestServer, type TestServer } from "../http/test-server.js";
 import { parseExposition, valueOf, type Exposition } from "./exposition.js";
 import { BUILT_IN_FETCH } from "../built-in-config.js";

@@ -6,7 +6,7 @@ import type { Collector } from "../../src/sources/collector.js";
 import { FetchError } from "../../src/sources/fetch.js";
 import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
-import { createLimiter } from "../../src/worker/limiter.js";
+import { createLimiter } from "../../src/shared/limiter.js";
 import { createWorker, type Worker, type WorkerDeps, type WorkerPlan } from "../../src/worker/worker.js";
 import { BUILT_IN_FETCH } from "../built-in-config.js";
 

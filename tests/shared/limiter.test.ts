@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createLimiter, hostOf } from "../../src/worker/limiter.js";
+import { createLimiter, hostOf } from "../../src/shared/limiter.js";
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve = (): void => undefined;
