@@ -9,6 +9,7 @@ import { FORMAT_EXTENSIONS, type FeedVariant } from "../publish/feed-variant.js"
 import type { Store, SubscriptionCaps, SubscriptionWrite } from "../store/store.js";
 import { callbackHost } from "../urls/callback-host.js";
 import { createLimiter } from "../shared/limiter.js";
+import { describeError } from "../shared/describe-error.js";
 import { CallbackRefused, createCallbackGuard, type Resolve } from "./callback-guard.js";
 import { createCallbackClient } from "./callback-request.js";
 import { createDeliveryQueue, DEFAULT_RETRY, type DeliveryOutcome, type RetryPolicy, type Sleep } from "./deliver.js";
@@ -228,7 +229,9 @@ export function createHub(deps: HubDeps): Hub {
         // Others filled the room while this one was verified: §5.2, tell the subscriber why.
         const reason = capProblem(written, request).detail;
         deps.logger.info({ ...log, reason }, "websub: subscription denied after verification");
-        await notifyDenied(request, reason, send);
+        await notifyDenied(request, reason, send, (error: unknown) =>
+          deps.logger.warn({ ...log, err: describeError(error) }, "websub: could not send the denial notice"),
+        );
         return;
       }
     }
