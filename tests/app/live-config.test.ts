@@ -1,5 +1,5 @@
 import { FEED_STYLESHEET } from "../../src/publish/feed-stylesheet.js";
-import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pino from "pino";
@@ -313,6 +313,7 @@ describe("live config", () => {
     await service.snapshots.idle();
     const rss = await readFile(path.join(dir, "feeds", "technology.rss"), "utf8");
     expect(rss).toContain('<?xml-stylesheet type="text/xsl" href="/feed.xsl"?>');
+    expect(await readdir(path.join(dir, "feeds"))).toContain("feed.xsl");
     expect(await readFile(path.join(dir, "feeds", "feed.xsl"), "utf8")).toBe(FEED_STYLESHEET);
   });
 });
