@@ -27,6 +27,5 @@ export function prettyDestination(out: LineOut): { write(line: string): void } {
  * Plain text, no colours: it reads the same in a terminal, a tmux scrollback and a pasted issue.
  */
 export function createLineFormat(): (line: string) => string {
-  const format = prettyFactory({ colorize: false, singleLine: true, translateTime: "SYS:HH:MM:ss", ignore: IGNORED });
-  return (line) => format(line);
+  return prettyFactory({ colorize: false, singleLine: true, translateTime: "SYS:HH:MM:ss", ignore: IGNORED });
 }
