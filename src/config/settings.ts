@@ -2,6 +2,7 @@
  * Deployment settings from the environment (docs/ARCHITECTURE.md "Environment"). The caller passes the env
  * in, so nothing reads process.env behind anyone's back; a bad value throws a ConfigError at start.
  */
+import { availableParallelism } from "node:os";
 import { ConfigError } from "./config-error.js";
 
 export interface Settings {
@@ -21,7 +22,15 @@ export interface Settings {
   readonly logLevel: string;
   /** Unset (or empty) means admin actions are off. */
   readonly adminToken?: string;
+  /**
+   * How many processes `serve` answers from (WEB_CONCURRENCY, the name Heroku and most process
+   * managers use): one per core by default; 1 is a single process, as before issue 12.
+   */
+  readonly webConcurrency: number;
 }
+
+/** More serving processes than this only costs memory: each one holds its own render cache. */
+const MAX_WEB_CONCURRENCY = 64;
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 const DATABASE_SCHEMES = ["sqlite:", "postgres:", "postgresql:"];
@@ -45,7 +54,19 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     feedsDir: get("FEEDS_DIR") ?? "./feeds",
     logLevel: readLogLevel(get("LOG_LEVEL") ?? "info"),
     ...(adminToken === undefined ? {} : { adminToken }),
+    webConcurrency: readWebConcurrency(get("WEB_CONCURRENCY")),
   };
+}
+
+function readWebConcurrency(value: string | undefined): number {
+  if (value === undefined) return availableParallelism();
+  const count = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isInteger(count) || count < 1 || count > MAX_WEB_CONCURRENCY) {
+    throw new ConfigError(
+      `config: WEB_CONCURRENCY must be a whole number of processes from 1 to ${MAX_WEB_CONCURRENCY}, got "${value}"`,
+    );
+  }
+  return count;
 }
 
 function readPort(value: string | undefined): number {

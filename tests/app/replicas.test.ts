@@ -35,6 +35,7 @@ const FEED = (
           databaseUrl,
           feedsDir: path.join(dir, `feeds-${services.length}`),
           logLevel: "silent",
+          webConcurrency: 1,
         },
         { config, loadedAt: Date.now(), warnings: [] },
         {

@@ -103,6 +103,7 @@ describe("the service over an SQLite file", () => {
       databaseUrl: `sqlite:${path.join(dir, "feeds.db")}`,
       feedsDir: dir,
       logLevel: "silent",
+      webConcurrency: 1,
     };
     await writeFile(path.join(dir, "wire.xml"), FEED(UN, CHOIR));
     await writeFile(path.join(dir, "sources.yaml"), SOURCES("1h"));

@@ -84,6 +84,7 @@ describe("credentials in source URLs", () => {
         databaseUrl: "sqlite::memory:",
         feedsDir: path.join(dir, "feeds"),
         logLevel: "debug",
+        webConcurrency: 1,
       },
       { config: loaded.config, loadedAt: Date.now(), warnings: [] },
       { clock: Date.now, logger: pino({ level: "debug" }, sink), runWorker: true, watchConfig: false },

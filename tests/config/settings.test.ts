@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/config-error.js";
 import { readSettings } from "../../src/config/settings.js";
@@ -13,6 +14,7 @@ describe("readSettings", () => {
       databaseUrl: "sqlite:./data/feeds.db",
       feedsDir: "./feeds",
       logLevel: "info",
+      webConcurrency: availableParallelism(),
     });
   });
 
@@ -40,6 +42,7 @@ describe("readSettings", () => {
       FEEDS_DIR: "/var/feeds",
       LOG_LEVEL: "debug",
       ADMIN_TOKEN: "s3cret",
+      WEB_CONCURRENCY: "3",
     });
     expect(settings).toEqual({
       port: 9000,
@@ -50,6 +53,7 @@ describe("readSettings", () => {
       feedsDir: "/var/feeds",
       logLevel: "debug",
       adminToken: "s3cret",
+      webConcurrency: 3,
     });
   });
 
@@ -84,6 +88,9 @@ describe("readSettings", () => {
       'config: DATABASE_URL must start with sqlite: (embedded) or postgres://, got "./data/feeds.db"',
     ],
     [{ DATABASE_URL: "sqlite:" }, "config: DATABASE_URL sqlite: needs a file path, like sqlite:./data/feeds.db"],
+    [{ WEB_CONCURRENCY: "0" }, 'config: WEB_CONCURRENCY must be a whole number of processes from 1 to 64, got "0"'],
+    [{ WEB_CONCURRENCY: "2.5" }, 'config: WEB_CONCURRENCY must be a whole number of processes from 1 to 64, got "2.5"'],
+    [{ WEB_CONCURRENCY: "65" }, 'config: WEB_CONCURRENCY must be a whole number of processes from 1 to 64, got "65"'],
     [
       { LOG_LEVEL: "verbose" },
       'config: LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"',

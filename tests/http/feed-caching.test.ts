@@ -188,6 +188,7 @@ describe("serving pollers through the real service", () => {
       databaseUrl,
       feedsDir: path.join(dir, "snapshots-a"),
       logLevel: "silent",
+      webConcurrency: 1,
     };
 
     // The paged economy items are in the store before the service starts, as after a restart.

@@ -532,6 +532,7 @@ describe("hostile upstream feeds through the real pipeline", () => {
           databaseUrl: "sqlite::memory:",
           feedsDir,
           logLevel: "silent",
+          webConcurrency: 1,
         },
         { config, loadedAt: now, warnings: [] },
         { clock, logger, runWorker: false },

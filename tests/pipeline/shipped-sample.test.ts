@@ -38,6 +38,7 @@ describe("the shipped offline sample", () => {
         databaseUrl: "sqlite::memory:",
         feedsDir: dir,
         logLevel: "silent",
+        webConcurrency: 1,
       },
       { config: offline, loadedAt: Date.now(), warnings: [] },
       { clock: Date.now, logger: pino({ level: "silent" }), runWorker: false, watchConfig: false },
