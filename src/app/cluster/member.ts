@@ -1,0 +1,73 @@
+import { readPrimaryMessage, type MemberMessage, type ProcessInfo, type ProcessRole } from "./messages.js";
+
+/** The IPC channel of a forked process: node's `process` in a cluster worker. */
+export interface MemberChannel {
+  send(message: MemberMessage): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** The primary is gone (killed, crashed): nobody relays or restarts any more. */
+  onDisconnect(listener: () => void): void;
+}
+
+/** A serving process's side of the cluster: what the service wires in (service.ts). */
+export interface ClusterMember {
+  readonly role: ProcessRole;
+  readonly pid: number;
+  /** Tell the other processes that this one committed a change to the store. */
+  announceChange(): void;
+  /** Another process committed a change: look at the store's change notifications now. */
+  onStoreChanged(listener: () => void): void;
+  /** The primary asks for a config reload (it got SIGHUP). */
+  onReload(listener: (reason: string) => void): void;
+  onPrimaryGone(listener: () => void): void;
+  /** The processes of this `serve`, as last sent by the primary (empty before the first roster). */
+  roster(): readonly ProcessInfo[];
+  /** Stop the heartbeat. */
+  leave(): void;
+}
+
+export interface MemberOptions {
+  readonly role: ProcessRole;
+  readonly pid: number;
+  readonly channel: MemberChannel;
+  /** This process's resident memory, reported for /status. */
+  readonly rssBytes: () => number;
+  readonly heartbeatMs: number;
+}
+
+export function joinCluster(options: MemberOptions): ClusterMember {
+  const { channel } = options;
+  const changed: Array<() => void> = [];
+  const reloads: Array<(reason: string) => void> = [];
+  let processes: readonly ProcessInfo[] = [];
+  channel.onMessage((value) => {
+    const message = readPrimaryMessage(value);
+    if (message?.feedPublisher === "store-changed") for (const listener of changed) listener();
+    else if (message?.feedPublisher === "reload") for (const listener of reloads) listener(message.reason);
+    else if (message?.feedPublisher === "roster") processes = message.processes;
+  });
+  const beat = (): void => channel.send({ feedPublisher: "heartbeat", rssBytes: options.rssBytes() });
+  beat();
+  const heartbeat = setInterval(beat, options.heartbeatMs);
+  heartbeat.unref();
+  return {
+    role: options.role,
+    pid: options.pid,
+    announceChange: () => channel.send({ feedPublisher: "store-changed" }),
+    onStoreChanged: (listener) => changed.push(listener),
+    onReload: (listener) => reloads.push(listener),
+    onPrimaryGone: (listener) => channel.onDisconnect(listener),
+    roster: () => processes,
+    leave: () => clearInterval(heartbeat),
+  };
+}
+
+/** The channel of this process when node:cluster forked it. */
+export function processChannel(proc: NodeJS.Process): MemberChannel {
+  return {
+    send: (message) => {
+      if (proc.connected && proc.send) proc.send(message);
+    },
+    onMessage: (listener) => proc.on("message", listener),
+    onDisconnect: (listener) => proc.once("disconnect", listener),
+  };
+}

@@ -1,0 +1,208 @@
+import type { Logger } from "pino";
+import type { Clock, EpochMs } from "../../model/index.js";
+import { readMemberMessage, type PrimaryMessage, type ProcessInfo, type ProcessRole } from "./messages.js";
+
+/** One forked serving process, as the supervisor sees it (cluster-fork.ts adapts node:cluster's Worker). */
+export interface ForkedProcess {
+  readonly pid: number | undefined;
+  send(message: PrimaryMessage): void;
+  kill(signal: NodeJS.Signals): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** Its server is listening: it answers requests from now on. */
+  onListening(listener: () => void): void;
+  onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
+}
+
+export type Fork = (role: ProcessRole) => ForkedProcess;
+
+export interface SupervisorOptions {
+  /** How many processes serve; the first collects as well. */
+  readonly processes: number;
+  readonly fork: Fork;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** A process that dies is forked again after this, doubled for each quick death in a row. */
+  readonly restartDelayMs: { readonly min: number; readonly max: number };
+  /** A process that lived this long died of something new: its slot's delay starts over. */
+  readonly stableAfterMs: number;
+  /** After SIGTERM, how long the processes have to finish (their running collects) before SIGKILL. */
+  readonly shutdownTimeoutMs: number;
+  /** How often the roster goes out with the memory the processes reported. */
+  readonly rosterEveryMs: number;
+}
+
+export interface Supervisor {
+  /** Resolves once every process listens; rejects when one exits before all did (a start-up failure). */
+  readonly started: Promise<void>;
+  /** Resolves with the exit code once every process has exited after `stop` or a start-up failure. */
+  readonly done: Promise<number>;
+  /** Every process reloads the config, as a single process does on SIGHUP. */
+  reload(reason: string): void;
+  /** SIGTERM to every process (each finishes its running collects); SIGKILL after the timeout. */
+  stop(): Promise<number>;
+  /** The live processes, for logs and tests. */
+  roster(): readonly ProcessInfo[];
+}
+
+interface Slot {
+  readonly role: ProcessRole;
+  current?: ForkedProcess;
+  startedAt: EpochMs;
+  listening: boolean;
+  rssBytes?: number;
+  restarts: number;
+  quickDeaths: number;
+  restartTimer?: NodeJS.Timeout;
+}
+
+/**
+ * The primary of `serve` with WEB_CONCURRENCY > 1 (issue 12): it forks one process per slot,
+ * the first of them the collector (worker, WebSub deliveries, FEEDS_DIR snapshot) and the rest
+ * servers only, and keeps the slots filled. It relays "the store changed" from any process to
+ * the others, which then read the store's change notifications at once instead of at their next
+ * poll, so a collect invalidates every process's render cache within milliseconds. The caller
+ * maps signals: SIGHUP to `reload`, SIGTERM and SIGINT to `stop`.
+ */
+export function superviseProcesses(options: SupervisorOptions): Supervisor {
+  const { fork, clock, logger } = options;
+  const slots: Slot[] = Array.from({ length: options.processes }, (_, index) => ({
+    role: index === 0 ? "collector" : "server",
+    startedAt: clock(),
+    listening: false,
+    restarts: 0,
+    quickDeaths: 0,
+  }));
+  let everyoneListened = false;
+  let stopping: Promise<number> | undefined;
+  let exitCode = 0;
+  let resolveStarted: () => void = () => undefined;
+  let rejectStarted: (error: Error) => void = () => undefined;
+  const started = new Promise<void>((resolve, reject) => {
+    resolveStarted = resolve;
+    rejectStarted = reject;
+  });
+  // Nobody may be waiting on `started` when a late process fails; that is not unhandled.
+  started.catch(() => undefined);
+  let resolveDone: (code: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (resolveDone = resolve));
+
+  const roster = (): ProcessInfo[] =>
+    slots.flatMap((slot) =>
+      slot.current?.pid === undefined || !slot.listening
+        ? []
+        : [
+            {
+              pid: slot.current.pid,
+              role: slot.role,
+              startedAt: slot.startedAt,
+              restarts: slot.restarts,
+              ...(slot.rssBytes !== undefined && { rssBytes: slot.rssBytes }),
+            },
+          ],
+    );
+  const broadcast = (message: PrimaryMessage, except?: ForkedProcess): void => {
+    for (const slot of slots) {
+      if (slot.current && slot.listening && slot.current !== except) slot.current.send(message);
+    }
+  };
+  const sendRoster = (): void => broadcast({ feedPublisher: "roster", processes: roster() });
+  const rosterTimer = setInterval(sendRoster, options.rosterEveryMs);
+  rosterTimer.unref();
+
+  function start(slot: Slot): void {
+    const child = fork(slot.role);
+    slot.current = child;
+    slot.startedAt = clock();
+    slot.listening = false;
+    delete slot.rssBytes;
+    child.onListening(() => {
+      if (slot.current !== child) return;
+      slot.listening = true;
+      if (!everyoneListened && slots.every((each) => each.listening)) {
+        everyoneListened = true;
+        resolveStarted();
+      }
+      sendRoster();
+    });
+    child.onMessage((value) => {
+      const message = readMemberMessage(value);
+      if (message?.feedPublisher === "store-changed") broadcast(message, child);
+      else if (message?.feedPublisher === "heartbeat") slot.rssBytes = message.rssBytes;
+    });
+    child.onExit((code, signal) => exited(slot, child, code, signal));
+  }
+
+  function exited(slot: Slot, child: ForkedProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (slot.current !== child) return;
+    delete slot.current;
+    slot.listening = false;
+    const who = { pid: child.pid, role: slot.role, code, signal };
+    if (stopping !== undefined) {
+      // The exit code tells how the shutdown went; a process that died earlier was replaced.
+      if (code !== 0) exitCode = 1;
+      if (slots.every((each) => each.current === undefined)) finish();
+      return;
+    }
+    if (!everyoneListened) {
+      // Its siblings would fail the same way (the port taken, the store unreadable): forking
+      // again for ever would hide the cause behind a loop. Stop, as a single process would.
+      logger.error(who, "a serving process exited while starting; stopping");
+      rejectStarted(new Error(`cluster: a ${slot.role} process exited while starting (code ${String(code)})`));
+      exitCode = 1;
+      void stop();
+      return;
+    }
+    const lived = clock() - slot.startedAt;
+    slot.quickDeaths = lived < options.stableAfterMs ? slot.quickDeaths + 1 : 0;
+    const delay = Math.min(
+      options.restartDelayMs.max,
+      options.restartDelayMs.min * 2 ** Math.max(0, slot.quickDeaths - 1),
+    );
+    logger.error({ ...who, livedMs: lived, restartInMs: delay }, "a serving process died; forking another");
+    sendRoster();
+    slot.restartTimer = setTimeout(() => {
+      delete slot.restartTimer;
+      if (stopping !== undefined) return;
+      slot.restarts++;
+      start(slot);
+    }, delay);
+  }
+
+  function finish(): void {
+    clearInterval(rosterTimer);
+    resolveDone(exitCode);
+  }
+
+  function stop(): Promise<number> {
+    stopping ??= (() => {
+      for (const slot of slots) {
+        clearTimeout(slot.restartTimer);
+        delete slot.restartTimer;
+        slot.current?.kill("SIGTERM");
+      }
+      if (slots.every((slot) => slot.current === undefined)) finish();
+      const killer = setTimeout(() => {
+        for (const slot of slots) {
+          if (slot.current === undefined) continue;
+          logger.error(
+            { pid: slot.current.pid, role: slot.role },
+            "a serving process did not stop in time; killing it",
+          );
+          slot.current.kill("SIGKILL");
+        }
+      }, options.shutdownTimeoutMs);
+      killer.unref();
+      return done.finally(() => clearTimeout(killer));
+    })();
+    return stopping;
+  }
+
+  for (const slot of slots) start(slot);
+  return {
+    started,
+    done,
+    reload: (reason) => broadcast({ feedPublisher: "reload", reason }),
+    stop,
+    roster,
+  };
+}
