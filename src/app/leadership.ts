@@ -19,6 +19,11 @@ export interface StoreFollowing {
    * told from one of ours, while the SQLite poller leaves ours to the local change path.
    */
   readonly reportsOwnChanges: boolean;
+  /**
+   * Look for changes now rather than at the next poll: another process of this `serve` said it
+   * committed one (cluster/member.ts). Notified stores (PostgreSQL) have nothing to look at.
+   */
+  checkNow(): void;
   stop(): Promise<void>;
 }
 
@@ -38,15 +43,15 @@ export async function followStoreChanges(
 ): Promise<StoreFollowing> {
   if (store.watchChanges) {
     const stop = await store.watchChanges((change) => onChange(change.everyCategory ? "all" : change.categories));
-    return { reportsOwnChanges: true, stop };
+    return { reportsOwnChanges: true, checkNow: () => undefined, stop };
   }
   const poll = createRevisionPoll(store, own, () => onChange("all"));
-  await poll().catch((error: unknown) => logger.warn({ err: error }, "could not read the store revision"));
-  const timer = setInterval(() => {
+  const check = (): Promise<void> =>
     poll().catch((error: unknown) => logger.warn({ err: error }, "could not read the store revision"));
-  }, pollMs);
+  await check();
+  const timer = setInterval(() => void check(), pollMs);
   timer.unref();
-  return { reportsOwnChanges: false, stop: async () => clearInterval(timer) };
+  return { reportsOwnChanges: false, checkNow: () => void check(), stop: async () => clearInterval(timer) };
 }
 
 /**

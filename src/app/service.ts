@@ -20,6 +20,7 @@ import { createConfigReloader, type ConfigReloader } from "./live-config.js";
 import { createRuntime, type ConfigState, type Runtime } from "./runtime.js";
 import { createSnapshotWriter, type SnapshotWriter } from "./snapshot-writer.js";
 import { buildStatusReport } from "./status-report.js";
+import type { ClusterMember } from "./cluster/member.js";
 
 export interface Service {
   readonly runtime: Runtime;
@@ -46,6 +47,12 @@ export interface ServiceOptions {
   readonly shutdownTimeoutMs?: number;
   /** Where collects parse upstream documents (parse-threads.ts); the service closes it on stop. Absent: inline. */
   readonly parsePool?: ParsePool;
+  /**
+   * This process is one of several serving the same port (WEB_CONCURRENCY > 1, issue 12): its
+   * store changes are announced to the others, theirs make it look at the store at once, and
+   * only the collector writes the FEEDS_DIR snapshot (every process would write the same files).
+   */
+  readonly cluster?: ClusterMember;
 }
 
 /** `npm start`: the worker and the server over one store. */
@@ -65,7 +72,12 @@ export async function startService(settings: Settings, config: ConfigState, opti
       .config.sources.map((source) => states.get(source.id) ?? { sourceId: source.id, consecutiveFailures: 0 });
   });
   const categorySlugs = (): string[] => runtime.catalog().categories.map((category) => category.slug);
+  const { cluster } = options;
   const snapshots = createSnapshotWriter(settings.feedsDir, runtime.feeds, runtime.catalog, logger);
+  const writesSnapshots = cluster === undefined || cluster.role === "collector";
+  const requestSnapshot = (): void => {
+    if (writesSnapshots) snapshots.request();
+  };
   const hub = createHub({
     baseUrl: settings.baseUrl,
     store: runtime.store,
@@ -84,7 +96,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
    * change is pushed once. (Renders were invalidated by whoever reported the change.)
    */
   const published = (categories: readonly string[]): void => {
-    snapshots.request();
+    requestSnapshot();
     if (leader.isLeader()) hub.onChange(categories);
   };
   // Changes other processes commit (`npm run collect`, another replica, an admin refresh there).
@@ -102,8 +114,10 @@ export async function startService(settings: Settings, config: ConfigState, opti
   // This instance's own changes (runtime already invalidated their renders), unless the store
   // reports them through the follower too (PostgreSQL notifies every session, ours included).
   runtime.onChange((change) => {
+    cluster?.announceChange();
     if (!following.reportsOwnChanges) published(change.changedCategories);
   });
+  cluster?.onStoreChanged(() => following.checkNow());
 
   const freshness = createFreshness({
     store: runtime.store,
@@ -129,7 +143,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
     isLeader: () => leader.isLeader(),
     onApplied: () => {
       feedResponder.reset();
-      snapshots.request();
+      requestSnapshot();
     },
     onOutcome: (outcome) => metrics.recordConfigReload(outcome.ok ? "ok" : "rejected"),
   });
@@ -139,7 +153,12 @@ export async function startService(settings: Settings, config: ConfigState, opti
     baseUrl: settings.baseUrl,
     clock,
     logger,
-    status: () => buildStatusReport(runtime, leader.isLeader()),
+    status: () =>
+      buildStatusReport(
+        runtime,
+        leader.isLeader(),
+        cluster && { answeredBy: cluster.pid, processes: cluster.roster() },
+      ),
     websub: hub.router,
     metrics: createMetricsRoute(metrics),
     admin: createAdminRoutes({
@@ -175,7 +194,8 @@ export async function startService(settings: Settings, config: ConfigState, opti
   logger.info({ address, baseUrl: settings.baseUrl }, "serving feeds");
 
   if (options.watchConfig ?? true) reloader.watch();
-  snapshots.request();
+  cluster?.onReload((reason) => void reloader.reload(reason));
+  requestSnapshot();
   if (options.runWorker) {
     leader.start((isLeader) => {
       metrics.setLeader(isLeader);
@@ -200,6 +220,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       logger.info("stopping: no new collects, waiting for running ones");
+      cluster?.leave();
       reloader.stop();
       await reloader.idle();
       await runtime.worker.stop(options.shutdownTimeoutMs ?? 20_000);

@@ -1,5 +1,6 @@
 import { formatProblem } from "../config/config.js";
 import type { CategoryStatus, StatusReport, SourceStatus } from "../http/status.js";
+import type { ProcessInfo } from "./cluster/messages.js";
 import { formatDuration } from "../config/duration.js";
 import { DAY_MS } from "../store/rows/run-history.js";
 import type { CategoryDayCount } from "../store/store.js";
@@ -10,8 +11,18 @@ import type { SourceSchedule } from "../worker/worker.js";
 import { TZ_DATA_VERSION } from "../zones/zone-clock.js";
 import type { Runtime } from "./runtime.js";
 
+/** The processes of a `serve` with several (service.ts passes the cluster's roster). */
+export interface ProcessesView {
+  readonly answeredBy: number;
+  readonly processes: readonly ProcessInfo[];
+}
+
 /** Gathers what ops need to see on /status from the config, the store and the worker. */
-export async function buildStatusReport(runtime: Runtime, leader: boolean): Promise<StatusReport> {
+export async function buildStatusReport(
+  runtime: Runtime,
+  leader: boolean,
+  processes?: ProcessesView,
+): Promise<StatusReport> {
   const state = runtime.configState();
   const now = runtime.clock();
   const firstDay = utcDay(now) - (CHART_DAYS - 1) * DAY_MS;
@@ -29,6 +40,18 @@ export async function buildStatusReport(runtime: Runtime, leader: boolean): Prom
   return {
     generatedAt: iso(now) ?? "",
     worker: { leader },
+    ...(processes && {
+      processes: {
+        answeredBy: processes.answeredBy,
+        list: processes.processes.map((info) => ({
+          pid: info.pid,
+          role: info.role,
+          startedAt: iso(info.startedAt) ?? "",
+          restarts: info.restarts,
+          ...(info.rssBytes !== undefined && { rssBytes: info.rssBytes }),
+        })),
+      },
+    }),
     timeZoneData: { version: TZ_DATA_VERSION },
     config: {
       loadedAt: iso(state.loadedAt),

@@ -1,23 +1,99 @@
-import { readSettings } from "../config/settings.js";
+import type { Logger } from "pino";
+import { readSettings, type Settings } from "../config/settings.js";
 import { loadConfigState, warnIfBaseUrlDefaulted } from "../app/config-state.js";
+import { clusterFork, memberRole } from "../app/cluster/cluster-fork.js";
+import { joinCluster, processChannel, type ClusterMember } from "../app/cluster/member.js";
+import type { ProcessRole } from "../app/cluster/messages.js";
+import { superviseProcesses } from "../app/cluster/supervisor.js";
 import { createLogger } from "../app/logger.js";
 import { startParsePool } from "../app/parse-threads.js";
 import { startService } from "../app/service.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** `serve`: worker and server until SIGTERM/SIGINT. */
+/** How long a serving process has to stop (running collects finish within 20 s, then the server closes). */
+const MEMBER_STOP_TIMEOUT_MS = 30_000;
+
+/**
+ * `serve`: worker and server until SIGTERM/SIGINT. With WEB_CONCURRENCY > 1 (by default, one
+ * process per core) this process becomes the primary of a cluster: it forks that many serving
+ * processes, one of which collects, and each of them comes back through here as a member.
+ */
 export async function serveCommand(env: Env): Promise<number> {
   const settings = readSettings(env);
   const logger = createLogger(settings);
+  const role = memberRole(env);
+  // Several processes write to one log: each line says which one, and what it does.
+  if (role !== undefined) return serveProcess(settings, logger.child({ pid: process.pid, role }), role);
+  const processes = processCount(settings, logger);
+  if (processes === 1) return serveProcess(settings, logger, undefined);
+  return supervise(settings, logger.child({ pid: process.pid, role: "primary" }), processes);
+}
+
+/**
+ * An in-memory SQLite store lives inside one process: several would each see their own empty
+ * store, so `sqlite::memory:` serves from one whatever WEB_CONCURRENCY says.
+ */
+function processCount(settings: Settings, logger: Logger): number {
+  if (settings.webConcurrency > 1 && /^sqlite::memory:$/i.test(settings.databaseUrl)) {
+    logger.warn({ webConcurrency: settings.webConcurrency }, "an in-memory store serves from one process only");
+    return 1;
+  }
+  return settings.webConcurrency;
+}
+
+/** The cluster primary: checks the config once, forks, relays, restarts, and stops them all on a signal. */
+async function supervise(settings: Settings, logger: Logger, processes: number): Promise<number> {
+  // A bad config is reported once, here, instead of by every process and then a fork loop.
+  if (!(await loadConfigState(settings, logger))) return 1;
+  warnIfBaseUrlDefaulted(settings, logger);
+  const supervisor = superviseProcesses({
+    processes,
+    fork: clusterFork(logger),
+    clock: Date.now,
+    logger,
+    restartDelayMs: { min: 1_000, max: 30_000 },
+    stableAfterMs: 60_000,
+    shutdownTimeoutMs: MEMBER_STOP_TIMEOUT_MS,
+    rosterEveryMs: 5_000,
+  });
+  const shutdown = (signal: string): void => {
+    logger.info({ signal }, "shutdown requested");
+    void supervisor.stop();
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGHUP", () => supervisor.reload("SIGHUP"));
+  await supervisor.started.then(
+    () => logger.info({ processes: supervisor.roster() }, `serving from ${processes} processes`),
+    () => undefined,
+  );
+  const code = await supervisor.done;
+  logger.info({ code }, "every serving process stopped");
+  return code;
+}
+
+/** One serving process: alone (WEB_CONCURRENCY=1), or a cluster member with its role. */
+async function serveProcess(settings: Settings, logger: Logger, role: ProcessRole | undefined): Promise<number> {
   const state = await loadConfigState(settings, logger);
   if (!state) return 1;
-  warnIfBaseUrlDefaulted(settings, logger);
+  if (role === undefined) warnIfBaseUrlDefaulted(settings, logger);
+  const cluster: ClusterMember | undefined =
+    role === undefined
+      ? undefined
+      : joinCluster({
+          role,
+          pid: process.pid,
+          channel: processChannel(process),
+          rssBytes: () => process.memoryUsage.rss(),
+          heartbeatMs: 5_000,
+        });
   const service = await startService(settings, state, {
     clock: Date.now,
     logger,
-    runWorker: true,
+    runWorker: role !== "server",
     parsePool: startParsePool(state.config, logger),
+    ...(cluster !== undefined && { cluster }),
   });
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string): void => {
@@ -30,6 +106,9 @@ export async function serveCommand(env: Env): Promise<number> {
     process.once("SIGTERM", () => shutdown("SIGTERM"));
     process.once("SIGINT", () => shutdown("SIGINT"));
     process.on("SIGHUP", () => void service.reloader.reload("SIGHUP"));
+    // The primary died (SIGKILL, a crash): nobody restarts or relays any more, so stop cleanly
+    // rather than hold the port as an orphan.
+    cluster?.onPrimaryGone(() => shutdown("primary gone"));
   });
   return 0;
 }

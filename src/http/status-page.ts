@@ -12,6 +12,20 @@ import { dailyBars, runStrip } from "./svg-charts.js";
 /** Seconds between self-refreshes: the worker's shortest sensible schedule is minutes. */
 const REFRESH_SECONDS = 60;
 
+/** Who answered, and with several processes which of them collects and how much memory each holds. */
+function processesLine(report: StatusReport): string {
+  if (report.processes === undefined) {
+    return `Worker leader on this instance: ${report.worker.leader ? "yes" : "no"}.`;
+  }
+  const { answeredBy, list } = report.processes;
+  const each = list.map((info) => {
+    const memory = info.rssBytes === undefined ? "" : `, ${Math.round(info.rssBytes / 1_048_576)} MB`;
+    const restarts = info.restarts > 0 ? `, restarted ${info.restarts}×` : "";
+    return `${info.pid} ${info.role}${memory}${restarts}`;
+  });
+  return `${list.length} serving processes (${e(each.join("; "))}); this page from process ${answeredBy}, which ${report.worker.leader ? "runs" : "does not run"} the worker.`;
+}
+
 export function renderStatusPage(report: StatusReport): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
@@ -22,7 +36,7 @@ export function renderStatusPage(report: StatusReport): string {
 <body>
 <h1>Status</h1>
 ${summaryLine(report)}
-<p class="meta">Generated ${timeElement(report.generatedAt)}. Worker leader on this instance: ${report.worker.leader ? "yes" : "no"}. Config loaded ${timeElement(report.config.loadedAt)}: ${report.config.sources} sources, ${report.config.categories} categories. Time-zone data: IANA tz ${e(report.timeZoneData.version)}. <a href="status.json">JSON</a></p>
+<p class="meta">Generated ${timeElement(report.generatedAt)}. ${processesLine(report)} Config loaded ${timeElement(report.config.loadedAt)}: ${report.config.sources} sources, ${report.config.categories} categories. Time-zone data: IANA tz ${e(report.timeZoneData.version)}. <a href="status.json">JSON</a></p>
 ${configSections(report)}
 <h2>Categories</h2>
 <div class="cards">

@@ -39,9 +39,22 @@ export interface CategoryStatus {
   readonly perDay: ReadonlyArray<{ readonly day: string; readonly count: number }>;
 }
 
+/** One process of a `serve` with several (WEB_CONCURRENCY > 1). */
+export interface ProcessStatus {
+  readonly pid: number;
+  /** The collector runs the worker, WebSub deliveries and the FEEDS_DIR snapshot; servers only serve. */
+  readonly role: "collector" | "server";
+  readonly startedAt: string;
+  readonly rssBytes?: number;
+  /** How many times a process in this slot was forked again after it died. */
+  readonly restarts: number;
+}
+
 export interface StatusReport {
   readonly generatedAt: string;
   readonly worker: { readonly leader: boolean };
+  /** Present when several processes serve: the one that answered, and all of them. */
+  readonly processes?: { readonly answeredBy: number; readonly list: readonly ProcessStatus[] };
   /** The IANA tz database release wall-clock times are read with (e.g. "2026f"). */
   readonly timeZoneData: { readonly version: string };
   readonly config: {

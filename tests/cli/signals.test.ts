@@ -3,7 +3,6 @@
  * reloads the config; SIGTERM stops scheduling, lets a running collect finish and store its
  * items, closes the server and the store, and exits 0.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -12,6 +11,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileSrc, REPO, type CompiledSrc } from "../compiled-src.js";
+import { runServe, type Running } from "./serve-process.js";
 
 let compiled: CompiledSrc | undefined;
 let mainScript: string;
@@ -40,56 +40,19 @@ async function slowUpstream(delayMs: number): Promise<{ server: Server; url: str
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/rss`, asked };
 }
 
-interface Running {
-  readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-  /** Resolves with the first log line whose msg matches. */
-  logged(pattern: RegExp): Promise<Record<string, unknown>>;
-}
-
 function serve(dir: string): Running {
-  const child = spawn(process.execPath, [mainScript, "serve"], {
-    // vitest's own environment sets BASE_URL (Vite's "/"): the child gets a real one.
-    env: {
-      ...process.env,
-      BASE_URL: "http://feeds.example.org",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      CONFIG_DIR: join(dir, "config"),
-      DATABASE_URL: `sqlite:${join(dir, "feeds.db")}`,
-      FEEDS_DIR: join(dir, "feeds"),
-      LOG_LEVEL: "info",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  // vitest's own environment sets BASE_URL (Vite's "/"): the child gets a real one.
+  return runServe(mainScript, {
+    BASE_URL: "http://feeds.example.org",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    CONFIG_DIR: join(dir, "config"),
+    DATABASE_URL: `sqlite:${join(dir, "feeds.db")}`,
+    FEEDS_DIR: join(dir, "feeds"),
+    LOG_LEVEL: "info",
+    // One process: this test is about its signals; tests/cli/cluster.test.ts runs several.
+    WEB_CONCURRENCY: "1",
   });
-  const lines: Record<string, unknown>[] = [];
-  const waiters: { pattern: RegExp; resolve: (line: Record<string, unknown>) => void }[] = [];
-  let partial = "";
-  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-    partial += chunk;
-    const complete = partial.split("\n");
-    partial = complete.pop() ?? "";
-    for (const text of complete) {
-      const line = JSON.parse(text) as Record<string, unknown>;
-      lines.push(line);
-      for (const waiter of waiters) if (waiter.pattern.test(String(line.msg))) waiter.resolve(line);
-    }
-  });
-  child.stderr?.setEncoding("utf8").on("data", (chunk: string) => process.stderr.write(`serve: ${chunk}`));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return {
-    child,
-    exited,
-    logged: (pattern) =>
-      new Promise((resolve, reject) => {
-        const seen = lines.find((line) => pattern.test(String(line.msg)));
-        if (seen) resolve(seen);
-        else waiters.push({ pattern, resolve });
-        void exited.then((code) =>
-          reject(new Error(`serve exited (${String(code)}) before logging ${String(pattern)}`)),
-        );
-      }),
-  };
 }
 
 describe("serve process signals", () => {
