@@ -4,10 +4,11 @@
  * one run. Steps:
  *   1. seed a temp SQLite store with BENCH_ITEMS items (default 200,000) over 3 categories;
  *   2. cold render of a 500-item feed, split into store query, rendering and compression;
- *   3. the real service (startService, no worker, its own process: bench/serve.mjs) under wrk:
- *      cached 200 (identity, gzip) and 304;
+ *   3. the real service (`dist/main.js serve`, its sources disabled) under wrk, with
+ *      WEB_CONCURRENCY=1 and with one process per core (the default): cached 200 (identity,
+ *      gzip) and 304;
  *   4. nginx on 127.0.0.1 serving the same bytes as static files under the same load, with
- *      worker_processes 1 (one core, like the single-process service) and auto;
+ *      worker_processes 1 and auto (its default: one per core);
  *   5. the collect rate over the corpus of real-world feeds, through file: sources.
  * Prints Markdown tables. Seeding runs in a child process (bench/seed.mjs). Needs `wrk` and `nginx` on PATH for steps 3-4 (skipped with a note if
  * missing). Env: BENCH_ITEMS, BENCH_DURATION (wrk seconds, default 15), BENCH_CONNECTIONS (64),
@@ -38,6 +39,8 @@ const CATEGORIES = ["world", "technology", "morocco-economy"];
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 const BASE_URL = "http://127.0.0.1:8080";
 const HOT_FEED = "/feeds/world.rss";
+/** What WEB_CONCURRENCY defaults to (src/config/settings.ts): one serving process per core. */
+const CORES = os.availableParallelism();
 
 const dist = (file) => import(pathToFileURL(path.join(ROOT, "dist", file)).href);
 const { openStore } = await dist("store/open-store.js");
@@ -279,35 +282,52 @@ async function freePort() {
   });
 }
 
-/** The service in its own process (bench/serve.mjs), as it runs in production. */
-function startServerProcess(scratch, databaseUrl) {
-  const child = spawn(
-    process.execPath,
-    [path.join(ROOT, "bench/serve.mjs"), scratch, databaseUrl, path.join(scratch, "feeds")],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  const closed = new Promise((resolve) => child.once("close", resolve));
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.on("error", reject);
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      if (!out.includes("\n")) return;
-      const { address } = JSON.parse(out);
-      resolve({
-        address,
-        stop: async () => {
-          child.kill("SIGTERM");
-          await closed;
-        },
-      });
-    });
-    closed.then((code) => reject(new Error(`bench: bench/serve.mjs exited ${code} before listening`)));
+/**
+ * The service as production runs it: `node dist/main.js serve` with WEB_CONCURRENCY processes
+ * (issue 12), its sources disabled so nothing but the load runs. Resolves once /status.json lists
+ * every process and the collector's start-up reclassification is done.
+ */
+async function startServeCommand(scratch, databaseUrl, processes) {
+  const port = await freePort();
+  const address = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [path.join(ROOT, "dist/main.js"), "serve"], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      BASE_URL,
+      CONFIG_DIR: scratch,
+      DATABASE_URL: databaseUrl,
+      FEEDS_DIR: path.join(scratch, `feeds-${processes}`),
+      LOG_LEVEL: "warn",
+      WEB_CONCURRENCY: String(processes),
+    },
+    stdio: ["ignore", "inherit", "inherit"],
   });
+  const closed = new Promise((resolve) => child.once("close", resolve));
+  const stop = async () => {
+    child.kill("SIGTERM");
+    await closed;
+  };
+  let exited = false;
+  void closed.then(() => (exited = true));
+  for (let attempt = 0; attempt < 600 && !exited; attempt++) {
+    try {
+      const status = JSON.parse((await get(`${address}/status.json`)).body.toString("utf8"));
+      const listed = status.processes?.list.length ?? 1;
+      if (listed === processes && status.config.reclassified !== undefined) return { address, stop };
+    } catch {
+      // not listening yet
+    }
+    await sleep(100);
+  }
+  await stop();
+  throw new Error(`bench: serve with WEB_CONCURRENCY=${processes} did not start`);
 }
 
-async function loadTests(service, scratch) {
-  const url = `${service.address}${HOT_FEED}`;
+async function loadTests(scratch, databaseUrl) {
+  const first = await startServeCommand(scratch, databaseUrl, 1);
+  const url = `${first.address}${HOT_FEED}`;
   const identity = await checkScenario(url, {}, 200);
   const gzip = await checkScenario(url, { "Accept-Encoding": "gzip" }, 200);
   const etag = identity.headers.etag;
@@ -325,14 +345,27 @@ async function loadTests(service, scratch) {
     { name: "304 (If-None-Match)", headers: { "If-None-Match": etag }, status: 304 },
   ];
   const results = [];
-  // Warm the JIT on every path first (not reported): the service is a fresh process.
-  for (const scenario of scenarios) await runWrk(url, scenario.headers, 2);
-  for (const scenario of scenarios) {
-    results.push({
-      scenario: scenario.name,
-      server: "service (node, 1 process)",
-      ...(await runWrk(url, scenario.headers)),
-    });
+  for (const processes of [1, CORES]) {
+    const service = processes === 1 ? first : await startServeCommand(scratch, databaseUrl, processes);
+    const serviceUrl = `${service.address}${HOT_FEED}`;
+    try {
+      // The same bytes from every process (each renders its own copy), then a JIT warm-up per path.
+      for (let round = 0; round < processes * 2; round++) {
+        for (const scenario of scenarios)
+          await checkScenario(serviceUrl, scenario.headers, scenario.status, scenario.nginxBody);
+      }
+      for (const scenario of scenarios) await runWrk(serviceUrl, scenario.headers, 2);
+      for (const scenario of scenarios) {
+        results.push({
+          scenario: scenario.name,
+          server: `service WEB_CONCURRENCY=${processes}`,
+          ...(await runWrk(serviceUrl, scenario.headers)),
+        });
+      }
+    } finally {
+      await service.stop();
+    }
+    if (CORES === 1) break;
   }
   for (const workers of ["1", "auto"]) {
     const port = await freePort();
@@ -360,15 +393,21 @@ function printLoadTable({ results, bytes }) {
   console.log(
     `\n### HTTP: ${HOT_FEED} (${bytes.identity} B identity, ${bytes.gzip} B gzip), wrk -t${THREADS} -c${CONNECTIONS} -d${DURATION}s\n`,
   );
-  console.log("| scenario | server | req/s | p99 latency | errors | service ÷ this |");
-  console.log("| --- | --- | ---: | ---: | ---: | ---: |");
+  console.log("| scenario | server | req/s | p99 latency | errors |");
+  console.log("| --- | --- | ---: | ---: | ---: |");
   for (const row of results) {
-    const ours = results.find(
-      (candidate) => candidate.scenario === row.scenario && candidate.server.startsWith("service"),
-    );
-    const ratio = row.server.startsWith("service") ? "" : (ours.rps / row.rps).toFixed(2);
+    console.log(`| ${row.scenario} | ${row.server} | ${int(row.rps)} | ${row.p99.toFixed(2)} ms | ${row.errors} |`);
+  }
+  // Issue 12's goal compares the default service (a process per core) with nginx's default (auto).
+  const find = (scenario, server) => results.find((row) => row.scenario === scenario && row.server === server);
+  console.log(
+    `\n| scenario | service ÷ nginx, both defaults (${CORES} processes ÷ auto) | 1 process ÷ worker_processes 1 |`,
+  );
+  console.log("| --- | ---: | ---: |");
+  for (const scenario of new Set(results.map((row) => row.scenario))) {
+    const ratio = (ours, theirs) => (ours && theirs ? (ours.rps / theirs.rps).toFixed(2) : "n/a");
     console.log(
-      `| ${row.scenario} | ${row.server} | ${int(row.rps)} | ${row.p99.toFixed(2)} ms | ${row.errors} | ${ratio} |`,
+      `| ${scenario} | ${ratio(find(scenario, `service WEB_CONCURRENCY=${CORES}`), find(scenario, "nginx worker_processes auto"))} | ${ratio(find(scenario, "service WEB_CONCURRENCY=1"), find(scenario, "nginx worker_processes 1"))} |`,
     );
   }
   console.log("\nCommands:");
@@ -429,7 +468,8 @@ async function writeConfig(dir) {
   await copyFile(path.join(ROOT, "config/categories.yaml"), path.join(dir, "categories.yaml"));
   await writeFile(
     path.join(dir, "sources.yaml"),
-    `sources:\n${CATEGORIES.map((slug) => `  - { id: bench-${slug}, kind: feed, url: https://bench.example.org/${slug}.xml, every: 10m, categories: [${slug}] }\n`).join("")}`,
+    // Disabled: the served processes run the worker, and the load should meet nothing else.
+    `sources:\n${CATEGORIES.map((slug) => `  - { id: bench-${slug}, kind: feed, url: https://bench.example.org/${slug}.xml, every: 10m, categories: [${slug}], enabled: false }\n`).join("")}`,
   );
   const loaded = await loadConfig(dir);
   if (!loaded.ok) throw new Error(`bench: config rejected: ${JSON.stringify(loaded.problems)}`);
@@ -474,12 +514,7 @@ async function main() {
     }
     let load;
     if (has("wrk") && has("nginx")) {
-      const server = await startServerProcess(scratch, databaseUrl);
-      try {
-        load = await loadTests(server, scratch);
-      } finally {
-        await server.stop();
-      }
+      load = await loadTests(scratch, databaseUrl);
     } else {
       record("HTTP load", "skipped", "install wrk and nginx (Debian: apt-get install -y wrk nginx)");
     }

@@ -33,6 +33,7 @@ const service = await startService(
     databaseUrl,
     feedsDir,
     logLevel: "silent",
+    webConcurrency: 1,
   },
   { config: loaded.config, loadedAt: Date.now(), warnings: [] },
   { clock: Date.now, logger: pino({ level: "silent" }), runWorker: false },
