@@ -118,6 +118,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
     if (!following.reportsOwnChanges) published(change.changedCategories);
   });
   cluster?.onStoreChanged(() => following.checkNow());
+  cluster?.provideMetrics(() => metrics.part());
 
   const freshness = createFreshness({
     store: runtime.store,
@@ -160,7 +161,8 @@ export async function startService(settings: Settings, config: ConfigState, opti
         cluster && { answeredBy: cluster.pid, processes: cluster.roster() },
       ),
     websub: hub.router,
-    metrics: createMetricsRoute(metrics),
+    // With several processes a scrape shows them all (the primary aggregates, cluster-metrics.ts).
+    metrics: createMetricsRoute(cluster ? { exposition: () => cluster.metrics() } : metrics),
     admin: createAdminRoutes({
       token: settings.adminToken,
       // A one-off collect may run on any replica: store writes are transactional and idempotent.

@@ -5,6 +5,7 @@ import { clusterFork, memberRole } from "../app/cluster/cluster-fork.js";
 import { joinCluster, processChannel, type ClusterMember } from "../app/cluster/member.js";
 import type { ProcessRole } from "../app/cluster/messages.js";
 import { superviseProcesses } from "../app/cluster/supervisor.js";
+import { aggregateMetrics } from "../metrics/cluster-metrics.js";
 import { createLogger } from "../app/logger.js";
 import { startParsePool } from "../app/parse-threads.js";
 import { startService } from "../app/service.js";
@@ -13,6 +14,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** How long a serving process has to stop (running collects finish within 20 s, then the server closes). */
 const MEMBER_STOP_TIMEOUT_MS = 30_000;
+
+/** How long every process has to send its metrics for one scrape (Prometheus' default scrape timeout is 10 s). */
+const METRICS_TIMEOUT_MS = 3_000;
 
 /**
  * `serve`: worker and server until SIGTERM/SIGINT. With WEB_CONCURRENCY > 1 (by default, one
@@ -56,6 +60,8 @@ async function supervise(settings: Settings, logger: Logger, processes: number):
     stableAfterMs: 60_000,
     shutdownTimeoutMs: MEMBER_STOP_TIMEOUT_MS,
     rosterEveryMs: 5_000,
+    aggregateMetrics,
+    metricsTimeoutMs: METRICS_TIMEOUT_MS,
   });
   const shutdown = (signal: string): void => {
     logger.info({ signal }, "shutdown requested");
@@ -87,6 +93,7 @@ async function serveProcess(settings: Settings, logger: Logger, role: ProcessRol
           channel: processChannel(process),
           rssBytes: () => process.memoryUsage.rss(),
           heartbeatMs: 5_000,
+          metricsTimeoutMs: METRICS_TIMEOUT_MS + 1_000,
         });
   const service = await startService(settings, state, {
     clock: Date.now,

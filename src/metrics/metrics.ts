@@ -3,6 +3,7 @@ import { ROUTE_LABELS, type RouteLabel } from "../http/route-label.js";
 import type { RenderCacheStats } from "../publish/render-cache.js";
 import type { DeliveryOutcome } from "../websub/deliver.js";
 import type { SourceRunResult } from "../worker/collect-source.js";
+import type { MetricsPart } from "./cluster-metrics.js";
 
 /** What a scrape shows of one configured source's health (model's SourceState; zeros before a first run). */
 export interface SourceHealth {
@@ -37,6 +38,8 @@ export interface Metrics {
   watchSources(health: () => Promise<readonly SourceHealth[]>): void;
   /** The Prometheus text exposition of every metric. */
   exposition(): Promise<{ readonly contentType: string; readonly body: string }>;
+  /** Every metric as data, for the cluster primary to aggregate (cluster-metrics.ts). */
+  part(): Promise<MetricsPart>;
 }
 
 // Feeds are answered from memory in well under a millisecond; the other routes render or query.
@@ -110,12 +113,20 @@ export function createMetrics(): Metrics {
     labelNames: ["outcome"] as const,
     registers,
   });
+  // Several processes of one serve are scraped as one (cluster-metrics.ts): a gauge says how its
+  // processes' values combine. Counters and histograms add up.
   const lastReloadOk = new Gauge({
     name: "feeds_config_last_reload_success",
-    help: "1 if the last config reload (or the start-up load) was applied, 0 if it was rejected.",
+    help: "1 if the last config reload (or the start-up load) was applied, 0 if it was rejected (in any process).",
     registers,
+    aggregator: "min",
   });
-  const leader = new Gauge({ name: "feeds_worker_leader", help: "1 while this instance runs the worker.", registers });
+  const leader = new Gauge({
+    name: "feeds_worker_leader",
+    help: "1 while this instance (one of its processes) runs the worker.",
+    registers,
+    aggregator: "sum",
+  });
 
   let cacheStats: (() => RenderCacheStats) | undefined;
   new Counter({
@@ -162,13 +173,25 @@ export function createMetrics(): Metrics {
   let sourceHealth: (() => Promise<readonly SourceHealth[]>) | undefined;
   // One read of the store per scrape, shared by the three gauges below (exposition() clears it).
   let healthRead: Promise<readonly SourceHealth[]> | undefined;
-  const readHealth = (): Promise<readonly SourceHealth[]> => (healthRead ??= sourceHealth?.() ?? Promise.resolve([]));
+  const readHealth = (): Promise<readonly SourceHealth[]> => {
+    if (healthRead) return healthRead;
+    const read = sourceHealth?.() ?? Promise.resolve([]);
+    healthRead = read;
+    // The gauges of one scrape start together and share it; the next scrape reads again.
+    const forget = (): void => {
+      if (healthRead === read) healthRead = undefined;
+    };
+    read.then(forget, forget);
+    return read;
+  };
   const sourceGauge = (name: string, help: string, value: (health: SourceHealth) => number): void => {
     new Gauge({
       name,
       help,
       labelNames: ["source"] as const,
       registers,
+      // Read from the shared store: every process reports the same values.
+      aggregator: "max",
       async collect() {
         const rows = await readHealth();
         this.reset();
@@ -243,12 +266,11 @@ export function createMetrics(): Metrics {
     },
     watchSources(health) {
       sourceHealth = health;
-      healthRead = undefined;
     },
     async exposition() {
-      healthRead = undefined;
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
+    part: () => registry.getMetricsAsJSON(),
   };
 }
 

@@ -122,6 +122,13 @@ describe("serve with WEB_CONCURRENCY=2", () => {
       });
       expect([...answeredBy].sort()).toEqual([collector, server].sort());
 
+      // A scrape shows every process whichever answers: one leader between them.
+      for (let scrape = 0; scrape < 4; scrape++) {
+        const metrics = await fresh(`${origin}/metrics`);
+        expect(metrics.status).toBe(200);
+        expect(metrics.body).toMatch(/^feeds_worker_leader 1$/m);
+      }
+
       // Every process's cache follows a change, whichever process made it.
       await running.logged(/^source collected$/);
       const titles = async (): Promise<number> =>

@@ -21,8 +21,22 @@ export interface ClusterMember {
   onPrimaryGone(listener: () => void): void;
   /** The processes of this `serve`, as last sent by the primary (empty before the first roster). */
   roster(): readonly ProcessInfo[];
+  /** Every process's metrics in one exposition (GET /metrics); rejects when the primary says why not. */
+  metrics(): Promise<{ readonly contentType: string; readonly body: string }>;
+  /** Where this process's own metrics come from when the primary collects them. */
+  provideMetrics(part: () => Promise<readonly object[]>): void;
   /** Stop the heartbeat. */
   leave(): void;
+}
+
+interface Exposition {
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/** What a cluster member could not do, for the one Express error handler and the logs. */
+export class ClusterError extends Error {
+  override readonly name = "ClusterError";
 }
 
 export interface MemberOptions {
@@ -32,6 +46,8 @@ export interface MemberOptions {
   /** This process's resident memory, reported for /status. */
   readonly rssBytes: () => number;
   readonly heartbeatMs: number;
+  /** How long a metrics request may wait for the primary's answer (longer than the primary's own bound). */
+  readonly metricsTimeoutMs: number;
 }
 
 export function joinCluster(options: MemberOptions): ClusterMember {
@@ -39,11 +55,27 @@ export function joinCluster(options: MemberOptions): ClusterMember {
   const changed: Array<() => void> = [];
   const reloads: Array<(reason: string) => void> = [];
   let processes: readonly ProcessInfo[] = [];
+  let provider: (() => Promise<readonly object[]>) | undefined;
+  const waiting = new Map<number, { resolve: (exposition: Exposition) => void; reject: (error: Error) => void }>();
+  let nextRequest = 1;
   channel.onMessage((value) => {
     const message = readPrimaryMessage(value);
     if (message?.feedPublisher === "store-changed") for (const listener of changed) listener();
     else if (message?.feedPublisher === "reload") for (const listener of reloads) listener(message.reason);
     else if (message?.feedPublisher === "roster") processes = message.processes;
+    else if (message?.feedPublisher === "metrics-collect") {
+      const { id } = message;
+      void (provider?.() ?? Promise.resolve([])).then(
+        (metrics) => channel.send({ feedPublisher: "metrics-part", id, metrics }),
+        // Nothing to send: the primary's bound fails that scrape and names this process.
+        () => undefined,
+      );
+    } else if (message?.feedPublisher === "metrics") {
+      const request = waiting.get(message.id);
+      waiting.delete(message.id);
+      if (message.exposition) request?.resolve(message.exposition);
+      else request?.reject(new ClusterError(`cluster: ${message.error ?? "no metrics"}`));
+    }
   });
   const beat = (): void => channel.send({ feedPublisher: "heartbeat", rssBytes: options.rssBytes() });
   beat();
@@ -57,6 +89,28 @@ export function joinCluster(options: MemberOptions): ClusterMember {
     onReload: (listener) => reloads.push(listener),
     onPrimaryGone: (listener) => channel.onDisconnect(listener),
     roster: () => processes,
+    metrics: () =>
+      new Promise((resolve, reject) => {
+        const id = nextRequest++;
+        const timer = setTimeout(() => {
+          waiting.delete(id);
+          reject(
+            new ClusterError(`cluster: the primary did not answer a metrics request in ${options.metricsTimeoutMs} ms`),
+          );
+        }, options.metricsTimeoutMs);
+        timer.unref();
+        const settle =
+          <T>(then: (value: T) => void) =>
+          (value: T) => {
+            clearTimeout(timer);
+            then(value);
+          };
+        waiting.set(id, { resolve: settle(resolve), reject: settle(reject) });
+        channel.send({ feedPublisher: "metrics-request", id });
+      }),
+    provideMetrics: (part) => {
+      provider = part;
+    },
     leave: () => clearInterval(heartbeat),
   };
 }

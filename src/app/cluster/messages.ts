@@ -25,7 +25,11 @@ export type MemberMessage =
   /** This process committed a change to the store: the others should look at the store now. */
   | { readonly feedPublisher: "store-changed" }
   /** How this process is doing, for the roster. */
-  | { readonly feedPublisher: "heartbeat"; readonly rssBytes: number };
+  | { readonly feedPublisher: "heartbeat"; readonly rssBytes: number }
+  /** GET /metrics reached this process: it wants every process's metrics, aggregated. */
+  | { readonly feedPublisher: "metrics-request"; readonly id: number }
+  /** This process's metrics as data, for the primary's collection `id`. */
+  | { readonly feedPublisher: "metrics-part"; readonly id: number; readonly metrics: readonly object[] };
 
 export type PrimaryMessage =
   /** Another process changed the store (relayed from its "store-changed"). */
@@ -36,7 +40,16 @@ export type PrimaryMessage =
    * Read the config again (the primary got SIGHUP). A message rather than the signal itself: a
    * process that has not yet installed its SIGHUP handler would be killed by the signal.
    */
-  | { readonly feedPublisher: "reload"; readonly reason: string };
+  | { readonly feedPublisher: "reload"; readonly reason: string }
+  /** Send your metrics as data for collection `id`. */
+  | { readonly feedPublisher: "metrics-collect"; readonly id: number }
+  /** The answer to this process's metrics request `id`: the aggregated exposition, or why there is none. */
+  | {
+      readonly feedPublisher: "metrics";
+      readonly id: number;
+      readonly exposition?: { readonly contentType: string; readonly body: string };
+      readonly error?: string;
+    };
 
 function tagged(value: unknown): Record<string, unknown> | undefined {
   if (typeof value !== "object" || value === null) return undefined;
@@ -51,6 +64,12 @@ export function readMemberMessage(value: unknown): MemberMessage | undefined {
   if (message?.feedPublisher === "heartbeat" && typeof message.rssBytes === "number") {
     return { feedPublisher: "heartbeat", rssBytes: message.rssBytes };
   }
+  if (message?.feedPublisher === "metrics-request" && typeof message.id === "number") {
+    return { feedPublisher: "metrics-request", id: message.id };
+  }
+  if (message?.feedPublisher === "metrics-part" && typeof message.id === "number" && Array.isArray(message.metrics)) {
+    return { feedPublisher: "metrics-part", id: message.id, metrics: message.metrics as object[] };
+  }
   return undefined;
 }
 
@@ -60,6 +79,18 @@ export function readPrimaryMessage(value: unknown): PrimaryMessage | undefined {
   if (message?.feedPublisher === "store-changed") return { feedPublisher: "store-changed" };
   if (message?.feedPublisher === "reload" && typeof message.reason === "string") {
     return { feedPublisher: "reload", reason: message.reason };
+  }
+  if (message?.feedPublisher === "metrics-collect" && typeof message.id === "number") {
+    return { feedPublisher: "metrics-collect", id: message.id };
+  }
+  if (message?.feedPublisher === "metrics" && typeof message.id === "number") {
+    const { exposition, error } = message as { exposition?: { contentType: string; body: string }; error?: string };
+    return {
+      feedPublisher: "metrics",
+      id: message.id,
+      ...(exposition !== undefined && { exposition }),
+      ...(typeof error === "string" && { error }),
+    };
   }
   if (message?.feedPublisher === "roster" && Array.isArray(message.processes)) {
     return { feedPublisher: "roster", processes: message.processes as ProcessInfo[] };

@@ -29,6 +29,24 @@ export interface SupervisorOptions {
   readonly shutdownTimeoutMs: number;
   /** How often the roster goes out with the memory the processes reported. */
   readonly rosterEveryMs: number;
+  /** Makes one exposition of every process's metrics (metrics/cluster-metrics.ts). */
+  readonly aggregateMetrics: (parts: readonly (readonly object[])[]) => Promise<Exposition>;
+  /** How long the processes have to send their metrics for one scrape. */
+  readonly metricsTimeoutMs: number;
+}
+
+interface Exposition {
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/** One GET /metrics being answered: whose request, and which processes' parts are still due. */
+interface Collection {
+  readonly requester: ForkedProcess;
+  readonly requestId: number;
+  readonly due: Set<ForkedProcess>;
+  readonly parts: (readonly object[])[];
+  readonly timer: NodeJS.Timeout;
 }
 
 export interface Supervisor {
@@ -128,12 +146,67 @@ export function superviseProcesses(options: SupervisorOptions): Supervisor {
       const message = readMemberMessage(value);
       if (message?.feedPublisher === "store-changed") broadcast(message, child);
       else if (message?.feedPublisher === "heartbeat") slot.rssBytes = message.rssBytes;
+      else if (message?.feedPublisher === "metrics-request") collectMetrics(child, message.id);
+      else if (message?.feedPublisher === "metrics-part") receivePart(child, message.id, message.metrics);
     });
     child.onExit((code, signal) => exited(slot, child, code, signal));
   }
 
+  const collections = new Map<number, Collection>();
+  let nextCollection = 1;
+
+  /**
+   * A scrape that reached one process gets every process's metrics: the primary asks each
+   * listening process for its part and answers once all arrived. A part that does not come in
+   * time fails the scrape (Prometheus records a gap) rather than dropping a process's counters,
+   * which rate() would read as a reset.
+   */
+  function collectMetrics(requester: ForkedProcess, requestId: number): void {
+    const id = nextCollection++;
+    const due = new Set(slots.flatMap((slot) => (slot.current && slot.listening ? [slot.current] : [])));
+    due.add(requester);
+    const timer = setTimeout(() => {
+      const late = [...due].map((child) => child.pid).join(", ");
+      settle(id, { error: `process ${late} did not send its metrics within ${options.metricsTimeoutMs} ms` });
+    }, options.metricsTimeoutMs);
+    timer.unref();
+    collections.set(id, { requester, requestId, due, parts: [], timer });
+    for (const child of due) child.send({ feedPublisher: "metrics-collect", id });
+  }
+
+  function receivePart(child: ForkedProcess, id: number, part: readonly object[]): void {
+    const collection = collections.get(id);
+    if (!collection?.due.delete(child)) return;
+    collection.parts.push(part);
+    if (collection.due.size > 0) return;
+    options.aggregateMetrics(collection.parts).then(
+      (exposition) => settle(id, { exposition }),
+      (error: unknown) => settle(id, { error: `the metrics could not be aggregated: ${String(error)}` }),
+    );
+  }
+
+  function settle(id: number, answer: { exposition: Exposition } | { error: string }): void {
+    const collection = collections.get(id);
+    if (collection === undefined) return;
+    collections.delete(id);
+    clearTimeout(collection.timer);
+    collection.requester.send({ feedPublisher: "metrics", id: collection.requestId, ...answer });
+  }
+
   function exited(slot: Slot, child: ForkedProcess, code: number | null, signal: NodeJS.Signals | null): void {
     if (slot.current !== child) return;
+    // A process that died owes no part: its counters are gone with it.
+    for (const [id, collection] of collections) {
+      if (collection.requester === child) {
+        clearTimeout(collection.timer);
+        collections.delete(id);
+      } else if (collection.due.delete(child) && collection.due.size === 0) {
+        void options.aggregateMetrics(collection.parts).then(
+          (exposition) => settle(id, { exposition }),
+          (error: unknown) => settle(id, { error: String(error) }),
+        );
+      }
+    }
     delete slot.current;
     slot.listening = false;
     const who = { pid: child.pid, role: slot.role, code, signal };

@@ -45,7 +45,7 @@ function bus(): { join(role: ProcessRole, pid: number): ClusterMember; relayed: 
         onMessage: (listener) => (inboxes[index] = listener),
         onDisconnect: () => undefined,
       };
-      return joinCluster({ role, pid, channel, rssBytes: () => 0, heartbeatMs: HOUR_MS });
+      return joinCluster({ role, pid, channel, rssBytes: () => 0, heartbeatMs: HOUR_MS, metricsTimeoutMs: 5_000 });
     },
   };
 }

@@ -35,6 +35,7 @@ describe("joinCluster", () => {
       channel: fake.channel,
       rssBytes: () => rss,
       heartbeatMs: 5_000,
+      metricsTimeoutMs: 1_000,
     });
     expect(fake.sent).toEqual([{ feedPublisher: "heartbeat", rssBytes: 50 }]);
     rss = 60;
@@ -57,6 +58,7 @@ describe("joinCluster", () => {
       channel: fake.channel,
       rssBytes: () => 1,
       heartbeatMs: 5_000,
+      metricsTimeoutMs: 1_000,
     });
     const heard: string[] = [];
     member.onStoreChanged(() => heard.push("changed"));
@@ -70,6 +72,56 @@ describe("joinCluster", () => {
     fake.disconnect();
     expect(heard).toEqual(["changed", "reload SIGHUP", "gone"]);
     expect(member.roster()).toEqual([{ pid: 7, role: "collector", startedAt: 1, restarts: 0 }]);
+    member.leave();
+  });
+
+  it("asks the primary for every process's metrics, and sends its own part when asked", async () => {
+    const fake = fakeChannel();
+    const member = joinCluster({
+      role: "server",
+      pid: 7,
+      channel: fake.channel,
+      rssBytes: () => 1,
+      heartbeatMs: 5_000,
+      metricsTimeoutMs: 1_000,
+    });
+    member.provideMetrics(async () => [{ name: "feeds_http_requests_total" }]);
+    fake.hear({ feedPublisher: "metrics-collect", id: 3 });
+    await vi.waitFor(() =>
+      expect(fake.sent).toContainEqual({
+        feedPublisher: "metrics-part",
+        id: 3,
+        metrics: [{ name: "feeds_http_requests_total" }],
+      }),
+    );
+    const first = member.metrics();
+    const second = member.metrics();
+    const requests = fake.sent.filter((message) => message.feedPublisher === "metrics-request");
+    expect(requests).toEqual([
+      { feedPublisher: "metrics-request", id: 1 },
+      { feedPublisher: "metrics-request", id: 2 },
+    ]);
+    fake.hear({ feedPublisher: "metrics", id: 2, error: "process 9 did not send its metrics within 3000 ms" });
+    fake.hear({ feedPublisher: "metrics", id: 1, exposition: { contentType: "text/plain", body: "x 1\n" } });
+    await expect(first).resolves.toEqual({ contentType: "text/plain", body: "x 1\n" });
+    await expect(second).rejects.toThrow("cluster: process 9 did not send its metrics within 3000 ms");
+    member.leave();
+  });
+
+  it("gives up on a metrics request the primary never answers", async () => {
+    vi.useFakeTimers();
+    const fake = fakeChannel();
+    const member = joinCluster({
+      role: "server",
+      pid: 7,
+      channel: fake.channel,
+      rssBytes: () => 1,
+      heartbeatMs: 5_000,
+      metricsTimeoutMs: 1_000,
+    });
+    const answer = member.metrics();
+    vi.advanceTimersByTime(1_000);
+    await expect(answer).rejects.toThrow("the primary did not answer a metrics request in 1000 ms");
     member.leave();
   });
 });

@@ -60,6 +60,8 @@ function harness(overrides: Partial<SupervisorOptions> = {}) {
     stableAfterMs: 60_000,
     shutdownTimeoutMs: 30_000,
     rosterEveryMs: 5_000,
+    aggregateMetrics: async (parts) => ({ contentType: "text/plain", body: JSON.stringify(parts) }),
+    metricsTimeoutMs: 3_000,
     ...overrides,
   });
   const listenAll = (): void => forked.forEach((child) => child.listen());
@@ -200,6 +202,51 @@ describe("superviseProcesses", () => {
     forked[0]?.exit(0);
     forked[2]?.exit(0);
     expect(await stopped).toBe(0);
+  });
+});
+
+describe("metrics across processes", () => {
+  const answers = (child: FakeProcess | undefined): PrimaryMessage[] =>
+    child?.sent.filter((message) => message.feedPublisher === "metrics") ?? [];
+  const collect = (child: FakeProcess | undefined): number => {
+    const asked = child?.sent.filter((message) => message.feedPublisher === "metrics-collect").at(-1);
+    if (asked?.feedPublisher !== "metrics-collect") throw new Error("not asked for metrics");
+    return asked.id;
+  };
+
+  it("asks every process for its part and answers the one that asked with all of them", async () => {
+    const { forked, listenAll } = harness();
+    listenAll();
+    forked[1]?.say({ feedPublisher: "metrics-request", id: 7 });
+    const id = collect(forked[0]);
+    expect([collect(forked[1]), collect(forked[2])]).toEqual([id, id]);
+    forked[0]?.say({ feedPublisher: "metrics-part", id, metrics: [{ name: "a" }] });
+    forked[2]?.say({ feedPublisher: "metrics-part", id, metrics: [{ name: "c" }] });
+    expect(answers(forked[1])).toEqual([]);
+    forked[1]?.say({ feedPublisher: "metrics-part", id, metrics: [{ name: "b" }] });
+    await vi.waitFor(() => expect(answers(forked[1])).toHaveLength(1));
+    expect(answers(forked[1])[0]).toEqual({
+      feedPublisher: "metrics",
+      id: 7,
+      exposition: {
+        contentType: "text/plain",
+        body: JSON.stringify([[{ name: "a" }], [{ name: "c" }], [{ name: "b" }]]),
+      },
+    });
+    expect(answers(forked[0])).toEqual([]);
+  });
+
+  it("fails the scrape, naming the process, when a part does not come in time", () => {
+    vi.useFakeTimers();
+    const { forked, listenAll } = harness({ processes: 2 });
+    listenAll();
+    forked[0]?.say({ feedPublisher: "metrics-request", id: 1 });
+    const id = collect(forked[0]);
+    forked[0]?.say({ feedPublisher: "metrics-part", id, metrics: [] });
+    vi.advanceTimersByTime(3_000);
+    expect(answers(forked[0])).toEqual([
+      { feedPublisher: "metrics", id: 1, error: "process 101 did not send its metrics within 3000 ms" },
+    ]);
   });
 });
 
