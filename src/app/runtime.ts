@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Config, ConfigProblem } from "../config/config.js";
 import type { Settings } from "../config/settings.js";
-import { compileClassifier } from "../classify/classifier.js";
+import { compileClassifier, type Classifier } from "../classify/classifier.js";
 import type { Clock, EpochMs } from "../model/index.js";
 import { ALL_SLUG } from "../model/index.js";
 import { createFeedService, type FeedCatalog, type FeedService } from "../publish/feed-service.js";
@@ -150,10 +150,19 @@ export async function createRuntime(
   };
 }
 
+/**
+ * The classifier, compiled when first asked for: its place tables take about 65 MB, and a
+ * server-only process of a cluster (issue 12) never classifies unless an admin refresh lands on it.
+ */
+function classifierOnFirstUse(config: Config): Classifier {
+  let compiled: Classifier | undefined;
+  return (item, sourceCategories) => (compiled ??= compileClassifier(config.categories))(item, sourceCategories);
+}
+
 export function planFor(config: Config): WorkerPlan {
   return {
     sources: config.sources,
-    classify: compileClassifier(config.categories),
+    classify: classifierOnFirstUse(config),
     fetchOptions: config.fetch,
     backoff: config.backoff,
     perHost: config.worker.perHost,
