@@ -7,8 +7,6 @@ import type { ProcessRole } from "../app/cluster/messages.js";
 import { superviseProcesses } from "../app/cluster/supervisor.js";
 import { aggregateMetrics } from "../metrics/cluster-metrics.js";
 import { createLogger } from "../app/logger.js";
-import { startParsePool } from "../app/parse-threads.js";
-import { startService } from "../app/service.js";
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -81,6 +79,11 @@ async function supervise(settings: Settings, logger: Logger, processes: number):
 
 /** One serving process: alone (WEB_CONCURRENCY=1), or a cluster member with its role. */
 async function serveProcess(settings: Settings, logger: Logger, role: ProcessRole | undefined): Promise<number> {
+  // Imported here, not at the top: the primary of a cluster serves nothing and stays small.
+  const [{ startService }, { startParsePool }] = await Promise.all([
+    import("../app/service.js"),
+    import("../app/parse-threads.js"),
+  ]);
   const state = await loadConfigState(settings, logger);
   if (!state) return 1;
   if (role === undefined) warnIfBaseUrlDefaulted(settings, logger);
