@@ -24,12 +24,13 @@ import type { ClusterMember } from "./cluster/member.js";
 
 export interface Service {
   readonly runtime: Runtime;
-  readonly server: Server;
+  /** Absent when the service collects without serving (a cluster's collector, see ServiceOptions.serveHttp). */
+  readonly server?: Server;
   readonly snapshots: SnapshotWriter;
   readonly reloader: ConfigReloader;
   /** Whether this instance currently runs the worker and WebSub deliveries. */
   isLeader(): boolean;
-  /** The origin the server listens on (useful when PORT=0). */
+  /** The origin the server listens on (useful when PORT=0); empty when it serves no HTTP. */
   readonly address: string;
   /** Stop scheduling, let running collects finish (bounded), close the server and the store. */
   stop(): Promise<void>;
@@ -53,6 +54,12 @@ export interface ServiceOptions {
    * only the collector writes the FEEDS_DIR snapshot (every process would write the same files).
    */
   readonly cluster?: ClusterMember;
+  /**
+   * Listen for HTTP (default true). A cluster's collector does not (issue 12): its event loop
+   * runs store transactions and renders during collect passes, which would show in the latency
+   * of every poll the primary handed it.
+   */
+  readonly serveHttp?: boolean;
 }
 
 /** `npm start`: the worker and the server over one store. */
@@ -189,11 +196,14 @@ export async function startService(settings: Settings, config: ConfigState, opti
       logger,
     }),
   });
-  const server = createHttpServer(app, feedResponder, logger, clock, {
-    observe: (route, status, seconds) => metrics.observeHttp(route, status, seconds),
-  });
-  const address = await listen(server, settings.port, settings.host);
-  logger.info({ address, baseUrl: settings.baseUrl }, "serving feeds");
+  const server =
+    (options.serveHttp ?? true)
+      ? createHttpServer(app, feedResponder, logger, clock, {
+          observe: (route, status, seconds) => metrics.observeHttp(route, status, seconds),
+        })
+      : undefined;
+  const address = server ? await listen(server, settings.port, settings.host) : "";
+  if (server) logger.info({ address, baseUrl: settings.baseUrl }, "serving feeds");
 
   if (options.watchConfig ?? true) reloader.watch();
   cluster?.onReload((reason) => void reloader.reload(reason));
@@ -231,11 +241,19 @@ export async function startService(settings: Settings, config: ConfigState, opti
       await snapshots.idle();
       hub.stop();
       await hub.idle();
-      await closeServer(server);
+      if (server) await closeServer(server);
       await runtime.close();
       logger.info("stopped");
     })());
-  return { runtime, server, snapshots, reloader, address, isLeader: () => leader.isLeader(), stop };
+  return {
+    runtime,
+    ...(server && { server }),
+    snapshots,
+    reloader,
+    address,
+    isLeader: () => leader.isLeader(),
+    stop,
+  };
 }
 
 function listen(server: Server, port: number, host: string): Promise<string> {

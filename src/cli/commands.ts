@@ -19,7 +19,7 @@ const METRICS_TIMEOUT_MS = 3_000;
 /**
  * `serve`: worker and server until SIGTERM/SIGINT. With WEB_CONCURRENCY > 1 (by default, one
  * process per core) this process becomes the primary of a cluster: it forks that many serving
- * processes, one of which collects, and each of them comes back through here as a member.
+ * processes and one collector, and each of them comes back through here as a member.
  */
 export async function serveCommand(env: Env): Promise<number> {
   const settings = readSettings(env);
@@ -50,7 +50,7 @@ async function supervise(settings: Settings, logger: Logger, processes: number):
   if (!(await loadConfigState(settings, logger))) return 1;
   warnIfBaseUrlDefaulted(settings, logger);
   const supervisor = superviseProcesses({
-    processes,
+    servers: processes,
     fork: clusterFork(logger),
     clock: Date.now,
     logger,
@@ -69,7 +69,7 @@ async function supervise(settings: Settings, logger: Logger, processes: number):
   process.once("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGHUP", () => supervisor.reload("SIGHUP"));
   await supervisor.started.then(
-    () => logger.info({ processes: supervisor.roster() }, `serving from ${processes} processes`),
+    () => logger.info({ processes: supervisor.roster() }, `serving from ${processes} processes, collecting in one more`),
     () => undefined,
   );
   const code = await supervisor.done;
@@ -102,9 +102,12 @@ async function serveProcess(settings: Settings, logger: Logger, role: ProcessRol
     clock: Date.now,
     logger,
     runWorker: role !== "server",
+    // A cluster's collector serves no HTTP: its collect passes never delay a poll.
+    serveHttp: role !== "collector",
     parsePool: startParsePool(state.config, logger),
     ...(cluster !== undefined && { cluster }),
   });
+  cluster?.ready();
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string): void => {
       logger.info({ signal }, "shutdown requested");

@@ -342,7 +342,7 @@ describe("graceful shutdown", () => {
       { clock: Date.now, logger, runWorker: true, watchConfig: false },
     );
     await service.stop();
-    expect(service.server.listening).toBe(false);
+    expect(service.server?.listening).toBe(false);
     expect(service.runtime.worker.schedules().every((s) => !s.running && s.nextRunAt === undefined)).toBe(true);
     await expect(service.runtime.store.revision()).rejects.toThrow(/store/);
     await rm(dir, { recursive: true, force: true });

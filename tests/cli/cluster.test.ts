@@ -1,7 +1,8 @@
 /**
- * `serve` from several processes (issue 12), for real: node:cluster forks, the port shared, one
- * collector, the roster on /status.json, render caches kept coherent, SIGHUP passed on, a killed
- * process forked again, and SIGTERM stopping them all with exit 0.
+ * `serve` from several processes (issue 12), for real: node:cluster forks two servers sharing the
+ * port and one collector that serves nothing, the roster on /status.json, one aggregated
+ * /metrics, render caches kept coherent, SIGHUP passed on, a killed process forked again, and
+ * SIGTERM stopping them all with exit 0.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
@@ -76,7 +77,7 @@ const alive = (pid: number): boolean => {
 };
 
 describe("serve with WEB_CONCURRENCY=2", () => {
-  it("serves from two processes that stay coherent, restarts a dead one and stops on SIGTERM", async () => {
+  it("serves from two processes that stay coherent with the collector, restarts a dead one and stops on SIGTERM", async () => {
     const wire = await upstream();
     const dir = mkdtempSync(join(tmpdir(), "cluster-run-"));
     mkdirSync(join(dir, "config"));
@@ -101,28 +102,33 @@ describe("serve with WEB_CONCURRENCY=2", () => {
     });
     const pids: number[] = [];
     try {
-      const started = await running.logged(/^serving from 2 processes$/);
+      const started = await running.logged(/^serving from 2 processes, collecting in one more$/);
       const roster = started.processes as Array<{ pid: number; role: string }>;
-      expect(roster.map((info) => info.role)).toEqual(["collector", "server"]);
-      const [collector, server] = roster.map((info) => info.pid) as [number, number];
-      pids.push(Number(started.pid), collector, server);
+      expect(roster.map((info) => info.role)).toEqual(["collector", "server", "server"]);
+      const [collector, server, otherServer] = roster.map((info) => info.pid) as [number, number, number];
+      pids.push(Number(started.pid), collector, server, otherServer);
       const origin = String((await running.logged(/^serving feeds$/)).address);
+      // The collector serves nothing: a collect pass never delays a poll.
+      expect(running.lines.filter((line) => line.msg === "serving feeds").map((line) => line.pid)).not.toContain(
+        collector,
+      );
 
-      // Connections go to both processes; each says who answered and which of them collects.
+      // Connections go to both servers; each says who answered, and that it does not collect.
       const answeredBy = new Set<number>();
-      await eventually("both processes answered /status.json", async () => {
+      await eventually("both servers answered /status.json", async () => {
         const status = JSON.parse((await fresh(`${origin}/status.json`)).body) as Status;
         answeredBy.add(status.processes.answeredBy);
-        expect(status.worker.leader).toBe(status.processes.answeredBy === collector);
+        expect(status.worker.leader).toBe(false);
         expect(status.processes.list.map((info) => [info.pid, info.role])).toEqual([
           [collector, "collector"],
           [server, "server"],
+          [otherServer, "server"],
         ]);
         return answeredBy.size === 2;
       });
-      expect([...answeredBy].sort()).toEqual([collector, server].sort());
+      expect([...answeredBy].sort()).toEqual([server, otherServer].sort());
 
-      // A scrape shows every process whichever answers: one leader between them.
+      // A scrape shows every process whichever answers: the collector leads, no server does.
       for (let scrape = 0; scrape < 4; scrape++) {
         const metrics = await fresh(`${origin}/metrics`);
         expect(metrics.status).toBe(200);
@@ -148,7 +154,7 @@ describe("serve with WEB_CONCURRENCY=2", () => {
 
       // SIGHUP to the primary reloads the config in each process.
       running.child.kill("SIGHUP");
-      for (const pid of [collector, server]) {
+      for (const pid of [collector, server, otherServer]) {
         const reloaded = await running.logged(/^config reloaded$/, (line) => line.pid === pid);
         expect(reloaded.reason).toBe("SIGHUP");
       }
@@ -156,9 +162,10 @@ describe("serve with WEB_CONCURRENCY=2", () => {
       // A process that dies is forked again in its role.
       process.kill(server, "SIGKILL");
       const died = await running.logged(/^a serving process died; forking another$/);
-      expect(died).toMatchObject({ pid: server, role: "server", signal: "SIGKILL" });
+      expect(died).toMatchObject({ member: { pid: server, role: "server" }, signal: "SIGKILL" });
       const replacement = Number(
-        (await running.logged(/^serving feeds$/, (line) => line.role === "server" && line.pid !== server)).pid,
+        (await running.logged(/^serving feeds$/, (line) => line.role === "server" && !pids.includes(Number(line.pid))))
+          .pid,
       );
       pids.push(replacement);
       await eventually("the roster shows the new process", async () => {

@@ -28,7 +28,6 @@ export function clusterFork(logger: Logger): Fork {
         if (worker.process.exitCode === null && worker.process.signalCode === null) worker.process.kill(signal);
       },
       onMessage: (listener) => worker.on("message", listener),
-      onListening: (listener) => worker.once("listening", () => listener()),
       onExit: (listener) =>
         worker.once("exit", (code: number | null, signal: NodeJS.Signals | null) => listener(code, signal)),
     };

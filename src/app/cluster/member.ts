@@ -12,6 +12,8 @@ export interface MemberChannel {
 export interface ClusterMember {
   readonly role: ProcessRole;
   readonly pid: number;
+  /** Tell the primary this process is up (it counts as started from now). */
+  ready(): void;
   /** Tell the other processes that this one committed a change to the store. */
   announceChange(): void;
   /** Another process committed a change: look at the store's change notifications now. */
@@ -84,6 +86,7 @@ export function joinCluster(options: MemberOptions): ClusterMember {
   return {
     role: options.role,
     pid: options.pid,
+    ready: () => channel.send({ feedPublisher: "ready" }),
     announceChange: () => channel.send({ feedPublisher: "store-changed" }),
     onStoreChanged: (listener) => changed.push(listener),
     onReload: (listener) => reloads.push(listener),

@@ -5,7 +5,10 @@
  * messages, node's internal ones are already filtered) is ignored.
  */
 
-/** Which part a forked process plays: exactly one collects (and pushes WebSub); all serve. */
+/**
+ * Which part a forked process plays: exactly one collects (worker, WebSub pushes, snapshot) and
+ * does not serve HTTP; the servers serve and never collect on schedule.
+ */
 export type ProcessRole = "collector" | "server";
 
 export const PROCESS_ROLES: readonly ProcessRole[] = ["collector", "server"];
@@ -22,6 +25,8 @@ export interface ProcessInfo {
 }
 
 export type MemberMessage =
+  /** This process is up: serving (a server) or collecting (the collector). */
+  | { readonly feedPublisher: "ready" }
   /** This process committed a change to the store: the others should look at the store now. */
   | { readonly feedPublisher: "store-changed" }
   /** How this process is doing, for the roster. */
@@ -61,6 +66,7 @@ function tagged(value: unknown): Record<string, unknown> | undefined {
 export function readMemberMessage(value: unknown): MemberMessage | undefined {
   const message = tagged(value);
   if (message?.feedPublisher === "store-changed") return { feedPublisher: "store-changed" };
+  if (message?.feedPublisher === "ready") return { feedPublisher: "ready" };
   if (message?.feedPublisher === "heartbeat" && typeof message.rssBytes === "number") {
     return { feedPublisher: "heartbeat", rssBytes: message.rssBytes };
   }

@@ -8,16 +8,14 @@ export interface ForkedProcess {
   send(message: PrimaryMessage): void;
   kill(signal: NodeJS.Signals): void;
   onMessage(listener: (message: unknown) => void): void;
-  /** Its server is listening: it answers requests from now on. */
-  onListening(listener: () => void): void;
   onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
 }
 
 export type Fork = (role: ProcessRole) => ForkedProcess;
 
 export interface SupervisorOptions {
-  /** How many processes serve; the first collects as well. */
-  readonly processes: number;
+  /** How many processes serve HTTP; one more collects. */
+  readonly servers: number;
   readonly fork: Fork;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -50,7 +48,7 @@ interface Collection {
 }
 
 export interface Supervisor {
-  /** Resolves once every process listens; rejects when one exits before all did (a start-up failure). */
+  /** Resolves once every process is ready; rejects when one exits before all were (a start-up failure). */
   readonly started: Promise<void>;
   /** Resolves with the exit code once every process has exited after `stop` or a start-up failure. */
   readonly done: Promise<number>;
@@ -66,7 +64,8 @@ interface Slot {
   readonly role: ProcessRole;
   current?: ForkedProcess;
   startedAt: EpochMs;
-  listening: boolean;
+  /** It said it is up (messages.ts "ready"): serving, or collecting. */
+  ready: boolean;
   rssBytes?: number;
   restarts: number;
   quickDeaths: number;
@@ -74,23 +73,23 @@ interface Slot {
 }
 
 /**
- * The primary of `serve` with WEB_CONCURRENCY > 1 (issue 12): it forks one process per slot,
- * the first of them the collector (worker, WebSub deliveries, FEEDS_DIR snapshot) and the rest
- * servers only, and keeps the slots filled. It relays "the store changed" from any process to
+ * The primary of `serve` with WEB_CONCURRENCY > 1 (issue 12): it forks the collector (worker,
+ * WebSub deliveries, FEEDS_DIR snapshot; no HTTP, so a collect pass never delays a poll) and
+ * WEB_CONCURRENCY servers, and keeps the slots filled. It relays "the store changed" from any process to
  * the others, which then read the store's change notifications at once instead of at their next
  * poll, so a collect invalidates every process's render cache within milliseconds. The caller
  * maps signals: SIGHUP to `reload`, SIGTERM and SIGINT to `stop`.
  */
 export function superviseProcesses(options: SupervisorOptions): Supervisor {
   const { fork, clock, logger } = options;
-  const slots: Slot[] = Array.from({ length: options.processes }, (_, index) => ({
+  const slots: Slot[] = Array.from({ length: options.servers + 1 }, (_, index) => ({
     role: index === 0 ? "collector" : "server",
     startedAt: clock(),
-    listening: false,
+    ready: false,
     restarts: 0,
     quickDeaths: 0,
   }));
-  let everyoneListened = false;
+  let everyoneReady = false;
   let stopping: Promise<number> | undefined;
   let exitCode = 0;
   let resolveStarted: () => void = () => undefined;
@@ -106,7 +105,7 @@ export function superviseProcesses(options: SupervisorOptions): Supervisor {
 
   const roster = (): ProcessInfo[] =>
     slots.flatMap((slot) =>
-      slot.current?.pid === undefined || !slot.listening
+      slot.current?.pid === undefined || !slot.ready
         ? []
         : [
             {
@@ -120,7 +119,7 @@ export function superviseProcesses(options: SupervisorOptions): Supervisor {
     );
   const broadcast = (message: PrimaryMessage, except?: ForkedProcess): void => {
     for (const slot of slots) {
-      if (slot.current && slot.listening && slot.current !== except) slot.current.send(message);
+      if (slot.current && slot.ready && slot.current !== except) slot.current.send(message);
     }
   };
   const sendRoster = (): void => broadcast({ feedPublisher: "roster", processes: roster() });
@@ -131,20 +130,12 @@ export function superviseProcesses(options: SupervisorOptions): Supervisor {
     const child = fork(slot.role);
     slot.current = child;
     slot.startedAt = clock();
-    slot.listening = false;
+    slot.ready = false;
     delete slot.rssBytes;
-    child.onListening(() => {
-      if (slot.current !== child) return;
-      slot.listening = true;
-      if (!everyoneListened && slots.every((each) => each.listening)) {
-        everyoneListened = true;
-        resolveStarted();
-      }
-      sendRoster();
-    });
     child.onMessage((value) => {
       const message = readMemberMessage(value);
-      if (message?.feedPublisher === "store-changed") broadcast(message, child);
+      if (message?.feedPublisher === "ready") becameReady(slot, child);
+      else if (message?.feedPublisher === "store-changed") broadcast(message, child);
       else if (message?.feedPublisher === "heartbeat") slot.rssBytes = message.rssBytes;
       else if (message?.feedPublisher === "metrics-request") collectMetrics(child, message.id);
       else if (message?.feedPublisher === "metrics-part") receivePart(child, message.id, message.metrics);
@@ -152,18 +143,28 @@ export function superviseProcesses(options: SupervisorOptions): Supervisor {
     child.onExit((code, signal) => exited(slot, child, code, signal));
   }
 
+  function becameReady(slot: Slot, child: ForkedProcess): void {
+    if (slot.current !== child || slot.ready) return;
+    slot.ready = true;
+    if (!everyoneReady && slots.every((each) => each.ready)) {
+      everyoneReady = true;
+      resolveStarted();
+    }
+    sendRoster();
+  }
+
   const collections = new Map<number, Collection>();
   let nextCollection = 1;
 
   /**
    * A scrape that reached one process gets every process's metrics: the primary asks each
-   * listening process for its part and answers once all arrived. A part that does not come in
+   * ready process for its part and answers once all arrived. A part that does not come in
    * time fails the scrape (Prometheus records a gap) rather than dropping a process's counters,
    * which rate() would read as a reset.
    */
   function collectMetrics(requester: ForkedProcess, requestId: number): void {
     const id = nextCollection++;
-    const due = new Set(slots.flatMap((slot) => (slot.current && slot.listening ? [slot.current] : [])));
+    const due = new Set(slots.flatMap((slot) => (slot.current && slot.ready ? [slot.current] : [])));
     due.add(requester);
     const timer = setTimeout(() => {
       const late = [...due].map((child) => child.pid).join(", ");
@@ -208,15 +209,16 @@ export function superviseProcesses(options: SupervisorOptions): Supervisor {
       }
     }
     delete slot.current;
-    slot.listening = false;
-    const who = { pid: child.pid, role: slot.role, code, signal };
+    slot.ready = false;
+    // Not `pid`/`role`: the primary's own log lines carry those.
+    const who = { member: { pid: child.pid, role: slot.role }, code, signal };
     if (stopping !== undefined) {
       // The exit code tells how the shutdown went; a process that died earlier was replaced.
       if (code !== 0) exitCode = 1;
       if (slots.every((each) => each.current === undefined)) finish();
       return;
     }
-    if (!everyoneListened) {
+    if (!everyoneReady) {
       // Its siblings would fail the same way (the port taken, the store unreadable): forking
       // again for ever would hide the cause behind a loop. Stop, as a single process would.
       logger.error(who, "a serving process exited while starting; stopping");
@@ -258,7 +260,7 @@ export function superviseProcesses(options: SupervisorOptions): Supervisor {
         for (const slot of slots) {
           if (slot.current === undefined) continue;
           logger.error(
-            { pid: slot.current.pid, role: slot.role },
+            { member: { pid: slot.current.pid, role: slot.role } },
             "a serving process did not stop in time; killing it",
           );
           slot.current.kill("SIGKILL");

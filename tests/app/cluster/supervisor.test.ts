@@ -12,7 +12,6 @@ class FakeProcess implements ForkedProcess {
   readonly sent: PrimaryMessage[] = [];
   readonly signals: NodeJS.Signals[] = [];
   #message: Array<(message: unknown) => void> = [];
-  #listening: Array<() => void> = [];
   #exit: Array<(code: number | null, signal: NodeJS.Signals | null) => void> = [];
   constructor(
     readonly pid: number,
@@ -27,14 +26,11 @@ class FakeProcess implements ForkedProcess {
   onMessage(listener: (message: unknown) => void): void {
     this.#message.push(listener);
   }
-  onListening(listener: () => void): void {
-    this.#listening.push(listener);
-  }
   onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void {
     this.#exit.push(listener);
   }
-  listen(): void {
-    for (const listener of this.#listening) listener();
+  ready(): void {
+    this.say({ feedPublisher: "ready" });
   }
   say(message: unknown): void {
     for (const listener of this.#message) listener(message);
@@ -48,7 +44,7 @@ function harness(overrides: Partial<SupervisorOptions> = {}) {
   const forked: FakeProcess[] = [];
   let nextPid = 100;
   const supervisor = superviseProcesses({
-    processes: 3,
+    servers: 2,
     fork: (role) => {
       const child = new FakeProcess(nextPid++, role);
       forked.push(child);
@@ -64,8 +60,8 @@ function harness(overrides: Partial<SupervisorOptions> = {}) {
     metricsTimeoutMs: 3_000,
     ...overrides,
   });
-  const listenAll = (): void => forked.forEach((child) => child.listen());
-  return { supervisor, forked, listenAll };
+  const readyAll = (): void => forked.forEach((child) => child.ready());
+  return { supervisor, forked, readyAll };
 }
 
 afterEach(() => {
@@ -73,16 +69,16 @@ afterEach(() => {
 });
 
 describe("superviseProcesses", () => {
-  it("forks one collector and servers for the rest, and starts once every one listens", async () => {
+  it("forks one collector and WEB_CONCURRENCY servers, and starts once every one is ready", async () => {
     const { supervisor, forked } = harness();
     expect(forked.map((child) => child.role)).toEqual(["collector", "server", "server"]);
     let started = false;
     void supervisor.started.then(() => (started = true));
-    forked[0]?.listen();
-    forked[1]?.listen();
+    forked[0]?.ready();
+    forked[1]?.ready();
     await Promise.resolve();
     expect(started).toBe(false);
-    forked[2]?.listen();
+    forked[2]?.ready();
     await supervisor.started;
     expect(supervisor.roster().map((info) => [info.pid, info.role])).toEqual([
       [100, "collector"],
@@ -92,8 +88,8 @@ describe("superviseProcesses", () => {
   });
 
   it("relays a store change to every other process, not back to its sender", () => {
-    const { forked, listenAll } = harness();
-    listenAll();
+    const { forked, readyAll } = harness();
+    readyAll();
     forked[1]?.say({ feedPublisher: "store-changed" });
     const changes = (child: FakeProcess | undefined): number =>
       child?.sent.filter((message) => message.feedPublisher === "store-changed").length ?? -1;
@@ -101,8 +97,8 @@ describe("superviseProcesses", () => {
   });
 
   it("ignores messages that are not its own protocol", () => {
-    const { forked, listenAll } = harness();
-    listenAll();
+    const { forked, readyAll } = harness();
+    readyAll();
     forked[0]?.say({ type: "prom-client:getMetricsRes" });
     forked[0]?.say("store-changed");
     forked[0]?.say({ feedPublisher: "heartbeat", rssBytes: "a lot" });
@@ -110,20 +106,25 @@ describe("superviseProcesses", () => {
     expect(reportedMemory(forked)).toEqual([]);
   });
 
-  it("shows the memory each process reported in the roster it sends", () => {
-    const { supervisor, forked, listenAll } = harness();
-    listenAll();
+  it("shows the memory each process reported in the roster it sends every few seconds", () => {
+    vi.useFakeTimers();
+    const { supervisor, forked, readyAll } = harness();
+    readyAll();
     forked[1]?.say({ feedPublisher: "heartbeat", rssBytes: 90_000_000 });
     expect(supervisor.roster()[1]?.rssBytes).toBe(90_000_000);
-    forked[2]?.say({ feedPublisher: "store-changed" });
-    forked[0]?.listen(); // any roster change sends the roster again
-    const last = forked[0]?.sent.filter((message) => message.feedPublisher === "roster").at(-1);
-    expect(last).toMatchObject({ processes: [{ pid: 100 }, { pid: 101, rssBytes: 90_000_000 }, { pid: 102 }] });
+    const rosters = (): PrimaryMessage[] =>
+      forked[0]?.sent.filter((message) => message.feedPublisher === "roster") ?? [];
+    const before = rosters().length;
+    vi.advanceTimersByTime(5_000);
+    expect(rosters()).toHaveLength(before + 1);
+    expect(rosters().at(-1)).toMatchObject({
+      processes: [{ pid: 100 }, { pid: 101, rssBytes: 90_000_000 }, { pid: 102 }],
+    });
   });
 
   it("passes a reload to every process as a message", () => {
-    const { supervisor, forked, listenAll } = harness();
-    listenAll();
+    const { supervisor, forked, readyAll } = harness();
+    readyAll();
     supervisor.reload("SIGHUP");
     for (const child of forked) expect(child.sent).toContainEqual({ feedPublisher: "reload", reason: "SIGHUP" });
     expect(forked.flatMap((child) => child.signals)).toEqual([]);
@@ -131,8 +132,8 @@ describe("superviseProcesses", () => {
 
   it("forks a dead process's role again, sooner after a long life, doubling after quick deaths", () => {
     vi.useFakeTimers();
-    const { supervisor, forked, listenAll } = harness({ processes: 2 });
-    listenAll();
+    const { supervisor, forked, readyAll } = harness({ servers: 1 });
+    readyAll();
     vi.advanceTimersByTime(120_000); // a long life: the first death waits the minimum
     forked[0]?.exit(null, "SIGKILL");
     expect(forked).toHaveLength(2);
@@ -141,7 +142,7 @@ describe("superviseProcesses", () => {
     vi.advanceTimersByTime(1);
     expect(forked).toHaveLength(3);
     expect(forked[2]?.role).toBe("collector");
-    forked[2]?.listen();
+    forked[2]?.ready();
     expect(supervisor.roster().find((info) => info.role === "collector")).toMatchObject({ pid: 102, restarts: 1 });
     // Dies again at once, then again: 1 s, then 2 s.
     forked[2]?.exit(1);
@@ -162,7 +163,7 @@ describe("superviseProcesses", () => {
 
   it("stops every process when one exits while starting, and ends with code 1", async () => {
     const { supervisor, forked } = harness();
-    forked[0]?.listen();
+    forked[0]?.ready();
     forked[1]?.exit(1);
     await expect(supervisor.started).rejects.toThrow(/server process exited while starting/);
     expect(forked[0]?.signals).toEqual(["SIGTERM"]);
@@ -175,8 +176,8 @@ describe("superviseProcesses", () => {
 
   it("stops with SIGTERM, kills a process that outlives the timeout, and forks nothing more", async () => {
     vi.useFakeTimers();
-    const { supervisor, forked, listenAll } = harness({ processes: 2 });
-    listenAll();
+    const { supervisor, forked, readyAll } = harness({ servers: 1 });
+    readyAll();
     const stopped = supervisor.stop();
     expect(forked.map((child) => child.signals)).toEqual([["SIGTERM"], ["SIGTERM"]]);
     forked[0]?.exit(0);
@@ -192,11 +193,11 @@ describe("superviseProcesses", () => {
 
   it("ends with code 0 when every process stops cleanly, even after replacing one that died", async () => {
     vi.useFakeTimers();
-    const { supervisor, forked, listenAll } = harness({ processes: 2 });
-    listenAll();
+    const { supervisor, forked, readyAll } = harness({ servers: 1 });
+    readyAll();
     forked[1]?.exit(null, "SIGKILL");
     vi.advanceTimersByTime(1_000);
-    forked[2]?.listen();
+    forked[2]?.ready();
     const stopped = supervisor.stop();
     expect(forked.map((child) => child.signals)).toEqual([["SIGTERM"], [], ["SIGTERM"]]);
     forked[0]?.exit(0);
@@ -215,8 +216,8 @@ describe("metrics across processes", () => {
   };
 
   it("asks every process for its part and answers the one that asked with all of them", async () => {
-    const { forked, listenAll } = harness();
-    listenAll();
+    const { forked, readyAll } = harness();
+    readyAll();
     forked[1]?.say({ feedPublisher: "metrics-request", id: 7 });
     const id = collect(forked[0]);
     expect([collect(forked[1]), collect(forked[2])]).toEqual([id, id]);
@@ -238,8 +239,8 @@ describe("metrics across processes", () => {
 
   it("fails the scrape, naming the process, when a part does not come in time", () => {
     vi.useFakeTimers();
-    const { forked, listenAll } = harness({ processes: 2 });
-    listenAll();
+    const { forked, readyAll } = harness({ servers: 1 });
+    readyAll();
     forked[0]?.say({ feedPublisher: "metrics-request", id: 1 });
     const id = collect(forked[0]);
     forked[0]?.say({ feedPublisher: "metrics-part", id, metrics: [] });
