@@ -5,6 +5,24 @@ import { planSchedule } from "./schedule-plan.js";
 const MINUTE = 60_000;
 
 /**
+ * Parsed cron expressions by text. `every:` plans differ only in their second offset (60 texts per
+ * interval), so thousands of sources share a few hundred entries; parsing each source's on every
+ * max-age computation was most of its cost (bench/scale). Cleared when it grows past the bound.
+ */
+const PARSED = new Map<string, ReturnType<typeof parseCron>>();
+const PARSED_MAX = 5_000;
+
+function parsed(expression: string): ReturnType<typeof parseCron> {
+  let fields = PARSED.get(expression);
+  if (fields === undefined) {
+    if (PARSED.size >= PARSED_MAX) PARSED.clear();
+    fields = parseCron(expression);
+    PARSED.set(expression, fields);
+  }
+  return fields;
+}
+
+/**
  * When the worker will next start a source that could change the store, from the config and the
  * source's stored state alone, so every replica computes what the leader's scheduler will do:
  * the first tick of its cron plan (schedule-plan.ts) not before its minimum gap since the last
@@ -31,7 +49,7 @@ export function nextRunAt(
  * earlier answer only makes a cache revalidate sooner.
  */
 export function nextCronTick(expression: string, after: EpochMs, until: EpochMs): EpochMs | undefined {
-  const fields = parseCron(expression);
+  const fields = parsed(expression);
   const seconds = [...fields.second].sort((a, b) => a - b);
   const matches = (values: readonly (number | string)[], value: number): boolean =>
     values.some((entry) => typeof entry === "string") || values.includes(value);
