@@ -5,17 +5,16 @@ import { planSchedule } from "./schedule-plan.js";
 const MINUTE = 60_000;
 
 /**
- * Parsed cron expressions by text. `every:` plans differ only in their second offset (60 texts per
- * interval), so thousands of sources share a few hundred entries; parsing each source's on every
- * max-age computation was most of its cost (bench/scale). Cleared when it grows past the bound.
+ * Parsed cron expressions by text. `every:` plans differ only in their second offset (at most 60
+ * texts per interval), so thousands of sources share a few hundred entries, and the rest are the
+ * `schedule:` texts ops wrote: the map stays as small as the configs this process has seen.
+ * Parsing each source's on every max-age computation was most of its cost (bench/scale).
  */
 const PARSED = new Map<string, ReturnType<typeof parseCron>>();
-const PARSED_MAX = 5_000;
 
 function parsed(expression: string): ReturnType<typeof parseCron> {
   let fields = PARSED.get(expression);
   if (fields === undefined) {
-    if (PARSED.size >= PARSED_MAX) PARSED.clear();
     fields = parseCron(expression);
     PARSED.set(expression, fields);
   }
