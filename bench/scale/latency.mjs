@@ -27,6 +27,8 @@ const IDLE_S = QUICK ? 3 : 10;
 const HOSTS = 16;
 const SHARE_CHANGED = 0.2;
 const FEED = "/feeds/world.rss";
+const STEADY = `mostly-304 pass (${SHARE_CHANGED * 100}% new)`;
+const ORDER = ["idle", STEADY, "cold pass (every feed new)"];
 const here = import.meta.dirname;
 
 /** GETs `url` RATE times a second until `until` settles; resolves the sorted latencies (ms). */
@@ -93,6 +95,44 @@ function summarize(label, x, window, extra = {}) {
   };
 }
 
+/** Writes the windows measured so far (table order: idle, mostly-304, cold), so a stopped run keeps them. */
+async function save(rows) {
+  const during = [...rows.values()].filter((row) => row.x > 0);
+  await writeResult({
+    phase: "latency",
+    title: `Feed latency while ${SOURCES.toLocaleString("en-US")} sources are collected`,
+    x: { name: "scenario", label: "while (0 idle, 1 mostly-304 pass, 2 cold pass)" },
+    rows: ORDER.map((label) => rows.get(label)).filter(Boolean),
+    columns: {
+      p50_ms: { label: "p50", unit: "ms" },
+      p99_ms: { label: "p99", unit: "ms" },
+      max_ms: { label: "max", unit: "ms" },
+      over_10ms: { label: "share over 10 ms", unit: "" },
+      requests: { label: "GETs", unit: "" },
+      errors: { label: "errors", unit: "" },
+      window_s: { label: "window", unit: "s" },
+      pass_s: { label: "pass duration", unit: "s" },
+      items_new: { label: "new items in the pass", unit: "" },
+    },
+    plots: [{ title: `GET ${FEED} latency (${RATE}/s)`, columns: ["p50_ms", "p99_ms"], logY: true }],
+    goals: [
+      {
+        text: "feed p99 under 10 ms during collects",
+        met: during.length > 0 && during.every((row) => row.values.p99_ms < 10),
+        value: [...rows.values()].map((row) => `p99 ${row.values.p99_ms} ms ${row.label}`).join("; "),
+      },
+    ],
+    notes: [
+      `Client: node:http, keep-alive, ${RATE} GET/s open loop (each request sent on schedule, timed from its send), Accept-Encoding gzip; in its own process.`,
+      `Service: startService from dist/ with the parse pool, worker passes run by runAll (the scheduled pass's code path), built-in worker limits (concurrency 4, per_host 1) over ${HOSTS} simulated hosts.`,
+      "Every new item in world invalidates its cached render: the GET after it renders the feed (50 items) again; those renders are counted.",
+      "The client, the simulator and the service share the machine's cores; on a loaded machine the client's own scheduling delay is in the numbers.",
+    ],
+    machine: host,
+    at,
+  });
+}
+
 const at = new Date().toISOString();
 const host = machine();
 const scratch = await mkdtemp(path.join(os.tmpdir(), "scale-latency-"));
@@ -114,58 +154,32 @@ try {
   const cold = await poll(url, coldPass);
   const coldResult = await coldPass;
   if (coldResult.failed > 0) throw new Error(`scale: ${coldResult.failed} sources failed: ${coldResult.firstError}`);
-  const coldRow = summarize("cold pass (every feed new)", 2, cold, {
-    pass_s: round(coldResult.ms / 1000, 1),
-    items_new: coldResult.inserted,
-  });
+  const rows = new Map();
+  const add = async (row) => {
+    rows.set(row.label, row);
+    await save(rows);
+  };
+  await add(
+    summarize("cold pass (every feed new)", 2, cold, {
+      pass_s: round(coldResult.ms / 1000, 1),
+      items_new: coldResult.inserted,
+    }),
+  );
 
   const idle = await poll(url, sleep(IDLE_S * 1000));
-  const idleRow = summarize("idle", 0, idle, { pass_s: null, items_new: 0 });
+  await add(summarize("idle", 0, idle, { pass_s: null, items_new: 0 }));
 
   await upstream.ask({ cmd: "advance", share: SHARE_CHANGED, items: 2 });
   const steadyPass = service.ask({ cmd: "pass" });
   const steady = await poll(url, steadyPass);
   const steadyResult = await steadyPass;
-  const steadyRow = summarize(`mostly-304 pass (${SHARE_CHANGED * 100}% new)`, 1, steady, {
-    pass_s: round(steadyResult.ms / 1000, 1),
-    items_new: steadyResult.inserted,
-  });
+  await add(
+    summarize(STEADY, 1, steady, {
+      pass_s: round(steadyResult.ms / 1000, 1),
+      items_new: steadyResult.inserted,
+    }),
+  );
 
-  const rows = [idleRow, steadyRow, coldRow];
-  const worst = Math.max(steadyRow.values.p99_ms, coldRow.values.p99_ms);
-  await writeResult({
-    phase: "latency",
-    title: `Feed latency while ${SOURCES.toLocaleString("en-US")} sources are collected`,
-    x: { name: "scenario", label: "while (0 idle, 1 mostly-304 pass, 2 cold pass)" },
-    rows,
-    columns: {
-      p50_ms: { label: "p50", unit: "ms" },
-      p99_ms: { label: "p99", unit: "ms" },
-      max_ms: { label: "max", unit: "ms" },
-      over_10ms: { label: "share over 10 ms", unit: "" },
-      requests: { label: "GETs", unit: "" },
-      errors: { label: "errors", unit: "" },
-      window_s: { label: "window", unit: "s" },
-      pass_s: { label: "pass duration", unit: "s" },
-      items_new: { label: "new items in the pass", unit: "" },
-    },
-    plots: [{ title: `GET ${FEED} latency (${RATE}/s)`, columns: ["p50_ms", "p99_ms"] }],
-    goals: [
-      {
-        text: "feed p99 under 10 ms during collects",
-        met: worst < 10,
-        value: `p99 ${steadyRow.values.p99_ms} ms (mostly-304 pass), ${coldRow.values.p99_ms} ms (cold pass); idle ${idleRow.values.p99_ms} ms`,
-      },
-    ],
-    notes: [
-      `Client: node:http, keep-alive, ${RATE} GET/s open loop (each request sent on schedule, timed from its send), Accept-Encoding gzip; in its own process.`,
-      `Service: startService from dist/ with the parse pool, worker passes run by runAll (the scheduled pass's code path), built-in worker limits (concurrency 4, per_host 1) over ${HOSTS} simulated hosts.`,
-      "Every new item in world invalidates its cached render: the GET after it renders the feed (50 items) again; those renders are counted.",
-      "The client, the simulator and the service share the machine's cores; on a loaded machine the client's own scheduling delay is in the numbers.",
-    ],
-    machine: host,
-    at,
-  });
   log("latency: wrote bench/results/scale-latency.json");
 } finally {
   await service?.stop();

@@ -86,52 +86,58 @@ async function measure(n) {
 const at = new Date().toISOString();
 const host = machine();
 const rows = [];
+
+/** The result so far: written after every size, so a run stopped at its time bound keeps what it measured. */
+function result() {
+  const largest = rows.at(-1);
+  const tenK = rows.find((row) => row.x === 10_000);
+  return {
+    phase: "sources",
+    title: "Collect pass vs configured sources (mostly 304)",
+    x: { name: "sources", label: "configured sources" },
+    rows,
+    columns: {
+      pass_s: { label: "pass duration", unit: "s" },
+      req_per_s: { label: "upstream requests/s", unit: "req/s" },
+      cpu_s: { label: "collector CPU", unit: "s" },
+      cpu_ms_per_source: { label: "CPU per source", unit: "ms" },
+      peak_rss_mib: { label: "collector peak RSS", unit: "MiB" },
+      share_304: { label: "share answered 304", unit: "" },
+      cold_pass_s: { label: "first (cold) pass", unit: "s" },
+      start_s: { label: "collector start (config + store)", unit: "s" },
+    },
+    plots: [
+      { title: "Pass duration and collector CPU", columns: ["pass_s", "cpu_s"], logX: true, logY: true },
+      { title: "Upstream requests/s", columns: ["req_per_s"], logX: true },
+      { title: "Collector peak RSS", columns: ["peak_rss_mib"], logX: true },
+    ],
+    goals: [
+      tenK
+        ? {
+            text: "10,000-source pass of mostly-304 upstreams within its 10-minute schedule",
+            met: tenK.values.pass_s < 600,
+            value: `${tenK.values.pass_s} s`,
+          }
+        : {
+            text: `10,000-source pass within 10 min (not measured: largest size ${largest?.x ?? 0})`,
+            met: false,
+            value: "not measured",
+          },
+    ],
+    notes: [
+      `Each measured pass: ${SHARE_CHANGED * 100}% of the feeds have ${NEW_ITEMS} new items (200), the rest answer 304; the median of ${SIZES.map(passesFor).join("/")} passes per size.`,
+      `Upstream: ${HOSTS} node:http listeners on 127.0.0.1 (16 hosts to worker.per_host), in their own process; feeds list their 10 newest items.`,
+      `Collector: the runtime of \`collect\` (parse pool included), its own process; worker ${JSON.stringify(worker)} over the built-in defaults (concurrency 4, per_host 1); SQLite store in a temp directory.`,
+      "CPU is user + system of the collector process (all its threads); peak RSS is VmHWM, reset before each pass.",
+    ],
+    machine: host,
+    at,
+  };
+}
+
 for (const n of SIZES) {
   const row = await measure(n);
   rows.push({ x: row.x, values: row.values });
+  await writeResult(result());
+  log(`sources: ${n} written to bench/results/scale-sources.json`);
 }
-const largest = rows.at(-1);
-const tenK = rows.find((row) => row.x === 10_000);
-await writeResult({
-  phase: "sources",
-  title: "Collect pass vs configured sources (mostly 304)",
-  x: { name: "sources", label: "configured sources" },
-  rows,
-  columns: {
-    pass_s: { label: "pass duration", unit: "s" },
-    req_per_s: { label: "upstream requests/s", unit: "req/s" },
-    cpu_s: { label: "collector CPU", unit: "s" },
-    cpu_ms_per_source: { label: "CPU per source", unit: "ms" },
-    peak_rss_mib: { label: "collector peak RSS", unit: "MiB" },
-    share_304: { label: "share answered 304", unit: "" },
-    cold_pass_s: { label: "first (cold) pass", unit: "s" },
-    start_s: { label: "collector start (config + store)", unit: "s" },
-  },
-  plots: [
-    { title: "Pass duration and collector CPU", columns: ["pass_s", "cpu_s"], logX: true, logY: true },
-    { title: "Upstream requests/s", columns: ["req_per_s"], logX: true },
-    { title: "Collector peak RSS", columns: ["peak_rss_mib"], logX: true },
-  ],
-  goals: [
-    tenK
-      ? {
-          text: "10,000-source pass of mostly-304 upstreams within its 10-minute schedule",
-          met: tenK.values.pass_s < 600,
-          value: `${tenK.values.pass_s} s`,
-        }
-      : {
-          text: `10,000-source pass within 10 min (not measured: largest size ${largest?.x ?? 0})`,
-          met: false,
-          value: "not measured",
-        },
-  ],
-  notes: [
-    `Each measured pass: ${SHARE_CHANGED * 100}% of the feeds have ${NEW_ITEMS} new items (200), the rest answer 304; the median of ${SIZES.map(passesFor).join("/")} passes per size.`,
-    `Upstream: ${HOSTS} node:http listeners on 127.0.0.1 (16 hosts to worker.per_host), in their own process; feeds list their 10 newest items.`,
-    `Collector: the runtime of \`collect\` (parse pool included), its own process; worker ${JSON.stringify(worker)} over the built-in defaults (concurrency 4, per_host 1); SQLite store in a temp directory.`,
-    "CPU is user + system of the collector process (all its threads); peak RSS is VmHWM, reset before each pass.",
-  ],
-  machine: host,
-  at,
-});
-log("sources: wrote bench/results/scale-sources.json");
