@@ -39,6 +39,52 @@ export function nextRuns(
   return sources.map((source) => nextRunAt(source, states.get(source.id), now, until));
 }
 
+/** A source's next run as last computed, with the inputs it came from. */
+interface KnownRun {
+  readonly source: Source;
+  readonly lastRunAt: EpochMs | undefined;
+  readonly nextAttemptAt: EpochMs | undefined;
+  readonly at: EpochMs;
+}
+
+/**
+ * `nextRuns` that remembers each source's answer while it still holds: the same source (config
+ * object), the same lastRunAt and nextAttemptAt, and its time not yet come. Then every later
+ * `now` before it gives the same first tick (the earliest start moves later, never past it), so
+ * it is reused. The feed responder asks once a second: computed afresh, 10,000 sources walked
+ * their cron plans for 0.3–1.9 s on the serving thread each time (bench/scale, issue 12 §2).
+ */
+export function createNextRuns(compute: typeof nextRunAt = nextRunAt): typeof nextRuns {
+  const known = new Map<string, KnownRun>();
+  let configured: readonly Source[] | undefined;
+  return (sources, states, now, bounds) => {
+    // A new config: forget what only removed sources had (the same objects are kept otherwise).
+    if (sources !== configured) {
+      const ids = new Set(sources.map((source) => source.id));
+      for (const id of known.keys()) if (!ids.has(id)) known.delete(id);
+      configured = sources;
+    }
+    const until = now + bounds.maxSeconds * 1000 + 1000;
+    return sources.map((source) => {
+      const state = states.get(source.id);
+      const was = known.get(source.id);
+      if (
+        was !== undefined &&
+        was.source === source &&
+        was.at > now &&
+        was.lastRunAt === state?.lastRunAt &&
+        was.nextAttemptAt === state?.nextAttemptAt
+      ) {
+        return was.at;
+      }
+      const at = compute(source, state, now, until);
+      if (at === undefined) known.delete(source.id);
+      else known.set(source.id, { source, lastRunAt: state?.lastRunAt, nextAttemptAt: state?.nextAttemptAt, at });
+      return at;
+    });
+  };
+}
+
 export interface FreshnessDeps {
   readonly store: Store;
   readonly sources: () => readonly Source[];
@@ -62,6 +108,7 @@ export interface Freshness {
 export function createFreshness(deps: FreshnessDeps): Freshness {
   let states: ReadonlyMap<string, SourceState> = new Map();
   let reading: Promise<void> | undefined;
+  const upcoming = createNextRuns();
 
   const refresh = (): Promise<void> =>
     (reading ??= deps.store
@@ -82,7 +129,7 @@ export function createFreshness(deps: FreshnessDeps): Freshness {
       void refresh();
       const now = deps.clock();
       const bounds = deps.bounds();
-      return maxAgeSeconds(nextRuns(deps.sources(), states, now, bounds), now, bounds);
+      return maxAgeSeconds(upcoming(deps.sources(), states, now, bounds), now, bounds);
     },
   };
 }

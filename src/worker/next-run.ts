@@ -5,6 +5,23 @@ import { planSchedule } from "./schedule-plan.js";
 const MINUTE = 60_000;
 
 /**
+ * Parsed cron expressions by text. `every:` plans differ only in their second offset (at most 60
+ * texts per interval), so thousands of sources share a few hundred entries, and the rest are the
+ * `schedule:` texts ops wrote: the map stays as small as the configs this process has seen.
+ * Parsing each source's on every max-age computation was most of its cost (bench/scale).
+ */
+const PARSED = new Map<string, ReturnType<typeof parseCron>>();
+
+function parsed(expression: string): ReturnType<typeof parseCron> {
+  let fields = PARSED.get(expression);
+  if (fields === undefined) {
+    fields = parseCron(expression);
+    PARSED.set(expression, fields);
+  }
+  return fields;
+}
+
+/**
  * When the worker will next start a source that could change the store, from the config and the
  * source's stored state alone, so every replica computes what the leader's scheduler will do:
  * the first tick of its cron plan (schedule-plan.ts) not before its minimum gap since the last
@@ -31,7 +48,7 @@ export function nextRunAt(
  * earlier answer only makes a cache revalidate sooner.
  */
 export function nextCronTick(expression: string, after: EpochMs, until: EpochMs): EpochMs | undefined {
-  const fields = parseCron(expression);
+  const fields = parsed(expression);
   const seconds = [...fields.second].sort((a, b) => a - b);
   const matches = (values: readonly (number | string)[], value: number): boolean =>
     values.some((entry) => typeof entry === "string") || values.includes(value);
