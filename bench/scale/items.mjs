@@ -202,12 +202,11 @@ async function main() {
         },
       });
       say(`${size}: ${JSON.stringify(values)}`);
+      await writePhase(result(rows, machineLine, performance.now() - started));
     }
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
-  const file = await writePhase(result(rows, machineLine, performance.now() - started));
-  say(`wrote ${path.relative(ROOT, file)}`);
 }
 
 function result(rows, machineLine, tookMs) {

@@ -77,11 +77,14 @@ export function benchSettings(scratch, databaseUrl, configDir) {
   };
 }
 
-/** Writes bench/results/scale-PHASE.json (the schema bench/scale/report.mjs reads). */
+/**
+ * Writes bench/results/scale-PHASE.json (the schema bench/scale/report.mjs reads). Phases call it
+ * after each size, so an interrupted run keeps the sizes it finished.
+ */
 export async function writePhase(result) {
   const dir = path.join(ROOT, "bench/results");
   await mkdir(dir, { recursive: true });
   const file = path.join(dir, `scale-${result.phase}.json`);
   await writeFile(file, `${JSON.stringify({ ...result, at: new Date().toISOString() }, null, 2)}\n`);
-  return file;
+  progress(result.phase, `wrote ${path.relative(ROOT, file)}`);
 }
