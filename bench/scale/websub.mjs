@@ -230,7 +230,8 @@ async function until(what, check) {
   const deadline = performance.now() + DEADLINE_MS;
   while (!(await check())) {
     if (performance.now() > deadline) throw new Error(`scale: gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Each look lists the topic's subscriptions in the service: not so often that it loads it.
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
