@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /**
- * `node bench/seed.mjs DATABASE_URL [ITEMS]`: fills a store (the built dist/ store) with ITEMS
+ * `node bench/seed.mjs DATABASE_URL [ITEMS] [FROM]`: fills a store (the built dist/ store) with ITEMS
  * items (default 200,000) spread over world, technology and morocco-economy, through commitRun in
- * batches, as collect passes would. Prints `{ items, ms, batch }` as JSON on stdout. Run by
- * bench/run.mjs in its own process, so the service it measures starts with a clean heap.
+ * batches, as collect passes would. FROM (default 0) grows a store seeded with FROM items to ITEMS
+ * (bench/scale/items.mjs measures 10k, 200k and 1M on one store). Prints `{ items, ms, batch }`
+ * (items added) as JSON on stdout. Run by the benches in its own process, so the service they
+ * measure starts with a clean heap.
  */
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -53,12 +55,13 @@ function benchItem(category, n) {
   };
 }
 
-async function seed(databaseUrl, total) {
+async function seed(databaseUrl, total, already) {
   const store = await openStore(databaseUrl, { clock: () => T0 });
   const perCategory = Math.ceil(total / CATEGORIES.length);
+  const first = Math.ceil(already / CATEGORIES.length);
   const start = performance.now();
   for (const category of CATEGORIES) {
-    for (let from = 0; from < perCategory; from += BATCH) {
+    for (let from = first; from < perCategory; from += BATCH) {
       const items = [];
       for (let n = from; n < Math.min(perCategory, from + BATCH); n++) items.push(benchItem(category, n));
       await store.commitRun({ sourceId: `bench-${category}`, at: T0 }, items, T0);
@@ -66,12 +69,12 @@ async function seed(databaseUrl, total) {
   }
   const ms = performance.now() - start;
   await store.close();
-  return { items: perCategory * CATEGORIES.length, ms, batch: BATCH };
+  return { items: (perCategory - first) * CATEGORIES.length, ms, batch: BATCH };
 }
 
-const [databaseUrl, items = "200000"] = process.argv.slice(2);
-if (databaseUrl === undefined || !/^\d+$/.test(items)) {
-  console.error("usage: node bench/seed.mjs DATABASE_URL [ITEMS]");
+const [databaseUrl, items = "200000", from = "0"] = process.argv.slice(2);
+if (databaseUrl === undefined || !/^\d+$/.test(items) || !/^\d+$/.test(from) || Number(from) > Number(items)) {
+  console.error("usage: node bench/seed.mjs DATABASE_URL [ITEMS] [FROM]");
   process.exit(2);
 }
-console.log(JSON.stringify(await seed(databaseUrl, Number(items))));
+console.log(JSON.stringify(await seed(databaseUrl, Number(items), Number(from))));

@@ -280,4 +280,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX source_runs_recent ON source_runs (source_id, id DESC);
     `,
   },
+  {
+    version: 9,
+    name: "websub delivery leases indexed",
+    sql: `
+      -- A sender finds the rows it just claimed by lease token (claimed, orphans dropped): without
+      -- an index each claim of 8 rows read the whole queue, so one change to a topic with 10,000
+      -- subscribers cost 10,000²/8 row reads (bench/scale/websub.mjs, issue 12). Only claimed
+      -- rows carry a token, so the partial index holds a batch or two.
+      CREATE INDEX websub_deliveries_lease ON websub_deliveries (lease_token) WHERE lease_token IS NOT NULL;
+    `,
+  },
 ];

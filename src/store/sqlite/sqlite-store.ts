@@ -43,6 +43,7 @@ import {
   type SubscriptionRow,
 } from "../rows/subscription-row.js";
 import { judgeSubscription } from "../rows/subscription-caps.js";
+import { LIVE_IN_ALL_SQL, LIVE_ON_HOST_SQL } from "./subscription-counts.js";
 import { callbackHost } from "../../urls/callback-host.js";
 import { STORY_FEED_COLUMNS, storedStoryFromRow, type StoryFeedRow } from "../rows/story-row.js";
 import { SqliteStoryWrites } from "./story-writes.js";
@@ -414,8 +415,9 @@ export class SqliteStore implements Store {
   ): SubscriptionWrite {
     const renewal = this.#websub.liveSubscription.get(topic, callback, now) !== undefined;
     if (caps === undefined) return renewal ? "renewed" : "created";
-    const counts = this.#websub.liveCounts.get({ host: callbackHost(callback), now });
-    return judgeSubscription({ renewal, host: counts?.host ?? 0, total: counts?.total ?? 0 }, caps);
+    const host = this.#websub.liveOnHost.get({ host: callbackHost(callback), now }) ?? 0;
+    const total = this.#websub.liveInAll.get({ now }) ?? 0;
+    return judgeSubscription({ renewal, host, total }, caps);
   }
 
   async close(): Promise<void> {
@@ -873,10 +875,8 @@ function prepareWebSubStatements(db: Database.Database) {
         "SELECT 1 FROM websub_subscriptions WHERE topic = ? AND callback = ? AND expires_at > ?",
       )
       .pluck(),
-    liveCounts: db.prepare<[{ host: string; now: number }], { host: number; total: number }>(
-      `SELECT count(*) FILTER (WHERE callback_host = @host) AS host, count(*) AS total
-       FROM websub_subscriptions WHERE expires_at > @now`,
-    ),
+    liveOnHost: db.prepare<[{ host: string; now: number }], number>(LIVE_ON_HOST_SQL).pluck(),
+    liveInAll: db.prepare<[{ now: number }], number>(LIVE_IN_ALL_SQL).pluck(),
     liveSubscriptions: db.prepare<[string, number], SubscriptionRow>(
       `SELECT topic, callback, secret, lease_seconds, verified_at, expires_at FROM websub_subscriptions
        WHERE topic = ? AND expires_at > ? ORDER BY callback`,
