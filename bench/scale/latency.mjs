@@ -22,6 +22,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { QUICK, log, machine, percentile, round, startChild, writeBenchConfig, writeResult } from "./common.mjs";
 
 const SOURCES = Number(process.env.SCALE_LATENCY_SOURCES ?? (QUICK ? 300 : 10_000));
+/**
+ * Which `serve` layout: "cluster" (the default above one core: WEB_CONCURRENCY servers plus a
+ * collector that serves nothing) or "single" (WEB_CONCURRENCY=1: one process collects and serves).
+ */
+const LAYOUT = process.env.SCALE_LATENCY_LAYOUT ?? (os.availableParallelism() > 1 ? "cluster" : "single");
+const SERVERS = os.availableParallelism();
 const RATE = Number(process.env.SCALE_LATENCY_RATE ?? 200);
 const IDLE_S = QUICK ? 3 : 10;
 const HOSTS = 16;
@@ -100,7 +106,7 @@ async function save(rows) {
   const during = [...rows.values()].filter((row) => row.x > 0);
   await writeResult({
     phase: "latency",
-    title: `Feed latency while ${SOURCES.toLocaleString("en-US")} sources are collected`,
+    title: `Feed latency while ${SOURCES.toLocaleString("en-US")} sources are collected (${LAYOUT === "cluster" ? `${SERVERS} servers + a collector` : "one process"})`,
     x: { name: "scenario", label: "while (0 idle, 1 mostly-304 pass, 2 cold pass)" },
     rows: ORDER.map((label) => rows.get(label)).filter(Boolean),
     columns: {
@@ -124,7 +130,10 @@ async function save(rows) {
     ],
     notes: [
       `Client: node:http, keep-alive, ${RATE} GET/s open loop (each request sent on schedule, timed from its send), Accept-Encoding gzip; in its own process.`,
-      `Service: startService from dist/ with the parse pool, worker passes run by runAll (the scheduled pass's code path), built-in worker limits (concurrency 4, per_host 1) over ${HOSTS} simulated hosts.`,
+      LAYOUT === "cluster"
+        ? `Layout: serve's default above one core: ${SERVERS} serving processes on one port (servers.mjs, node:cluster) and a collector that serves nothing (service.mjs, SCALE_SERVE_HTTP=0); SCALE_LATENCY_LAYOUT=single measures WEB_CONCURRENCY=1.`
+        : "Layout: WEB_CONCURRENCY=1, one process collects and serves (SCALE_LATENCY_LAYOUT=cluster measures the default above one core).",
+      `Collector: startService from dist/ with the parse pool, worker passes run by runAll (the scheduled pass's code path), built-in worker limits (concurrency 4, per_host 1) over ${HOSTS} simulated hosts.`,
       "Every new item in world invalidates its cached render: the GET after it renders the feed (50 items) again; those renders are counted.",
       "The client, the simulator and the service share the machine's cores; on a loaded machine the client's own scheduling delay is in the numbers.",
     ],
@@ -138,17 +147,20 @@ const host = machine();
 const scratch = await mkdtemp(path.join(os.tmpdir(), "scale-latency-"));
 const upstream = startChild(path.join(here, "upstream.mjs"), [String(SOURCES), String(HOSTS)]);
 let service;
+let servers;
 try {
   const { urls } = await upstream.ready;
   await writeBenchConfig(scratch, urls);
-  service = startChild(
-    path.join(here, "service.mjs"),
-    [scratch, `sqlite:${path.join(scratch, "store.db")}`, path.join(scratch, "feeds")],
-    { execArgv: process.env.SCALE_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.SCALE_CPU_PROF] : [] },
-  );
-  const { address } = await service.ready;
+  const storeArgs = [scratch, `sqlite:${path.join(scratch, "store.db")}`, path.join(scratch, "feeds")];
+  service = startChild(path.join(here, "service.mjs"), storeArgs, {
+    execArgv: process.env.SCALE_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.SCALE_CPU_PROF] : [],
+    env: { ...process.env, SCALE_SERVE_HTTP: LAYOUT === "cluster" ? "0" : "1" },
+  });
+  await service.ready;
+  if (LAYOUT === "cluster") servers = startChild(path.join(here, "servers.mjs"), [String(SERVERS), ...storeArgs]);
+  const { address } = await (servers ?? service).ready;
   const url = `${address}${FEED}`;
-  log(`latency: service at ${address}, ${SOURCES} sources, ${RATE} GET/s on ${FEED}`);
+  log(`latency: ${LAYOUT} layout at ${address}, ${SOURCES} sources, ${RATE} GET/s on ${FEED}`);
 
   const coldPass = service.ask({ cmd: "pass" });
   const cold = await poll(url, coldPass);
@@ -182,6 +194,7 @@ try {
 
   log("latency: wrote bench/results/scale-latency.json");
 } finally {
+  await servers?.stop();
   await service?.stop();
   await upstream.stop();
   await rm(scratch, { recursive: true, force: true });

@@ -34,6 +34,7 @@ const service = await startService(
     databaseUrl,
     feedsDir,
     logLevel: "silent",
+    webConcurrency: 1,
   },
   { config: loaded.config, loadedAt: Date.now(), warnings: [] },
   {
@@ -42,6 +43,8 @@ const service = await startService(
     runWorker: false,
     watchConfig: false,
     parsePool: startParsePool(loaded.config, logger),
+    // SCALE_SERVE_HTTP=0: the collector of the default layout, serving nothing (servers.mjs serves).
+    serveHttp: process.env.SCALE_SERVE_HTTP !== "0",
   },
 );
 await service.snapshots.idle();

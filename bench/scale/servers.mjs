@@ -1,0 +1,63 @@
+#!/usr/bin/env node
+/**
+ * The serving side of the latency phase's default layout (issue 12: `serve` with WEB_CONCURRENCY
+ * above 1): `node bench/scale/servers.mjs N CONFIG_DIR DATABASE_URL FEEDS_DIR`, forked with an
+ * IPC channel. A node:cluster primary with N processes sharing one port, each `startService` from
+ * dist/ with no worker, as the serve command's servers run; the passes run in another process
+ * (service.mjs with SCALE_SERVE_HTTP=0, like the serve command's collector). The servers learn of
+ * changes through the store's change notifications (the serve command's primary also relays a
+ * nudge, so there they learn sooner; the renders a change costs are the same).
+ *
+ *   child → { ready: true, address }
+ */
+import cluster from "node:cluster";
+import { createServer } from "node:net";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import pino from "pino";
+import { ROOT, serveParent } from "./common.mjs";
+
+const [count, configDir, databaseUrl, feedsDir] = process.argv.slice(2);
+
+if (cluster.isPrimary) {
+  const port = await new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolve(free));
+    });
+  });
+  const workers = Array.from({ length: Number(count) }, () => cluster.fork({ SCALE_SERVER_PORT: String(port) }));
+  await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once("message", resolve))));
+  serveParent({
+    async close() {
+      for (const worker of workers) worker.process.kill("SIGTERM");
+      await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once("exit", resolve))));
+      setImmediate(() => process.exit(0));
+      return {};
+    },
+  });
+  process.send({ ready: true, address: `http://127.0.0.1:${port}` });
+} else {
+  const dist = (file) => import(pathToFileURL(path.join(ROOT, "dist", file)).href);
+  const { loadConfig } = await dist("config/config.js");
+  const { startService } = await dist("app/service.js");
+  const logger = pino({ level: "silent" });
+  const loaded = await loadConfig(configDir);
+  if (!loaded.ok) throw new Error(`servers: config rejected: ${JSON.stringify(loaded.problems.slice(0, 3))}`);
+  const service = await startService(
+    {
+      port: Number(process.env.SCALE_SERVER_PORT),
+      host: "127.0.0.1",
+      baseUrl: "http://127.0.0.1:8080",
+      configDir,
+      databaseUrl,
+      feedsDir: `${feedsDir}-server-${process.pid}`,
+      logLevel: "silent",
+      webConcurrency: Number(count),
+    },
+    { config: loaded.config, loadedAt: Date.now(), warnings: [] },
+    { clock: Date.now, logger, runWorker: false, watchConfig: false },
+  );
+  process.once("SIGTERM", () => void service.stop().then(() => process.exit(0)));
+  process.send({ ready: true });
+}
