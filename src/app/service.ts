@@ -26,6 +26,11 @@ export interface Service {
   readonly server: Server;
   readonly snapshots: SnapshotWriter;
   readonly reloader: ConfigReloader;
+  /**
+   * Look for changes other processes committed to the store now, rather than at the next poll
+   * (a cluster primary relays "the store changed" so each serving process checks at once).
+   */
+  checkStoreNow(): Promise<void>;
   /** Whether this instance currently runs the worker and WebSub deliveries. */
   isLeader(): boolean;
   /** The origin the server listens on (useful when PORT=0). */
@@ -41,7 +46,7 @@ export interface ServiceOptions {
   readonly runWorker: boolean;
   /** Watch CONFIG_DIR and apply edits live (default true). */
   readonly watchConfig?: boolean;
-  /** How often an SQLite store's revision is read for other processes' changes (default 2 s). */
+  /** How often an SQLite store is checked for other processes' changes (default 250 ms, see change-watch.ts). */
   readonly storePollMs?: number;
   readonly shutdownTimeoutMs?: number;
   /** Where collects parse upstream documents (parse-threads.ts); the service closes it on stop. Absent: inline. */
@@ -90,7 +95,6 @@ export async function startService(settings: Settings, config: ConfigState, opti
   // Changes other processes commit (`npm run collect`, another replica, an admin refresh there).
   const following = await followStoreChanges(
     runtime.store,
-    runtime.ownWrites,
     (categories) => {
       if (categories === "all") runtime.feeds.invalidateAll();
       else runtime.feeds.invalidate([...categories, ALL_SLUG]);
@@ -99,11 +103,8 @@ export async function startService(settings: Settings, config: ConfigState, opti
     logger,
     options.storePollMs,
   );
-  // This instance's own changes (runtime already invalidated their renders), unless the store
-  // reports them through the follower too (PostgreSQL notifies every session, ours included).
-  runtime.onChange((change) => {
-    if (!following.reportsOwnChanges) published(change.changedCategories);
-  });
+  // This instance's own changes: runtime already invalidated their renders; the follower leaves them out.
+  runtime.onChange((change) => published(change.changedCategories));
 
   const freshness = createFreshness({
     store: runtime.store,
@@ -212,7 +213,16 @@ export async function startService(settings: Settings, config: ConfigState, opti
       await runtime.close();
       logger.info("stopped");
     })());
-  return { runtime, server, snapshots, reloader, address, isLeader: () => leader.isLeader(), stop };
+  return {
+    runtime,
+    server,
+    snapshots,
+    reloader,
+    address,
+    checkStoreNow: () => following.checkNow(),
+    isLeader: () => leader.isLeader(),
+    stop,
+  };
 }
 
 function listen(server: Server, port: number, host: string): Promise<string> {

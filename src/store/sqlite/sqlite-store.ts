@@ -21,10 +21,13 @@ import type {
   PruneResult,
   RecordedRun,
   SourceRunRecord,
+  ChangeWatch,
   Store,
+  StoreChange,
   SubscriptionCaps,
   SubscriptionWrite,
   UpsertResult,
+  WatchChangesOptions,
   WebSubSubscription,
 } from "../store.js";
 import { StoreError } from "../store-error.js";
@@ -47,6 +50,9 @@ import { callbackHost } from "../../urls/callback-host.js";
 import { STORY_FEED_COLUMNS, storedStoryFromRow, type StoryFeedRow } from "../rows/story-row.js";
 import { SqliteStoryWrites } from "./story-writes.js";
 import { SqliteStatusHistory } from "./status-history.js";
+import { changeEntry, entryChange, newWriterId } from "../rows/change-log.js";
+import { SqliteChangeLog } from "./change-log.js";
+import { SqliteChangeWatch } from "./change-watch.js";
 
 export interface SqliteStoreOptions {
   /** Stamps `schema_migrations.applied_at`; defaults to the system clock. */
@@ -116,10 +122,15 @@ export class SqliteStore implements Store {
   #storyWrites: SqliteStoryWrites | undefined;
   #statusHistory: SqliteStatusHistory | undefined;
   #storySlugStatement: Database.Statement<[string], { story_id: string; slug: string }> | undefined;
+  #changeLog: SqliteChangeLog | undefined;
+  /** Logged with each write this instance makes, so watchers tell its changes from other processes'. */
+  readonly #writer = newWriterId();
+  readonly #watches = new Set<SqliteChangeWatch>();
   /**
    * Whether this handle keeps stories (migration 6): set by migrate(). A handle that never
    * migrated works on the schema it finds, as before stories (the migration tests write legacy
-   * rows through one); the items it stores get their story at the next migrate().
+   * rows through one); the items it stores get their story at the next migrate(). Such a handle
+   * writes no run history (migration 8) and no change log (migration 9) either.
    */
   #stories = false;
 
@@ -134,7 +145,7 @@ export class SqliteStore implements Store {
     await this.#retrying("assign stories to stored items", () =>
       this.#write(() => {
         const changed = this.#storyWriter.adoptUnassigned(this.#clock());
-        return { plan: undefined, changed: changed !== undefined };
+        return { plan: undefined, changed: changed !== undefined, categories: changed ?? [] };
       }),
     );
   }
@@ -157,7 +168,11 @@ export class SqliteStore implements Store {
         this.#recordRun(run, plan.inserted.length);
         // The run history exists from migration 8; a handle that never migrated has none to write.
         if (this.#stories) this.#history.record(run, plan.inserted.length, plan.updated.length);
-        return { plan, changed: plan.inserted.length + plan.updated.length > 0 };
+        return {
+          plan,
+          changed: plan.inserted.length + plan.updated.length > 0,
+          categories: plan.changedCategories,
+        };
       });
       return {
         inserted: plan.inserted,
@@ -234,14 +249,18 @@ export class SqliteStore implements Store {
   }
 
   /** Inside a write: delete these items, record their departures, repair their stories. */
-  #removeItems(ids: readonly string[], now: EpochMs): { plan: PruneResult; changed: boolean } {
+  #removeItems(ids: readonly string[], now: EpochMs): Written<PruneResult> {
     const slugs = new Set(ids.length === 0 ? [] : this.#sql.distinctSlugsOf.all(JSON.stringify(ids)));
     const stories = this.#stories ? this.#storyWriter.storiesOf(ids) : [];
     if (ids.length > 0) this.#departures.recordDeletions.run({ ids: JSON.stringify(ids), store: STORE_SLUG, now });
     for (const id of ids) this.#sql.deleteItem.run(id);
     // A story that lost a member shows another one, or goes when it lost its last.
     this.#refreshStories(stories, now, slugs);
-    return { plan: { removed: ids.length, changedCategories: [...slugs].sort() }, changed: ids.length > 0 };
+    return {
+      plan: { removed: ids.length, changedCategories: [...slugs].sort() },
+      changed: ids.length > 0,
+      categories: slugs,
+    };
   }
 
   async getSourceState(sourceId: string): Promise<SourceState | undefined> {
@@ -309,7 +328,7 @@ export class SqliteStore implements Store {
           changed = true;
         }
         if (this.#stories) this.#refreshStories(this.#storyWriter.storiesOf(changedIds), now, touched);
-        return { plan: touched, changed };
+        return { plan: touched, changed, categories: touched };
       });
       return { changedCategories: [...changedCategories].sort() };
     });
@@ -418,7 +437,29 @@ export class SqliteStore implements Store {
     return judgeSubscription({ renewal, host: counts?.host ?? 0, total: counts?.total ?? 0 }, caps);
   }
 
+  async watchChanges(listener: (change: StoreChange) => void, options: WatchChangesOptions = {}): Promise<ChangeWatch> {
+    const start = await this.#retrying("watch changes", () => {
+      // data_version before the revision, as in every check (change-watch.ts).
+      const dataVersion = this.#log.dataVersion();
+      return { dataVersion, revision: this.#sql.revision.get() ?? 0 };
+    });
+    const watch = new SqliteChangeWatch(
+      {
+        log: this.#log,
+        writer: this.#writer,
+        read: (action, work) => this.#retrying(action, work),
+        stopped: (stopped) => this.#watches.delete(stopped),
+      },
+      listener,
+      start,
+      options,
+    );
+    this.#watches.add(watch);
+    return watch;
+  }
+
   async close(): Promise<void> {
+    for (const watch of [...this.#watches]) await watch.stop();
     this.#guard("close", () => {
       if (this.#db.open) this.#db.close();
     });
@@ -563,16 +604,25 @@ export class SqliteStore implements Store {
 
   /**
    * Run a write in one IMMEDIATE transaction (the write lock is taken up front, so a concurrent
-   * writer waits on busy_timeout instead of failing at upgrade), bumping the revision in the same
-   * transaction when anything changed.
+   * writer waits on busy_timeout instead of failing at upgrade). When anything changed, the
+   * revision is bumped and the change logged in the same transaction, and once it committed this
+   * instance's watchers hear of it.
    */
-  #write<T>(work: () => { plan: T; changed: boolean }): T {
+  #write<T>(work: () => Written<T>): T {
     const transaction = this.#db.transaction(() => {
-      const { plan, changed } = work();
-      if (changed) this.#sql.bumpRevision.run();
-      return plan;
+      const { plan, changed, categories } = work();
+      if (!changed) return { plan, change: undefined };
+      if (!this.#stories) {
+        this.#sql.bumpRevision.run();
+        return { plan, change: undefined };
+      }
+      const entry = changeEntry(this.#log.bump(), categories, this.#writer, this.#clock());
+      this.#log.append(entry);
+      return { plan, change: entryChange(entry, true) };
     });
-    return transaction.immediate();
+    const { plan, change } = transaction.immediate();
+    if (change !== undefined) for (const watch of this.#watches) watch.ownChange(change);
+    return plan;
   }
 
   /**
@@ -638,6 +688,11 @@ export class SqliteStore implements Store {
     return statement;
   }
 
+  get #log(): SqliteChangeLog {
+    this.#changeLog ??= new SqliteChangeLog(this.#db);
+    return this.#changeLog;
+  }
+
   get #history(): SqliteStatusHistory {
     this.#statusHistory ??= new SqliteStatusHistory(this.#db);
     return this.#statusHistory;
@@ -657,6 +712,13 @@ export class SqliteStore implements Store {
     }
     return statement;
   }
+}
+
+/** What a write's work did: its result, whether it changed items, and the categories it touched. */
+interface Written<T> {
+  readonly plan: T;
+  readonly changed: boolean;
+  readonly categories: Iterable<string>;
 }
 
 interface FeedParams {
