@@ -11,7 +11,7 @@ import {
 import { redactUrl } from "../redact-url.js";
 import { contentHash } from "../rows/content-hash.js";
 import { itemContentParams, storedItemFromRow, type ItemRow } from "../rows/item-row.js";
-import { sourceStateFromRow, type SourceStateRow } from "../rows/source-state-row.js";
+import { sourceStateAfterRun, sourceStateFromRow, type SourceStateRow } from "../rows/source-state-row.js";
 import type {
   CategoryDayCount,
   FeedPage,
@@ -35,13 +35,21 @@ import { CHANGES_CHANNEL, encodeChange } from "./change-notice.js";
 import { listenForChanges } from "./change-listener.js";
 import { changeEntry, newWriterId, trimmedThrough, type ChangeRow } from "../rows/change-log.js";
 import { chunks } from "./chunks.js";
-import { contribute, loadKnownItems, uniqueSlugs, type KnownItem } from "./known-items.js";
+import { contribute, loadKnownItems, type KnownItem } from "./known-items.js";
 import { ItemWrites } from "./item-writes.js";
 import { MIGRATIONS } from "./migrations.js";
 import { inTransaction } from "./transaction.js";
 import { STORE_TYPES } from "./type-parsers.js";
 import { departureSlugs, STORE_SLUG } from "../rows/departures.js";
-import { aliasesOf, checkQuery, checkRetention, firstOfEachId, nextValue } from "../rows/run-rules.js";
+import {
+  aliasesOf,
+  changedContentUpdated,
+  checkQuery,
+  checkRetention,
+  firstOfEachId,
+  firstStoredDates,
+  uniqueSlugs,
+} from "../rows/run-rules.js";
 import {
   claimedDeliveryFromRow,
   subscriptionFromRow,
@@ -748,10 +756,7 @@ function planUpsert(
   const hash = contentHash(item);
   const categories = uniqueSlugs(item.categories);
   if (stored === undefined) {
-    // Never invent "now" as a publication date: an undated item is dated by when we first saw it,
-    // once (docs/ARCHITECTURE.md). `updated` is never earlier than `published`.
-    const published = item.published ?? now;
-    const updated = Math.max(item.updated ?? published, published);
+    const { published, updated } = firstStoredDates(item, now);
     writes.insertItem({ ...itemContentParams(item, hash), published, updated });
     writes.saveContribution(item.id, item.sourceId, categories);
     writes.replaceSlugs(item.id, categories, published);
@@ -769,7 +774,7 @@ function planUpsert(
     return;
   }
   if (contentChanged) {
-    const updated = Math.max(item.updated ?? now, stored.published);
+    const updated = changedContentUpdated(item, stored.published, now);
     writes.updateContent({ ...itemContentParams(item, hash), updated });
   } else {
     writes.touch(item.id);
@@ -791,8 +796,7 @@ async function readSourceState(db: pg.Pool | PoolClient, sourceId: string): Prom
 
 /** Source health after a run: success resets the failure streak, the last error stays as history. */
 async function recordRun(client: PoolClient, run: SourceRunRecord, inserted: number): Promise<void> {
-  const previous = await readSourceState(client, run.sourceId);
-  const failed = run.error !== undefined;
+  const next = sourceStateAfterRun(await readSourceState(client, run.sourceId), run, inserted);
   await client.query(
     `INSERT INTO source_state
        (source_id, last_run_at, last_success_at, last_error, last_error_at, consecutive_failures, items_collected,
@@ -805,17 +809,17 @@ async function recordRun(client: PoolClient, run: SourceRunRecord, inserted: num
        etag = excluded.etag, last_modified = excluded.last_modified,
        next_attempt_at = excluded.next_attempt_at, warnings = excluded.warnings`,
     [
-      run.sourceId,
-      run.at,
-      failed ? (previous?.last_success_at ?? null) : run.at,
-      failed ? run.error : (previous?.last_error ?? null),
-      failed ? run.at : (previous?.last_error_at ?? null),
-      failed ? (previous?.consecutive_failures ?? 0) + 1 : 0,
-      (previous?.items_collected ?? 0) + inserted,
-      nextValue(run.etag, previous?.etag ?? null),
-      nextValue(run.lastModified, previous?.last_modified ?? null),
-      nextValue(run.nextAttemptAt, previous?.next_attempt_at ?? null),
-      JSON.stringify(run.warnings ?? []),
+      next.source_id,
+      next.last_run_at,
+      next.last_success_at,
+      next.last_error,
+      next.last_error_at,
+      next.consecutive_failures,
+      next.items_collected,
+      next.etag,
+      next.last_modified,
+      next.next_attempt_at,
+      next.warnings,
     ],
   );
 }

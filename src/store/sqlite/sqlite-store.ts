@@ -36,9 +36,17 @@ import { contentHash } from "../rows/content-hash.js";
 import { itemContentParams, storedItemFromRow, type ItemRow } from "../rows/item-row.js";
 import { MIGRATIONS } from "./migrations.js";
 import { registerSqlFunctions } from "./sql-functions.js";
-import { sourceStateFromRow, type SourceStateRow } from "../rows/source-state-row.js";
+import { sourceStateAfterRun, sourceStateFromRow, type SourceStateRow } from "../rows/source-state-row.js";
 import { departureSlugs, leftSlugs, STORE_SLUG } from "../rows/departures.js";
-import { aliasesOf, checkQuery, checkRetention, firstOfEachId, nextValue } from "../rows/run-rules.js";
+import {
+  aliasesOf,
+  changedContentUpdated,
+  checkQuery,
+  checkRetention,
+  firstOfEachId,
+  firstStoredDates,
+  uniqueSlugs,
+} from "../rows/run-rules.js";
 import {
   claimedDeliveryFromRow,
   subscriptionFromRow,
@@ -471,10 +479,7 @@ export class SqliteStore implements Store {
     const categories = uniqueSlugs(item.categories);
     const stored = this.#sql.upsertCandidate.get(item.id);
     if (stored === undefined) {
-      // Never invent "now" as a publication date: an undated item is dated by when we first saw it,
-      // once (docs/ARCHITECTURE.md). `updated` is never earlier than `published`.
-      const published = item.published ?? now;
-      const updated = Math.max(item.updated ?? published, published);
+      const { published, updated } = firstStoredDates(item, now);
       this.#sql.insertItem.run({
         ...itemContentParams(item, hash),
         published,
@@ -507,7 +512,7 @@ export class SqliteStore implements Store {
       return;
     }
     if (contentChanged) {
-      const updated = Math.max(item.updated ?? now, stored.published);
+      const updated = changedContentUpdated(item, stored.published, now);
       this.#sql.updateItemContent.run({ ...itemContentParams(item, hash), updated, changed_at: now });
     } else {
       this.#sql.touchItem.run(now, item.id);
@@ -573,21 +578,7 @@ export class SqliteStore implements Store {
 
   /** Source health after a run: success resets the failure streak, the last error stays as history. */
   #recordRun(run: SourceRunRecord, inserted: number): void {
-    const previous = this.#sql.sourceState.get(run.sourceId);
-    const failed = run.error !== undefined;
-    this.#sql.saveSourceState.run({
-      source_id: run.sourceId,
-      last_run_at: run.at,
-      last_success_at: failed ? (previous?.last_success_at ?? null) : run.at,
-      last_error: failed ? run.error : (previous?.last_error ?? null),
-      last_error_at: failed ? run.at : (previous?.last_error_at ?? null),
-      consecutive_failures: failed ? (previous?.consecutive_failures ?? 0) + 1 : 0,
-      items_collected: (previous?.items_collected ?? 0) + inserted,
-      etag: nextValue(run.etag, previous?.etag ?? null),
-      last_modified: nextValue(run.lastModified, previous?.last_modified ?? null),
-      next_attempt_at: nextValue(run.nextAttemptAt, previous?.next_attempt_at ?? null),
-      warnings: JSON.stringify(run.warnings ?? []),
-    });
+    this.#sql.saveSourceState.run(sourceStateAfterRun(this.#sql.sourceState.get(run.sourceId), run, inserted));
   }
 
   /** Fill `categories` for a page of rows with one query, not one per item. */
@@ -985,10 +976,6 @@ function prepareWebSubStatements(db: Database.Database) {
       .prepare<[], number | null>("SELECT min(max(next_attempt_at, coalesce(lease_until, 0))) FROM websub_deliveries")
       .pluck(),
   };
-}
-
-function uniqueSlugs(slugs: readonly string[]): string[] {
-  return [...new Set(slugs)].sort();
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
