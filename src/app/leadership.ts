@@ -2,8 +2,7 @@ import type { Logger } from "pino";
 import type { LeaderLock } from "../store/leader.js";
 import { createLeaderLock, DEFAULT_LEADER_LOCK_KEY } from "../store/postgres/leader-lock.js";
 import { createSoloLeader } from "../store/solo-leader.js";
-import type { Store } from "../store/store.js";
-import type { OwnWrites } from "./own-writes.js";
+import type { ChangeWatch, Store } from "../store/store.js";
 
 /** PostgreSQL replicas elect one worker with an advisory lock; an embedded SQLite store has one. */
 export function createLeadership(databaseUrl: string, logger: Logger): LeaderLock {
@@ -12,62 +11,27 @@ export function createLeadership(databaseUrl: string, logger: Logger): LeaderLoc
     : createSoloLeader();
 }
 
-/** What `followStoreChanges` reports, and how to stop it. */
-export interface StoreFollowing {
-  /**
-   * Whether this process's own changes are reported too: a PostgreSQL notification cannot be
-   * told from one of ours, while the SQLite poller leaves ours to the local change path.
-   */
-  readonly reportsOwnChanges: boolean;
-  /**
-   * Look for changes now rather than at the next poll: another process of this `serve` said it
-   * committed one (cluster/member.ts). Notified stores (PostgreSQL) have nothing to look at.
-   */
-  checkNow(): void;
-  stop(): Promise<void>;
-}
-
 /**
- * Reports changes other processes make to the store (the leader replica, an admin refresh on
- * another replica, `npm run collect` beside `npm start`) as their categories, or "all" when
- * they are not known: PostgreSQL notifies; otherwise a cheap revision read every `pollMs`, which
- * ignores the revisions this process's own writes produced (the local change path already
- * invalidated exactly their categories; flushing everything again broke "render once per change").
+ * Reports changes other processes commit to the store (the leader replica, an admin refresh on
+ * another replica, `npm run collect` beside `npm start`) as their categories, or "all" when they
+ * are not known, through the store's one change watch: PostgreSQL is notified, SQLite checks
+ * every `pollMs`. This process's own changes are left out: the runtime invalidated exactly their
+ * categories as it made them, and a second invalidation would break "render once per change".
+ * The returned watch's `checkNow` looks at once (a cluster primary relaying "the store changed").
  */
-export async function followStoreChanges(
+export function followStoreChanges(
   store: Store,
-  own: OwnWrites,
-  onChange: (categories: readonly string[] | "all") => void,
+  onForeignChange: (categories: readonly string[] | "all") => void,
   logger: Logger,
-  pollMs = 2_000,
-): Promise<StoreFollowing> {
-  if (store.watchChanges) {
-    const stop = await store.watchChanges((change) => onChange(change.everyCategory ? "all" : change.categories));
-    return { reportsOwnChanges: true, checkNow: () => undefined, stop };
-  }
-  const poll = createRevisionPoll(store, own, () => onChange("all"));
-  const check = (): Promise<void> =>
-    poll().catch((error: unknown) => logger.warn({ err: error }, "could not read the store revision"));
-  await check();
-  const timer = setInterval(() => void check(), pollMs);
-  timer.unref();
-  return { reportsOwnChanges: false, checkNow: () => void check(), stop: async () => clearInterval(timer) };
-}
-
-/**
- * One poll: a revision that moved by more than our own writes bumped it means another process
- * committed. Nothing tells which categories it touched, hence "everything changed".
- */
-export function createRevisionPoll(store: Store, own: OwnWrites, foreignChange: () => void): () => Promise<void> {
-  let seen: number | undefined;
-  return async () => {
-    if (own.busy()) return;
-    const generation = own.generation();
-    const revision = await store.revision();
-    // One of our writes finished meanwhile: its bump may or may not be in `revision`; look again next tick.
-    if (own.busy() || own.generation() !== generation) return;
-    const ours = own.takeBumps();
-    if (seen !== undefined && revision - seen > ours) foreignChange();
-    seen = revision;
-  };
+  pollMs?: number,
+): Promise<ChangeWatch> {
+  return store.watchChanges(
+    (change) => {
+      if (!change.ours) onForeignChange(change.everyCategory === true ? "all" : change.categories);
+    },
+    {
+      ...(pollMs !== undefined && { pollMs }),
+      onError: (error) => logger.warn({ err: error }, "could not check the store for changes"),
+    },
+  );
 }

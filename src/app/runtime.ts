@@ -16,7 +16,6 @@ import { createWorker, type Worker, type WorkerPlan } from "../worker/worker.js"
 import type { Metrics } from "../metrics/metrics.js";
 import { hubUrl } from "../websub/hub.js";
 import { ttlMinutes } from "./freshness.js";
-import { trackOwnWrites, type OwnWrites } from "./own-writes.js";
 
 export const GENERATOR = "news-feed-publisher/0.1";
 
@@ -49,10 +48,7 @@ export interface FeedChange {
 
 export interface Runtime {
   readonly settings: Settings;
-  /** The store, its item writes counted (see own-writes.ts). */
   readonly store: Store;
-  /** What this process's own writes did to the store revision. */
-  readonly ownWrites: OwnWrites;
   readonly feeds: FeedService;
   readonly worker: Worker;
   readonly clock: Clock;
@@ -89,7 +85,7 @@ export async function createRuntime(
 ): Promise<Runtime> {
   const { metrics, parsePool, progress } = options;
   const state: { current: ConfigState } = { current: initial };
-  const { store, writes: ownWrites } = trackOwnWrites(await openStore(settings.databaseUrl, { clock }));
+  const store = await openStore(settings.databaseUrl, { clock });
   const listeners: Array<(change: FeedChange) => void> = [];
   const notifyChange = (change: FeedChange): void => {
     feeds.invalidate([...change.changedCategories, ALL_SLUG]);
@@ -129,7 +125,6 @@ export async function createRuntime(
   return {
     settings,
     store,
-    ownWrites,
     feeds,
     worker,
     clock,

@@ -28,6 +28,11 @@ export interface Service {
   readonly server?: Server;
   readonly snapshots: SnapshotWriter;
   readonly reloader: ConfigReloader;
+  /**
+   * Look for changes other processes committed to the store now, rather than at the next poll
+   * (a cluster primary relays "the store changed" so each serving process checks at once).
+   */
+  checkStoreNow(): Promise<void>;
   /** Whether this instance currently runs the worker and WebSub deliveries. */
   isLeader(): boolean;
   /** The origin the server listens on (useful when PORT=0); empty when it serves no HTTP. */
@@ -43,7 +48,7 @@ export interface ServiceOptions {
   readonly runWorker: boolean;
   /** Watch CONFIG_DIR and apply edits live (default true). */
   readonly watchConfig?: boolean;
-  /** How often an SQLite store's revision is read for other processes' changes (default 2 s). */
+  /** How often an SQLite store is checked for other processes' changes (default 250 ms, see change-watch.ts). */
   readonly storePollMs?: number;
   readonly shutdownTimeoutMs?: number;
   /** Where collects parse upstream documents (parse-threads.ts); the service closes it on stop. Absent: inline. */
@@ -109,7 +114,6 @@ export async function startService(settings: Settings, config: ConfigState, opti
   // Changes other processes commit (`npm run collect`, another replica, an admin refresh there).
   const following = await followStoreChanges(
     runtime.store,
-    runtime.ownWrites,
     (categories) => {
       if (categories === "all") runtime.feeds.invalidateAll();
       else runtime.feeds.invalidate([...categories, ALL_SLUG]);
@@ -118,11 +122,11 @@ export async function startService(settings: Settings, config: ConfigState, opti
     logger,
     options.storePollMs,
   );
-  // This instance's own changes (runtime already invalidated their renders), unless the store
-  // reports them through the follower too (PostgreSQL notifies every session, ours included).
+  // This instance's own changes: runtime already invalidated their renders; the follower leaves
+  // them out. The other processes of a cluster hear of them at once (cluster/member.ts).
   runtime.onChange((change) => {
     cluster?.announceChange();
-    if (!following.reportsOwnChanges) published(change.changedCategories);
+    published(change.changedCategories);
   });
   cluster?.onStoreChanged(() => following.checkNow());
   cluster?.provideMetrics(() => metrics.part());
@@ -251,6 +255,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
     snapshots,
     reloader,
     address,
+    checkStoreNow: () => following.checkNow(),
     isLeader: () => leader.isLeader(),
     stop,
   };

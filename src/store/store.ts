@@ -125,17 +125,45 @@ export interface DeliveryClaim {
   readonly limit: number;
 }
 
-/** What a committed change to items tells other replicas (see `Store.watchChanges`). */
+/** One committed change to items, as `Store.watchChanges` reports it. */
 export interface StoreChange {
   /** The store's revision after the change. */
   readonly revision: number;
   /** Category slugs whose feeds changed ("all" is implied). */
   readonly categories: readonly string[];
   /**
-   * Set when the changed categories are not known (a notification was missed while reconnecting,
-   * or the list was too long for one): treat every category as changed.
+   * Set when the changed categories are not known (changes fell out of the bounded change log
+   * before this watcher read them, or touched too many categories to list): treat every category
+   * as changed.
    */
   readonly everyCategory?: boolean;
+  /**
+   * Whether this store instance wrote it (each instance has its own writer id, logged with every
+   * change). Whoever made its own write already knows what it touched; a change that is not ours
+   * came from another process or replica (`npm run collect` beside `npm start`).
+   */
+  readonly ours: boolean;
+}
+
+export interface WatchChangesOptions {
+  /**
+   * How often a store that must look (SQLite) checks for other processes' commits; a check that
+   * finds none is one `PRAGMA data_version`. PostgreSQL is told (LISTEN/NOTIFY) and ignores it.
+   */
+  readonly pollMs?: number;
+  /** Told when a periodic check failed; the next one catches up, since nothing counts as seen until read. */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** A running `watchChanges`. */
+export interface ChangeWatch {
+  /**
+   * Look for changes committed elsewhere now, rather than at the next poll: a process told that the
+   * store changed (a cluster primary relaying it over IPC) calls this. Resolves once every change
+   * committed before the call has been reported.
+   */
+  checkNow(): Promise<void>;
+  stop(): Promise<void>;
 }
 
 /**
@@ -278,11 +306,14 @@ export interface Store {
   nextDeliveryAt(): Promise<EpochMs | undefined>;
 
   /**
-   * Optional: be told, without polling, of every change committed by any process sharing this
-   * store (PostgreSQL LISTEN/NOTIFY). Resolves to an unsubscribe function. Stores without it
-   * (SQLite) are watched by polling `revision()`. The listener must not throw.
+   * Be told of every change to items committed by any store instance sharing this database, this
+   * one included (`ours`), from the change log written in each write's transaction: a rolled-back
+   * write is never reported. Changes this instance wrote are reported as they commit; others' at the
+   * next check (PostgreSQL: as NOTIFY delivers them; SQLite: every `pollMs`, or at `checkNow`).
+   * Each change is reported once; changes missed beyond the log's bound arrive as one `everyCategory`.
+   * The listener must not throw.
    */
-  watchChanges?(listener: (change: StoreChange) => void): Promise<() => Promise<void>>;
+  watchChanges(listener: (change: StoreChange) => void, options?: WatchChangesOptions): Promise<ChangeWatch>;
 
   close(): Promise<void>;
 }

@@ -8,12 +8,19 @@ import { startService, type Service, type ServiceOptions } from "../../src/app/s
 import { loadConfig, type Config } from "../../src/config/config.js";
 import type { Settings } from "../../src/config/settings.js";
 import type { FeedVariant } from "../../src/publish/feed-variant.js";
+import { openStore } from "../../src/store/open-store.js";
+import { makeItem } from "../store/store-contract.js";
 import { startSubscriber, type Subscriber } from "../websub/hub-fixture.js";
 
 const logger = pino({ level: "silent" });
 const BASE_URL = "http://feeds.test";
 const POLL_MS = 20;
 const WORLD_JSON: FeedVariant = { slug: "world", format: "json", query: { categories: ["world"], limit: 50, page: 1 } };
+const TECHNOLOGY_JSON: FeedVariant = {
+  slug: "technology",
+  format: "json",
+  query: { categories: ["technology"], limit: 50, page: 1 },
+};
 
 const story = (id: string, title: string, hour: number): string =>
   `<item><title>${title}</title><link>https://wire.example.org/${id}</link><guid>https://wire.example.org/${id}</guid><pubDate>Tue, 24 Nov 2026 ${String(hour).padStart(2, "0")}:00:00 GMT</pubDate></item>`;
@@ -52,18 +59,6 @@ async function until(check: () => Promise<boolean> | boolean, timeoutMs = 8000):
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-/**
- * Resolves once the service's store poller has finished three more revision reads (each poll
- * makes one), so at least two whole polls began after the call: what a foreign-change report
- * would have needed to show up.
- */
-async function storePolls(service: Service): Promise<void> {
-  const reads = vi.spyOn(service.runtime.store, "revision");
-  const finished = (): number => reads.mock.settledResults.filter((result) => result.type !== "incomplete").length;
-  const target = finished() + 3;
-  await until(() => finished() >= target);
 }
 
 describe("the service over an SQLite file", () => {
@@ -117,19 +112,51 @@ describe("the service over an SQLite file", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("keeps another category's cached render past the store poll after a local change (bug: the poller flushed the whole cache ~2 s after every local change)", async () => {
+  it("keeps another category's cached render past the store check after a local change, and publishes the change once (bug: the poller flushed the whole cache ~2 s after every local change)", async () => {
     const service = await start();
     await until(async () => (await titles(service, "all")).length === 2);
     expect(await titles(service, "world")).toEqual(["United Nations envoy arrives in Rabat"]);
     const world = service.runtime.feeds.cached(WORLD_JSON);
     expect(world).toBeDefined();
+    const snapshotRequests = vi.spyOn(service.snapshots, "request");
 
     await writeFile(path.join(dir, "wire.xml"), FEED(UN, LAB, CHOIR));
     const result = await service.runtime.worker.runSource("wire", { force: true });
     expect(result?.changedCategories).toEqual(["technology"]);
-    await storePolls(service);
+    await service.checkStoreNow();
     expect(service.runtime.feeds.cached(WORLD_JSON)).toBe(world);
+    // Once by the runtime's own change path; the store watch leaves our own change out.
+    expect(snapshotRequests).toHaveBeenCalledTimes(1);
     expect(await titles(service, "technology")).toEqual(["Quantum sensing startup opens lab in Rabat"]);
+  });
+
+  it("re-renders only the category another process's commit touched (`npm run collect` writing one category)", async () => {
+    const service = await start();
+    await until(async () => (await titles(service, "all")).length === 2);
+    const feeds = service.runtime.feeds;
+    const world = await feeds.render(WORLD_JSON);
+    await feeds.render(TECHNOLOGY_JSON);
+    const misses = feeds.cache.stats().misses;
+
+    // Another store instance over the same file, as `npm run collect` opens.
+    const collector = await openStore(settings.databaseUrl, { clock: Date.now });
+    try {
+      const written = await collector.commitRun(
+        { sourceId: "collector", at: Date.now() },
+        [makeItem("urn:lab", { sourceId: "collector", title: "Lab opens", categories: ["technology"] })],
+        Date.now(),
+      );
+      expect(written.changedCategories).toEqual(["technology"]);
+    } finally {
+      await collector.close();
+    }
+    await service.checkStoreNow();
+
+    expect(feeds.cached(WORLD_JSON)).toBe(world);
+    expect(feeds.cached(TECHNOLOGY_JSON)).toBeUndefined();
+    expect(await feeds.render(WORLD_JSON)).toBe(world);
+    expect((await feeds.render(TECHNOLOGY_JSON)).identity.toString("utf8")).toContain("Lab opens");
+    expect(feeds.cache.stats().misses).toBe(misses + 1);
   });
 
   it("pushes a change another process committed to WebSub subscribers, once (bug: only the leader's own changes were pushed; `npm run collect` beside `npm start` only invalidated caches)", async () => {
@@ -169,7 +196,7 @@ describe("the service over an SQLite file", () => {
       "United Nations envoy arrives in Rabat",
     ]);
     const flushes = vi.spyOn(service.runtime.feeds, "invalidateAll");
-    await storePolls(service);
+    await service.checkStoreNow();
     expect(flushes).not.toHaveBeenCalled();
     expect(sub.deliveries()).toHaveLength(1);
   });

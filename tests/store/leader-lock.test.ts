@@ -169,7 +169,7 @@ function describeChangeNotifications(url: string): void {
       opened.push(writer, watcher);
       await writer.migrate();
       const seen: StoreChange[] = [];
-      await watcher.subscribeChanges((change) => seen.push(change));
+      await watcher.watchChanges((change) => seen.push(change));
       return { writer, watcher, seen, schema };
     }
 
@@ -177,7 +177,7 @@ function describeChangeNotifications(url: string): void {
       const { writer, seen } = await replicas();
       await writer.commitRun({ sourceId: "s", at: 1 }, [makeItem("a", { categories: ["world", "technology"] })], 1);
       await eventually("the first change arrives", () => seen.length === 1);
-      expect(seen[0]).toEqual({ revision: 1, categories: ["technology", "world"] });
+      expect(seen[0]).toEqual({ revision: 1, categories: ["technology", "world"], ours: false });
 
       const broken = { ...makeItem("bad"), title: null } as unknown as ReturnType<typeof makeItem>;
       await expect(writer.commitRun({ sourceId: "s", at: 2 }, [broken], 2)).rejects.toThrow();
@@ -187,8 +187,8 @@ function describeChangeNotifications(url: string): void {
       await eventually("the prune arrives", () => seen.length >= 2);
       // Notifications arrive in commit order, so anything from the rollback would precede this.
       expect(seen).toEqual([
-        { revision: 1, categories: ["technology", "world"] },
-        { revision: 2, categories: ["technology", "world"] },
+        { revision: 1, categories: ["technology", "world"], ours: false },
+        { revision: 2, categories: ["technology", "world"], ours: false },
       ]);
       expect(await writer.revision()).toBe(2);
     });
@@ -201,12 +201,12 @@ function describeChangeNotifications(url: string): void {
       await store.migrate();
       await store.commitRun({ sourceId: "s", at: 1 }, [makeItem("k")], 1);
       const seen: StoreChange[] = [];
-      const unsubscribe = await store.watchChanges((change) => seen.push(change));
+      const watch = await store.watchChanges((change) => seen.push(change));
       await store.setItemCategories([{ id: "k", categories: ["technology"] }], 2);
       await eventually("the reclassification arrives", () => seen.length === 1);
-      expect(seen[0]).toEqual({ revision: 2, categories: ["technology", "world"] });
+      expect(seen[0]).toEqual({ revision: 2, categories: ["technology", "world"], ours: true });
 
-      await unsubscribe();
+      await watch.stop();
       await store.setItemCategories([{ id: "k", categories: ["world"] }], 3);
       const listeners = await sql<{ n: number }>(
         url,
@@ -217,7 +217,7 @@ function describeChangeNotifications(url: string): void {
       expect(seen).toHaveLength(1);
     });
 
-    it("reconnects after its LISTEN session is killed and reports changes it missed as every category", async () => {
+    it("reconnects after its LISTEN session is killed and reads the changes it missed from the change log", async () => {
       // The watcher waits 1.5 s before reconnecting, so the commit below lands while nobody listens
       // (flaked at 100 ms under load: a commit slower than the retry was heard live).
       const { writer, seen } = await replicas(1_500);
@@ -240,10 +240,10 @@ function describeChangeNotifications(url: string): void {
       await writer.commitRun({ sourceId: "s", at: 1 }, [makeItem("missed", { categories: ["world"] })], 1);
 
       await eventually("the watcher catches up", () => seen.length >= 1, 5_000);
-      expect(seen[0]).toEqual({ revision: 1, categories: [], everyCategory: true });
+      expect(seen[0]).toEqual({ revision: 1, categories: ["world"], ours: false });
       await writer.commitRun({ sourceId: "s", at: 2 }, [makeItem("heard", { categories: ["technology"] })], 2);
       await eventually("live notifications resume", () => seen.length === 2, 5_000);
-      expect(seen[1]).toEqual({ revision: 2, categories: ["technology"] });
+      expect(seen[1]).toEqual({ revision: 2, categories: ["technology"], ours: false });
     });
   });
 }

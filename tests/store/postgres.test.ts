@@ -74,7 +74,20 @@ function describePostgres(url: string): void {
     await schemas.dropAll();
   });
 
-  describeStoreContract("PostgreSQL (a fresh schema per test)", async () => (await freshStore()).store);
+  let contractUrl = "";
+  describeStoreContract(
+    "PostgreSQL (a fresh schema per test)",
+    async () => {
+      const { store, schemaUrl } = await freshStore();
+      contractUrl = schemaUrl;
+      return store;
+    },
+    async () => {
+      const peer = await openPostgresStore(contractUrl, { clock, poolSize: 4 });
+      await peer.migrate();
+      return peer;
+    },
+  );
 
   describe("PostgreSQL store", () => {
     async function raw<T extends pg.QueryResultRow>(schemaUrl: string, sql: string): Promise<T[]> {

@@ -8,8 +8,10 @@ import { openStore } from "../../src/store/open-store.js";
 import { applyMigrations } from "../../src/store/sqlite/apply-migrations.js";
 import { MIGRATIONS } from "../../src/store/sqlite/migrations.js";
 import { registerSqlFunctions } from "../../src/store/sqlite/sql-functions.js";
-import { openSqliteStore } from "../../src/store/sqlite/sqlite-store.js";
+import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import { StoreError } from "../../src/store/store-error.js";
+import type { StoreChange } from "../../src/store/store.js";
+import { CHANGE_LOG_LENGTH } from "../../src/store/rows/change-log.js";
 import { checkLegacyRekey } from "./legacy-ids.js";
 import { checkStoryBackfill } from "./legacy-stories.js";
 import { checkHostBackfill, LEGACY_SUBSCRIPTIONS_SQL } from "./legacy-subscriptions.js";
@@ -30,11 +32,13 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describeStoreContract("SQLite (temp file)", async () => {
+async function openContractStore(): Promise<SqliteStore> {
   const store = openSqliteStore(join(dir, "contract.db"), { clock });
   await store.migrate();
   return store;
-});
+}
+
+describeStoreContract("SQLite (temp file)", openContractStore, openContractStore);
 
 describe("SQLite store", () => {
   it("waits for another process's write lock without blocking the event loop (soak: feed polls timed out behind `npm run collect`)", async () => {
@@ -233,6 +237,76 @@ describe("SQLite store", () => {
       { slug: "technology", count: total / 2, newest: total - 2 },
       { slug: "world", count: total, newest: total - 1 },
     ]);
+  });
+});
+
+describe("SQLite change log", () => {
+  async function twoInstances(): Promise<{ store: SqliteStore; other: SqliteStore; path: string }> {
+    const path = join(dir, "changes.db");
+    const store = openSqliteStore(path, { clock });
+    const other = openSqliteStore(path, { clock });
+    opened.push(store, other);
+    await store.migrate();
+    await other.migrate();
+    return { store, other, path };
+  }
+
+  /** `count` writes that each change one item's categories, alternating between two. */
+  async function toggle(store: SqliteStore, count: number): Promise<void> {
+    await store.commitRun({ sourceId: "s", at: 1 }, [makeItem("toggled", { sourceId: "s" })], 1);
+    for (let n = 1; n < count; n++) {
+      await store.setItemCategories([{ id: "toggled", categories: [n % 2 === 0 ? "world" : "technology"] }], 1);
+    }
+  }
+
+  it(`keeps only the newest ${CHANGE_LOG_LENGTH} revisions, trimmed by each write`, async () => {
+    const { store, path } = await twoInstances();
+    await toggle(store, CHANGE_LOG_LENGTH + 5);
+    const db = new Database(path, { readonly: true });
+    try {
+      expect(
+        db.prepare("SELECT count(*) AS n, min(revision) AS oldest, max(revision) AS newest FROM store_changes").get(),
+      ).toEqual({
+        n: CHANGE_LOG_LENGTH,
+        oldest: 6,
+        newest: CHANGE_LOG_LENGTH + 5,
+      });
+    } finally {
+      db.close();
+    }
+  });
+
+  it("reports changes trimmed before a watcher read them as one change to every category", async () => {
+    const { store, other } = await twoInstances();
+    const seen: StoreChange[] = [];
+    const watch = await store.watchChanges((change) => seen.push(change), { pollMs: 60_000 });
+    try {
+      await toggle(other, CHANGE_LOG_LENGTH + 1);
+      await watch.checkNow();
+      expect(seen).toEqual([{ revision: CHANGE_LOG_LENGTH + 1, categories: [], everyCategory: true, ours: false }]);
+    } finally {
+      await watch.stop();
+    }
+  });
+
+  it("keeps up with its own writes, so a foreign change after many of them still names its categories", async () => {
+    const { store, other } = await twoInstances();
+    const seen: StoreChange[] = [];
+    const watch = await store.watchChanges((change) => seen.push(change), { pollMs: 60_000 });
+    try {
+      await toggle(store, CHANGE_LOG_LENGTH + 1);
+      await other.commitRun(
+        { sourceId: "b", at: 1 },
+        [makeItem("foreign", { sourceId: "b", categories: ["sport"] })],
+        1,
+      );
+      await watch.checkNow();
+      expect(seen.filter((change) => !change.ours)).toEqual([
+        { revision: CHANGE_LOG_LENGTH + 2, categories: ["sport"], ours: false },
+      ]);
+    } finally {
+      await watch.stop();
+    }
   });
 });
 

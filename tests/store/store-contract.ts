@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { ClassifiedItem, FeedQuery, StoredItem } from "../../src/model/index.js";
-import { StoreError, type SourceRunRecord, type Store, type WebSubSubscription } from "../../src/store/store.js";
+import {
+  StoreError,
+  type ChangeWatch,
+  type SourceRunRecord,
+  type Store,
+  type StoreChange,
+  type WebSubSubscription,
+} from "../../src/store/store.js";
 import { RUN_HISTORY_LENGTH } from "../../src/store/rows/run-history.js";
 
 /** Overrides where `undefined` means "without this field". */
@@ -39,10 +46,47 @@ function ids(items: readonly StoredItem[]): string[] {
 }
 
 /**
- * The behaviour every Store implementation must have. `makeStore` returns a fresh, empty,
- * migrated store; the suite closes it after each test.
+ * Every change a watch reports, and a way to wait until it has reported `count` in all: at most
+ * a few seconds (PostgreSQL delivers its own notifications asynchronously), after which the test's
+ * assertion on `seen` says what is missing instead of the test timing out.
  */
-export function describeStoreContract(name: string, makeStore: () => Promise<Store>): void {
+function changeRecorder(): {
+  readonly seen: StoreChange[];
+  readonly listener: (change: StoreChange) => void;
+  readonly reported: (count: number) => Promise<void>;
+} {
+  const seen: StoreChange[] = [];
+  const waiting: Array<{ readonly count: number; readonly resolve: () => void }> = [];
+  return {
+    seen,
+    listener: (change) => {
+      seen.push(change);
+      for (const waiter of waiting.filter((entry) => seen.length >= entry.count)) {
+        waiting.splice(waiting.indexOf(waiter), 1);
+        waiter.resolve();
+      }
+    },
+    reported: (count) =>
+      seen.length >= count
+        ? Promise.resolve()
+        : new Promise((resolve) => {
+            const timer = setTimeout(resolve, 5_000);
+            waiting.push({ count, resolve: () => (clearTimeout(timer), resolve()) });
+          }),
+  };
+}
+
+/**
+ * The behaviour every Store implementation must have. `makeStore` returns a fresh, empty,
+ * migrated store; the suite closes it after each test. `openPeer` opens another instance over the
+ * database `makeStore` last made (another process's connection, as `npm run collect` has); the
+ * suite closes it too.
+ */
+export function describeStoreContract(
+  name: string,
+  makeStore: () => Promise<Store>,
+  openPeer: () => Promise<Store>,
+): void {
   describe(`Store contract: ${name}`, () => {
     let store: Store;
 
@@ -1552,6 +1596,93 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
         const [delivery] = await claim("t", 2_000_000);
         await store.finishDelivery(delivery!, "t", null);
         expect(await store.revision()).toBe(before);
+      });
+    });
+
+    describe("watchChanges (the change log)", () => {
+      let peer: Store | undefined;
+      let watch: ChangeWatch | undefined;
+
+      afterEach(async () => {
+        await watch?.stop();
+        await peer?.close();
+        watch = undefined;
+        peer = undefined;
+      });
+
+      async function watching(): Promise<ReturnType<typeof changeRecorder>> {
+        const recorder = changeRecorder();
+        // A long poll: every foreign change below is found by checkNow, not by a timer.
+        watch = await store.watchChanges((change) => recorder.listener(change), { pollMs: 60_000 });
+        return recorder;
+      }
+
+      it("reports this instance's own write as ours, with the categories it touched", async () => {
+        const { seen, reported } = await watching();
+        await store.commitRun(run("walaw-world", 1), [makeItem("a", { categories: ["world", "technology"] })], 1);
+        await reported(1);
+        expect(seen).toEqual([{ revision: 1, categories: ["technology", "world"], ours: true }]);
+      });
+
+      it("reports another instance's write as not ours, with its categories, once, by checkNow", async () => {
+        peer = await openPeer();
+        const { seen, reported } = await watching();
+        await peer.commitRun(run("walaw-world", 1), [makeItem("a", { categories: ["morocco-economy"] })], 1);
+        await peer.setItemCategories([{ id: "a", categories: ["world"] }], 2);
+        await watch?.checkNow();
+        await watch?.checkNow();
+        await reported(2);
+        expect(seen).toEqual([
+          { revision: 1, categories: ["morocco-economy"], ours: false },
+          { revision: 2, categories: ["morocco-economy", "world"], ours: false },
+        ]);
+      });
+
+      it("reports each write of either instance once, whichever committed first", async () => {
+        peer = await openPeer();
+        const { seen, reported } = await watching();
+        await peer.commitRun(run("b", 1), [makeItem("foreign", { sourceId: "b", categories: ["world"] })], 1);
+        await store.commitRun(run("a", 1), [makeItem("own", { sourceId: "a", categories: ["technology"] })], 1);
+        await peer.prune("b", { maxItemsPerSource: 0, maxAgeMs: Infinity }, 2);
+        await watch?.checkNow();
+        await reported(3);
+        expect([...seen].sort((a, b) => a.revision - b.revision)).toEqual([
+          { revision: 1, categories: ["world"], ours: false },
+          { revision: 2, categories: ["technology"], ours: true },
+          { revision: 3, categories: ["world"], ours: false },
+        ]);
+      });
+
+      it("logs nothing for a rolled-back write or one that changed nothing", async () => {
+        peer = await openPeer();
+        const { seen, reported } = await watching();
+        await store.commitRun(run("walaw-world", 1), [makeItem("a")], 1);
+        const broken = { ...makeItem("bad"), title: null } as unknown as ClassifiedItem;
+        await expect(peer.commitRun(run("walaw-world", 2), [makeItem("b"), broken], 2)).rejects.toThrow();
+        await peer.commitRun(run("walaw-world", 3), [makeItem("a")], 3); // unchanged
+        await peer.commitRun(run("walaw-world", 4), [makeItem("c", { categories: ["technology"] })], 4);
+        await watch?.checkNow();
+        await reported(2);
+        // Had the rolled-back write logged anything, revision 2 would be its row, or a gap ("every category").
+        expect(seen).toEqual([
+          { revision: 1, categories: ["world"], ours: true },
+          { revision: 2, categories: ["technology"], ours: false },
+        ]);
+        expect(await store.revision()).toBe(2);
+      });
+
+      it("reports nothing after stop", async () => {
+        peer = await openPeer();
+        const { seen } = await watching();
+        await watch?.stop();
+        await store.commitRun(run("walaw-world", 1), [makeItem("a")], 1);
+        await peer.commitRun(run("walaw-world", 2), [makeItem("b")], 2);
+        const after = await watching();
+        await peer.commitRun(run("walaw-world", 3), [makeItem("c")], 3);
+        await watch?.checkNow();
+        await after.reported(1);
+        expect(after.seen).toEqual([{ revision: 3, categories: ["world"], ours: false }]);
+        expect(seen).toEqual([]);
       });
     });
   });

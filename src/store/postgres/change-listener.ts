@@ -1,5 +1,6 @@
 import pg, { type ClientConfig, type Notification } from "pg";
-import type { StoreChange } from "../store.js";
+import { changesSince, type ChangeRow } from "../rows/change-log.js";
+import type { ChangeWatch, StoreChange } from "../store.js";
 import { StoreError } from "../store-error.js";
 import { CHANGES_CHANNEL, decodeChange } from "./change-notice.js";
 
@@ -9,8 +10,15 @@ export const LISTENER_APPLICATION_NAME = "news-feed-publisher changes";
 export interface ChangeListenerOptions {
   /** How to reach the database: the store's own connection settings. */
   readonly connection: ClientConfig;
-  /** The store's current revision, read to notice changes missed while disconnected. */
+  /** The store's current revision, read when listening starts. */
   readonly readRevision: () => Promise<number>;
+  /**
+   * The revision now and the change log rows after `seen`, read in one snapshot: what a
+   * reconnection missed, or what is new when asked to check now.
+   */
+  readonly readChangesAfter: (seen: number) => Promise<{ revision: number; rows: readonly ChangeRow[] }>;
+  /** The store instance's writer id: notifications and rows carrying it are `ours`. */
+  readonly writer: string;
   /** Wait between reconnection attempts. */
   readonly retryMs: number;
 }
@@ -18,14 +26,14 @@ export interface ChangeListenerOptions {
 /**
  * LISTEN for committed changes on a dedicated connection (a pooled one would be handed to other
  * queries and lose the LISTEN). Resolves once listening, rejects with a StoreError if the first
- * connection fails. A connection lost later is re-opened every `retryMs`; since notifications
- * sent meanwhile are gone, a revision that moved while away is reported as a change to every
- * category.
+ * connection fails. A connection lost later is re-opened every `retryMs`; notifications sent
+ * meanwhile are gone, so the changes are read from the change log instead (every category, if
+ * they fell out of it).
  */
 export async function listenForChanges(
   opts: ChangeListenerOptions,
   listener: (change: StoreChange) => void,
-): Promise<() => Promise<void>> {
+): Promise<ChangeWatch> {
   const subscription = new ChangeSubscription(opts, listener);
   try {
     await subscription.connect();
@@ -38,7 +46,7 @@ export async function listenForChanges(
       },
     );
   }
-  return () => subscription.close();
+  return { checkNow: () => subscription.catchUp(), stop: () => subscription.close() };
 }
 
 class ChangeSubscription {
@@ -47,7 +55,11 @@ class ChangeSubscription {
   #client: pg.Client | undefined;
   #retry: NodeJS.Timeout | undefined;
   #closed = false;
-  /** The newest revision reported or seen; -1 until the first connection has read it. */
+  /**
+   * The newest revision up to which every change was reported; -1 until the first connection has
+   * read it. Notifications arrive in commit order, and revisions grow in commit order (writers take
+   * turns on the revision row), so anything at or below it was reported already.
+   */
   #revision = -1;
 
   constructor(opts: ChangeListenerOptions, listener: (change: StoreChange) => void) {
@@ -70,11 +82,21 @@ class ChangeSubscription {
       await client.end().catch(() => undefined);
       return;
     }
-    const revision = await this.#opts.readRevision();
-    if (this.#revision >= 0 && revision > this.#revision) {
-      this.#emit({ revision, categories: [], everyCategory: true });
+    if (this.#revision < 0) this.#revision = await this.#opts.readRevision();
+    else await this.catchUp();
+  }
+
+  /** Report what the change log holds beyond what was reported: missed notifications, or ones not yet delivered. */
+  async catchUp(): Promise<void> {
+    const seen = this.#revision;
+    const { revision, rows } = await this.#opts.readChangesAfter(seen);
+    // Notifications heard while reading were reported already; report only what is still new.
+    for (const change of changesSince(seen, revision, rows, this.#opts.writer)) {
+      if (change.revision > this.#revision) {
+        this.#revision = change.revision;
+        this.#emit(change);
+      }
     }
-    this.#revision = Math.max(this.#revision, revision);
   }
 
   async close(): Promise<void> {
@@ -87,9 +109,9 @@ class ChangeSubscription {
 
   #onNotification(message: Notification): void {
     if (message.channel !== CHANGES_CHANNEL) return;
-    const change = decodeChange(message.payload);
-    if (change === undefined) return;
-    this.#revision = Math.max(this.#revision, change.revision);
+    const change = decodeChange(message.payload, this.#opts.writer);
+    if (change === undefined || change.revision <= this.#revision) return;
+    this.#revision = change.revision;
     this.#emit(change);
   }
 

@@ -3,6 +3,7 @@ import { StoreError } from "../store-error.js";
 import { chunks } from "./chunks.js";
 import type { ItemKind } from "../../model/index.js";
 import { leftSlugs } from "../rows/departures.js";
+import { uniqueSlugs } from "../rows/run-rules.js";
 import type { ItemWrites } from "./item-writes.js";
 
 /** How many ids one lookup binds. */
@@ -90,10 +91,6 @@ export function contribute(
   writes.replaceSlugs(itemId, after, item.published);
   for (const slug of leftSlugs(before, after)) writes.recordDeparture(slug, item.kind);
   return { before, after };
-}
-
-export function uniqueSlugs(slugs: readonly string[]): string[] {
-  return [...new Set(slugs)].sort();
 }
 
 /** Both lists are sorted and unique, so element-wise equality is set equality. */

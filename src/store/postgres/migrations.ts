@@ -304,4 +304,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX websub_deliveries_lease ON websub_deliveries (lease_token) WHERE lease_token IS NOT NULL;
     `,
   },
+  {
+    version: 10,
+    name: "change log",
+    sql: `
+      -- One row per revision, written in the same transaction as the write that bumped it
+      -- (src/store/rows/change-log.ts), as in SQLite. NOTIFY tells a listening replica of each
+      -- change as it commits; the log is what it reads for the changes it missed while its LISTEN
+      -- connection was down, or when asked to look now, so those name their categories too.
+      -- Each write trims the rows CHANGE_LOG_LENGTH revisions behind it, so the table stays small.
+      CREATE TABLE store_changes (
+        revision        bigint PRIMARY KEY,
+        categories      jsonb NOT NULL CHECK (jsonb_typeof(categories) = 'array'),
+        every_category  boolean NOT NULL,
+        writer          text NOT NULL,
+        written_at      bigint NOT NULL
+      );
+    `,
+  },
 ];

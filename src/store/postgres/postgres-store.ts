@@ -11,13 +11,14 @@ import {
 import { redactUrl } from "../redact-url.js";
 import { contentHash } from "../rows/content-hash.js";
 import { itemContentParams, storedItemFromRow, type ItemRow } from "../rows/item-row.js";
-import { sourceStateFromRow, type SourceStateRow } from "../rows/source-state-row.js";
+import { sourceStateAfterRun, sourceStateFromRow, type SourceStateRow } from "../rows/source-state-row.js";
 import type {
   CategoryDayCount,
   FeedPage,
   PruneResult,
   RecordedRun,
   SourceRunRecord,
+  ChangeWatch,
   Store,
   StoreChange,
   UpsertResult,
@@ -32,14 +33,23 @@ import { StoreError } from "../store-error.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { CHANGES_CHANNEL, encodeChange } from "./change-notice.js";
 import { listenForChanges } from "./change-listener.js";
+import { changeEntry, newWriterId, trimmedThrough, type ChangeRow } from "../rows/change-log.js";
 import { chunks } from "./chunks.js";
-import { contribute, loadKnownItems, uniqueSlugs, type KnownItem } from "./known-items.js";
+import { contribute, loadKnownItems, type KnownItem } from "./known-items.js";
 import { ItemWrites } from "./item-writes.js";
 import { MIGRATIONS } from "./migrations.js";
 import { inTransaction } from "./transaction.js";
 import { STORE_TYPES } from "./type-parsers.js";
 import { departureSlugs, STORE_SLUG } from "../rows/departures.js";
-import { aliasesOf, checkQuery, checkRetention, firstOfEachId, nextValue } from "../rows/run-rules.js";
+import {
+  aliasesOf,
+  changedContentUpdated,
+  checkQuery,
+  checkRetention,
+  firstOfEachId,
+  firstStoredDates,
+  uniqueSlugs,
+} from "../rows/run-rules.js";
 import {
   claimedDeliveryFromRow,
   subscriptionFromRow,
@@ -127,6 +137,8 @@ export class PostgresStore implements Store {
   readonly #clock: Clock;
   readonly #listenRetryMs: number;
   readonly #unsubscribers = new Set<() => Promise<void>>();
+  /** Logged with each write this instance makes, so watchers tell its changes from other replicas'. */
+  readonly #writer = newWriterId();
   #closed = false;
   /**
    * Whether this handle keeps stories (migration 6): set by migrate(). A handle that never
@@ -565,25 +577,59 @@ export class PostgresStore implements Store {
 
   /**
    * Be told of every change any replica commits: each write transaction that bumps the revision
-   * sends NOTIFY feed_changes inside the transaction, so it is delivered exactly when the change
-   * becomes visible (on COMMIT) and never for a rolled-back one.
+   * logs it and sends NOTIFY feed_changes inside the transaction, so it is delivered exactly when
+   * the change becomes visible (on COMMIT) and never for a rolled-back one. Nothing polls, so
+   * WatchChangesOptions do not apply.
    */
-  async subscribeChanges(listener: (change: StoreChange) => void): Promise<() => Promise<void>> {
-    if (this.#closed) throw new StoreError("store: subscribe to changes failed: the store is closed");
-    const stop = await listenForChanges(
-      { connection: this.#connection, readRevision: () => this.revision(), retryMs: this.#listenRetryMs },
+  async watchChanges(listener: (change: StoreChange) => void): Promise<ChangeWatch> {
+    if (this.#closed) throw new StoreError("store: watch changes failed: the store is closed");
+    const watch = await listenForChanges(
+      {
+        connection: this.#connection,
+        readRevision: () => this.revision(),
+        readChangesAfter: (seen) => this.#changesAfter(seen),
+        writer: this.#writer,
+        retryMs: this.#listenRetryMs,
+      },
       listener,
     );
-    const unsubscribe = async (): Promise<void> => {
-      this.#unsubscribers.delete(unsubscribe);
-      await stop();
+    const stop = async (): Promise<void> => {
+      this.#unsubscribers.delete(stop);
+      await watch.stop();
     };
-    this.#unsubscribers.add(unsubscribe);
-    return unsubscribe;
+    this.#unsubscribers.add(stop);
+    return { checkNow: () => watch.checkNow(), stop };
   }
 
-  watchChanges(listener: (change: StoreChange) => void): Promise<() => Promise<void>> {
-    return this.subscribeChanges(listener);
+  /** The revision and the change log rows after `seen`, in one statement (one snapshot). */
+  async #changesAfter(seen: number): Promise<{ revision: number; rows: ChangeRow[] }> {
+    return this.#guard("read the change log", async () => {
+      const result = await this.#pool.query<{
+        current: number;
+        revision: number | null;
+        categories: string | null;
+        every_category: boolean | null;
+        writer: string | null;
+      }>(
+        `SELECT r.revision AS current, c.revision, c.categories::text AS categories, c.every_category, c.writer
+         FROM store_revision r LEFT JOIN store_changes c ON c.revision > $1
+         WHERE r.id = 1 ORDER BY c.revision`,
+        [seen],
+      );
+      const rows: ChangeRow[] = [];
+      for (const row of result.rows) {
+        if (row.revision === null || row.categories === null || row.every_category === null || row.writer === null) {
+          continue;
+        }
+        rows.push({
+          revision: row.revision,
+          categories: row.categories,
+          every_category: row.every_category,
+          writer: row.writer,
+        });
+      }
+      return { revision: result.rows[0]?.current ?? 0, rows };
+    });
   }
 
   async close(): Promise<void> {
@@ -638,8 +684,8 @@ export class PostgresStore implements Store {
   /**
    * Run a write in one transaction. It first locks the revision row, so writers take turns the
    * way SQLite's single writer does (readers are never blocked), and every plan is made from
-   * what the previous writer committed. When the write changed items, the revision is bumped
-   * and the change announced (NOTIFY is delivered on COMMIT) in the same transaction.
+   * what the previous writer committed. When the write changed items, the revision is bumped,
+   * the change logged and announced (NOTIFY is delivered on COMMIT) in the same transaction.
    */
   async #write<T>(work: (client: PoolClient) => Promise<WriteOutcome<T>>): Promise<T> {
     return inTransaction(this.#pool, async (client) => {
@@ -649,8 +695,17 @@ export class PostgresStore implements Store {
         const bumped = await client.query<{ revision: number }>(
           "UPDATE store_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision",
         );
-        const revision = bumped.rows[0]?.revision ?? 0;
-        await client.query("SELECT pg_notify($1, $2)", [CHANGES_CHANNEL, encodeChange(revision, outcome.categories)]);
+        const entry = changeEntry(bumped.rows[0]?.revision ?? 0, outcome.categories, this.#writer, this.#clock());
+        // A handle that never migrated (the migration tests write legacy rows through one) has no log.
+        if (this.#stories) {
+          await client.query(
+            `INSERT INTO store_changes (revision, categories, every_category, writer, written_at)
+             VALUES ($1, $2::jsonb, $3, $4, $5)`,
+            [entry.revision, JSON.stringify(entry.categories), entry.everyCategory, entry.writer, entry.at],
+          );
+          await client.query("DELETE FROM store_changes WHERE revision <= $1", [trimmedThrough(entry.revision)]);
+        }
+        await client.query("SELECT pg_notify($1, $2)", [CHANGES_CHANNEL, encodeChange(entry)]);
       }
       return outcome.result;
     });
@@ -701,10 +756,7 @@ function planUpsert(
   const hash = contentHash(item);
   const categories = uniqueSlugs(item.categories);
   if (stored === undefined) {
-    // Never invent "now" as a publication date: an undated item is dated by when we first saw it,
-    // once (docs/ARCHITECTURE.md). `updated` is never earlier than `published`.
-    const published = item.published ?? now;
-    const updated = Math.max(item.updated ?? published, published);
+    const { published, updated } = firstStoredDates(item, now);
     writes.insertItem({ ...itemContentParams(item, hash), published, updated });
     writes.saveContribution(item.id, item.sourceId, categories);
     writes.replaceSlugs(item.id, categories, published);
@@ -722,7 +774,7 @@ function planUpsert(
     return;
   }
   if (contentChanged) {
-    const updated = Math.max(item.updated ?? now, stored.published);
+    const updated = changedContentUpdated(item, stored.published, now);
     writes.updateContent({ ...itemContentParams(item, hash), updated });
   } else {
     writes.touch(item.id);
@@ -744,8 +796,7 @@ async function readSourceState(db: pg.Pool | PoolClient, sourceId: string): Prom
 
 /** Source health after a run: success resets the failure streak, the last error stays as history. */
 async function recordRun(client: PoolClient, run: SourceRunRecord, inserted: number): Promise<void> {
-  const previous = await readSourceState(client, run.sourceId);
-  const failed = run.error !== undefined;
+  const next = sourceStateAfterRun(await readSourceState(client, run.sourceId), run, inserted);
   await client.query(
     `INSERT INTO source_state
        (source_id, last_run_at, last_success_at, last_error, last_error_at, consecutive_failures, items_collected,
@@ -758,17 +809,17 @@ async function recordRun(client: PoolClient, run: SourceRunRecord, inserted: num
        etag = excluded.etag, last_modified = excluded.last_modified,
        next_attempt_at = excluded.next_attempt_at, warnings = excluded.warnings`,
     [
-      run.sourceId,
-      run.at,
-      failed ? (previous?.last_success_at ?? null) : run.at,
-      failed ? run.error : (previous?.last_error ?? null),
-      failed ? run.at : (previous?.last_error_at ?? null),
-      failed ? (previous?.consecutive_failures ?? 0) + 1 : 0,
-      (previous?.items_collected ?? 0) + inserted,
-      nextValue(run.etag, previous?.etag ?? null),
-      nextValue(run.lastModified, previous?.last_modified ?? null),
-      nextValue(run.nextAttemptAt, previous?.next_attempt_at ?? null),
-      JSON.stringify(run.warnings ?? []),
+      next.source_id,
+      next.last_run_at,
+      next.last_success_at,
+      next.last_error,
+      next.last_error_at,
+      next.consecutive_failures,
+      next.items_collected,
+      next.etag,
+      next.last_modified,
+      next.next_attempt_at,
+      next.warnings,
     ],
   );
 }

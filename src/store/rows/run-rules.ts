@@ -1,5 +1,5 @@
 /** Rules every Store implementation applies the same way, whatever the database. */
-import type { ClassifiedItem, FeedQuery, Retention } from "../../model/index.js";
+import type { ClassifiedItem, EpochMs, FeedQuery, Retention } from "../../model/index.js";
 import { MAX_LIMIT } from "../../model/index.js";
 import { StoreError } from "../store-error.js";
 
@@ -13,6 +13,26 @@ export function firstOfEachId(items: readonly ClassifiedItem[]): ClassifiedItem[
 /** An item's aliases worth storing: each once, never its own id (knownIds finds that anyway). */
 export function aliasesOf(item: ClassifiedItem): string[] {
   return [...new Set(item.aliases ?? [])].filter((alias) => alias !== item.id && alias !== "");
+}
+
+/**
+ * The dates of an item stored for the first time. Never invent "now" as a publication date: an
+ * undated item is dated by when we first saw it, once (docs/ARCHITECTURE.md). `updated` is never
+ * earlier than `published`.
+ */
+export function firstStoredDates(item: ClassifiedItem, now: EpochMs): { published: EpochMs; updated: EpochMs } {
+  const published = item.published ?? now;
+  return { published, updated: Math.max(item.updated ?? published, published) };
+}
+
+/** `updated` of a stored item whose content changed: the upstream's, else now; never before its kept `published`. */
+export function changedContentUpdated(item: ClassifiedItem, storedPublished: EpochMs, now: EpochMs): EpochMs {
+  return Math.max(item.updated ?? now, storedPublished);
+}
+
+/** A category list as both stores keep it: each slug once, sorted. */
+export function uniqueSlugs(slugs: readonly string[]): string[] {
+  return [...new Set(slugs)].sort();
 }
 
 /** SourceRunRecord validators: undefined keeps the stored value, null clears it, a value replaces it. */

@@ -1,5 +1,7 @@
 import type { SourceState } from "../../model/index.js";
+import type { SourceRunRecord } from "../store.js";
 import { StoreError } from "../store-error.js";
+import { nextValue } from "./run-rules.js";
 
 /** One row of `source_state`, as better-sqlite3 returns it. */
 export interface SourceStateRow {
@@ -14,6 +16,31 @@ export interface SourceStateRow {
   readonly last_modified: string | null;
   readonly next_attempt_at: number | null;
   readonly warnings: string;
+}
+
+/**
+ * Source health after a run, from the row before it: success resets the failure streak, the last
+ * error stays as history; validators and the next attempt follow nextValue's rule.
+ */
+export function sourceStateAfterRun(
+  previous: SourceStateRow | undefined,
+  run: SourceRunRecord,
+  inserted: number,
+): SourceStateRow {
+  const failed = run.error !== undefined;
+  return {
+    source_id: run.sourceId,
+    last_run_at: run.at,
+    last_success_at: failed ? (previous?.last_success_at ?? null) : run.at,
+    last_error: failed ? (run.error ?? null) : (previous?.last_error ?? null),
+    last_error_at: failed ? run.at : (previous?.last_error_at ?? null),
+    consecutive_failures: failed ? (previous?.consecutive_failures ?? 0) + 1 : 0,
+    items_collected: (previous?.items_collected ?? 0) + inserted,
+    etag: nextValue(run.etag, previous?.etag ?? null),
+    last_modified: nextValue(run.lastModified, previous?.last_modified ?? null),
+    next_attempt_at: nextValue(run.nextAttemptAt, previous?.next_attempt_at ?? null),
+    warnings: JSON.stringify(run.warnings ?? []),
+  };
 }
 
 export function sourceStateFromRow(row: SourceStateRow): SourceState {

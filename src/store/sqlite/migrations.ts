@@ -291,4 +291,22 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX websub_deliveries_lease ON websub_deliveries (lease_token) WHERE lease_token IS NOT NULL;
     `,
   },
+  {
+    version: 10,
+    name: "change log",
+    sql: `
+      -- One row per revision, written in the same transaction as the write that bumped it
+      -- (src/store/rows/change-log.ts): the categories it touched (a JSON array; every_category
+      -- when too many to list), the store instance that wrote it and when. A watcher reads the rows
+      -- after the revision it last saw, so another process's write invalidates only its categories.
+      -- Each write trims the rows CHANGE_LOG_LENGTH revisions behind it, so the table stays small.
+      CREATE TABLE store_changes (
+        revision        INTEGER PRIMARY KEY,
+        categories      TEXT NOT NULL CHECK (json_type(categories) = 'array'),
+        every_category  INTEGER NOT NULL CHECK (every_category IN (0, 1)),
+        writer          TEXT NOT NULL,
+        written_at      INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];

@@ -21,10 +21,13 @@ import type {
   PruneResult,
   RecordedRun,
   SourceRunRecord,
+  ChangeWatch,
   Store,
+  StoreChange,
   SubscriptionCaps,
   SubscriptionWrite,
   UpsertResult,
+  WatchChangesOptions,
   WebSubSubscription,
 } from "../store.js";
 import { StoreError } from "../store-error.js";
@@ -33,9 +36,17 @@ import { contentHash } from "../rows/content-hash.js";
 import { itemContentParams, storedItemFromRow, type ItemRow } from "../rows/item-row.js";
 import { MIGRATIONS } from "./migrations.js";
 import { registerSqlFunctions } from "./sql-functions.js";
-import { sourceStateFromRow, type SourceStateRow } from "../rows/source-state-row.js";
+import { sourceStateAfterRun, sourceStateFromRow, type SourceStateRow } from "../rows/source-state-row.js";
 import { departureSlugs, leftSlugs, STORE_SLUG } from "../rows/departures.js";
-import { aliasesOf, checkQuery, checkRetention, firstOfEachId, nextValue } from "../rows/run-rules.js";
+import {
+  aliasesOf,
+  changedContentUpdated,
+  checkQuery,
+  checkRetention,
+  firstOfEachId,
+  firstStoredDates,
+  uniqueSlugs,
+} from "../rows/run-rules.js";
 import {
   claimedDeliveryFromRow,
   subscriptionFromRow,
@@ -48,6 +59,9 @@ import { callbackHost } from "../../urls/callback-host.js";
 import { STORY_FEED_COLUMNS, storedStoryFromRow, type StoryFeedRow } from "../rows/story-row.js";
 import { SqliteStoryWrites } from "./story-writes.js";
 import { SqliteStatusHistory } from "./status-history.js";
+import { changeEntry, entryChange, newWriterId } from "../rows/change-log.js";
+import { SqliteChangeLog } from "./change-log.js";
+import { SqliteChangeWatch } from "./change-watch.js";
 
 export interface SqliteStoreOptions {
   /** Stamps `schema_migrations.applied_at`; defaults to the system clock. */
@@ -117,10 +131,15 @@ export class SqliteStore implements Store {
   #storyWrites: SqliteStoryWrites | undefined;
   #statusHistory: SqliteStatusHistory | undefined;
   #storySlugStatement: Database.Statement<[string], { story_id: string; slug: string }> | undefined;
+  #changeLog: SqliteChangeLog | undefined;
+  /** Logged with each write this instance makes, so watchers tell its changes from other processes'. */
+  readonly #writer = newWriterId();
+  readonly #watches = new Set<SqliteChangeWatch>();
   /**
    * Whether this handle keeps stories (migration 6): set by migrate(). A handle that never
    * migrated works on the schema it finds, as before stories (the migration tests write legacy
-   * rows through one); the items it stores get their story at the next migrate().
+   * rows through one); the items it stores get their story at the next migrate(). Such a handle
+   * writes no run history (migration 8) and no change log (migration 10) either.
    */
   #stories = false;
 
@@ -135,7 +154,7 @@ export class SqliteStore implements Store {
     await this.#retrying("assign stories to stored items", () =>
       this.#write(() => {
         const changed = this.#storyWriter.adoptUnassigned(this.#clock());
-        return { plan: undefined, changed: changed !== undefined };
+        return { plan: undefined, changed: changed !== undefined, categories: changed ?? [] };
       }),
     );
   }
@@ -158,7 +177,11 @@ export class SqliteStore implements Store {
         this.#recordRun(run, plan.inserted.length);
         // The run history exists from migration 8; a handle that never migrated has none to write.
         if (this.#stories) this.#history.record(run, plan.inserted.length, plan.updated.length);
-        return { plan, changed: plan.inserted.length + plan.updated.length > 0 };
+        return {
+          plan,
+          changed: plan.inserted.length + plan.updated.length > 0,
+          categories: plan.changedCategories,
+        };
       });
       return {
         inserted: plan.inserted,
@@ -235,14 +258,18 @@ export class SqliteStore implements Store {
   }
 
   /** Inside a write: delete these items, record their departures, repair their stories. */
-  #removeItems(ids: readonly string[], now: EpochMs): { plan: PruneResult; changed: boolean } {
+  #removeItems(ids: readonly string[], now: EpochMs): Written<PruneResult> {
     const slugs = new Set(ids.length === 0 ? [] : this.#sql.distinctSlugsOf.all(JSON.stringify(ids)));
     const stories = this.#stories ? this.#storyWriter.storiesOf(ids) : [];
     if (ids.length > 0) this.#departures.recordDeletions.run({ ids: JSON.stringify(ids), store: STORE_SLUG, now });
     for (const id of ids) this.#sql.deleteItem.run(id);
     // A story that lost a member shows another one, or goes when it lost its last.
     this.#refreshStories(stories, now, slugs);
-    return { plan: { removed: ids.length, changedCategories: [...slugs].sort() }, changed: ids.length > 0 };
+    return {
+      plan: { removed: ids.length, changedCategories: [...slugs].sort() },
+      changed: ids.length > 0,
+      categories: slugs,
+    };
   }
 
   async getSourceState(sourceId: string): Promise<SourceState | undefined> {
@@ -310,7 +337,7 @@ export class SqliteStore implements Store {
           changed = true;
         }
         if (this.#stories) this.#refreshStories(this.#storyWriter.storiesOf(changedIds), now, touched);
-        return { plan: touched, changed };
+        return { plan: touched, changed, categories: touched };
       });
       return { changedCategories: [...changedCategories].sort() };
     });
@@ -420,7 +447,29 @@ export class SqliteStore implements Store {
     return judgeSubscription({ renewal, host, total }, caps);
   }
 
+  async watchChanges(listener: (change: StoreChange) => void, options: WatchChangesOptions = {}): Promise<ChangeWatch> {
+    const start = await this.#retrying("watch changes", () => {
+      // data_version before the revision, as in every check (change-watch.ts).
+      const dataVersion = this.#log.dataVersion();
+      return { dataVersion, revision: this.#sql.revision.get() ?? 0 };
+    });
+    const watch = new SqliteChangeWatch(
+      {
+        log: this.#log,
+        writer: this.#writer,
+        read: (action, work) => this.#retrying(action, work),
+        stopped: (stopped) => this.#watches.delete(stopped),
+      },
+      listener,
+      start,
+      options,
+    );
+    this.#watches.add(watch);
+    return watch;
+  }
+
   async close(): Promise<void> {
+    for (const watch of [...this.#watches]) await watch.stop();
     this.#guard("close", () => {
       if (this.#db.open) this.#db.close();
     });
@@ -432,10 +481,7 @@ export class SqliteStore implements Store {
     const categories = uniqueSlugs(item.categories);
     const stored = this.#sql.upsertCandidate.get(item.id);
     if (stored === undefined) {
-      // Never invent "now" as a publication date: an undated item is dated by when we first saw it,
-      // once (docs/ARCHITECTURE.md). `updated` is never earlier than `published`.
-      const published = item.published ?? now;
-      const updated = Math.max(item.updated ?? published, published);
+      const { published, updated } = firstStoredDates(item, now);
       this.#sql.insertItem.run({
         ...itemContentParams(item, hash),
         published,
@@ -468,7 +514,7 @@ export class SqliteStore implements Store {
       return;
     }
     if (contentChanged) {
-      const updated = Math.max(item.updated ?? now, stored.published);
+      const updated = changedContentUpdated(item, stored.published, now);
       this.#sql.updateItemContent.run({ ...itemContentParams(item, hash), updated, changed_at: now });
     } else {
       this.#sql.touchItem.run(now, item.id);
@@ -534,21 +580,7 @@ export class SqliteStore implements Store {
 
   /** Source health after a run: success resets the failure streak, the last error stays as history. */
   #recordRun(run: SourceRunRecord, inserted: number): void {
-    const previous = this.#sql.sourceState.get(run.sourceId);
-    const failed = run.error !== undefined;
-    this.#sql.saveSourceState.run({
-      source_id: run.sourceId,
-      last_run_at: run.at,
-      last_success_at: failed ? (previous?.last_success_at ?? null) : run.at,
-      last_error: failed ? run.error : (previous?.last_error ?? null),
-      last_error_at: failed ? run.at : (previous?.last_error_at ?? null),
-      consecutive_failures: failed ? (previous?.consecutive_failures ?? 0) + 1 : 0,
-      items_collected: (previous?.items_collected ?? 0) + inserted,
-      etag: nextValue(run.etag, previous?.etag ?? null),
-      last_modified: nextValue(run.lastModified, previous?.last_modified ?? null),
-      next_attempt_at: nextValue(run.nextAttemptAt, previous?.next_attempt_at ?? null),
-      warnings: JSON.stringify(run.warnings ?? []),
-    });
+    this.#sql.saveSourceState.run(sourceStateAfterRun(this.#sql.sourceState.get(run.sourceId), run, inserted));
   }
 
   /** Fill `categories` for a page of rows with one query, not one per item. */
@@ -565,16 +597,25 @@ export class SqliteStore implements Store {
 
   /**
    * Run a write in one IMMEDIATE transaction (the write lock is taken up front, so a concurrent
-   * writer waits on busy_timeout instead of failing at upgrade), bumping the revision in the same
-   * transaction when anything changed.
+   * writer waits on busy_timeout instead of failing at upgrade). When anything changed, the
+   * revision is bumped and the change logged in the same transaction, and once it committed this
+   * instance's watchers hear of it.
    */
-  #write<T>(work: () => { plan: T; changed: boolean }): T {
+  #write<T>(work: () => Written<T>): T {
     const transaction = this.#db.transaction(() => {
-      const { plan, changed } = work();
-      if (changed) this.#sql.bumpRevision.run();
-      return plan;
+      const { plan, changed, categories } = work();
+      if (!changed) return { plan, change: undefined };
+      if (!this.#stories) {
+        this.#sql.bumpRevision.run();
+        return { plan, change: undefined };
+      }
+      const entry = changeEntry(this.#log.bump(), categories, this.#writer, this.#clock());
+      this.#log.append(entry);
+      return { plan, change: entryChange(entry, true) };
     });
-    return transaction.immediate();
+    const { plan, change } = transaction.immediate();
+    if (change !== undefined) for (const watch of this.#watches) watch.ownChange(change);
+    return plan;
   }
 
   /**
@@ -640,6 +681,11 @@ export class SqliteStore implements Store {
     return statement;
   }
 
+  get #log(): SqliteChangeLog {
+    this.#changeLog ??= new SqliteChangeLog(this.#db);
+    return this.#changeLog;
+  }
+
   get #history(): SqliteStatusHistory {
     this.#statusHistory ??= new SqliteStatusHistory(this.#db);
     return this.#statusHistory;
@@ -659,6 +705,13 @@ export class SqliteStore implements Store {
     }
     return statement;
   }
+}
+
+/** What a write's work did: its result, whether it changed items, and the categories it touched. */
+interface Written<T> {
+  readonly plan: T;
+  readonly changed: boolean;
+  readonly categories: Iterable<string>;
 }
 
 interface FeedParams {
@@ -923,10 +976,6 @@ function prepareWebSubStatements(db: Database.Database) {
       .prepare<[], number | null>("SELECT min(max(next_attempt_at, coalesce(lease_until, 0))) FROM websub_deliveries")
       .pluck(),
   };
-}
-
-function uniqueSlugs(slugs: readonly string[]): string[] {
-  return [...new Set(slugs)].sort();
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
