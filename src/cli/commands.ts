@@ -69,7 +69,8 @@ async function supervise(settings: Settings, logger: Logger, processes: number):
   process.once("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGHUP", () => supervisor.reload("SIGHUP"));
   await supervisor.started.then(
-    () => logger.info({ processes: supervisor.roster() }, `serving from ${processes} processes, collecting in one more`),
+    () =>
+      logger.info({ processes: supervisor.roster() }, `serving from ${processes} processes, collecting in one more`),
     () => undefined,
   );
   const code = await supervisor.done;
