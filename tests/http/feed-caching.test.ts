@@ -145,7 +145,8 @@ function linkHeader(response: RawResponse): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of header(response, "link").split(/,\s*(?=<)/)) {
     const match = /^<([^>]+)>;\s*rel="([^"]+)"$/.exec(part.trim());
-    if (match?.[1] !== undefined && match[2] !== undefined) out[match[2]] = match[1];
+    // RFC 8288 §3.3: one rel may name several relation types, separated by spaces.
+    for (const rel of match?.[2]?.split(" ") ?? []) if (match?.[1] !== undefined) out[rel] = match[1];
   }
   return out;
 }
@@ -497,8 +498,10 @@ describe("serving pollers through the real service", () => {
           // `current` names the page itself, in the header as in the document.
           expect(inHeader.current).toBe(`${BASE_URL}${target}`);
           if (format !== "json") expect(inDocument.current).toBe(inHeader.current);
-          // Next links continue from a cursor, which cannot name its predecessor: no prev on the way.
+          // Next links continue from a cursor, which cannot name its predecessor: no previous on the way.
+          expect(inHeader.previous).toBeUndefined();
           expect(inHeader.prev).toBeUndefined();
+          expect(inDocument.previous).toBeUndefined();
           if (inHeader.next !== undefined) expect(inHeader.next).toMatch(/\?limit=10&before=\d+_[\w-]+$/);
           target = inHeader.next === undefined ? undefined : local(inHeader.next);
           expect(pages).toBeLessThanOrEqual(20);
@@ -538,11 +541,24 @@ describe("serving pollers through the real service", () => {
       service.runtime.feeds.invalidate(["morocco-economy"]);
     });
 
-    it("keeps numbered pages for old links: ?page=3 links prev to page 2 and next by cursor", async () => {
+    it("keeps numbered pages for old links: ?page=3 links previous to page 2 and next by cursor", async () => {
       const response = await get("/feeds/morocco-economy.atom?limit=10&page=3");
       const links = linkHeader(response);
-      expect(links.prev).toBe(`${BASE_URL}/feeds/morocco-economy.atom?limit=10&page=2`);
+      const feed = `${BASE_URL}/feeds/morocco-economy.atom?limit=10`;
+      expect(header(response, "link")).toBe(
+        [
+          // No hub: only a subscription document (the first page) offers one (WebSub §4).
+          `<${feed}&page=3>; rel="self"`,
+          `<${feed}>; rel="first"`,
+          // RFC 5005 §3 spells it `previous`; the header always said `prev` (an IANA synonym), so it says both.
+          `<${feed}&page=2>; rel="previous prev"`,
+          `<${links.next ?? ""}>; rel="next"`,
+          `<${feed}&page=3>; rel="current"`,
+        ].join(", "),
+      );
       expect(links.next).toMatch(/\?limit=10&before=\d+_[\w-]+$/);
+      // The document names the same page before, by RFC 5005's name only.
+      expect(documentLinks("atom", response.body.toString("utf8")).previous).toBe(`${feed}&page=2`);
       const ids = documentIds("atom", response.body.toString("utf8"));
       const all = (await feedItems("morocco-economy")).map((item) => item.id);
       expect(ids).toEqual(all.slice(20, 30));
