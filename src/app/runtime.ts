@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Config, ConfigProblem } from "../config/config.js";
+import { productToken } from "../config/product.js";
 import type { Settings } from "../config/settings.js";
 import { compileClassifier } from "../classify/classifier.js";
 import type { Clock, EpochMs } from "../model/index.js";
@@ -17,8 +18,6 @@ import type { Metrics } from "../metrics/metrics.js";
 import { hubUrl } from "../websub/hub.js";
 import { ttlMinutes } from "./freshness.js";
 import { trackOwnWrites, type OwnWrites } from "./own-writes.js";
-
-export const GENERATOR = "news-feed-publisher/0.1";
 
 /** The config in force plus what the last reload attempt said about it. */
 export interface ConfigState {
@@ -105,7 +104,7 @@ export async function createRuntime(
     // live-config.ts), so feeds advertise those same ones.
     hubs: () => [hubUrl(settings.baseUrl), ...initial.config.websub.externalHubs],
     ttlMinutes: () => ttlMinutes(state.current.config.sources),
-    generator: GENERATOR,
+    generator: productToken(initial.config.product),
   });
   // The byte budget applies live: a reload that lowers it evicts at once.
   feeds.cache.setLimits({ maxBytes: initial.config.publish.cacheMaxBytes });

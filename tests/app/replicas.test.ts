@@ -7,6 +7,7 @@ import { startService, type Service } from "../../src/app/service.js";
 import { loadConfig, type Config } from "../../src/config/config.js";
 import { eventually, postgresTestUrl, SKIP_HINT, testSchemas, urlWithSchema } from "../store/postgres-test-db.js";
 import { startSubscriber } from "../websub/hub-fixture.js";
+import { TEST_PRODUCT } from "../fixtures/product.js";
 
 const url = postgresTestUrl();
 if (!url) console.warn(`Replica tests SKIPPED: ${SKIP_HINT}`);
@@ -68,7 +69,7 @@ const FEED = (
         path.join(dir, "categories.yaml"),
         "categories:\n  - slug: world\n    title: World\n    description: d\n    match:\n      - keywords: [story]\n",
       );
-      const loaded = await loadConfig(dir);
+      const loaded = await loadConfig(dir, TEST_PRODUCT);
       if (!loaded.ok) throw new Error("fixture config invalid");
       config = loaded.config;
     });

@@ -9,6 +9,7 @@ import { loadConfig, type Config } from "../../src/config/config.js";
 import type { Settings } from "../../src/config/settings.js";
 import type { FeedVariant } from "../../src/publish/feed-variant.js";
 import { startSubscriber, type Subscriber } from "../websub/hub-fixture.js";
+import { TEST_PRODUCT } from "../fixtures/product.js";
 
 const logger = pino({ level: "silent" });
 const BASE_URL = "http://feeds.test";
@@ -73,7 +74,7 @@ describe("the service over an SQLite file", () => {
   let subscriber: Subscriber | undefined;
 
   const config = async (): Promise<Config> => {
-    const loaded = await loadConfig(dir);
+    const loaded = await loadConfig(dir, TEST_PRODUCT);
     if (!loaded.ok) throw new Error(`fixture config invalid: ${JSON.stringify(loaded.problems)}`);
     return loaded.config;
   };

@@ -19,6 +19,7 @@ import type { ClassifiedItem, FeedFormat, StoredItem } from "../../src/model/ind
 import { openStore } from "../../src/store/open-store.js";
 import { attr, children, childText, parseXml, type XNode } from "../publish/feed-rules.js";
 import { BUILT_IN_FRESHNESS } from "../built-in-config.js";
+import { TEST_PRODUCT } from "../fixtures/product.js";
 
 const BASE_URL = "https://news.example.org";
 const T0 = Date.UTC(2026, 2, 10, 9, 0, 0);
@@ -177,7 +178,7 @@ describe("serving pollers through the real service", () => {
     await writeFile(path.join(dir, "sources.yaml"), SOURCES_YAML);
     await writeFile(path.join(dir, "world.xml"), rssDocument("world", WORLD_STORIES));
     await writeFile(path.join(dir, "tech.xml"), rssDocument("tech", TECH_STORIES));
-    const loaded = await loadConfig(dir);
+    const loaded = await loadConfig(dir, TEST_PRODUCT);
     if (!loaded.ok) throw new Error(`config rejected: ${JSON.stringify(loaded.problems)}`);
     config = loaded.config;
     const databaseUrl = `sqlite:${path.join(dir, "feeds.db")}`;
