@@ -88,7 +88,7 @@ export async function createRuntime(
 ): Promise<Runtime> {
   const { metrics, parsePool, progress } = options;
   const state: { current: ConfigState } = { current: initial };
-  const { store, writes: ownWrites } = trackOwnWrites(await openStore(settings.databaseUrl, { clock }));
+  const { store, writes: ownWrites } = trackOwnWrites(await openStore(settings.database, { clock }));
   const listeners: Array<(change: FeedChange) => void> = [];
   const notifyChange = (change: FeedChange): void => {
     feeds.invalidate([...change.changedCategories, ALL_SLUG]);

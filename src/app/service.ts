@@ -77,7 +77,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
     options: config.config.websub,
     onDelivery: (outcome) => metrics.recordDelivery(outcome),
   });
-  const leader = createLeadership(settings.databaseUrl, logger);
+  const leader = createLeadership(settings.database, logger);
   /**
    * What follows any change to the store, wherever it was made: every replica rewrites its
    * FEEDS_DIR snapshot, and only the instance running the worker pushes to subscribers, so each

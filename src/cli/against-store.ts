@@ -51,7 +51,7 @@ export async function againstStore(settings: Settings, candidateFile: string | u
   const classify = compileClassifier(config.categories);
   const sourceCategories = new Map(config.sources.map((source) => [source.id, source.categories]));
   const tally = createMoveTally();
-  const store = await openStore(settings.databaseUrl, { clock: () => Date.now() });
+  const store = await openStore(settings.database, { clock: () => Date.now() });
   let examined = 0;
   try {
     let after: string | undefined;

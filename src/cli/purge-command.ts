@@ -63,7 +63,7 @@ export async function purgeSourceCommand(
       return 1;
     }
   }
-  const store = await openStore(settings.databaseUrl, { clock: Date.now });
+  const store = await openStore(settings.database, { clock: Date.now });
   try {
     const result = await store.purgeSource(sourceId, Date.now());
     io.out(

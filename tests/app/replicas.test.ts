@@ -33,7 +33,7 @@ const FEED = (
           host: "127.0.0.1",
           baseUrl: "http://feeds.test",
           configDir: dir,
-          databaseUrl,
+          database: { kind: "postgres", url: databaseUrl },
           feedsDir: path.join(dir, `feeds-${services.length}`),
           logLevel: "silent",
         },

@@ -101,7 +101,7 @@ describe("the service over an SQLite file", () => {
       host: "127.0.0.1",
       baseUrl: BASE_URL,
       configDir: dir,
-      databaseUrl: `sqlite:${path.join(dir, "feeds.db")}`,
+      database: { kind: "sqlite", path: path.join(dir, "feeds.db") },
       feedsDir: dir,
       logLevel: "silent",
     };

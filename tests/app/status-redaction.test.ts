@@ -82,7 +82,7 @@ describe("credentials in source URLs", () => {
         host: "127.0.0.1",
         baseUrl: "http://feeds.test",
         configDir: dir,
-        databaseUrl: "sqlite::memory:",
+        database: { kind: "sqlite", path: ":memory:" },
         feedsDir: path.join(dir, "feeds"),
         logLevel: "debug",
       },

@@ -181,19 +181,19 @@ describe("serving pollers through the real service", () => {
     const loaded = await loadConfig(dir, TEST_PRODUCT);
     if (!loaded.ok) throw new Error(`config rejected: ${JSON.stringify(loaded.problems)}`);
     config = loaded.config;
-    const databaseUrl = `sqlite:${path.join(dir, "feeds.db")}`;
+    const databasePath = path.join(dir, "feeds.db");
     settings = {
       port: 0,
       host: "127.0.0.1",
       baseUrl: BASE_URL,
       configDir: dir,
-      databaseUrl,
+      database: { kind: "sqlite", path: databasePath },
       feedsDir: path.join(dir, "snapshots-a"),
       logLevel: "silent",
     };
 
     // The paged economy items are in the store before the service starts, as after a restart.
-    const seed = await openStore(databaseUrl, { clock });
+    const seed = await openStore({ kind: "sqlite", path: databasePath }, { clock });
     await seed.commitRun({ sourceId: "eco-seed", at: T0 }, pagedItems(), T0);
     await seed.close();
 

@@ -529,7 +529,7 @@ describe("hostile upstream feeds through the real pipeline", () => {
           host: "127.0.0.1",
           baseUrl: BASE_URL,
           configDir,
-          databaseUrl: "sqlite::memory:",
+          database: { kind: "sqlite", path: ":memory:" },
           feedsDir,
           logLevel: "silent",
         },

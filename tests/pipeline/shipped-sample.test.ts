@@ -36,7 +36,7 @@ describe("the shipped offline sample", () => {
         host: "127.0.0.1",
         baseUrl: BASE_URL,
         configDir: CONFIG_DIR,
-        databaseUrl: "sqlite::memory:",
+        database: { kind: "sqlite", path: ":memory:" },
         feedsDir: dir,
         logLevel: "silent",
       },
