@@ -1,7 +1,7 @@
 import { buildConfig } from "../src/config/build.js";
 import type { FetchOptions } from "../src/sources/fetch.js";
 import type { BackoffPolicy } from "../src/worker/backoff.js";
-import type { FreshnessBounds } from "../src/app/freshness.js";
+import type { FreshnessBounds } from "../src/http/max-age.js";
 import { TEST_PRODUCT } from "./fixtures/product.js";
 
 /**

@@ -16,7 +16,7 @@ import { createLimiter } from "../shared/limiter.js";
 import { createWorker, type Worker, type WorkerPlan } from "../worker/worker.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { hubUrl } from "../websub/hub.js";
-import { ttlMinutes } from "./freshness.js";
+import { ttlMinutes } from "../publish/ttl.js";
 import { trackOwnWrites, type OwnWrites } from "./own-writes.js";
 
 /** The config in force plus what the last reload attempt said about it. */

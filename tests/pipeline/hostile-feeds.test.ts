@@ -12,7 +12,7 @@ import pino from "pino";
 import Parser from "rss-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileClassifier } from "../../src/classify/classifier.js";
-import { ttlMinutes } from "../../src/app/freshness.js";
+import { ttlMinutes } from "../../src/publish/ttl.js";
 import { startService, type Service } from "../../src/app/service.js";
 import { loadConfig, type Config } from "../../src/config/config.js";
 import type { FeedFormat, FeedQuery, StoredItem } from "../../src/model/index.js";
