@@ -16,7 +16,7 @@ const LAYERS = {
   urls: [],
   zones: ["model"],
   net: ["model", "shared"],
-  config: ["model", "zones", "net"],
+  config: ["model", "zones", "net", "urls"],
   classify: ["model"],
   sources: ["model", "zones", "urls", "net"],
   store: ["model", "urls"],

@@ -45,6 +45,8 @@ const CORES = os.availableParallelism();
 const dist = (file) => import(pathToFileURL(path.join(ROOT, "dist", file)).href);
 const { openStore } = await dist("store/open-store.js");
 const { loadConfig } = await dist("config/config.js");
+const { parseDatabaseUrl } = await dist("urls/database-url.js");
+const { readProduct } = await dist("app/product.js");
 const { startService } = await dist("app/service.js");
 const { RENDERERS } = await dist("publish/render.js");
 const { COLLECTORS } = await dist("sources/registry.js");
@@ -52,7 +54,7 @@ const { compileClassifier } = await dist("classify/classifier.js");
 const { collectSource } = await dist("worker/collect-source.js");
 // The built-in backoff, as an empty config gives it (src/config/defaults.ts).
 const { buildConfig } = await dist("config/build.js");
-const DEFAULT_BACKOFF = buildConfig(process.cwd(), { sources: [] }, { categories: [] }).backoff;
+const DEFAULT_BACKOFF = buildConfig(process.cwd(), { sources: [] }, { categories: [] }, await readProduct()).backoff;
 
 const logger = pino({ level: "silent" });
 const rows = [];
@@ -471,7 +473,7 @@ async function writeConfig(dir) {
     // Disabled: the served processes run the worker, and the load should meet nothing else.
     `sources:\n${CATEGORIES.map((slug) => `  - { id: bench-${slug}, kind: feed, url: https://bench.example.org/${slug}.xml, every: 10m, categories: [${slug}], enabled: false }\n`).join("")}`,
   );
-  const loaded = await loadConfig(dir);
+  const loaded = await loadConfig(dir, await readProduct());
   if (!loaded.ok) throw new Error(`bench: config rejected: ${JSON.stringify(loaded.problems)}`);
   return loaded.config;
 }
@@ -499,7 +501,7 @@ async function main() {
         host: "127.0.0.1",
         baseUrl: BASE_URL,
         configDir: scratch,
-        databaseUrl,
+        database: parseDatabaseUrl(databaseUrl),
         feedsDir: path.join(scratch, "feeds"),
         logLevel: "silent",
       },

@@ -12,6 +12,8 @@ import pino from "pino";
 const ROOT = path.resolve(import.meta.dirname, "..");
 const dist = (file) => import(pathToFileURL(path.join(ROOT, "dist", file)).href);
 const { loadConfig } = await dist("config/config.js");
+const { parseDatabaseUrl } = await dist("urls/database-url.js");
+const { readProduct } = await dist("app/product.js");
 const { startService } = await dist("app/service.js");
 
 const [configDir, databaseUrl, feedsDir] = process.argv.slice(2);
@@ -19,7 +21,7 @@ if (configDir === undefined || databaseUrl === undefined || feedsDir === undefin
   console.error("usage: node bench/serve.mjs CONFIG_DIR DATABASE_URL FEEDS_DIR");
   process.exit(2);
 }
-const loaded = await loadConfig(configDir);
+const loaded = await loadConfig(configDir, await readProduct());
 if (!loaded.ok) {
   console.error(`bench/serve: config rejected: ${JSON.stringify(loaded.problems)}`);
   process.exit(1);
@@ -30,7 +32,7 @@ const service = await startService(
     host: "127.0.0.1",
     baseUrl: "http://127.0.0.1:8080",
     configDir,
-    databaseUrl,
+    database: parseDatabaseUrl(databaseUrl),
     feedsDir,
     logLevel: "silent",
     webConcurrency: 1,

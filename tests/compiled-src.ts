@@ -4,7 +4,7 @@
  * dir whose node_modules resolve to this repo's.
  */
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -23,6 +23,8 @@ export async function compileSrc(prefix: string, tscArgs: readonly string[]): Pr
   const out = join(work, "out");
   mkdirSync(out);
   writeFileSync(join(out, "package.json"), JSON.stringify({ type: "module" }));
+  // Beside the output as beside dist/: the composition root reads the product's name and version there.
+  copyFileSync(join(REPO, "package.json"), join(work, "package.json"));
   symlinkSync(join(REPO, "node_modules"), join(work, "node_modules"), "dir");
   await promisify(execFile)(process.execPath, [
     join(REPO, "node_modules/typescript/bin/tsc"),

@@ -18,19 +18,21 @@ import { peakRssMiB, resetPeakRss, ROOT, serveParent } from "./common.mjs";
 
 const dist = (file) => import(pathToFileURL(path.join(ROOT, "dist", file)).href);
 const { loadConfig } = await dist("config/config.js");
+const { parseDatabaseUrl } = await dist("urls/database-url.js");
+const { readProduct } = await dist("app/product.js");
 const { createRuntime } = await dist("app/runtime.js");
 const { startParsePool } = await dist("app/parse-threads.js");
 
 const [configDir, databaseUrl] = process.argv.slice(2);
 const logger = pino({ level: "silent" });
-const loaded = await loadConfig(configDir);
+const loaded = await loadConfig(configDir, await readProduct());
 if (!loaded.ok) throw new Error(`collector: config rejected: ${JSON.stringify(loaded.problems.slice(0, 3))}`);
 const settings = {
   port: 0,
   host: "127.0.0.1",
   baseUrl: "http://127.0.0.1:8080",
   configDir,
-  databaseUrl,
+  database: parseDatabaseUrl(databaseUrl),
   feedsDir: path.join(configDir, "feeds"),
   logLevel: "silent",
 };

@@ -77,6 +77,7 @@ async function fileSize(file) {
 
 async function measure(scratch, databaseUrl) {
   const { loadConfig } = await dist("config/config.js");
+  const { readProduct } = await dist("app/product.js");
   const { startService } = await dist("app/service.js");
   const { compileClassifier } = await dist("classify/classifier.js");
   const { reclassifyStoredItems } = await dist("worker/reclassify.js");
@@ -88,7 +89,7 @@ async function measure(scratch, databaseUrl) {
   await writeConfig(configDir, false);
   await writeConfig(editedDir, true);
   const load = async (dir) => {
-    const loaded = await loadConfig(dir);
+    const loaded = await loadConfig(dir, await readProduct());
     if (!loaded.ok) throw new Error(`scale: config rejected: ${JSON.stringify(loaded.problems)}`);
     return loaded.config;
   };

@@ -18,6 +18,7 @@ export const BASE_URL = "http://127.0.0.1:8080";
 
 /** A module of the built service (run `npm run build` first). */
 export const dist = (file) => import(pathToFileURL(path.join(ROOT, "dist", file)).href);
+const { parseDatabaseUrl } = await dist("urls/database-url.js");
 
 export const progress = (phase, message) => console.error(`[scale:${phase}] ${message}`);
 
@@ -71,7 +72,7 @@ export function benchSettings(scratch, databaseUrl, configDir) {
     host: "127.0.0.1",
     baseUrl: BASE_URL,
     configDir,
-    databaseUrl,
+    database: parseDatabaseUrl(databaseUrl),
     feedsDir: path.join(scratch, "feeds"),
     logLevel: "silent",
   };

@@ -11,6 +11,7 @@
  *   child → { ready: true, address }
  */
 import cluster from "node:cluster";
+import { setImmediate } from "node:timers";
 import { createServer } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -40,9 +41,11 @@ if (cluster.isPrimary) {
 } else {
   const dist = (file) => import(pathToFileURL(path.join(ROOT, "dist", file)).href);
   const { loadConfig } = await dist("config/config.js");
+  const { parseDatabaseUrl } = await dist("urls/database-url.js");
+  const { readProduct } = await dist("app/product.js");
   const { startService } = await dist("app/service.js");
   const logger = pino({ level: "silent" });
-  const loaded = await loadConfig(configDir);
+  const loaded = await loadConfig(configDir, await readProduct());
   if (!loaded.ok) throw new Error(`servers: config rejected: ${JSON.stringify(loaded.problems.slice(0, 3))}`);
   const service = await startService(
     {
@@ -50,7 +53,7 @@ if (cluster.isPrimary) {
       host: "127.0.0.1",
       baseUrl: "http://127.0.0.1:8080",
       configDir,
-      databaseUrl,
+      database: parseDatabaseUrl(databaseUrl),
       feedsDir: `${feedsDir}-server-${process.pid}`,
       logLevel: "silent",
       webConcurrency: Number(count),

@@ -18,12 +18,14 @@ import { ROOT, serveParent } from "./common.mjs";
 
 const dist = (file) => import(pathToFileURL(path.join(ROOT, "dist", file)).href);
 const { loadConfig } = await dist("config/config.js");
+const { parseDatabaseUrl } = await dist("urls/database-url.js");
+const { readProduct } = await dist("app/product.js");
 const { startService } = await dist("app/service.js");
 const { startParsePool } = await dist("app/parse-threads.js");
 
 const [configDir, databaseUrl, feedsDir] = process.argv.slice(2);
 const logger = pino({ level: "silent" });
-const loaded = await loadConfig(configDir);
+const loaded = await loadConfig(configDir, await readProduct());
 if (!loaded.ok) throw new Error(`service: config rejected: ${JSON.stringify(loaded.problems.slice(0, 3))}`);
 const service = await startService(
   {
@@ -31,7 +33,7 @@ const service = await startService(
     host: "127.0.0.1",
     baseUrl: "http://127.0.0.1:8080",
     configDir,
-    databaseUrl,
+    database: parseDatabaseUrl(databaseUrl),
     feedsDir,
     logLevel: "silent",
     webConcurrency: 1,

@@ -52,6 +52,7 @@ const say = (message) => progress("websub", message);
 
 async function serviceChild(scratch, subscribers, hosts) {
   const { loadConfig } = await dist("config/config.js");
+  const { readProduct } = await dist("app/product.js");
   const { startService } = await dist("app/service.js");
   const { default: pino } = await import("pino");
   const configDir = path.join(scratch, "config");
@@ -65,7 +66,7 @@ async function serviceChild(scratch, subscribers, hosts) {
     path.join(configDir, "sources.yaml"),
     `websub:\n  allow_private_callbacks: true\n  max_subscriptions: ${subscribers}\n  max_subscriptions_per_host: ${Math.ceil(subscribers / hosts)}\nsources: []\n`,
   );
-  const loaded = await loadConfig(configDir);
+  const loaded = await loadConfig(configDir, await readProduct());
   if (!loaded.ok) throw new Error(`scale: config rejected: ${JSON.stringify(loaded.problems)}`);
   const databaseUrl = `sqlite:${path.join(scratch, "store.db")}`;
   const service = await startService(

@@ -1,11 +1,12 @@
 import type { Logger } from "pino";
 import { formatProblem, loadConfig, type ConfigProblem } from "../config/config.js";
 import type { Settings } from "../config/settings.js";
+import { readProduct } from "./product.js";
 import type { ConfigState } from "./runtime.js";
 
 /** Loads CONFIG_DIR for a command; prints every problem and resolves undefined when it is not valid. */
 export async function loadConfigState(settings: Settings, logger: Logger): Promise<ConfigState | undefined> {
-  const result = await loadConfig(settings.configDir);
+  const result = await loadConfig(settings.configDir, await readProduct());
   if (!result.ok) {
     printProblems(result.problems);
     logger.error({ errors: countErrors(result.problems) }, "config is not valid; run `feed-publisher check-config`");

@@ -2,26 +2,7 @@ import type { Logger } from "pino";
 import type { Clock, EpochMs, Source, SourceState } from "../model/index.js";
 import type { Store } from "../store/store.js";
 import { nextRunAt } from "../worker/next-run.js";
-
-export interface FreshnessBounds {
-  readonly minSeconds: number;
-  readonly maxSeconds: number;
-}
-
-/**
- * `Cache-Control: max-age`: until the next source is due to run (nothing can change before),
- * bounded so a long schedule does not pin stale copies in caches and a due-now source does not
- * defeat caching entirely.
- */
-export function maxAgeSeconds(
-  nextRuns: readonly (EpochMs | undefined)[],
-  now: EpochMs,
-  bounds: FreshnessBounds,
-): number {
-  const upcoming = nextRuns.filter((at): at is number => at !== undefined && at > now);
-  const untilNext = upcoming.length > 0 ? Math.ceil((Math.min(...upcoming) - now) / 1000) : bounds.maxSeconds;
-  return Math.min(bounds.maxSeconds, Math.max(bounds.minSeconds, untilNext));
-}
+import { maxAgeSeconds, type FreshnessBounds } from "../http/max-age.js";
 
 /**
  * When each source is next due, from the config and the stored source states: what the leader's
@@ -132,13 +113,4 @@ export function createFreshness(deps: FreshnessDeps): Freshness {
       return maxAgeSeconds(upcoming(deps.sources(), states, now, bounds), now, bounds);
     },
   };
-}
-
-/** RSS `<ttl>` minutes: the shortest fixed interval among enabled sources (cron ones count as 15m). */
-export function ttlMinutes(sources: readonly Source[]): number | undefined {
-  const intervals = sources
-    .filter((source) => source.enabled)
-    .map((source) => ("every" in source.schedule ? source.schedule.every : 15 * 60_000));
-  if (intervals.length === 0) return undefined;
-  return Math.max(1, Math.round(Math.min(...intervals) / 60_000));
 }

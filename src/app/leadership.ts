@@ -3,11 +3,12 @@ import type { LeaderLock } from "../store/leader.js";
 import { createLeaderLock, DEFAULT_LEADER_LOCK_KEY } from "../store/postgres/leader-lock.js";
 import { createSoloLeader } from "../store/solo-leader.js";
 import type { ChangeWatch, Store } from "../store/store.js";
+import type { DatabaseTarget } from "../urls/database-url.js";
 
 /** PostgreSQL replicas elect one worker with an advisory lock; an embedded SQLite store has one. */
-export function createLeadership(databaseUrl: string, logger: Logger): LeaderLock {
-  return /^postgres(ql)?:/i.test(databaseUrl)
-    ? createLeaderLock(databaseUrl, { key: DEFAULT_LEADER_LOCK_KEY, logger })
+export function createLeadership(database: DatabaseTarget, logger: Logger): LeaderLock {
+  return database.kind === "postgres"
+    ? createLeaderLock(database.url, { key: DEFAULT_LEADER_LOCK_KEY, logger })
     : createSoloLeader();
 }
 

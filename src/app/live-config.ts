@@ -68,7 +68,7 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
   const startedWith = runtime.configState().config;
 
   async function reloadNow(reason: string): Promise<ReloadOutcome> {
-    const result = await loadConfig(deps.configDir);
+    const result = await loadConfig(deps.configDir, startedWith.product);
     const at = runtime.clock();
     if (!result.ok) {
       runtime.setConfigState({ ...runtime.configState(), rejected: { at, problems: result.problems } });

@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { Config, ConfigProblem } from "../config/config.js";
+import { productToken } from "../config/product.js";
 import type { Settings } from "../config/settings.js";
 import { compileClassifier, type Classifier } from "../classify/classifier.js";
 import type { Clock, EpochMs } from "../model/index.js";
@@ -15,9 +16,7 @@ import { createLimiter } from "../shared/limiter.js";
 import { createWorker, type Worker, type WorkerPlan } from "../worker/worker.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { hubUrl } from "../websub/hub.js";
-import { ttlMinutes } from "./freshness.js";
-
-export const GENERATOR = "news-feed-publisher/0.1";
+import { ttlMinutes } from "../publish/ttl.js";
 
 /** The config in force plus what the last reload attempt said about it. */
 export interface ConfigState {
@@ -85,7 +84,7 @@ export async function createRuntime(
 ): Promise<Runtime> {
   const { metrics, parsePool, progress } = options;
   const state: { current: ConfigState } = { current: initial };
-  const store = await openStore(settings.databaseUrl, { clock });
+  const store = await openStore(settings.database, { clock });
   const listeners: Array<(change: FeedChange) => void> = [];
   const notifyChange = (change: FeedChange): void => {
     feeds.invalidate([...change.changedCategories, ALL_SLUG]);
@@ -101,7 +100,7 @@ export async function createRuntime(
     // live-config.ts), so feeds advertise those same ones.
     hubs: () => [hubUrl(settings.baseUrl), ...initial.config.websub.externalHubs],
     ttlMinutes: () => ttlMinutes(state.current.config.sources),
-    generator: GENERATOR,
+    generator: productToken(initial.config.product),
   });
   // The byte budget applies live: a reload that lowers it evicts at once.
   feeds.cache.setLimits({ maxBytes: initial.config.publish.cacheMaxBytes });

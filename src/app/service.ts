@@ -101,7 +101,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
     options: config.config.websub,
     onDelivery: (outcome) => metrics.recordDelivery(outcome),
   });
-  const leader = createLeadership(settings.databaseUrl, logger);
+  const leader = createLeadership(settings.database, logger);
   /**
    * What follows any change to the store, wherever it was made: every replica rewrites its
    * FEEDS_DIR snapshot, and only the instance running the worker pushes to subscribers, so each
@@ -128,7 +128,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
     cluster?.announceChange();
     published(change.changedCategories);
   });
-  cluster?.onStoreChanged(() => following.checkNow());
+  cluster?.onStoreChanged(() => void following.checkNow());
   cluster?.provideMetrics(() => metrics.part());
 
   const freshness = createFreshness({

@@ -1,11 +1,6 @@
 import { mkdir, readdir, rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-
-export interface SnapshotFile {
-  /** File name inside the snapshot directory, e.g. `world.rss`. */
-  readonly name: string;
-  readonly body: Buffer;
-}
+import type { SnapshotFile } from "../publish/feed-snapshot.js";
 
 const TEMPORARY = /^(.+)\.(\d+)\.tmp$/;
 

@@ -1,8 +1,7 @@
 import type { Logger } from "pino";
-import { ALL_SLUG, DEFAULT_LIMIT, FEED_FORMATS } from "../model/index.js";
 import type { FeedCatalog, FeedService } from "../publish/feed-service.js";
-import { FEED_STYLESHEET, FEED_STYLESHEET_FILE } from "../publish/feed-stylesheet.js";
-import { FORMAT_EXTENSIONS, type FeedVariant } from "../publish/feed-variant.js";
+import { snapshotFiles, snapshotVariants } from "../publish/feed-snapshot.js";
+import { FORMAT_EXTENSIONS } from "../publish/feed-variant.js";
 import { writeSnapshot } from "./snapshot-files.js";
 import { SLUG_PATTERN } from "../config/schema.js";
 import { describeError } from "../shared/describe-error.js";
@@ -24,10 +23,8 @@ export interface SnapshotWriter {
 }
 
 /**
- * Keeps FEEDS_DIR holding the default variant of every category feed (and `all`) in every
- * format, for a static host or CDN. The bytes are the same the server answers with, from the
- * same render cache. The feeds name `/feed.xsl` (publish/feed-stylesheet.ts), so the stylesheet
- * goes beside them: a person opening a feed from the static host sees the readable page too.
+ * Keeps FEEDS_DIR holding what publish/feed-snapshot.ts says a snapshot is, for a static host or
+ * CDN: the bytes the server answers with, from the same render cache, written after each change.
  */
 export function createSnapshotWriter(
   dir: string,
@@ -39,26 +36,8 @@ export function createSnapshotWriter(
   let again = false;
 
   async function writeAll(): Promise<void> {
-    const slugs = [...catalog().categories.map((category) => category.slug), ALL_SLUG];
-    const variants: FeedVariant[] = slugs.flatMap((slug) =>
-      FEED_FORMATS.map((format) => ({
-        slug,
-        format,
-        query: { categories: slug === ALL_SLUG ? [] : [slug], limit: DEFAULT_LIMIT, page: 1 },
-      })),
-    );
-    const rendered = await Promise.all(variants.map((variant) => feeds.render(variant)));
-    await writeSnapshot(
-      dir,
-      [
-        ...rendered.map((feed) => ({
-          name: `${feed.variant.slug}.${FORMAT_EXTENSIONS[feed.variant.format]}`,
-          body: feed.identity,
-        })),
-        { name: FEED_STYLESHEET_FILE, body: Buffer.from(FEED_STYLESHEET, "utf8") },
-      ],
-      isSnapshotFileName,
-    );
+    const rendered = await Promise.all(snapshotVariants(catalog()).map((variant) => feeds.render(variant)));
+    await writeSnapshot(dir, snapshotFiles(rendered), isSnapshotFileName);
     logger.debug({ dir, files: rendered.length }, "feed snapshot written");
   }
 

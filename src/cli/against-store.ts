@@ -5,6 +5,7 @@
  * and leave it compared with the categories the store holds now — the ones in force. Nothing is
  * written. A candidate with problems is reported with its own file name and line, exit 1.
  */
+import { readProduct } from "../app/product.js";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { createMoveTally } from "../classify/category-moves.js";
@@ -33,7 +34,12 @@ export async function againstStore(settings: Settings, candidateFile: string | u
     );
     return 1;
   }
-  const parsed = parseConfig({ configDir: settings.configDir, sourcesYaml, categoriesYaml });
+  const parsed = parseConfig({
+    configDir: settings.configDir,
+    sourcesYaml,
+    categoriesYaml,
+    product: await readProduct(),
+  });
   if (!parsed.ok) {
     // parseConfig names CONFIG_DIR's categories.yaml; the candidate may live elsewhere.
     const inConfigDir = path.join(settings.configDir, CATEGORIES_FILE);
@@ -45,7 +51,7 @@ export async function againstStore(settings: Settings, candidateFile: string | u
   const classify = compileClassifier(config.categories);
   const sourceCategories = new Map(config.sources.map((source) => [source.id, source.categories]));
   const tally = createMoveTally();
-  const store = await openStore(settings.databaseUrl, { clock: () => Date.now() });
+  const store = await openStore(settings.database, { clock: () => Date.now() });
   let examined = 0;
   try {
     let after: string | undefined;

@@ -1,3 +1,4 @@
+import { readProduct } from "../app/product.js";
 import { loadConfig } from "../config/config.js";
 import { readSettings } from "../config/settings.js";
 import { countErrors, printProblems } from "../app/config-state.js";
@@ -10,7 +11,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  */
 export async function checkConfigCommand(env: Env): Promise<number> {
   const settings = readSettings(env);
-  const result = await loadConfig(settings.configDir);
+  const result = await loadConfig(settings.configDir, await readProduct());
   if (!result.ok) {
     printProblems(result.problems);
     console.error(`config: ${countErrors(result.problems)} error(s); the config is not valid`);

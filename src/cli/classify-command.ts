@@ -1,3 +1,4 @@
+import { readProduct } from "../app/product.js";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { compileClassifier } from "../classify/classifier.js";
@@ -41,7 +42,7 @@ export async function classifyCommand(env: Env, args: readonly string[]): Promis
   }
   const settings = readSettings(env);
   if (parsed.kind === "against-store") return againstStore(settings, parsed.file);
-  const result = await loadConfig(settings.configDir);
+  const result = await loadConfig(settings.configDir, await readProduct());
   if (!result.ok) {
     for (const problem of result.problems) console.error(formatProblem(problem));
     return 1;

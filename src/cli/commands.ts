@@ -37,7 +37,7 @@ export async function serveCommand(env: Env): Promise<number> {
  * store, so `sqlite::memory:` serves from one whatever WEB_CONCURRENCY says.
  */
 function processCount(settings: Settings, logger: Logger): number {
-  if (settings.webConcurrency > 1 && /^sqlite::memory:$/i.test(settings.databaseUrl)) {
+  if (settings.webConcurrency > 1 && settings.database.kind === "sqlite" && settings.database.path === ":memory:") {
     logger.warn({ webConcurrency: settings.webConcurrency }, "an in-memory store serves from one process only");
     return 1;
   }

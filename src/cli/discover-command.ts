@@ -1,3 +1,4 @@
+import { readProduct } from "../app/product.js";
 import { formatProblem, loadConfig } from "../config/config.js";
 import { buildFetchOptions, resolveSourceUrl } from "../config/build.js";
 import { readSettings } from "../config/settings.js";
@@ -47,7 +48,8 @@ export async function discoverCommand(
     return 2;
   }
   const settings = readSettings(env);
-  const loaded = await loadConfig(settings.configDir);
+  const product = await readProduct();
+  const loaded = await loadConfig(settings.configDir, product);
   if (!loaded.ok) {
     console.error(
       `discover: the config in ${settings.configDir} is not valid (fetch settings fall back to the built-in ones):`,
@@ -62,7 +64,10 @@ export async function discoverCommand(
     return 2;
   }
   // The page is the operator's own choice on the command line: a saved page may be anywhere on disk.
-  const options: FetchOptions = { ...(loaded.ok ? loaded.config.fetch : buildFetchOptions()), fileRoots: undefined };
+  const options: FetchOptions = {
+    ...(loaded.ok ? loaded.config.fetch : buildFetchOptions(product)),
+    fileRoots: undefined,
+  };
   const fetched = await fetchResource({ url, options, accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.1" });
   if (fetched.status !== "ok") {
     console.error(`discover: ${url} answered 304 Not Modified to an unconditional request`);

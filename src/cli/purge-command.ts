@@ -1,3 +1,4 @@
+import { readProduct } from "../app/product.js";
 import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config/config.js";
@@ -40,7 +41,7 @@ export async function purgeSourceCommand(
     return EXIT_USAGE;
   }
   const settings = readSettings(env);
-  const config = await loadConfig(settings.configDir);
+  const config = await loadConfig(settings.configDir, await readProduct());
   if (!config.ok) {
     io.err("purge-source: the config is not valid; run `feed-publisher check-config`");
     return 1;
@@ -62,7 +63,7 @@ export async function purgeSourceCommand(
       return 1;
     }
   }
-  const store = await openStore(settings.databaseUrl, { clock: Date.now });
+  const store = await openStore(settings.database, { clock: Date.now });
   try {
     const result = await store.purgeSource(sourceId, Date.now());
     io.out(

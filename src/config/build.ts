@@ -9,8 +9,7 @@ import { parseByteSize, parseDuration } from "./duration.js";
 import type { CategoriesFile, SourceEntry, SourcesFile } from "./schema.js";
 import type { Config } from "./config-types.js";
 import { BUILT_IN_DEFAULTS } from "./defaults.js";
-
-export const PRODUCT_TOKEN = "news-feed-publisher/0.1";
+import { productToken, type Product } from "./product.js";
 
 const D = BUILT_IN_DEFAULTS;
 
@@ -35,16 +34,22 @@ type FetchText = {
 };
 type Bounds = { readonly min: string; readonly max: string };
 
-export function buildConfig(configDir: string, sources: SourcesFile, categories: CategoriesFile): Config {
+export function buildConfig(
+  configDir: string,
+  sources: SourcesFile,
+  categories: CategoriesFile,
+  product: Product,
+): Config {
   const defaults = sources.defaults ?? {};
   const defaultRetention = filled<RetentionText>(D.defaults.retention, defaults.retention);
   const defaultEvery = defaults.every ?? D.defaults.every;
   return {
+    product,
     sources: sources.sources.map((entry) => buildSource(configDir, entry, defaultEvery, defaultRetention)),
     categories: categories.categories.map(buildCategory),
     site: filled<SiteText>(D.site, categories.site),
     fetch: {
-      ...buildFetchOptions(defaults.fetch, defaults.contact),
+      ...buildFetchOptions(product, defaults.fetch, defaults.contact),
       fileRoots: fileRoots(configDir, defaults.fetch?.allowed_file_dirs ?? D.defaults.fetch.allowed_file_dirs),
     },
     worker: {
@@ -68,12 +73,13 @@ type Defaults = NonNullable<SourcesFile["defaults"]>;
  * the caller's: they depend on CONFIG_DIR, or on there being none.
  */
 export function buildFetchOptions(
+  product: Product,
   fetch?: Defaults["fetch"],
   contact?: Defaults["contact"],
 ): Omit<Config["fetch"], "fileRoots"> {
   const limits = filled<FetchText>(D.defaults.fetch, fetch);
   return {
-    userAgent: `${PRODUCT_TOKEN} (+${contact ?? D.defaults.contact})`,
+    userAgent: `${productToken(product)} (+${contact ?? D.defaults.contact})`,
     timeoutMs: durationMs(limits.timeout),
     connectTimeoutMs: durationMs(limits.connect_timeout),
     maxBytes: parseByteSize(limits.max_bytes) ?? 0,

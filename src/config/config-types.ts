@@ -1,13 +1,16 @@
 import type { Category, Source } from "../model/index.js";
 import type { ConfigProblem } from "./problem.js";
+import type { Product } from "./product.js";
 
 /** Everything config/*.yaml says, validated, defaulted and deeply frozen. */
 export interface Config {
+  /** This build, from package.json: `<generator>` in feeds and the User-Agent name it. */
+  readonly product: Product;
   readonly sources: readonly Source[];
   readonly categories: readonly Category[];
   readonly site: { readonly title: string; readonly description: string; readonly language: string };
   readonly fetch: {
-    /** `news-feed-publisher/0.1 (+<contact>)` */
+    /** `<name>/<version> (+<contact>)`, name and version from package.json */
     readonly userAgent: string;
     readonly connectTimeoutMs: number;
     readonly timeoutMs: number;

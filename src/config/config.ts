@@ -6,6 +6,7 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { buildConfig } from "./build.js";
+import type { Product } from "./product.js";
 import type { ConfigResult } from "./config-types.js";
 import { crossCheck } from "./cross-check.js";
 import { deepFreeze } from "./deep-freeze.js";
@@ -27,6 +28,8 @@ export interface ConfigInput {
   readonly configDir: string;
   readonly sourcesYaml: string;
   readonly categoriesYaml: string;
+  /** This build (package.json, read by the composition root): User-Agent and feed generator name it. */
+  readonly product: Product;
 }
 
 /** Pure: text in, Config or every problem out. */
@@ -51,12 +54,12 @@ export function parseConfig(input: ConfigInput): ConfigResult {
   if (errors.length > 0 || !sources?.success || !categories?.success) {
     return deepFreeze({ ok: false, problems: sortProblems(problems) });
   }
-  const config = buildConfig(input.configDir, sources.data, categories.data);
+  const config = buildConfig(input.configDir, sources.data, categories.data, input.product);
   return deepFreeze({ ok: true, config, warnings: sortProblems(problems) });
 }
 
 /** Reads both files from CONFIG_DIR; an unreadable file is a problem in the result, never a throw. */
-export async function loadConfig(configDir: string): Promise<ConfigResult> {
+export async function loadConfig(configDir: string, product: Product): Promise<ConfigResult> {
   const [sourcesYaml, categoriesYaml] = await Promise.all([
     readConfigFile(configDir, SOURCES_FILE),
     readConfigFile(configDir, CATEGORIES_FILE),
@@ -67,7 +70,7 @@ export async function loadConfig(configDir: string): Promise<ConfigResult> {
     );
     return deepFreeze({ ok: false, problems });
   }
-  return parseConfig({ configDir, sourcesYaml, categoriesYaml });
+  return parseConfig({ configDir, sourcesYaml, categoriesYaml, product });
 }
 
 async function readConfigFile(configDir: string, name: string): Promise<string | ConfigProblem> {

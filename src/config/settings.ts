@@ -3,6 +3,7 @@
  * in, so nothing reads process.env behind anyone's back; a bad value throws a ConfigError at start.
  */
 import { availableParallelism } from "node:os";
+import { parseDatabaseUrl, type DatabaseTarget } from "../urls/database-url.js";
 import { ConfigError } from "./config-error.js";
 
 export interface Settings {
@@ -16,8 +17,8 @@ export interface Settings {
    */
   readonly baseUrlDefaulted?: true;
   readonly configDir: string;
-  /** `sqlite:PATH` or `postgres://…` */
-  readonly databaseUrl: string;
+  /** DATABASE_URL, parsed once: the store to open and whether replicas elect a leader. */
+  readonly database: DatabaseTarget;
   readonly feedsDir: string;
   readonly logLevel: string;
   /** Unset (or empty) means admin actions are off. */
@@ -33,7 +34,6 @@ export interface Settings {
 const MAX_WEB_CONCURRENCY = 64;
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
-const DATABASE_SCHEMES = ["sqlite:", "postgres:", "postgresql:"];
 
 export function readSettings(env: Readonly<Record<string, string | undefined>>): Settings {
   // An empty variable (`PORT=`) means "not set", as shells and compose files often leave them.
@@ -50,7 +50,7 @@ export function readSettings(env: Readonly<Record<string, string | undefined>>):
     baseUrl: readBaseUrl(baseUrl ?? `http://localhost:${port}`),
     ...(baseUrl === undefined ? { baseUrlDefaulted: true as const } : {}),
     configDir: get("CONFIG_DIR") ?? "./config",
-    databaseUrl: readDatabaseUrl(get("DATABASE_URL") ?? "sqlite:./data/feeds.db"),
+    database: readDatabase(get("DATABASE_URL") ?? "sqlite:./data/feeds.db"),
     feedsDir: get("FEEDS_DIR") ?? "./feeds",
     logLevel: readLogLevel(get("LOG_LEVEL") ?? "info"),
     ...(adminToken === undefined ? {} : { adminToken }),
@@ -98,15 +98,10 @@ function readBaseUrl(value: string): string {
   return url.href.replace(/\/+$/, "");
 }
 
-function readDatabaseUrl(value: string): string {
-  const scheme = DATABASE_SCHEMES.find((prefix) => value.toLowerCase().startsWith(prefix));
-  if (scheme === undefined) {
-    throw new ConfigError(`config: DATABASE_URL must start with sqlite: (embedded) or postgres://, got "${value}"`);
-  }
-  if (scheme === "sqlite:" && value.length === scheme.length) {
-    throw new ConfigError(`config: DATABASE_URL sqlite: needs a file path, like sqlite:./data/feeds.db`);
-  }
-  return value;
+function readDatabase(value: string): DatabaseTarget {
+  const target = parseDatabaseUrl(value);
+  if (target.kind === "invalid") throw new ConfigError(`config: DATABASE_URL ${target.reason}, got "${value}"`);
+  return target;
 }
 
 function readLogLevel(value: string): string {

@@ -7,6 +7,7 @@ import { isNotModified } from "./conditional-get.js";
 import { parseFeedRequest } from "./feed-request.js";
 import { HttpProblem } from "./problem.js";
 import { browserTabContentType, isBrowserTab } from "../publish/feed-stylesheet.js";
+import { linkHeaderValue } from "../publish/feed-links.js";
 
 export interface FeedResponderDeps {
   readonly feeds: FeedService;
@@ -193,11 +194,6 @@ function buildPrepared(feed: RenderedFeed, coding: ContentCoding, tab: boolean):
   const tabType = browserTabContentType(feed.contentType);
   const body = coding === "br" ? feed.brotli : coding === "gzip" ? feed.gzip : feed.identity;
   const etag = coding === "br" ? feed.etags.brotli : coding === "gzip" ? feed.etags.gzip : feed.etags.identity;
-  const links = [`<${feed.selfUrl}>; rel="self"`, ...feed.hubs.map((hub) => `<${hub}>; rel="hub"`)];
-  if (feed.paging.next) links.push(`<${feed.paging.next}>; rel="next"`);
-  if (feed.paging.prev) links.push(`<${feed.paging.prev}>; rel="prev"`);
-  if (feed.paging.first) links.push(`<${feed.paging.first}>; rel="first"`);
-  if (feed.paging.current) links.push(`<${feed.paging.current}>; rel="current"`);
   const full = [
     "Content-Type",
     (tab ? tabType : undefined) ?? feed.contentType,
@@ -206,7 +202,7 @@ function buildPrepared(feed: RenderedFeed, coding: ContentCoding, tab: boolean):
     ...(coding === "identity" ? [] : ["Content-Encoding", coding]),
     ...(feed.lastModified === undefined ? [] : ["Last-Modified", new Date(feed.lastModified).toUTCString()]),
     "Link",
-    links.join(", "),
+    linkHeaderValue(feed),
     "Access-Control-Allow-Origin",
     "*",
     "X-Content-Type-Options",

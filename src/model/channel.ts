@@ -26,7 +26,7 @@ export interface Channel {
     | {
         readonly first?: string | undefined;
         readonly next?: string | undefined;
-        readonly prev?: string | undefined;
+        readonly previous?: string | undefined;
         readonly current?: string | undefined;
       }
     | undefined;

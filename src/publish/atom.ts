@@ -5,6 +5,7 @@
 import type { Author, Channel, Enclosure, StoredItem } from "../model/index.js";
 import { EMPTY_FEED_UPDATED, feedUpdated, itemUpdated, rfc3339, writableEpoch } from "./dates.js";
 import { atomEntryId, atomFeedId } from "./entry-id.js";
+import { feedLinks } from "./feed-links.js";
 import { itemTerms } from "./terms.js";
 import { httpUrl } from "./urls.js";
 import { element, optionalText, serializeDocument, type XmlElement } from "./xml.js";
@@ -20,7 +21,7 @@ export function renderAtom(channel: Channel, items: readonly StoredItem[]): stri
     element("updated", {}, rfc3339(updated)),
     feedAuthor(channel),
     optionalText("generator", channel.generator),
-    ...feedLinks(channel),
+    ...feedLinkElements(channel),
     ...channel.categories.map((term) => (term === "" ? undefined : element("category", { term }))),
     ...items.map((item) => entryElement(item, updated)),
   ]);
@@ -38,21 +39,9 @@ function feedAuthor(channel: Channel): XmlElement {
   ]);
 }
 
-/** rel=self and rel=alternate (RFC 4287 §4.2.7.2), rel=hub (W3C WebSub §4), RFC 5005 §3 paging. */
-function feedLinks(channel: Channel): XmlElement[] {
-  const paging = channel.paging ?? {};
-  const links: Array<[rel: string, href: string | undefined, type?: string]> = [
-    ["self", channel.selfUrl, "application/atom+xml"],
-    ["alternate", channel.homePageUrl, "text/html"],
-    ...channel.hubs.map((hub): [string, string] => ["hub", hub]),
-    ["first", paging.first],
-    ["previous", paging.prev],
-    ["next", paging.next],
-    ["current", paging.current],
-  ];
-  return links.flatMap(([rel, href, type]) =>
-    href === undefined || href === "" ? [] : [element("link", { rel, type, href })],
-  );
+/** The feed's links (feed-links.ts): self, alternate, hubs, RFC 5005 §3 paging. */
+function feedLinkElements(channel: Channel): XmlElement[] {
+  return feedLinks(channel, "application/atom+xml").map(({ rel, href, type }) => element("link", { rel, type, href }));
 }
 
 function entryElement(item: StoredItem, feedUpdatedMs: number): XmlElement {

@@ -146,7 +146,7 @@ function buildChannel(variant: FeedVariant, page: FeedPageData, deps: FeedServic
 /**
  * RFC 5005 §3 paging links. `next` always continues from the last item shown (a `before`
  * cursor), never from a page number: new items arriving between two fetches would shift numbered
- * pages and show the reader an item twice. `prev` exists only for numbered pages; a cursor page
+ * pages and show the reader an item twice. `previous` exists only for numbered pages; a cursor page
  * cannot know its predecessor, and RFC 5005 makes every paging link optional.
  */
 function pagingLinks(variant: FeedVariant, page: FeedPageData, baseUrl: string): NonNullable<Channel["paging"]> {
@@ -156,7 +156,7 @@ function pagingLinks(variant: FeedVariant, page: FeedPageData, baseUrl: string):
     first: variantUrl(baseUrl, repositioned(variant, { page: 1 })),
     current: variantUrl(baseUrl, variant),
     ...(number > 1 && before === undefined
-      ? { prev: variantUrl(baseUrl, repositioned(variant, { page: number - 1 })) }
+      ? { previous: variantUrl(baseUrl, repositioned(variant, { page: number - 1 })) }
       : {}),
     ...(page.hasMore && last
       ? { next: variantUrl(baseUrl, repositioned(variant, { before: { published: last.published, id: last.id } })) }

@@ -4,6 +4,7 @@
  */
 import type { Author, Channel, Enclosure, StoredItem } from "../model/index.js";
 import { rfc3339, writableEpoch } from "./dates.js";
+import { feedLinks, linkHref } from "./feed-links.js";
 import { itemTerms } from "./terms.js";
 import { httpUrl } from "./urls.js";
 
@@ -50,17 +51,21 @@ interface JsonFeed {
 }
 
 export function renderJsonFeed(channel: Channel, items: readonly StoredItem[]): string {
+  // The same links as RSS and Atom (feed-links.ts); JSON Feed 1.1 has a member for only some of them.
+  const links = feedLinks(channel);
   const feed: JsonFeed = {
     version: VERSION,
     title: channel.title,
-    home_page_url: httpUrl(channel.homePageUrl),
-    feed_url: httpUrl(channel.selfUrl),
+    home_page_url: httpUrl(linkHref(links, "alternate")),
+    feed_url: httpUrl(linkHref(links, "self")),
     description: nonEmpty(channel.description),
-    next_url: httpUrl(channel.paging?.next),
+    next_url: httpUrl(linkHref(links, "next")),
     language: nonEmpty(channel.language),
     authors: nonEmptyArray([channelAuthor(channel)]),
     hubs: nonEmptyArray(
-      channel.hubs.flatMap((hub) => (httpUrl(hub) === undefined ? [] : [{ type: "WebSub", url: hub }])),
+      links.flatMap(({ rel, href }) =>
+        rel !== "hub" || httpUrl(href) === undefined ? [] : [{ type: "WebSub", url: href }],
+      ),
     ),
     items: items.map(jsonItem),
   };

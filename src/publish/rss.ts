@@ -4,6 +4,7 @@
  */
 import type { Author, Channel, StoredItem } from "../model/index.js";
 import { feedUpdated, rfc822, writableEpoch } from "./dates.js";
+import { feedLinks } from "./feed-links.js";
 import { escapeText } from "./html-escape.js";
 import { itemTerms } from "./terms.js";
 import { httpUrl } from "./urls.js";
@@ -44,23 +45,13 @@ function ttlElement(ttlMinutes: number | undefined): XmlElement | undefined {
 }
 
 /**
- * rel=self first: the W3C validator asks for it and rss-parser takes the first atom:link as the
- * feed URL. Then one rel=hub per WebSub hub (W3C WebSub §4), then RFC 5005 §3 paging links,
- * whose relation for the previous page is spelled `previous`.
+ * The feed's links (feed-links.ts) but alternate: RSS 2.0 names the HTML page in the channel's
+ * own `<link>`, and only the atom: prefix, bound to the Atom namespace, may name links here.
  */
 function atomLinks(channel: Channel): XmlElement[] {
-  const paging = channel.paging ?? {};
-  const links: Array<[rel: string, href: string | undefined, type?: string]> = [
-    ["self", channel.selfUrl, "application/rss+xml"],
-    ...channel.hubs.map((hub): [string, string] => ["hub", hub]),
-    ["first", paging.first],
-    ["previous", paging.prev],
-    ["next", paging.next],
-    ["current", paging.current],
-  ];
-  return links.flatMap(([rel, href, type]) =>
-    href === undefined || href === "" ? [] : [element("atom:link", { href, rel, type })],
-  );
+  return feedLinks(channel, "application/rss+xml")
+    .filter((link) => link.rel !== "alternate")
+    .map(({ rel, href, type }) => element("atom:link", { href, rel, type }));
 }
 
 function itemElement(item: StoredItem): XmlElement {

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { Clock } from "../model/index.js";
 import { openPostgresStore } from "./postgres/postgres-store.js";
+import { parseDatabaseUrl, type DatabaseTarget } from "../urls/database-url.js";
 import { redactUrl } from "./redact-url.js";
 import { openSqliteStore } from "./sqlite/sqlite-store.js";
 import type { Store } from "./store.js";
@@ -12,30 +13,32 @@ export interface OpenStoreOptions {
   readonly cwd?: string;
 }
 
-const SQLITE_PREFIX = "sqlite:";
 const MEMORY = ":memory:";
 
 /**
- * Open the store a DATABASE_URL names and bring its schema up to date:
- * `sqlite:PATH` (relative to cwd), `sqlite::memory:`, or `postgres://…` / `postgresql://…`.
+ * Open the store a DATABASE_URL names (settings parse it, urls/database-url.ts) and bring its
+ * schema up to date. A string is parsed by the same rule, for tests and tools that name a store.
  */
-export async function openStore(databaseUrl: string, opts: OpenStoreOptions): Promise<Store> {
-  const url = databaseUrl.trim();
-  if (url.startsWith(SQLITE_PREFIX)) {
-    const path = url.slice(SQLITE_PREFIX.length);
-    if (path === "")
-      throw new StoreError(`store: DATABASE_URL "${databaseUrl}" names no file; use sqlite:./data/feeds.db`);
-    const store = openSqliteStore(path === MEMORY ? MEMORY : resolve(opts.cwd ?? process.cwd(), path), {
-      clock: opts.clock,
-    });
-    return migrated(store);
+export async function openStore(database: DatabaseTarget | string, opts: OpenStoreOptions): Promise<Store> {
+  const target = typeof database === "string" ? parsed(database) : database;
+  switch (target.kind) {
+    case "sqlite":
+      return migrated(
+        openSqliteStore(target.path === MEMORY ? MEMORY : resolve(opts.cwd ?? process.cwd(), target.path), {
+          clock: opts.clock,
+        }),
+      );
+    case "postgres":
+      return migrated(await openPostgresStore(target.url, { clock: opts.clock }));
   }
-  if (/^postgres(ql)?:\/\//i.test(url)) {
-    return migrated(await openPostgresStore(url, { clock: opts.clock }));
+}
+
+function parsed(databaseUrl: string): DatabaseTarget {
+  const target = parseDatabaseUrl(databaseUrl);
+  if (target.kind === "invalid") {
+    throw new StoreError(`store: DATABASE_URL ${target.reason}, got "${redactUrl(databaseUrl)}"`);
   }
-  throw new StoreError(
-    `store: unsupported DATABASE_URL "${redactUrl(databaseUrl)}"; expected sqlite:PATH, sqlite::memory: or postgres://…`,
-  );
+  return target;
 }
 
 /** Bring the schema up to date, closing the store if that fails. */

@@ -5,6 +5,7 @@ import type { ClaimedDelivery, Store, WebSubSubscription } from "../store/store.
 import type { Limiter } from "../shared/limiter.js";
 import type { CallbackClient } from "./callback-request.js";
 import { redactUrl } from "../net/redact-url.js";
+import { linkHeaderValue } from "../publish/feed-links.js";
 
 /** What a topic's subscribers are sent (W3C WebSub §7): the whole current feed. */
 export interface TopicContent {
@@ -240,7 +241,7 @@ export function distributionHeaders(
 ): Record<string, string> {
   return {
     "Content-Type": content.contentType,
-    Link: `<${hubUrl}>; rel="hub", <${subscription.topic}>; rel="self"`,
+    Link: linkHeaderValue({ selfUrl: subscription.topic, hubs: [hubUrl] }),
     ...(subscription.secret === null ? {} : { "X-Hub-Signature": signature(subscription.secret, content.body) }),
   };
 }

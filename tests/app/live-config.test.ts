@@ -8,6 +8,7 @@ import { startService, type Service } from "../../src/app/service.js";
 import { loadConfig } from "../../src/config/config.js";
 import { TZ_DATA_VERSION } from "../../src/zones/zone-clock.js";
 import type { StatusReport } from "../../src/http/status.js";
+import { TEST_PRODUCT } from "../fixtures/product.js";
 
 const logger = pino({ level: "silent" });
 
@@ -72,7 +73,7 @@ describe("live config", () => {
     await writeFile(path.join(dir, "wire.xml"), FEED);
     await writeFile(path.join(dir, "sources.yaml"), SOURCES());
     await writeFile(path.join(dir, "categories.yaml"), CATEGORIES(""));
-    const loaded = await loadConfig(dir);
+    const loaded = await loadConfig(dir, TEST_PRODUCT);
     if (!loaded.ok) throw new Error("fixture config invalid");
     service = await startService(
       {
@@ -80,7 +81,7 @@ describe("live config", () => {
         host: "127.0.0.1",
         baseUrl: "http://feeds.test",
         configDir: dir,
-        databaseUrl: "sqlite::memory:",
+        database: { kind: "sqlite", path: ":memory:" },
         feedsDir: path.join(dir, "feeds"),
         logLevel: "silent",
         webConcurrency: 1,
@@ -325,7 +326,7 @@ describe("graceful shutdown", () => {
     await writeFile(path.join(dir, "wire.xml"), FEED);
     await writeFile(path.join(dir, "sources.yaml"), SOURCES());
     await writeFile(path.join(dir, "categories.yaml"), CATEGORIES(""));
-    const loaded = await loadConfig(dir);
+    const loaded = await loadConfig(dir, TEST_PRODUCT);
     if (!loaded.ok) throw new Error("fixture config invalid");
     const service = await startService(
       {
@@ -333,7 +334,7 @@ describe("graceful shutdown", () => {
         host: "127.0.0.1",
         baseUrl: "http://feeds.test",
         configDir: dir,
-        databaseUrl: `sqlite:${path.join(dir, "db.sqlite")}`,
+        database: { kind: "sqlite", path: path.join(dir, "db.sqlite") },
         feedsDir: path.join(dir, "feeds"),
         logLevel: "silent",
         webConcurrency: 1,

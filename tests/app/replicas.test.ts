@@ -5,8 +5,16 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService, type Service } from "../../src/app/service.js";
 import { loadConfig, type Config } from "../../src/config/config.js";
-import { eventually, postgresTestUrl, SKIP_HINT, testSchemas, urlWithSchema } from "../store/postgres-test-db.js";
+import {
+  eventually,
+  lockRetriedTwice,
+  postgresTestUrl,
+  SKIP_HINT,
+  testSchemas,
+  urlWithSchema,
+} from "../store/postgres-test-db.js";
 import { startSubscriber } from "../websub/hub-fixture.js";
+import { TEST_PRODUCT } from "../fixtures/product.js";
 
 const url = postgresTestUrl();
 if (!url) console.warn(`Replica tests SKIPPED: ${SKIP_HINT}`);
@@ -25,14 +33,17 @@ const FEED = (
     let databaseUrl: string;
     const services: Service[] = [];
 
+    /** A replica whose sessions are named `replicas-<n>` (pg_stat_activity), n counting from 0. */
     const start = async (): Promise<Service> => {
+      const named = new URL(databaseUrl);
+      named.searchParams.set("application_name", `replicas-${services.length}`);
       const service = await startService(
         {
           port: 0,
           host: "127.0.0.1",
           baseUrl: "http://feeds.test",
           configDir: dir,
-          databaseUrl,
+          database: { kind: "postgres", url: named.toString() },
           feedsDir: path.join(dir, `feeds-${services.length}`),
           logLevel: "silent",
           webConcurrency: 1,
@@ -69,7 +80,7 @@ const FEED = (
         path.join(dir, "categories.yaml"),
         "categories:\n  - slug: world\n    title: World\n    description: d\n    match:\n      - keywords: [story]\n",
       );
-      const loaded = await loadConfig(dir);
+      const loaded = await loadConfig(dir, TEST_PRODUCT);
       if (!loaded.ok) throw new Error("fixture config invalid");
       config = loaded.config;
     });
@@ -84,7 +95,8 @@ const FEED = (
       const a = await start();
       await eventually("a leads", () => a.isLeader());
       const b = await start();
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // b has tried for the lock twice while a holds it.
+      await lockRetriedTwice(databaseUrl, "replicas-1", 10_000);
       expect([a.isLeader(), b.isLeader()]).toEqual([true, false]);
       const replicaStatus = (await (await fetch(`${b.address}/status.json`)).json()) as {
         worker: { leader: boolean };
@@ -151,9 +163,20 @@ const FEED = (
         await writeFile(path.join(dir, "w.xml"), FEED("Fourth story"));
         await leader.runtime.worker.runSource("w", { force: true });
         await eventually("pushed again", () => subscriber.deliveries().length === 2, 5000);
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        expect(subscriber.deliveries()).toHaveLength(2);
-        expect(subscriber.deliveries()[1]?.body.toString("utf8")).toContain("Fourth story");
+        // A later change's push is the witnessed event: deliveries to one subscriber go out in
+        // queue order, so a second push of the Fourth story (the leader's own NOTIFY taken as a
+        // foreign change) would arrive before the Fifth.
+        await writeFile(path.join(dir, "w.xml"), FEED("Fifth story"));
+        await leader.runtime.worker.runSource("w", { force: true });
+        await eventually(
+          "the fifth pushed",
+          () => subscriber.deliveries().some((push) => push.body.toString("utf8").includes("Fifth story")),
+          5000,
+        );
+        const pushed = subscriber.deliveries().map((push) => push.body.toString("utf8"));
+        expect(pushed).toHaveLength(3);
+        expect(pushed[1]).toContain("Fourth story");
+        expect(pushed[2]).toContain("Fifth story");
       } finally {
         await subscriber.close();
       }

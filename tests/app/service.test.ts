@@ -11,6 +11,7 @@ import type { FeedVariant } from "../../src/publish/feed-variant.js";
 import { openStore } from "../../src/store/open-store.js";
 import { makeItem } from "../store/store-contract.js";
 import { startSubscriber, type Subscriber } from "../websub/hub-fixture.js";
+import { TEST_PRODUCT } from "../fixtures/product.js";
 
 const logger = pino({ level: "silent" });
 const BASE_URL = "http://feeds.test";
@@ -68,7 +69,7 @@ describe("the service over an SQLite file", () => {
   let subscriber: Subscriber | undefined;
 
   const config = async (): Promise<Config> => {
-    const loaded = await loadConfig(dir);
+    const loaded = await loadConfig(dir, TEST_PRODUCT);
     if (!loaded.ok) throw new Error(`fixture config invalid: ${JSON.stringify(loaded.problems)}`);
     return loaded.config;
   };
@@ -95,7 +96,7 @@ describe("the service over an SQLite file", () => {
       host: "127.0.0.1",
       baseUrl: BASE_URL,
       configDir: dir,
-      databaseUrl: `sqlite:${path.join(dir, "feeds.db")}`,
+      database: { kind: "sqlite", path: path.join(dir, "feeds.db") },
       feedsDir: dir,
       logLevel: "silent",
       webConcurrency: 1,
@@ -139,7 +140,7 @@ describe("the service over an SQLite file", () => {
     const misses = feeds.cache.stats().misses;
 
     // Another store instance over the same file, as `npm run collect` opens.
-    const collector = await openStore(settings.databaseUrl, { clock: Date.now });
+    const collector = await openStore(settings.database, { clock: Date.now });
     try {
       const written = await collector.commitRun(
         { sourceId: "collector", at: Date.now() },

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService, type Service } from "../../src/app/service.js";
 import { loadConfig } from "../../src/config/config.js";
 import type { StatusReport } from "../../src/http/status.js";
+import { TEST_PRODUCT } from "../fixtures/product.js";
 
 const SECRETS = ["s3cret-pass", "K3Y-value", "T0K-value", "bob-pw", "AT-value"];
 
@@ -67,7 +68,7 @@ describe("credentials in source URLs", () => {
 `,
     );
     await writeFile(path.join(dir, "categories.yaml"), CATEGORIES);
-    const loaded = await loadConfig(dir);
+    const loaded = await loadConfig(dir, TEST_PRODUCT);
     if (!loaded.ok) throw new Error("fixture config invalid");
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -81,7 +82,7 @@ describe("credentials in source URLs", () => {
         host: "127.0.0.1",
         baseUrl: "http://feeds.test",
         configDir: dir,
-        databaseUrl: "sqlite::memory:",
+        database: { kind: "sqlite", path: ":memory:" },
         feedsDir: path.join(dir, "feeds"),
         logLevel: "debug",
         webConcurrency: 1,

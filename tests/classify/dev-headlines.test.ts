@@ -5,6 +5,7 @@ import { compileClassifier } from "../../src/classify/classifier.js";
 import { loadConfig } from "../../src/config/config.js";
 import { measure } from "./measure.js";
 import type { Labelled, View } from "./measure.js";
+import { TEST_PRODUCT } from "../fixtures/product.js";
 
 /**
  * The development set: real headlines from stored copies of public news pages, each with its
@@ -16,7 +17,7 @@ const GOALS: Record<View, { precision: number; recall: number }> = {
 };
 
 async function setup() {
-  const result = await loadConfig(path.resolve(import.meta.dirname, "../../config"));
+  const result = await loadConfig(path.resolve(import.meta.dirname, "../../config"), TEST_PRODUCT);
   if (!result.ok) throw new Error(`shipped config is invalid: ${JSON.stringify(result.problems)}`);
   const { headlines } = JSON.parse(await readFile(path.resolve(import.meta.dirname, "dev-headlines.json"), "utf8")) as {
     headlines: Labelled[];

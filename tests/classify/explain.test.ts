@@ -5,6 +5,7 @@ import { compileClassifier } from "../../src/classify/classifier.js";
 import { compileExplainer } from "../../src/classify/explain.js";
 import { loadConfig } from "../../src/config/config.js";
 import type { Category, CollectedItem } from "../../src/model/index.js";
+import { TEST_PRODUCT } from "../fixtures/product.js";
 
 function item(title: string, summary?: string): CollectedItem {
   return {
@@ -56,7 +57,7 @@ describe("compileExplainer", () => {
   });
 
   it("agrees with the classifier on every labelled headline", async () => {
-    const result = await loadConfig(path.resolve(import.meta.dirname, "../../config"));
+    const result = await loadConfig(path.resolve(import.meta.dirname, "../../config"), TEST_PRODUCT);
     if (!result.ok) throw new Error("shipped config invalid");
     const classify = compileClassifier(result.config.categories);
     const explainShipped = compileExplainer(result.config.categories);

@@ -5,6 +5,7 @@ import { compileClassifier } from "../../src/classify/classifier.js";
 import type { Classifier } from "../../src/classify/classifier.js";
 import { loadConfig } from "../../src/config/config.js";
 import type { CollectedItem } from "../../src/model/index.js";
+import { TEST_PRODUCT } from "../fixtures/product.js";
 
 interface Labelled {
   readonly title: string;
@@ -31,7 +32,7 @@ function item(headline: Labelled, index: number): CollectedItem {
 }
 
 async function setup(): Promise<{ classify: Classifier; slugs: string[]; headlines: Labelled[] }> {
-  const result = await loadConfig(CONFIG_DIR);
+  const result = await loadConfig(CONFIG_DIR, TEST_PRODUCT);
   if (!result.ok) throw new Error(`shipped config is invalid: ${JSON.stringify(result.problems)}`);
   const { headlines } = JSON.parse(await readFile(HEADLINES, "utf8")) as { headlines: Labelled[] };
   return {

@@ -4,6 +4,7 @@ import { XMLParser } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 import { compileClassifier } from "../../src/classify/classifier.js";
 import { loadConfig } from "../../src/config/config.js";
+import { TEST_PRODUCT } from "../fixtures/product.js";
 
 const CONFIG_DIR = path.resolve(import.meta.dirname, "../../config");
 
@@ -15,7 +16,7 @@ interface RssItem {
 
 describe("the bundled sample feed, classified by the shipped rules", () => {
   it("covers every category and some items that match none", async () => {
-    const result = await loadConfig(CONFIG_DIR);
+    const result = await loadConfig(CONFIG_DIR, TEST_PRODUCT);
     if (!result.ok) throw new Error("shipped config invalid");
     const source = result.config.sources.find((s) => s.url.endsWith("/sample/news.xml"));
     expect(source?.categories).toEqual([]);

@@ -6,6 +6,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { formatProblem, loadConfig, parseConfig } from "../../src/config/config.js";
 import type { Config, ConfigProblem, ConfigResult } from "../../src/config/config.js";
+import { TEST_PRODUCT } from "../fixtures/product.js";
 
 const SHIPPED_CONFIG_DIR = path.resolve(import.meta.dirname, "../../config");
 const SOURCES = "config/sources.yaml";
@@ -33,7 +34,7 @@ const FEED_SOURCE_YAML = `sources:
 `;
 
 function parse(sourcesYaml: string, categoriesYaml = CATEGORIES_YAML): ConfigResult {
-  return parseConfig({ configDir: "config", sourcesYaml, categoriesYaml });
+  return parseConfig({ configDir: "config", sourcesYaml, categoriesYaml, product: TEST_PRODUCT });
 }
 
 function config(sourcesYaml: string, categoriesYaml = CATEGORIES_YAML): Config {
@@ -50,7 +51,7 @@ function problems(sourcesYaml: string, categoriesYaml = CATEGORIES_YAML): readon
 
 describe("the shipped config", () => {
   it("loads with no errors and no warnings", async () => {
-    const result = await loadConfig(SHIPPED_CONFIG_DIR);
+    const result = await loadConfig(SHIPPED_CONFIG_DIR, TEST_PRODUCT);
     expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([]);
     if (!result.ok) return;
     expect(result.warnings).toEqual([]);
@@ -59,7 +60,7 @@ describe("the shipped config", () => {
   });
 
   it("bundles an offline sample source whose file exists and is left to the rules", async () => {
-    const result = await loadConfig(SHIPPED_CONFIG_DIR);
+    const result = await loadConfig(SHIPPED_CONFIG_DIR, TEST_PRODUCT);
     if (!result.ok) throw new Error("shipped config invalid");
     const sample = result.config.sources.find((s) => s.id === "sample-news");
     expect(sample?.url).toBe(pathToFileURL(path.join(SHIPPED_CONFIG_DIR, "sample/news.xml")).href);
@@ -84,7 +85,7 @@ describe("defaults and conversion", () => {
       },
     ]);
     expect(cfg.fetch).toEqual({
-      userAgent: "news-feed-publisher/0.1 (+https://github.com/news-feed-publisher)",
+      userAgent: "news-feed-publisher/0.0.0-test (+https://github.com/news-feed-publisher)",
       timeoutMs: 20_000,
       connectTimeoutMs: 5_000,
       maxBytes: 10 * 1024 * 1024,
@@ -129,7 +130,7 @@ sources:
       categories: ["world"],
     });
     expect(cfg.fetch).toEqual({
-      userAgent: "news-feed-publisher/0.1 (+https://example.org/about-this-bot)",
+      userAgent: "news-feed-publisher/0.0.0-test (+https://example.org/about-this-bot)",
       timeoutMs: 60_000,
       connectTimeoutMs: 2_000,
       maxBytes: 524_288,
@@ -175,6 +176,7 @@ sources:
   - { id: e, kind: feed, url: "HTTPS://Example.org/e" }
 `,
       categoriesYaml: "categories: []\n",
+      product: TEST_PRODUCT,
     });
     if (!cfg.ok) throw new Error(cfg.problems.map(formatProblem).join("\n"));
     expect(cfg.config.sources.map((s) => s.url)).toEqual([
@@ -199,6 +201,7 @@ sources:
   - { id: f, kind: feed, url: /srv/pages-not/x.html }
 `,
       categoriesYaml: "categories: []\n",
+      product: TEST_PRODUCT,
     });
     expect(result.ok ? [] : result.problems.map(formatProblem)).toEqual([
       "/etc/feeds/sources.yaml:4:53 sources[1].url: file /etc/passwd is outside the config directory /etc/feeds; list its directory in defaults.fetch.allowed_file_dirs to read it",
@@ -850,7 +853,7 @@ describe("loadConfig", () => {
   it("reports missing files as problems instead of throwing", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "config-test-"));
     try {
-      const result = await loadConfig(dir);
+      const result = await loadConfig(dir, TEST_PRODUCT);
       expect(result.ok).toBe(false);
       expect(!result.ok && result.problems.map((p) => [p.file, p.path, p.severity])).toEqual([
         [path.join(dir, "sources.yaml"), "", "error"],
@@ -867,7 +870,7 @@ describe("loadConfig", () => {
     try {
       await writeFile(path.join(dir, "sources.yaml"), "sources:\n  - { id: s, kind: feed, url: feed.xml }\n");
       await writeFile(path.join(dir, "categories.yaml"), CATEGORIES_YAML);
-      const result = await loadConfig(dir);
+      const result = await loadConfig(dir, TEST_PRODUCT);
       expect(result.ok && result.config.sources[0]?.url).toBe(pathToFileURL(path.join(dir, "feed.xml")).href);
     } finally {
       await rm(dir, { recursive: true });

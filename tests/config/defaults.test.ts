@@ -4,6 +4,7 @@ import { parse } from "yaml";
 import { buildConfig } from "../../src/config/build.js";
 import { BUILT_IN_DEFAULTS } from "../../src/config/defaults.js";
 import { categoriesFileSchema, sourcesFileSchema } from "../../src/config/schema.js";
+import { TEST_PRODUCT } from "../fixtures/product.js";
 
 const D = BUILT_IN_DEFAULTS;
 
@@ -15,11 +16,12 @@ const spelledOut = {
 
 describe("the table of built-in defaults", () => {
   it("is what an empty config gets: writing every default out changes nothing", () => {
-    const empty = buildConfig("/srv/config", { sources: [] }, { categories: [] });
+    const empty = buildConfig("/srv/config", { sources: [] }, { categories: [] }, TEST_PRODUCT);
     const written = buildConfig(
       "/srv/config",
       sourcesFileSchema.parse(spelledOut.sources),
       categoriesFileSchema.parse(spelledOut.categories),
+      TEST_PRODUCT,
     );
     expect(written).toEqual(empty);
   });

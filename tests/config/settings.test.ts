@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config/config-error.js";
-import { readSettings } from "../../src/config/settings.js";
+import { readSettings, type Settings } from "../../src/config/settings.js";
 
 describe("readSettings", () => {
   it("uses the defaults of docs/ARCHITECTURE.md's environment table when nothing is set", () => {
@@ -11,7 +11,7 @@ describe("readSettings", () => {
       baseUrl: "http://localhost:8080",
       baseUrlDefaulted: true,
       configDir: "./config",
-      databaseUrl: "sqlite:./data/feeds.db",
+      database: { kind: "sqlite", path: "./data/feeds.db" },
       feedsDir: "./feeds",
       logLevel: "info",
       webConcurrency: availableParallelism(),
@@ -49,7 +49,7 @@ describe("readSettings", () => {
       host: "127.0.0.1",
       baseUrl: "https://feeds.example.org/news",
       configDir: "/etc/feeds",
-      databaseUrl: "postgres://user:pw@db:5432/feeds",
+      database: { kind: "postgres", url: "postgres://user:pw@db:5432/feeds" },
       feedsDir: "/var/feeds",
       logLevel: "debug",
       adminToken: "s3cret",
@@ -57,9 +57,12 @@ describe("readSettings", () => {
     });
   });
 
-  it("accepts postgresql: and sqlite: database URLs", () => {
-    expect(readSettings({ DATABASE_URL: "postgresql://db/feeds" }).databaseUrl).toBe("postgresql://db/feeds");
-    expect(readSettings({ DATABASE_URL: "sqlite::memory:" }).databaseUrl).toBe("sqlite::memory:");
+  it("parses DATABASE_URL once into the store it names, schemes in any case", () => {
+    const database = (value: string): Settings["database"] => readSettings({ DATABASE_URL: value }).database;
+    expect(database("postgresql://db/feeds")).toEqual({ kind: "postgres", url: "postgresql://db/feeds" });
+    expect(database("POSTGRES://db/feeds")).toEqual({ kind: "postgres", url: "POSTGRES://db/feeds" });
+    expect(database("sqlite::memory:")).toEqual({ kind: "sqlite", path: ":memory:" });
+    expect(database("SQLite:/var/lib/feeds.db")).toEqual({ kind: "sqlite", path: "/var/lib/feeds.db" });
   });
 
   it.each([
@@ -81,11 +84,20 @@ describe("readSettings", () => {
     ],
     [
       { DATABASE_URL: "mysql://db/feeds" },
-      'config: DATABASE_URL must start with sqlite: (embedded) or postgres://, got "mysql://db/feeds"',
+      'config: DATABASE_URL must be sqlite:PATH (embedded), sqlite::memory: or postgres://…, got "mysql://db/feeds"',
     ],
     [
       { DATABASE_URL: "./data/feeds.db" },
-      'config: DATABASE_URL must start with sqlite: (embedded) or postgres://, got "./data/feeds.db"',
+      'config: DATABASE_URL must be sqlite:PATH (embedded), sqlite::memory: or postgres://…, got "./data/feeds.db"',
+    ],
+    [
+      // Accepted here once, then refused by the store at start; now refused where it is read.
+      { DATABASE_URL: "postgres:feeds" },
+      'config: DATABASE_URL must be sqlite:PATH (embedded), sqlite::memory: or postgres://…, got "postgres:feeds"',
+    ],
+    [
+      { DATABASE_URL: "sqlite:" },
+      'config: DATABASE_URL sqlite: needs a file path, like sqlite:./data/feeds.db, got "sqlite:"',
     ],
     [{ DATABASE_URL: "sqlite:" }, "config: DATABASE_URL sqlite: needs a file path, like sqlite:./data/feeds.db"],
     [{ WEB_CONCURRENCY: "0" }, 'config: WEB_CONCURRENCY must be a whole number of processes from 1 to 64, got "0"'],

@@ -11,7 +11,7 @@ import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { maxAgeSeconds } from "../../src/app/freshness.js";
+import { maxAgeSeconds } from "../../src/http/max-age.js";
 import { startService, type Service } from "../../src/app/service.js";
 import { loadConfig, type Config } from "../../src/config/config.js";
 import type { Settings } from "../../src/config/settings.js";
@@ -19,6 +19,7 @@ import type { ClassifiedItem, FeedFormat, StoredItem } from "../../src/model/ind
 import { openStore } from "../../src/store/open-store.js";
 import { attr, children, childText, parseXml, type XNode } from "../publish/feed-rules.js";
 import { BUILT_IN_FRESHNESS } from "../built-in-config.js";
+import { TEST_PRODUCT } from "../fixtures/product.js";
 
 const BASE_URL = "https://news.example.org";
 const T0 = Date.UTC(2026, 2, 10, 9, 0, 0);
@@ -145,7 +146,8 @@ function linkHeader(response: RawResponse): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of header(response, "link").split(/,\s*(?=<)/)) {
     const match = /^<([^>]+)>;\s*rel="([^"]+)"$/.exec(part.trim());
-    if (match?.[1] !== undefined && match[2] !== undefined) out[match[2]] = match[1];
+    // RFC 8288 §3.3: one rel may name several relation types, separated by spaces.
+    for (const rel of match?.[2]?.split(" ") ?? []) if (match?.[1] !== undefined) out[rel] = match[1];
   }
   return out;
 }
@@ -176,23 +178,23 @@ describe("serving pollers through the real service", () => {
     await writeFile(path.join(dir, "sources.yaml"), SOURCES_YAML);
     await writeFile(path.join(dir, "world.xml"), rssDocument("world", WORLD_STORIES));
     await writeFile(path.join(dir, "tech.xml"), rssDocument("tech", TECH_STORIES));
-    const loaded = await loadConfig(dir);
+    const loaded = await loadConfig(dir, TEST_PRODUCT);
     if (!loaded.ok) throw new Error(`config rejected: ${JSON.stringify(loaded.problems)}`);
     config = loaded.config;
-    const databaseUrl = `sqlite:${path.join(dir, "feeds.db")}`;
+    const databasePath = path.join(dir, "feeds.db");
     settings = {
       port: 0,
       host: "127.0.0.1",
       baseUrl: BASE_URL,
       configDir: dir,
-      databaseUrl,
+      database: { kind: "sqlite", path: databasePath },
       feedsDir: path.join(dir, "snapshots-a"),
       logLevel: "silent",
       webConcurrency: 1,
     };
 
     // The paged economy items are in the store before the service starts, as after a restart.
-    const seed = await openStore(databaseUrl, { clock });
+    const seed = await openStore({ kind: "sqlite", path: databasePath }, { clock });
     await seed.commitRun({ sourceId: "eco-seed", at: T0 }, pagedItems(), T0);
     await seed.close();
 
@@ -498,8 +500,10 @@ describe("serving pollers through the real service", () => {
           // `current` names the page itself, in the header as in the document.
           expect(inHeader.current).toBe(`${BASE_URL}${target}`);
           if (format !== "json") expect(inDocument.current).toBe(inHeader.current);
-          // Next links continue from a cursor, which cannot name its predecessor: no prev on the way.
+          // Next links continue from a cursor, which cannot name its predecessor: no previous on the way.
+          expect(inHeader.previous).toBeUndefined();
           expect(inHeader.prev).toBeUndefined();
+          expect(inDocument.previous).toBeUndefined();
           if (inHeader.next !== undefined) expect(inHeader.next).toMatch(/\?limit=10&before=\d+_[\w-]+$/);
           target = inHeader.next === undefined ? undefined : local(inHeader.next);
           expect(pages).toBeLessThanOrEqual(20);
@@ -539,11 +543,24 @@ describe("serving pollers through the real service", () => {
       service.runtime.feeds.invalidate(["morocco-economy"]);
     });
 
-    it("keeps numbered pages for old links: ?page=3 links prev to page 2 and next by cursor", async () => {
+    it("keeps numbered pages for old links: ?page=3 links previous to page 2 and next by cursor", async () => {
       const response = await get("/feeds/morocco-economy.atom?limit=10&page=3");
       const links = linkHeader(response);
-      expect(links.prev).toBe(`${BASE_URL}/feeds/morocco-economy.atom?limit=10&page=2`);
+      const feed = `${BASE_URL}/feeds/morocco-economy.atom?limit=10`;
+      expect(header(response, "link")).toBe(
+        [
+          // No hub: only a subscription document (the first page) offers one (WebSub §4).
+          `<${feed}&page=3>; rel="self"`,
+          `<${feed}>; rel="first"`,
+          // RFC 5005 §3 spells it `previous`; the header always said `prev` (an IANA synonym), so it says both.
+          `<${feed}&page=2>; rel="previous prev"`,
+          `<${links.next ?? ""}>; rel="next"`,
+          `<${feed}&page=3>; rel="current"`,
+        ].join(", "),
+      );
       expect(links.next).toMatch(/\?limit=10&before=\d+_[\w-]+$/);
+      // The document names the same page before, by RFC 5005's name only.
+      expect(documentLinks("atom", response.body.toString("utf8")).previous).toBe(`${feed}&page=2`);
       const ids = documentIds("atom", response.body.toString("utf8"));
       const all = (await feedItems("morocco-economy")).map((item) => item.id);
       expect(ids).toEqual(all.slice(20, 30));

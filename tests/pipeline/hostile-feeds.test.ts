@@ -12,8 +12,7 @@ import pino from "pino";
 import Parser from "rss-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileClassifier } from "../../src/classify/classifier.js";
-import { ttlMinutes } from "../../src/app/freshness.js";
-import { GENERATOR } from "../../src/app/runtime.js";
+import { ttlMinutes } from "../../src/publish/ttl.js";
 import { startService, type Service } from "../../src/app/service.js";
 import { loadConfig, type Config } from "../../src/config/config.js";
 import type { FeedFormat, FeedQuery, StoredItem } from "../../src/model/index.js";
@@ -30,6 +29,7 @@ import { collectSource, type CollectDeps, type SourceRunResult } from "../../src
 import { attr, childText, children, parseXml, type XNode } from "../publish/feed-rules.js";
 import { atomProblems, jsonFeedProblems, rssProblems } from "../publish/feed-validators.js";
 import { BUILT_IN_BACKOFF } from "../built-in-config.js";
+import { TEST_PRODUCT } from "../fixtures/product.js";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures/hostile");
 const SHIPPED_CATEGORIES = path.resolve(import.meta.dirname, "../../config/categories.yaml");
@@ -293,7 +293,7 @@ describe("hostile upstream feeds through the real pipeline", () => {
   beforeAll(async () => {
     upstream = await startUpstream();
     configDir = await writeConfigDir(upstream.origin);
-    const loaded = await loadConfig(configDir);
+    const loaded = await loadConfig(configDir, TEST_PRODUCT);
     if (!loaded.ok) throw new Error(`config rejected: ${JSON.stringify(loaded.problems)}`);
     config = loaded.config;
     store = await openStore("sqlite::memory:", { clock });
@@ -324,7 +324,7 @@ describe("hostile upstream feeds through the real pipeline", () => {
       loadPage: (query) => store.queryFeed(query),
       hubs: () => [],
       ttlMinutes: () => ttlMinutes(config.sources),
-      generator: GENERATOR,
+      generator: "news-feed-publisher/0.0.0-test",
     });
     for (const slug of SLUGS) {
       for (const format of FEED_FORMATS) {
@@ -529,7 +529,7 @@ describe("hostile upstream feeds through the real pipeline", () => {
           host: "127.0.0.1",
           baseUrl: BASE_URL,
           configDir,
-          databaseUrl: "sqlite::memory:",
+          database: { kind: "sqlite", path: ":memory:" },
           feedsDir,
           logLevel: "silent",
           webConcurrency: 1,

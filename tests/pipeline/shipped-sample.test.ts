@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startService, type Service } from "../../src/app/service.js";
 import { loadConfig } from "../../src/config/config.js";
 import { atomProblems, jsonFeedProblems, rssProblems } from "../publish/feed-validators.js";
+import { TEST_PRODUCT } from "../fixtures/product.js";
 
 const CONFIG_DIR = path.resolve(import.meta.dirname, "../../config");
 const BASE_URL = "http://feeds.test";
@@ -21,7 +22,7 @@ describe("the shipped offline sample", () => {
   let dir: string;
 
   beforeAll(async () => {
-    const loaded = await loadConfig(CONFIG_DIR);
+    const loaded = await loadConfig(CONFIG_DIR, TEST_PRODUCT);
     if (!loaded.ok) throw new Error("the shipped config must load");
     const offline = {
       ...loaded.config,
@@ -35,7 +36,7 @@ describe("the shipped offline sample", () => {
         host: "127.0.0.1",
         baseUrl: BASE_URL,
         configDir: CONFIG_DIR,
-        databaseUrl: "sqlite::memory:",
+        database: { kind: "sqlite", path: ":memory:" },
         feedsDir: dir,
         logLevel: "silent",
         webConcurrency: 1,

@@ -68,7 +68,7 @@ describe("renderAtom", () => {
       ["hub", "https://hub.example.net/", undefined],
       ["hub", "https://websub.example.com/hub?topic=a&mode=b", undefined],
       ["first", channel.paging?.first, undefined],
-      ["previous", channel.paging?.prev, undefined],
+      ["previous", channel.paging?.previous, undefined],
       ["next", channel.paging?.next, undefined],
       ["current", channel.paging?.current, undefined],
     ]);

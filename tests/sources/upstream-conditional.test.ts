@@ -23,6 +23,7 @@ import { openStore } from "../../src/store/open-store.js";
 import type { Store } from "../../src/store/store.js";
 import { collectSource, type CollectDeps } from "../../src/worker/collect-source.js";
 import { BUILT_IN_BACKOFF } from "../built-in-config.js";
+import { TEST_PRODUCT } from "../fixtures/product.js";
 
 const T0 = Date.UTC(2026, 4, 4, 8, 0, 0);
 const CONTACT = "https://ops.example.org/feed-bot";
@@ -87,7 +88,12 @@ describe("collecting politely from an upstream", () => {
     });
     await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
     origin = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-    const parsed = parseConfig({ configDir: "/etc/feeds", sourcesYaml: SOURCES_YAML, categoriesYaml: CATEGORIES_YAML });
+    const parsed = parseConfig({
+      configDir: "/etc/feeds",
+      sourcesYaml: SOURCES_YAML,
+      categoriesYaml: CATEGORIES_YAML,
+      product: TEST_PRODUCT,
+    });
     if (!parsed.ok) throw new Error(`config rejected: ${JSON.stringify(parsed.problems)}`);
     config = parsed.config;
     const [configured] = config.sources;

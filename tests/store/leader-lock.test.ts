@@ -7,7 +7,14 @@ import { createLeaderLock, leaderSessionSettings } from "../../src/store/postgre
 import { openPostgresStore, type PostgresStore } from "../../src/store/postgres/postgres-store.js";
 import type { StoreChange } from "../../src/store/store.js";
 import { makeItem } from "./store-contract.js";
-import { eventually, postgresTestUrl, SKIP_HINT, testSchemas, urlWithSchema } from "./postgres-test-db.js";
+import {
+  eventually,
+  lockRetriedTwice,
+  postgresTestUrl,
+  SKIP_HINT,
+  testSchemas,
+  urlWithSchema,
+} from "./postgres-test-db.js";
 
 const url = postgresTestUrl();
 
@@ -41,10 +48,16 @@ function describeLeaderLock(url: string): void {
       locks = [];
     });
 
-    /** A lock on a key no other test uses, recording every change it reports. */
-    function replica(key: bigint, retryMs: number): { lock: LeaderLock; changes: boolean[] } {
+    /**
+     * A lock on a key no other test uses, recording every change it reports. Its session is named
+     * `name` (the connection string's application_name wins over the lock's own), so the test can
+     * watch its attempts in pg_stat_activity.
+     */
+    function replica(key: bigint, retryMs: number, name = "replica"): { lock: LeaderLock; changes: boolean[] } {
       const changes: boolean[] = [];
-      const lock = createLeaderLock(url, { key, retryMs });
+      const named = new URL(url);
+      named.searchParams.set("application_name", `${name}-${key}`);
+      const lock = createLeaderLock(named.toString(), { key, retryMs });
       locks.push(lock);
       lock.start((isLeader) => changes.push(isLeader));
       return { lock, changes };
@@ -67,12 +80,12 @@ function describeLeaderLock(url: string): void {
 
     it("elects exactly one of two replicas, and the lock is really held in PostgreSQL", async () => {
       const key = uniqueKey();
-      const a = replica(key, 50);
-      const b = replica(key, 50);
+      const a = replica(key, 50, "a");
+      const b = replica(key, 50, "b");
       await eventually("one replica leads", () => a.lock.isLeader() || b.lock.isLeader());
-      // Several retry rounds later the other still has not taken it.
+      // Two attempts of the other later, it still has not taken the lock.
       const holder = await holderPid(key);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await lockRetriedTwice(url, `${a.lock.isLeader() ? "b" : "a"}-${key}`);
       expect([a.lock.isLeader(), b.lock.isLeader()].filter(Boolean)).toHaveLength(1);
       expect(await holderPid(key)).toBe(holder);
       expect(holder).toBeTypeOf("number");
@@ -118,9 +131,11 @@ function describeLeaderLock(url: string): void {
       await silent.query("SELECT pg_try_advisory_lock($1::bigint)", [key.toString()]);
       const silentPid = await holderPid(key);
       expect(silentPid).toBeTypeOf("number");
-      const standby = replica(key, 100);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      const standby = replica(key, 100, "standby");
+      // The standby tries while the silent session still holds the lock, and fails.
+      await lockRetriedTwice(url, `standby-${key}`);
       expect(standby.lock.isLeader()).toBe(false);
+      expect(standby.changes).toEqual([]);
       await eventually("the standby leads once the silent session is ended", () => standby.lock.isLeader(), 5_000);
       expect(await holderPid(key)).not.toBe(silentPid);
       await silent.end().catch(() => undefined);

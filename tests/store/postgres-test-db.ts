@@ -53,3 +53,36 @@ export async function eventually(
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/**
+ * Resolves once the session named `applicationName` has started two advisory-lock attempts after
+ * this call (pg_stat_activity): a lock runs its attempts one after another, so the first one's
+ * answer has then reached it. The witnessed event a "still not leader" assertion waits for,
+ * instead of a sleep. Name a lock's session with `application_name` in its connection URL.
+ */
+export async function lockRetriedTwice(url: string, applicationName: string, timeoutMs = 8_000): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const since = (await client.query<{ at: string }>("SELECT clock_timestamp()::text AS at")).rows[0]?.at;
+    let after = since ?? "";
+    for (const attempt of ["an attempt", "another attempt"]) {
+      await eventually(
+        `${applicationName} starts ${attempt}`,
+        async () => {
+          const { rows } = await client.query<{ started: string }>(
+            `SELECT query_start::text AS started FROM pg_stat_activity
+             WHERE application_name = $1 AND query LIKE '%pg_try_advisory_lock%' AND query_start > $2::timestamptz`,
+            [applicationName, after],
+          );
+          const started = rows[0]?.started;
+          if (started !== undefined) after = started;
+          return started !== undefined;
+        },
+        timeoutMs,
+      );
+    }
+  } finally {
+    await client.end();
+  }
+}

@@ -75,7 +75,7 @@ describe("WebSub hub", () => {
     expect(push?.body.equals(rendered.identity)).toBe(true);
     expect(push?.body.toString("utf8")).toContain("Story urn:story-1");
     expect(push?.headers["content-type"]).toBe(rendered.contentType);
-    expect(push?.headers.link).toBe(`<${HUB_URL}>; rel="hub", <${WORLD_RSS}>; rel="self"`);
+    expect(push?.headers.link).toBe(`<${WORLD_RSS}>; rel="self", <${HUB_URL}>; rel="hub"`);
     const expected = createHmac("sha256", secret)
       .update(push?.body ?? Buffer.alloc(0))
       .digest("hex");

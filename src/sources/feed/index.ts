@@ -1,5 +1,5 @@
 import type { CollectOutcome, Collector } from "../collector.js";
-import { fetchResource } from "../fetch.js";
+import { fetchConditionally } from "../conditional-fetch.js";
 import { fetchedDocument } from "../fetched-document.js";
 import { parserOf } from "../parse-jobs.js";
 
@@ -16,19 +16,9 @@ const FEED_ACCEPT =
  * (read-feed.ts). A document we cannot read throws (the worker marks the source failing).
  */
 export const collectFeed: Collector = async (source, ctx): Promise<CollectOutcome> => {
-  const fetched = await fetchResource({
-    url: source.url,
-    options: ctx.fetchOptions,
-    accept: FEED_ACCEPT,
-    ...(ctx.previous?.etag !== undefined && { etag: ctx.previous.etag }),
-    ...(ctx.previous?.lastModified !== undefined && { lastModified: ctx.previous.lastModified }),
-    ...(ctx.signal !== undefined && { signal: ctx.signal }),
-  });
-  const validators = {
-    ...(fetched.etag !== undefined && { etag: fetched.etag }),
-    ...(fetched.lastModified !== undefined && { lastModified: fetched.lastModified }),
-  };
-  if (fetched.status === "not-modified") return { items: [], warnings: [], notModified: true, ...validators };
+  const response = await fetchConditionally({ url: source.url, accept: FEED_ACCEPT, previous: ctx.previous }, ctx);
+  if (response.status === "not-modified") return response.outcome;
+  const { fetched, validators } = response;
 
   const { items, warnings } = await parserOf(ctx)("feed", {
     document: fetchedDocument(fetched),

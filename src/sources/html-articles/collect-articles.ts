@@ -8,7 +8,7 @@
 import type { CollectedItem, Source } from "../../model/index.js";
 import type { CollectContext, CollectOutcome, Collector } from "../collector.js";
 import { fetchResource } from "../fetch.js";
-import type { FetchResult } from "../fetch.js";
+import { fetchConditionally } from "../conditional-fetch.js";
 import { fetchedDocument, type FetchedDocument } from "../fetched-document.js";
 import { dedupeById } from "../normalize.js";
 import { parserOf } from "../parse-jobs.js";
@@ -25,7 +25,6 @@ type ArticleResult = {
   /** The page was refused as pathological input (refused-input.ts). */
   readonly refused?: boolean;
 };
-type Validators = { readonly etag?: string; readonly lastModified?: string };
 
 /**
  * The listing is revalidated with the validators of the last pass (RFC 9110 §13.1) and a 304 ends
@@ -35,11 +34,12 @@ type Validators = { readonly etag?: string; readonly lastModified?: string };
  * re-reads stored pages whatever the listing says, so it never revalidates.
  */
 export const collectArticles: Collector = async (source, ctx) => {
-  const listing = await fetchListing(source, ctx);
-  if (listing.status === "not-modified")
-    return { items: [], warnings: [], notModified: true, ...validatorsOf(listing) };
+  // `refresh` re-reads stored pages whatever the listing says, so it never revalidates.
+  const previous = source.refresh === true ? undefined : ctx.previous;
+  const listing = await fetchConditionally({ url: source.url, accept: HTML_ACCEPT, previous }, ctx);
+  if (listing.status === "not-modified") return listing.outcome;
   const links = await parserOf(ctx)("listing", {
-    document: fetchedDocument(listing),
+    document: fetchedDocument(listing.fetched),
     ...(source.select?.link !== undefined && { selector: source.select.link }),
   });
   const pending = await linksToFetch(links, source, ctx);
@@ -52,7 +52,7 @@ export const collectArticles: Collector = async (source, ctx) => {
     items: dedupeById(items),
     warnings: results.flatMap((result) => result.warnings),
     notModified: false,
-    ...(finished ? validatorsOf(listing) : {}),
+    ...(finished ? listing.validators : {}),
   };
   return outcome;
 };
@@ -67,25 +67,6 @@ function failIfEveryPageRefused(results: readonly ArticleResult[]): void {
   throw new ArticlesError(
     `html-articles: every article page read (${results.length}) was refused: ${results[0]?.warnings[0] ?? ""}`,
   );
-}
-
-function fetchListing(source: Source, ctx: CollectContext): Promise<FetchResult> {
-  const previous = source.refresh === true ? undefined : ctx.previous;
-  return fetchResource({
-    url: source.url,
-    options: ctx.fetchOptions,
-    accept: HTML_ACCEPT,
-    ...(previous?.etag !== undefined && { etag: previous.etag }),
-    ...(previous?.lastModified !== undefined && { lastModified: previous.lastModified }),
-    ...(ctx.signal !== undefined && { signal: ctx.signal }),
-  });
-}
-
-function validatorsOf(fetched: FetchResult): Validators {
-  return {
-    ...(fetched.etag !== undefined && { etag: fetched.etag }),
-    ...(fetched.lastModified !== undefined && { lastModified: fetched.lastModified }),
-  };
 }
 
 /**

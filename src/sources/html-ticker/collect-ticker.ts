@@ -5,7 +5,7 @@
  */
 import type { CollectedItem, EpochMs, Source } from "../../model/index.js";
 import type { CollectContext, CollectOutcome, Collector } from "../collector.js";
-import { fetchResource } from "../fetch.js";
+import { fetchConditionally } from "../conditional-fetch.js";
 import { fetchedDocument } from "../fetched-document.js";
 import { dedupeById } from "../normalize.js";
 import { parserOf } from "../parse-jobs.js";
@@ -29,19 +29,9 @@ const RECALL_DAYS = 7;
 
 export const collectTicker: Collector = async (source, ctx) => {
   const { select, timeZone } = tickerConfig(source);
-  const fetched = await fetchResource({
-    url: source.url,
-    options: ctx.fetchOptions,
-    accept: HTML_ACCEPT,
-    ...(ctx.previous?.etag !== undefined && { etag: ctx.previous.etag }),
-    ...(ctx.previous?.lastModified !== undefined && { lastModified: ctx.previous.lastModified }),
-    ...(ctx.signal !== undefined && { signal: ctx.signal }),
-  });
-  const validators = {
-    ...(fetched.etag !== undefined && { etag: fetched.etag }),
-    ...(fetched.lastModified !== undefined && { lastModified: fetched.lastModified }),
-  };
-  if (fetched.status === "not-modified") return { items: [], warnings: [], notModified: true, ...validators };
+  const response = await fetchConditionally({ url: source.url, accept: HTML_ACCEPT, previous: ctx.previous }, ctx);
+  if (response.status === "not-modified") return response.outcome;
+  const { fetched, validators } = response;
 
   const page = await parserOf(ctx)("ticker-page", {
     document: fetchedDocument(fetched),

@@ -15,6 +15,7 @@ import type { MemberMessage, ProcessRole } from "../../../src/app/cluster/messag
 import { startService, type Service } from "../../../src/app/service.js";
 import { loadConfig } from "../../../src/config/config.js";
 import type { Settings } from "../../../src/config/settings.js";
+import { TEST_PRODUCT } from "../../fixtures/product.js";
 import { eventually } from "../../store/postgres-test-db.js";
 
 const logger = pino({ level: "silent" });
@@ -56,7 +57,7 @@ describe("render caches across the processes of one serve", () => {
   const services: Service[] = [];
 
   const start = async (member: ClusterMember): Promise<Service> => {
-    const loaded = await loadConfig(dir);
+    const loaded = await loadConfig(dir, TEST_PRODUCT);
     if (!loaded.ok) throw new Error(`fixture config invalid: ${JSON.stringify(loaded.problems)}`);
     const service = await startService(
       { ...settings, feedsDir: path.join(dir, `feeds-${member.role}`) },
@@ -87,7 +88,7 @@ describe("render caches across the processes of one serve", () => {
       host: "127.0.0.1",
       baseUrl: "http://feeds.test",
       configDir: dir,
-      databaseUrl: `sqlite:${path.join(dir, "feeds.db")}`,
+      database: { kind: "sqlite", path: path.join(dir, "feeds.db") },
       feedsDir: dir,
       logLevel: "silent",
       webConcurrency: 2,
