@@ -285,9 +285,11 @@ async function freePort() {
 }
 
 /**
- * The service as production runs it: `node dist/main.js serve` with WEB_CONCURRENCY processes
- * (issue 12), its sources disabled so nothing but the load runs. Resolves once /status.json lists
- * every process and the collector's start-up reclassification is done.
+ * The service as production runs it: `node dist/main.js serve` with WEB_CONCURRENCY servers
+ * (issue 12; above 1 a collector that serves nothing runs beside them), its sources disabled so
+ * nothing but the load runs. Resolves once /status.json lists every server and the collecting
+ * process has finished the reclassification every leader runs at start (its log says so), so
+ * that pass does not share the cores with the load.
  */
 async function startServeCommand(scratch, databaseUrl, processes) {
   const port = await freePort();
@@ -301,10 +303,18 @@ async function startServeCommand(scratch, databaseUrl, processes) {
       CONFIG_DIR: scratch,
       DATABASE_URL: databaseUrl,
       FEEDS_DIR: path.join(scratch, `feeds-${processes}`),
-      LOG_LEVEL: "warn",
+      LOG_LEVEL: "info",
       WEB_CONCURRENCY: String(processes),
     },
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let reclassified = false;
+  let partial = "";
+  child.stdout.setEncoding("utf8").on("data", (chunk) => {
+    partial += chunk;
+    const lines = partial.split("\n");
+    partial = lines.pop() ?? "";
+    for (const line of lines) if (line.includes('"msg":"stored items reclassified"')) reclassified = true;
   });
   const closed = new Promise((resolve) => child.once("close", resolve));
   const stop = async () => {
@@ -313,11 +323,11 @@ async function startServeCommand(scratch, databaseUrl, processes) {
   };
   let exited = false;
   void closed.then(() => (exited = true));
-  for (let attempt = 0; attempt < 600 && !exited; attempt++) {
+  for (let attempt = 0; attempt < 1200 && !exited; attempt++) {
     try {
       const status = JSON.parse((await get(`${address}/status.json`)).body.toString("utf8"));
-      const listed = status.processes?.list.length ?? 1;
-      if (listed === processes && status.config.reclassified !== undefined) return { address, stop };
+      const servers = status.processes?.list.filter((info) => info.role === "server").length ?? 1;
+      if (servers === processes && reclassified) return { address, stop };
     } catch {
       // not listening yet
     }
