@@ -125,6 +125,22 @@ export interface DeliveryClaim {
   readonly limit: number;
 }
 
+/** What `Store.listSourceStatesSince` read: apply `removed` first, then `states`. */
+export interface SourceStateChanges {
+  /**
+   * States written after the version asked about (their current content), oldest write first:
+   * the order of the version index, so a read that finds nothing changed touches no row.
+   */
+  readonly states: readonly SourceState[];
+  /**
+   * Sources whose state was deleted after it. A source purged and then run again is in both:
+   * its state row exists now, so it was written after the deletion and wins.
+   */
+  readonly removed: readonly string[];
+  /** The newest version in this snapshot: what to pass next time. */
+  readonly version: number;
+}
+
 /** One committed change to items, as `Store.watchChanges` reports it. */
 export interface StoreChange {
   /** The store's revision after the change. */
@@ -206,6 +222,14 @@ export interface Store {
 
   getSourceState(sourceId: string): Promise<SourceState | undefined>;
   listSourceStates(): Promise<readonly SourceState[]>;
+
+  /**
+   * The source states written (a run committed) or deleted (purgeSource) after `since`, a version
+   * an earlier call returned (0: every state), read in one snapshot. Each write of a state takes
+   * the next store-wide version in its transaction, so a reader that keeps a copy merges these
+   * into it and reads O(changed) rows, not all of them (max-age once a second, issue 12).
+   */
+  listSourceStatesSince(since: number): Promise<SourceStateChanges>;
 
   /** Per-category item count and newest published time, for status pages. */
   categoryStats(): Promise<ReadonlyArray<{ slug: string; count: number; newest?: EpochMs }>>;

@@ -232,7 +232,7 @@ describe("the service over an SQLite file", () => {
     };
     // Max-age is computed once per clock second from the source states last read (each
     // computation starts the next read): one warm-up second and its reads, then both answer at the same instant.
-    const reads = [leader, replica].map((service) => vi.spyOn(service.runtime.store, "listSourceStates"));
+    const reads = [leader, replica].map((service) => vi.spyOn(service.runtime.store, "listSourceStatesSince"));
     now += 1000;
     await Promise.all([maxAge(leader), maxAge(replica)]);
     await Promise.all(reads.flatMap((read) => read.mock.results.map((result) => result.value as Promise<unknown>)));

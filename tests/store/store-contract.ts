@@ -596,6 +596,107 @@ export function describeStoreContract(
       });
     });
 
+    describe("listSourceStatesSince (what max-age reads each second, issue 12)", () => {
+      let peer: Store | undefined;
+
+      afterEach(async () => {
+        await peer?.close();
+        peer = undefined;
+      });
+
+      const sourceIds = (changes: { states: readonly { sourceId: string }[] }): string[] =>
+        changes.states.map((state) => state.sourceId);
+
+      it("reads every state from version 0, then only the states written after the version it returned", async () => {
+        await store.commitRun(run("zeta", 1_000), [], 1_000);
+        await store.commitRun(run("alpha", 1_000), [], 1_000);
+        const first = await store.listSourceStatesSince(0);
+        expect(sourceIds(first)).toEqual(["zeta", "alpha"]); // oldest write first
+        expect(first.removed).toEqual([]);
+
+        expect(await store.listSourceStatesSince(first.version)).toEqual({
+          states: [],
+          removed: [],
+          version: first.version,
+        });
+
+        await store.commitRun(run("zeta", 2_000, { error: "boom" }), [], 2_000);
+        const second = await store.listSourceStatesSince(first.version);
+        expect(sourceIds(second)).toEqual(["zeta"]);
+        expect(second.states[0]).toEqual(await store.getSourceState("zeta"));
+        expect(second.states[0]?.consecutiveFailures).toBe(1);
+        expect(second.version).toBeGreaterThan(first.version);
+        expect(sourceIds(await store.listSourceStatesSince(second.version))).toEqual([]);
+        // An older version still sees the newer write: versions only grow.
+        expect(sourceIds(await store.listSourceStatesSince(0))).toEqual(["alpha", "zeta"]);
+      });
+
+      it("reports a purged source's state as removed, and its state again once it runs again", async () => {
+        await store.commitRun(run("gone", 1_000), [], 1_000);
+        await store.commitRun(run("kept", 1_000), [], 1_000);
+        const { version } = await store.listSourceStatesSince(0);
+
+        await store.purgeSource("gone", 2_000);
+        const purged = await store.listSourceStatesSince(version);
+        expect(purged.states).toEqual([]);
+        expect(purged.removed).toEqual(["gone"]);
+        expect(purged.version).toBeGreaterThan(version);
+        expect(sourceIds(await store.listSourceStatesSince(0))).toEqual(["kept"]);
+
+        // Removed first, then the states: the row that exists now was written after the deletion.
+        await store.commitRun(run("gone", 3_000), [], 3_000);
+        const back = await store.listSourceStatesSince(version);
+        expect(back.removed).toEqual(["gone"]);
+        expect(back.states.map((state) => [state.sourceId, state.lastRunAt])).toEqual([["gone", 3_000]]);
+
+        // Purging a source with no state records no deletion.
+        const quiet = await store.listSourceStatesSince(back.version);
+        await store.purgeSource("never-ran", 4_000);
+        expect(await store.listSourceStatesSince(back.version)).toEqual(quiet);
+      });
+
+      it("leaves the version and the states as they were after a rolled-back write", async () => {
+        await store.commitRun(run("walaw-world", 1), [makeItem("a")], 1);
+        const before = await store.listSourceStatesSince(0);
+        const broken = { ...makeItem("bad"), title: null } as unknown as ClassifiedItem;
+        await expect(store.commitRun(run("walaw-world", 2, { error: "x" }), [broken], 2)).rejects.toThrow();
+        expect(await store.listSourceStatesSince(before.version)).toEqual({
+          states: [],
+          removed: [],
+          version: before.version,
+        });
+        expect((await store.getSourceState("walaw-world"))?.lastRunAt).toBe(1);
+      });
+
+      it("misses no write of another instance committed while a reader keeps merging (versions commit in order)", async () => {
+        peer = await openPeer();
+        const merged = new Map<string, number | undefined>();
+        let version = 0;
+        const readOnce = async (): Promise<void> => {
+          const changes = await store.listSourceStatesSince(version);
+          for (const id of changes.removed) merged.delete(id);
+          for (const state of changes.states) merged.set(state.sourceId, state.lastRunAt);
+          version = changes.version;
+        };
+        const writer = async (target: Store, prefix: string): Promise<void> => {
+          for (let i = 1; i <= 15; i++) {
+            await target.commitRun(run(`${prefix}-${i % 4}`, i), [], i);
+            if (i % 5 === 0) await target.purgeSource(`${prefix}-${i % 4}`, i);
+          }
+        };
+        let writing = true;
+        const reader = (async () => {
+          while (writing) await readOnce();
+        })();
+        await Promise.all([writer(store, "a"), writer(peer, "b")]);
+        writing = false;
+        await reader;
+        await readOnce();
+        const full = await store.listSourceStates();
+        expect(merged).toEqual(new Map(full.map((state) => [state.sourceId, state.lastRunAt])));
+      });
+    });
+
     describe("purgeSource", () => {
       it("deletes every item and the run state of one source, and leaves other sources alone", async () => {
         await store.commitRun(

@@ -18,6 +18,7 @@ import type {
   PruneResult,
   RecordedRun,
   SourceRunRecord,
+  SourceStateChanges,
   ChangeWatch,
   Store,
   StoreChange,
@@ -37,6 +38,7 @@ import { changeEntry, newWriterId, trimmedThrough, type ChangeRow } from "../row
 import { chunks } from "./chunks.js";
 import { contribute, loadKnownItems, type KnownItem } from "./known-items.js";
 import { ItemWrites } from "./item-writes.js";
+import { recordDeletedState, stampWrittenState, stateChangesSince } from "./state-versions.js";
 import { MIGRATIONS } from "./migrations.js";
 import { inTransaction } from "./transaction.js";
 import { STORE_TYPES } from "./type-parsers.js";
@@ -143,7 +145,8 @@ export class PostgresStore implements Store {
   /**
    * Whether this handle keeps stories (migration 6): set by migrate(). A handle that never
    * migrated works on the schema it finds, as before stories (the migration tests write legacy
-   * rows through one); the items it stores get their story at the next migrate().
+   * rows through one); the items it stores get their story at the next migrate(). Such a handle
+   * writes no source state versions (migration 11) either.
    */
   #stories = false;
 
@@ -201,6 +204,7 @@ export class PostgresStore implements Store {
           for (const slug of await refreshStories(client, stories, now)) plan.changedCategories.add(slug);
         }
         await recordRun(client, run, plan.inserted.length);
+        if (this.#stories) await stampWrittenState(client, run.sourceId);
         // The run history exists from migration 8; a handle that never migrated has none to write.
         if (this.#stories) await recordRunHistory(client, run, plan.inserted.length, plan.updated.length);
         const changedCategories = [...plan.changedCategories].sort();
@@ -291,7 +295,8 @@ export class PostgresStore implements Store {
           owned.rows.map((row) => row.id),
           now,
         );
-        await client.query("DELETE FROM source_state WHERE source_id = $1", [sourceId]);
+        const deleted = await client.query("DELETE FROM source_state WHERE source_id = $1", [sourceId]);
+        if ((deleted.rowCount ?? 0) > 0 && this.#stories) await recordDeletedState(client, sourceId);
         return removed;
       }),
     );
@@ -335,6 +340,10 @@ export class PostgresStore implements Store {
       );
       return result.rows.map(sourceStateFromRow);
     });
+  }
+
+  async listSourceStatesSince(since: number): Promise<SourceStateChanges> {
+    return this.#guard("list changed source states", () => stateChangesSince(this.#pool, SOURCE_STATE_COLUMNS, since));
   }
 
   async recentRuns(): Promise<readonly RecordedRun[]> {

@@ -21,6 +21,7 @@ import type {
   PruneResult,
   RecordedRun,
   SourceRunRecord,
+  SourceStateChanges,
   ChangeWatch,
   Store,
   StoreChange,
@@ -61,6 +62,7 @@ import { SqliteStoryWrites } from "./story-writes.js";
 import { SqliteStatusHistory } from "./status-history.js";
 import { changeEntry, entryChange, newWriterId } from "../rows/change-log.js";
 import { SqliteChangeLog } from "./change-log.js";
+import { SqliteStateVersions } from "./state-versions.js";
 import { SqliteChangeWatch } from "./change-watch.js";
 
 export interface SqliteStoreOptions {
@@ -132,6 +134,7 @@ export class SqliteStore implements Store {
   #statusHistory: SqliteStatusHistory | undefined;
   #storySlugStatement: Database.Statement<[string], { story_id: string; slug: string }> | undefined;
   #changeLog: SqliteChangeLog | undefined;
+  #stateVersions: SqliteStateVersions | undefined;
   /** Logged with each write this instance makes, so watchers tell its changes from other processes'. */
   readonly #writer = newWriterId();
   readonly #watches = new Set<SqliteChangeWatch>();
@@ -139,7 +142,8 @@ export class SqliteStore implements Store {
    * Whether this handle keeps stories (migration 6): set by migrate(). A handle that never
    * migrated works on the schema it finds, as before stories (the migration tests write legacy
    * rows through one); the items it stores get their story at the next migrate(). Such a handle
-   * writes no run history (migration 8) and no change log (migration 10) either.
+   * writes no run history (migration 8), no change log (migration 10) and no source state
+   * versions (migration 11) either.
    */
   #stories = false;
 
@@ -251,7 +255,8 @@ export class SqliteStore implements Store {
     return this.#retrying(`purge source ${JSON.stringify(sourceId)}`, () =>
       this.#write(() => {
         const removed = this.#removeItems(this.#sql.overflowIds.all(sourceId, 0), now);
-        this.#sql.deleteSourceState.run(sourceId);
+        const deleted = this.#sql.deleteSourceState.run(sourceId).changes > 0;
+        if (deleted && this.#stories) this.#versions.deleted(sourceId);
         return removed;
       }),
     );
@@ -281,6 +286,10 @@ export class SqliteStore implements Store {
 
   async listSourceStates(): Promise<readonly SourceState[]> {
     return this.#retrying("list source states", () => this.#sql.allSourceStates.all().map(sourceStateFromRow));
+  }
+
+  async listSourceStatesSince(since: number): Promise<SourceStateChanges> {
+    return this.#retrying("list changed source states", () => this.#versions.changesSince(since));
   }
 
   async categoryStats(): Promise<ReadonlyArray<{ slug: string; count: number; newest?: EpochMs }>> {
@@ -581,6 +590,7 @@ export class SqliteStore implements Store {
   /** Source health after a run: success resets the failure streak, the last error stays as history. */
   #recordRun(run: SourceRunRecord, inserted: number): void {
     this.#sql.saveSourceState.run(sourceStateAfterRun(this.#sql.sourceState.get(run.sourceId), run, inserted));
+    if (this.#stories) this.#versions.written(run.sourceId);
   }
 
   /** Fill `categories` for a page of rows with one query, not one per item. */
@@ -684,6 +694,11 @@ export class SqliteStore implements Store {
   get #log(): SqliteChangeLog {
     this.#changeLog ??= new SqliteChangeLog(this.#db);
     return this.#changeLog;
+  }
+
+  get #versions(): SqliteStateVersions {
+    this.#stateVersions ??= new SqliteStateVersions(this.#db);
+    return this.#stateVersions;
   }
 
   get #history(): SqliteStatusHistory {
