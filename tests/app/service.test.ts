@@ -137,7 +137,6 @@ describe("the service over an SQLite file", () => {
     const feeds = service.runtime.feeds;
     const world = await feeds.render(WORLD_JSON);
     await feeds.render(TECHNOLOGY_JSON);
-    const misses = feeds.cache.stats().misses;
 
     // Another store instance over the same file, as `npm run collect` opens.
     const collector = await openStore(settings.database, { clock: Date.now });
@@ -155,9 +154,13 @@ describe("the service over an SQLite file", () => {
 
     expect(feeds.cached(WORLD_JSON)).toBe(world);
     expect(feeds.cached(TECHNOLOGY_JSON)).toBeUndefined();
+    // The FEEDS_DIR snapshot renders the changed feeds too, on its own schedule: count after it
+    // (counting across it made this test fail now and then under load: 21 misses for 16).
+    await service.snapshots.idle();
+    const misses = feeds.cache.stats().misses;
     expect(await feeds.render(WORLD_JSON)).toBe(world);
+    expect(feeds.cache.stats().misses).toBe(misses);
     expect((await feeds.render(TECHNOLOGY_JSON)).identity.toString("utf8")).toContain("Lab opens");
-    expect(feeds.cache.stats().misses).toBe(misses + 1);
   });
 
   it("pushes a change another process committed to WebSub subscribers, once (bug: only the leader's own changes were pushed; `npm run collect` beside `npm start` only invalidated caches)", async () => {
