@@ -18,21 +18,22 @@ export function createLeadership(database: DatabaseTarget, logger: Logger): Lead
  * are not known, through the store's one change watch: PostgreSQL is notified, SQLite checks
  * every `pollMs`. This process's own changes are left out: the runtime invalidated exactly their
  * categories as it made them, and a second invalidation would break "render once per change".
- * The returned watch's `checkNow` looks at once (a cluster primary relaying "the store changed").
+ * The returned watch's `checkNow` looks at once (a cluster primary relaying "the store changed");
+ * like the watch's own checks, it logs a failed look instead of rejecting, so a caller that does
+ * not wait for it (the relay) cannot crash the process with an unhandled rejection.
  */
-export function followStoreChanges(
+export async function followStoreChanges(
   store: Store,
   onForeignChange: (categories: readonly string[] | "all") => void,
   logger: Logger,
   pollMs?: number,
 ): Promise<ChangeWatch> {
-  return store.watchChanges(
+  const failed = (error: unknown): void => logger.warn({ err: error }, "could not check the store for changes");
+  const watch = await store.watchChanges(
     (change) => {
       if (!change.ours) onForeignChange(change.everyCategory === true ? "all" : change.categories);
     },
-    {
-      ...(pollMs !== undefined && { pollMs }),
-      onError: (error) => logger.warn({ err: error }, "could not check the store for changes"),
-    },
+    { ...(pollMs !== undefined && { pollMs }), onError: failed },
   );
+  return { checkNow: () => watch.checkNow().catch(failed), stop: () => watch.stop() };
 }

@@ -104,3 +104,21 @@ describe("followStoreChanges over one SQLite file shared by two store instances"
     expect(reported).toEqual([["world"]]);
   });
 });
+
+describe("followStoreChanges when the store cannot be read", () => {
+  it("logs a failed checkNow instead of rejecting (bug: the cluster relay's `void checkNow()` would crash the process)", async () => {
+    const warnings: unknown[] = [];
+    const watching = pino({ level: "warn" }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
+    const store = {
+      watchChanges: async () => ({
+        checkNow: () => Promise.reject(new Error("store: connection lost")),
+        stop: async () => undefined,
+      }),
+    } as unknown as Store;
+    const watch = await followStoreChanges(store, () => undefined, watching);
+    await expect(watch.checkNow()).resolves.toBeUndefined();
+    expect(warnings).toMatchObject([
+      { msg: "could not check the store for changes", err: { message: "store: connection lost" } },
+    ]);
+  });
+});
