@@ -171,7 +171,7 @@ export function createMetrics(): Metrics {
   });
 
   let sourceHealth: (() => Promise<readonly SourceHealth[]>) | undefined;
-  // One read of the store per scrape, shared by the three gauges below (exposition() clears it).
+  // One read of the store per scrape, shared by the three gauges below (forgotten once it settles).
   let healthRead: Promise<readonly SourceHealth[]> | undefined;
   const readHealth = (): Promise<readonly SourceHealth[]> => {
     if (healthRead) return healthRead;

@@ -179,7 +179,11 @@ export function superviseProcesses(options: SupervisorOptions): Supervisor {
     const collection = collections.get(id);
     if (!collection?.due.delete(child)) return;
     collection.parts.push(part);
-    if (collection.due.size > 0) return;
+    if (collection.due.size === 0) complete(id, collection);
+  }
+
+  /** Every part is in (or its process died): aggregate and answer. */
+  function complete(id: number, collection: Collection): void {
     options.aggregateMetrics(collection.parts).then(
       (exposition) => settle(id, { exposition }),
       (error: unknown) => settle(id, { error: `the metrics could not be aggregated: ${String(error)}` }),
@@ -202,10 +206,7 @@ export function superviseProcesses(options: SupervisorOptions): Supervisor {
         clearTimeout(collection.timer);
         collections.delete(id);
       } else if (collection.due.delete(child) && collection.due.size === 0) {
-        void options.aggregateMetrics(collection.parts).then(
-          (exposition) => settle(id, { exposition }),
-          (error: unknown) => settle(id, { error: String(error) }),
-        );
+        complete(id, collection);
       }
     }
     delete slot.current;

@@ -237,6 +237,21 @@ describe("metrics across processes", () => {
     expect(answers(forked[0])).toEqual([]);
   });
 
+  it("answers with the parts it has when a process dies before sending its own", async () => {
+    const { forked, readyAll } = harness({ servers: 1 });
+    readyAll();
+    forked[1]?.say({ feedPublisher: "metrics-request", id: 4 });
+    const id = collect(forked[1]);
+    forked[1]?.say({ feedPublisher: "metrics-part", id, metrics: [{ name: "b" }] });
+    forked[0]?.exit(null, "SIGKILL");
+    await vi.waitFor(() => expect(answers(forked[1])).toHaveLength(1));
+    expect(answers(forked[1])[0]).toEqual({
+      feedPublisher: "metrics",
+      id: 4,
+      exposition: { contentType: "text/plain", body: JSON.stringify([[{ name: "b" }]]) },
+    });
+  });
+
   it("fails the scrape, naming the process, when a part does not come in time", () => {
     vi.useFakeTimers();
     const { forked, readyAll } = harness({ servers: 1 });
