@@ -79,10 +79,8 @@ export function changeFromRow(row: ChangeRow, self: string): StoreChange {
   if (!Array.isArray(categories) || !categories.every((slug): slug is string => typeof slug === "string")) {
     throw new StoreError(`store: change log row ${row.revision} holds no category list`);
   }
-  const ours = row.writer === self;
-  return row.every_category === 1 || row.every_category === true
-    ? { revision: row.revision, categories: [], everyCategory: true, ours }
-    : { revision: row.revision, categories, ours };
+  const everyCategory = row.every_category === 1 || row.every_category === true;
+  return entryChange({ revision: row.revision, categories, everyCategory }, row.writer === self);
 }
 
 /**
