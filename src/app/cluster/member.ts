@@ -1,3 +1,4 @@
+import { describeError } from "../../shared/describe-error.js";
 import { readPrimaryMessage, type MemberMessage, type ProcessInfo, type ProcessRole } from "./messages.js";
 
 /** The IPC channel of a forked process: node's `process` in a cluster worker. */
@@ -69,8 +70,9 @@ export function joinCluster(options: MemberOptions): ClusterMember {
       const { id } = message;
       void (provider?.() ?? Promise.resolve([])).then(
         (metrics) => channel.send({ feedPublisher: "metrics-part", id, metrics }),
-        // Nothing to send: the primary's bound fails that scrape and names this process.
-        () => undefined,
+        // Say why at once: the primary fails that scrape with this reason instead of a timeout.
+        (error: unknown) =>
+          channel.send({ feedPublisher: "metrics-part", id, metrics: [], error: describeError(error) }),
       );
     } else if (message?.feedPublisher === "metrics") {
       const request = waiting.get(message.id);

@@ -33,8 +33,13 @@ export type MemberMessage =
   | { readonly feedPublisher: "heartbeat"; readonly rssBytes: number }
   /** GET /metrics reached this process: it wants every process's metrics, aggregated. */
   | { readonly feedPublisher: "metrics-request"; readonly id: number }
-  /** This process's metrics as data, for the primary's collection `id`. */
-  | { readonly feedPublisher: "metrics-part"; readonly id: number; readonly metrics: readonly object[] };
+  /** This process's metrics as data for the primary's collection `id`, or why it has none. */
+  | {
+      readonly feedPublisher: "metrics-part";
+      readonly id: number;
+      readonly metrics: readonly object[];
+      readonly error?: string;
+    };
 
 export type PrimaryMessage =
   /** Another process changed the store (relayed from its "store-changed"). */
@@ -74,7 +79,12 @@ export function readMemberMessage(value: unknown): MemberMessage | undefined {
     return { feedPublisher: "metrics-request", id: message.id };
   }
   if (message?.feedPublisher === "metrics-part" && typeof message.id === "number" && Array.isArray(message.metrics)) {
-    return { feedPublisher: "metrics-part", id: message.id, metrics: message.metrics as object[] };
+    return {
+      feedPublisher: "metrics-part",
+      id: message.id,
+      metrics: message.metrics as object[],
+      ...(typeof message.error === "string" && { error: message.error }),
+    };
   }
   return undefined;
 }

@@ -138,7 +138,9 @@ export function superviseProcesses(options: SupervisorOptions): Supervisor {
       else if (message?.feedPublisher === "store-changed") broadcast(message, child);
       else if (message?.feedPublisher === "heartbeat") slot.rssBytes = message.rssBytes;
       else if (message?.feedPublisher === "metrics-request") collectMetrics(child, message.id);
-      else if (message?.feedPublisher === "metrics-part") receivePart(child, message.id, message.metrics);
+      else if (message?.feedPublisher === "metrics-part" && message.error !== undefined) {
+        settle(message.id, { error: `process ${String(child.pid)} could not read its metrics: ${message.error}` });
+      } else if (message?.feedPublisher === "metrics-part") receivePart(child, message.id, message.metrics);
     });
     child.onExit((code, signal) => exited(slot, child, code, signal));
   }

@@ -108,6 +108,29 @@ describe("joinCluster", () => {
     member.leave();
   });
 
+  it("tells the primary why it has no metrics part instead of staying silent", async () => {
+    const fake = fakeChannel();
+    const member = joinCluster({
+      role: "server",
+      pid: 7,
+      channel: fake.channel,
+      rssBytes: () => 1,
+      heartbeatMs: 5_000,
+      metricsTimeoutMs: 1_000,
+    });
+    member.provideMetrics(() => Promise.reject(new Error("store: database is locked")));
+    fake.hear({ feedPublisher: "metrics-collect", id: 9 });
+    await vi.waitFor(() =>
+      expect(fake.sent).toContainEqual({
+        feedPublisher: "metrics-part",
+        id: 9,
+        metrics: [],
+        error: "store: database is locked",
+      }),
+    );
+    member.leave();
+  });
+
   it("gives up on a metrics request the primary never answers", async () => {
     vi.useFakeTimers();
     const fake = fakeChannel();

@@ -252,6 +252,21 @@ describe("metrics across processes", () => {
     });
   });
 
+  it("fails the scrape at once with the reason a process could not read its metrics", () => {
+    const { forked, readyAll } = harness({ servers: 1 });
+    readyAll();
+    forked[1]?.say({ feedPublisher: "metrics-request", id: 5 });
+    const id = collect(forked[1]);
+    forked[0]?.say({ feedPublisher: "metrics-part", id, metrics: [], error: "store: database is locked" });
+    expect(answers(forked[1])).toEqual([
+      {
+        feedPublisher: "metrics",
+        id: 5,
+        error: "process 100 could not read its metrics: store: database is locked",
+      },
+    ]);
+  });
+
   it("fails the scrape, naming the process, when a part does not come in time", () => {
     vi.useFakeTimers();
     const { forked, readyAll } = harness({ servers: 1 });
