@@ -13,6 +13,9 @@ type Env = Readonly<Record<string, string | undefined>>;
 /** How long a serving process has to stop (running collects finish within 20 s, then the server closes). */
 const MEMBER_STOP_TIMEOUT_MS = 30_000;
 
+/** How often each process reports its memory, and the primary sends the roster with it. */
+const HEARTBEAT_MS = 5_000;
+
 /** How long every process has to send its metrics for one scrape (Prometheus' default scrape timeout is 10 s). */
 const METRICS_TIMEOUT_MS = 3_000;
 
@@ -57,17 +60,14 @@ async function supervise(settings: Settings, logger: Logger, processes: number):
     restartDelayMs: { min: 1_000, max: 30_000 },
     stableAfterMs: 60_000,
     shutdownTimeoutMs: MEMBER_STOP_TIMEOUT_MS,
-    rosterEveryMs: 5_000,
+    rosterEveryMs: HEARTBEAT_MS,
     aggregateMetrics,
     metricsTimeoutMs: METRICS_TIMEOUT_MS,
   });
-  const shutdown = (signal: string): void => {
-    logger.info({ signal }, "shutdown requested");
-    void supervisor.stop();
-  };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
-  process.on("SIGHUP", () => supervisor.reload("SIGHUP"));
+  onSignals(logger, {
+    stop: () => void supervisor.stop(),
+    reload: () => supervisor.reload("SIGHUP"),
+  });
   await supervisor.started.then(
     () =>
       logger.info({ processes: supervisor.roster() }, `serving from ${processes} processes, collecting in one more`),
@@ -96,7 +96,7 @@ async function serveProcess(settings: Settings, logger: Logger, role: ProcessRol
           pid: process.pid,
           channel: processChannel(process),
           rssBytes: () => process.memoryUsage.rss(),
-          heartbeatMs: 5_000,
+          heartbeatMs: HEARTBEAT_MS,
           metricsTimeoutMs: METRICS_TIMEOUT_MS + 1_000,
         });
   const service = await startService(settings, state, {
@@ -110,19 +110,34 @@ async function serveProcess(settings: Settings, logger: Logger, role: ProcessRol
   });
   cluster?.ready();
   await new Promise<void>((resolve) => {
-    const shutdown = (signal: string): void => {
-      logger.info({ signal }, "shutdown requested");
+    const stop = (): void => {
       service.stop().then(resolve, (error: unknown) => {
         logger.error({ err: error }, "shutdown failed");
         resolve();
       });
     };
-    process.once("SIGTERM", () => shutdown("SIGTERM"));
-    process.once("SIGINT", () => shutdown("SIGINT"));
-    process.on("SIGHUP", () => void service.reloader.reload("SIGHUP"));
+    const shutdown = onSignals(logger, { stop, reload: () => void service.reloader.reload("SIGHUP") });
     // The primary died (SIGKILL, a crash): nobody restarts or relays any more, so stop cleanly
     // rather than hold the port as an orphan.
     cluster?.onPrimaryGone(() => shutdown("primary gone"));
   });
   return 0;
+}
+
+/**
+ * SIGTERM and SIGINT stop (once), SIGHUP reloads: the same for a single process, a cluster member
+ * and the primary. Returns the shutdown, for other reasons to stop.
+ */
+function onSignals(logger: Logger, actions: { stop: () => void; reload: () => void }): (reason: string) => void {
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutdown requested");
+    actions.stop();
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGHUP", actions.reload);
+  return shutdown;
 }
