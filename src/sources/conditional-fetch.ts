@@ -8,11 +8,8 @@ import type { SourceState } from "../model/index.js";
 import type { CollectContext, CollectOutcome } from "./collector.js";
 import { fetchResource, type FetchResult } from "./fetch.js";
 
-/** Upstream validators, as a pass stores them for the next one. */
-export interface Validators {
-  readonly etag?: string;
-  readonly lastModified?: string;
-}
+/** Upstream validators, as a pass stores them for the next one (the source state's pair). */
+export type Validators = Pick<SourceState, "etag" | "lastModified">;
 
 export type ConditionalFetch =
   /** 304: the outcome of the pass, no items, the validators kept. */
