@@ -35,5 +35,5 @@ export async function followStoreChanges(
     },
     { ...(pollMs !== undefined && { pollMs }), onError: failed },
   );
-  return { checkNow: () => watch.checkNow().catch(failed), stop: () => watch.stop() };
+  return { pushed: watch.pushed, checkNow: () => watch.checkNow().catch(failed), stop: () => watch.stop() };
 }

@@ -123,9 +123,11 @@ export async function startService(settings: Settings, config: ConfigState, opti
     options.storePollMs,
   );
   // This instance's own changes: runtime already invalidated their renders; the follower leaves
-  // them out. The other processes of a cluster hear of them at once (cluster/member.ts).
+  // them out. The other processes of a cluster hear of them at once: through the relay
+  // (cluster/member.ts) when the store is polled, or through the store itself when it pushes
+  // (PostgreSQL NOTIFY), where a relay would only add one change-log query per process and change.
   runtime.onChange((change) => {
-    cluster?.announceChange();
+    if (!following.pushed) cluster?.announceChange();
     published(change.changedCategories);
   });
   cluster?.onStoreChanged(() => void following.checkNow());

@@ -174,6 +174,12 @@ export interface WatchChangesOptions {
 /** A running `watchChanges`. */
 export interface ChangeWatch {
   /**
+   * True when the database itself tells this watch of other processes' commits as they happen
+   * (PostgreSQL NOTIFY); false when it finds them by polling (SQLite), so a process that knows
+   * another one just wrote (a cluster primary's relay) should call `checkNow`.
+   */
+  readonly pushed: boolean;
+  /**
    * Look for changes committed elsewhere now, rather than at the next poll: a process told that the
    * store changed (a cluster primary relaying it over IPC) calls this. Resolves once every change
    * committed before the call has been reported.

@@ -111,6 +111,7 @@ describe("followStoreChanges when the store cannot be read", () => {
     const watching = pino({ level: "warn" }, { write: (line: string) => void warnings.push(JSON.parse(line)) });
     const store = {
       watchChanges: async () => ({
+        pushed: false,
         checkNow: () => Promise.reject(new Error("store: connection lost")),
         stop: async () => undefined,
       }),

@@ -46,7 +46,7 @@ export async function listenForChanges(
       },
     );
   }
-  return { checkNow: () => subscription.catchUp(), stop: () => subscription.close() };
+  return { pushed: true, checkNow: () => subscription.catchUp(), stop: () => subscription.close() };
 }
 
 class ChangeSubscription {

@@ -607,7 +607,7 @@ export class PostgresStore implements Store {
       await watch.stop();
     };
     this.#unsubscribers.add(stop);
-    return { checkNow: () => watch.checkNow(), stop };
+    return { pushed: watch.pushed, checkNow: () => watch.checkNow(), stop };
   }
 
   /** The revision and the change log rows after `seen`, in one statement (one snapshot). */

@@ -22,6 +22,7 @@ export interface SqliteWatchDeps {
  * through `ownChange` as they commit; data_version does not move for them anyway.
  */
 export class SqliteChangeWatch implements ChangeWatch {
+  readonly pushed = false;
   readonly #deps: SqliteWatchDeps;
   readonly #listener: (change: StoreChange) => void;
   readonly #timer: NodeJS.Timeout;

@@ -16,10 +16,11 @@ import { startService, type Service } from "../../../src/app/service.js";
 import { loadConfig } from "../../../src/config/config.js";
 import type { Settings } from "../../../src/config/settings.js";
 import { TEST_PRODUCT } from "../../fixtures/product.js";
-import { eventually } from "../../store/postgres-test-db.js";
+import { eventually, postgresTestUrl, testSchemas, urlWithSchema } from "../../store/postgres-test-db.js";
 
 const logger = pino({ level: "silent" });
 const HOUR_MS = 3_600_000;
+const postgresUrl = postgresTestUrl();
 
 const story = (id: string, title: string, hour: number): string =>
   `<item><title>${title}</title><link>https://wire.example.org/${id}</link><guid>https://wire.example.org/${id}</guid><pubDate>Tue, 24 Nov 2026 ${hour}:00:00 GMT</pubDate></item>`;
@@ -132,6 +133,34 @@ describe("render caches across the processes of one serve", () => {
       "United Nations envoy arrives in Rabat",
     ]);
   });
+
+  // PostgreSQL NOTIFY already tells every process of a commit; a relay on top would only make each
+  // one read the change log again (a query per process and change).
+  (postgresUrl === undefined ? it.skip : it)(
+    "relays nothing over PostgreSQL, whose own notifications reach the server process",
+    async () => {
+      const schemas = testSchemas(postgresUrl ?? "");
+      try {
+        settings = {
+          ...settings,
+          database: { kind: "postgres", url: urlWithSchema(postgresUrl ?? "", await schemas.create()) },
+        };
+        const processes = bus();
+        const collector = await start(processes.join("collector", 1));
+        const server = await start(processes.join("server", 2));
+        await eventually("the start-up collect is stored", async () => (await titles(collector)).length === 1);
+        await eventually("the server answers the first collect", async () => (await titles(server)).length === 1);
+
+        await writeFile(path.join(dir, "wire.xml"), FEED(SUMMIT, UN));
+        await collector.runtime.worker.runSource("wire", { force: true });
+        await eventually("the server answers the new story", async () => (await titles(server)).length === 2);
+        expect(processes.relayed()).toBe(0);
+      } finally {
+        for (const service of services.splice(0)) await service.stop();
+        await schemas.dropAll();
+      }
+    },
+  );
 
   it("writes the FEEDS_DIR snapshot from the collector only", async () => {
     const processes = bus();
