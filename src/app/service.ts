@@ -76,19 +76,23 @@ export async function startService(settings: Settings, config: ConfigState, opti
     ...(options.parsePool !== undefined && { parsePool: options.parsePool }),
   });
   metrics.watchRenderCache(() => runtime.feeds.cache.stats());
-  metrics.watchSources(async () => {
-    const states = new Map((await runtime.store.listSourceStates()).map((state) => [state.sourceId, state]));
-    // Configured sources only: a removed source's state stays in the store until purged.
-    return runtime
-      .configState()
-      .config.sources.map((source) => states.get(source.id) ?? { sourceId: source.id, consecutiveFailures: 0 });
-  });
-  const categorySlugs = (): string[] => runtime.catalog().categories.map((category) => category.slug);
   const { cluster } = options;
+  // Work done once per store, not once per serving process: the only process, or a cluster's collector.
+  const ownsStoreWideWork = cluster === undefined || cluster.role === "collector";
+  if (ownsStoreWideWork) {
+    // Every process would read the same rows at each scrape for the primary to keep one copy.
+    metrics.watchSources(async () => {
+      const states = new Map((await runtime.store.listSourceStates()).map((state) => [state.sourceId, state]));
+      // Configured sources only: a removed source's state stays in the store until purged.
+      return runtime
+        .configState()
+        .config.sources.map((source) => states.get(source.id) ?? { sourceId: source.id, consecutiveFailures: 0 });
+    });
+  }
+  const categorySlugs = (): string[] => runtime.catalog().categories.map((category) => category.slug);
   const snapshots = createSnapshotWriter(settings.feedsDir, runtime.feeds, runtime.catalog, logger);
-  const writesSnapshots = cluster === undefined || cluster.role === "collector";
   const requestSnapshot = (): void => {
-    if (writesSnapshots) snapshots.request();
+    if (ownsStoreWideWork) snapshots.request();
   };
   const hub = createHub({
     baseUrl: settings.baseUrl,

@@ -190,7 +190,8 @@ export function createMetrics(): Metrics {
       help,
       labelNames: ["source"] as const,
       registers,
-      // Read from the shared store: every process reports the same values.
+      // Read from the shared store by one process of a cluster (its collector); the others report
+      // no series, and "max" keeps the one that did.
       aggregator: "max",
       async collect() {
         const rows = await readHealth();

@@ -29,17 +29,41 @@ const FEED = (...items: string[]): string =>
 const UN = story("un", "United Nations envoy arrives in Rabat", 10);
 const SUMMIT = story("summit", "United Nations summit opens in Marrakesh", 11);
 
-/** The primary's relay, in memory: a member's "store-changed" goes to every other member. */
-function bus(): { join(role: ProcessRole, pid: number): ClusterMember; relayed: () => number } {
+interface MetricsPart {
+  readonly name: string;
+  readonly values: ReadonlyArray<{ readonly labels: Record<string, string> }>;
+}
+
+/**
+ * The primary's relay, in memory: a member's "store-changed" goes to every other member.
+ * `metricsOf` asks one member for its metrics part, as the primary's collection does.
+ */
+function bus(): {
+  join(role: ProcessRole, pid: number): ClusterMember;
+  relayed: () => number;
+  metricsOf: (pid: number) => Promise<MetricsPart[]>;
+} {
   const inboxes: Array<(message: unknown) => void> = [];
+  const pids: number[] = [];
+  const parts = new Map<number, (metrics: MetricsPart[]) => void>();
   let relayed = 0;
+  let collection = 0;
   return {
     relayed: () => relayed,
+    metricsOf(pid) {
+      const id = ++collection;
+      return new Promise((resolve) => {
+        parts.set(id, resolve);
+        inboxes[pids.indexOf(pid)]?.({ feedPublisher: "metrics-collect", id });
+      });
+    },
     join(role, pid) {
       const index = inboxes.length;
       inboxes.push(() => undefined);
+      pids.push(pid);
       const channel: MemberChannel = {
         send: (message: MemberMessage) => {
+          if (message.feedPublisher === "metrics-part") parts.get(message.id)?.(message.metrics as MetricsPart[]);
           if (message.feedPublisher !== "store-changed") return;
           relayed++;
           inboxes.forEach((deliver, other) => other !== index && deliver({ feedPublisher: "store-changed" }));
@@ -171,6 +195,17 @@ describe("render caches across the processes of one serve", () => {
     await server.snapshots.idle();
     expect(await readdir(path.join(dir, "feeds-collector"))).toContain("world.rss");
     await expect(readdir(path.join(dir, "feeds-server"))).rejects.toThrow(/ENOENT/);
+  });
+
+  it("reads source health for /metrics in the collector only, not once per server", async () => {
+    const processes = bus();
+    const collector = await start(processes.join("collector", 1));
+    await start(processes.join("server", 2));
+    await eventually("the start-up collect is stored", async () => (await titles(collector)).length === 1);
+    const failures = (part: MetricsPart[]) =>
+      part.find((metric) => metric.name === "feeds_source_consecutive_failures")?.values.map((v) => v.labels);
+    expect(failures(await processes.metricsOf(1))).toEqual([{ source: "wire" }]);
+    expect(failures(await processes.metricsOf(2))).toEqual([]);
   });
 
   it("shows every process on /status.json, and which one answered", async () => {
