@@ -19,7 +19,9 @@ export function maxAgeSeconds(
   now: EpochMs,
   bounds: FreshnessBounds,
 ): number {
-  const upcoming = nextRuns.filter((at): at is number => at !== undefined && at > now);
-  const untilNext = upcoming.length > 0 ? Math.ceil((Math.min(...upcoming) - now) / 1000) : bounds.maxSeconds;
+  // A loop, not Math.min(...list): one argument per source (10,000 in bench/scale) every second.
+  let soonest = Infinity;
+  for (const at of nextRuns) if (at !== undefined && at > now && at < soonest) soonest = at;
+  const untilNext = soonest === Infinity ? bounds.maxSeconds : Math.ceil((soonest - now) / 1000);
   return Math.min(bounds.maxSeconds, Math.max(bounds.minSeconds, untilNext));
 }

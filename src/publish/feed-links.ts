@@ -52,7 +52,8 @@ export function feedLinks(source: FeedLinkSource, selfType?: string): FeedLinkTa
  * parsers and `rel=prev` pagers look for, so both keep working.
  */
 export function linkHeaderValue(source: FeedLinkSource): string {
-  return feedLinks({ selfUrl: source.selfUrl, hubs: source.hubs, paging: source.paging })
+  return feedLinks(source)
+    .filter(({ rel }) => rel !== "alternate")
     .map(({ rel, href }) => `<${href}>; rel="${rel === "previous" ? "previous prev" : rel}"`)
     .join(", ");
 }
