@@ -98,23 +98,23 @@ async function loadStories(
   members: Map<string, StoryMember[]>;
   memberSlugs: Map<string, string[]>;
 }> {
-  const [stories, storySlugs, memberRows, memberSlugRows] = await Promise.all([
-    client.query<StoryRow>("SELECT * FROM stories WHERE id = ANY($1::text[])", [ids]),
-    client.query<{ story_id: string; slug: string }>(
-      "SELECT story_id, slug FROM story_categories WHERE story_id = ANY($1::text[]) ORDER BY story_id, slug",
-      [ids],
-    ),
-    client.query<StoryMemberRow>(
-      `SELECT id, story_id, kind, content_html IS NOT NULL AS has_body, published, updated, first_seen, changed_at
-       FROM items WHERE story_id = ANY($1::text[])`,
-      [ids],
-    ),
-    client.query<{ story_id: string; slug: string }>(
-      `SELECT DISTINCT i.story_id, c.slug FROM items i JOIN item_categories c ON c.item_id = i.id
-       WHERE i.story_id = ANY($1::text[]) ORDER BY i.story_id, c.slug`,
-      [ids],
-    ),
-  ]);
+  // One after another: a client runs one query at a time anyway, and pg 8 deprecates (pg 9
+  // removes) queueing a query on a client that is still executing one.
+  const stories = await client.query<StoryRow>("SELECT * FROM stories WHERE id = ANY($1::text[])", [ids]);
+  const storySlugs = await client.query<{ story_id: string; slug: string }>(
+    "SELECT story_id, slug FROM story_categories WHERE story_id = ANY($1::text[]) ORDER BY story_id, slug",
+    [ids],
+  );
+  const memberRows = await client.query<StoryMemberRow>(
+    `SELECT id, story_id, kind, content_html IS NOT NULL AS has_body, published, updated, first_seen, changed_at
+     FROM items WHERE story_id = ANY($1::text[])`,
+    [ids],
+  );
+  const memberSlugRows = await client.query<{ story_id: string; slug: string }>(
+    `SELECT DISTINCT i.story_id, c.slug FROM items i JOIN item_categories c ON c.item_id = i.id
+     WHERE i.story_id = ANY($1::text[]) ORDER BY i.story_id, c.slug`,
+    [ids],
+  );
   const slugsOfStory = grouped(
     storySlugs.rows,
     (row) => row.story_id,
