@@ -271,6 +271,20 @@ export interface Store {
   revision(): Promise<number>;
 
   /**
+   * What `recordClassificationFingerprint` last recorded: the fingerprint of the rules every
+   * stored item is classified under. Undefined when none was recorded (a new store, or one
+   * migrated from before the fingerprint was kept).
+   */
+  classificationFingerprint(): Promise<string | undefined>;
+
+  /**
+   * Remember that every stored item is classified under the rules with this fingerprint: called
+   * only once a reclassification pass over every item completed. Changes no item and does not
+   * move the revision.
+   */
+  recordClassificationFingerprint(fingerprint: string): Promise<void>;
+
+  /**
    * One batch of stored items in id order, starting after `afterId` (undefined: from the
    * start), with their categories, read in one statement; an empty result means the walk is done.
    * Only what classification reads: used to reclassify every stored item after a category config

@@ -1015,6 +1015,17 @@ export function describeStoreContract(
         });
       });
 
+      it("remembers the fingerprint of the rules last applied to every item, without moving the revision", async () => {
+        expect(await store.classificationFingerprint()).toBeUndefined();
+        await store.commitRun(run("walaw-world", 1_000), stories, 1_000);
+        const revision = await store.revision();
+        await store.recordClassificationFingerprint("rules-a");
+        expect(await store.classificationFingerprint()).toBe("rules-a");
+        await store.recordClassificationFingerprint("rules-b");
+        expect(await store.classificationFingerprint()).toBe("rules-b");
+        expect(await store.revision()).toBe(revision);
+      });
+
       it("reads only what classification needs: no content, dates or links (issue 12: a 1M-item pass read every column)", async () => {
         await store.commitRun(
           run("walaw-world", 1_000),

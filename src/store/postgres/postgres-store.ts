@@ -386,6 +386,21 @@ export class PostgresStore implements Store {
     });
   }
 
+  async classificationFingerprint(): Promise<string | undefined> {
+    return this.#guard("read classification fingerprint", async () => {
+      const result = await this.#pool.query<{ fingerprint: string | null }>(
+        "SELECT classification_fingerprint AS fingerprint FROM store_revision WHERE id = 1",
+      );
+      return result.rows[0]?.fingerprint ?? undefined;
+    });
+  }
+
+  async recordClassificationFingerprint(fingerprint: string): Promise<void> {
+    await this.#guard("record classification fingerprint", async () => {
+      await this.#pool.query("UPDATE store_revision SET classification_fingerprint = $1 WHERE id = 1", [fingerprint]);
+    });
+  }
+
   async listItemsForReclassification(afterId: string | undefined, batch: number): Promise<ItemToReclassify[]> {
     if (!Number.isSafeInteger(batch) || batch < 1) {
       throw new StoreError(`store: reclassification batch must be a positive integer, got ${batch}`);

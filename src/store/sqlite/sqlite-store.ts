@@ -321,6 +321,23 @@ export class SqliteStore implements Store {
     return this.#retrying("read revision", () => this.#sql.revision.get() ?? 0);
   }
 
+  // Prepared per call, not with #sql: a handle on a schema before migration 12 (the migration
+  // tests write legacy rows through one) must still prepare its statements. Called once a pass.
+  async classificationFingerprint(): Promise<string | undefined> {
+    return this.#retrying("read classification fingerprint", () => {
+      const read = this.#db.prepare<[], string | null>(
+        "SELECT classification_fingerprint FROM store_revision WHERE id = 1",
+      );
+      return read.pluck().get() ?? undefined;
+    });
+  }
+
+  async recordClassificationFingerprint(fingerprint: string): Promise<void> {
+    await this.#retrying("record classification fingerprint", () => {
+      this.#db.prepare("UPDATE store_revision SET classification_fingerprint = ? WHERE id = 1").run(fingerprint);
+    });
+  }
+
   async listItemsForReclassification(afterId: string | undefined, batch: number): Promise<ItemToReclassify[]> {
     if (!Number.isSafeInteger(batch) || batch < 1) {
       throw new StoreError(`store: reclassification batch must be a positive integer, got ${batch}`);
