@@ -18,7 +18,9 @@ export interface ConfigReloader {
   /**
    * Reclassify every stored item with the rules in force (on the leader only): run when this
    * instance starts leading, since rules edited while no leader ran (the service was down, a
-   * reload on a replica) were never applied to stored items. Queued with reloads, in order.
+   * reload on a replica) were never applied to stored items. Skipped, and logged, when the store
+   * says its items are already classified under these rules (the fingerprint of the last whole
+   * pass). Queued with reloads, in order.
    */
   reclassify(reason: string): Promise<number>;
   /** Watch CONFIG_DIR for edits (debounced). */
@@ -93,7 +95,7 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
     deps.onApplied?.(result.config);
     for (const warning of warnings) logger.warn({ problem: formatProblem(warning) }, "config warning");
     const reclassified = classificationChanged(previous, result.config)
-      ? await reclassifyNow(reason, plan.classify)
+      ? await reclassifyNow(reason, { classify: plan.classify })
       : 0;
     logger.info(
       { reason, sources: result.config.sources.length, categories: result.config.categories.length },
@@ -102,20 +104,39 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
     return { ok: true, warnings, reclassified };
   }
 
-  /** Rewrites stored categories with the rules in force (compiled, when the caller has them); returns how many items changed. */
-  async function reclassifyNow(reason: string, classify?: Classifier): Promise<number> {
+  /**
+   * Rewrites stored categories with the rules in force (compiled, when the caller has them);
+   * returns how many items changed. `unlessRecorded`: not when the store's fingerprint already
+   * names these rules.
+   */
+  async function reclassifyNow(
+    reason: string,
+    options: { readonly classify?: Classifier; readonly unlessRecorded?: boolean } = {},
+  ): Promise<number> {
     if (!deps.isLeader()) return 0;
     const { config } = runtime.configState();
+    const fingerprint = classificationFingerprint(config);
+    if (options.unlessRecorded === true && (await runtime.store.classificationFingerprint()) === fingerprint) {
+      logger.info(
+        { reason, fingerprint },
+        "stored items reclassification skipped: the store's items were last classified under these same rules",
+      );
+      return 0;
+    }
     const started = runtime.clock();
     const slugs = config.categories.map((category) => category.slug);
     const outcome = await reclassifyStoredItems(
       runtime.store,
-      classify ?? compileClassifier(config.categories),
+      options.classify ?? compileClassifier(config.categories),
       config.sources,
       started,
       slugs,
     );
     if (outcome.changed > 0) runtime.notifyChange({ changedCategories: outcome.changedCategories });
+    // Recorded only after the whole walk: a pass that threw or was killed halfway leaves the old
+    // fingerprint, so the next leader runs it again. A pass that lost leadership on the way may
+    // have raced the new leader's, so it leaves the record to that one.
+    if (deps.isLeader()) await runtime.store.recordClassificationFingerprint(fingerprint);
     const { examined, changed, moves } = outcome;
     runtime.setConfigState({
       ...runtime.configState(),
@@ -203,7 +224,7 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
   return {
     reload,
     reclassify: (reason) =>
-      enqueue(() => reclassifyNow(reason)).catch((error: unknown) => {
+      enqueue(() => reclassifyNow(reason, { unlessRecorded: true })).catch((error: unknown) => {
         logger.error({ reason, err: describeError(error) }, "reclassifying stored items failed");
         return 0;
       }),

@@ -14,13 +14,13 @@
  *   plural of phrase-index.ts. Because case is ignored, an acronym keyword also matches the same
  *   lowercase word ("U.S." matches "us"). The result lists slugs in category order, each once.
  */
-import type { Category, CollectedItem, PlaceRegion } from "../model/index.js";
+import type { Category, ClassifiableItem, PlaceRegion } from "../model/index.js";
 import { compileRules } from "./compiled-rules.js";
 import type { CompiledCategory, CompiledRule } from "./compiled-rules.js";
 import type { PhraseId } from "./phrase-index.js";
 import { foldTag } from "./text.js";
 
-export type Classifier = (item: CollectedItem, sourceCategories: readonly string[]) => string[];
+export type Classifier = (item: ClassifiableItem, sourceCategories: readonly string[]) => string[];
 
 /** What one item's text and tags hold, read once for every category. */
 export interface ScannedItem {

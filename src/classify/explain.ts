@@ -4,7 +4,7 @@
  * classifier compiles (compiled-rules.ts) and applies the same tests (classifier.ts), so an
  * explanation cannot disagree with a classification; it is slower, which is fine for one headline.
  */
-import type { Category, CategoryRule, CollectedItem, PlaceRegion } from "../model/index.js";
+import type { Category, CategoryRule, ClassifiableItem, PlaceRegion } from "../model/index.js";
 import { regionsFound, ruleMatches, vetoed } from "./classifier.js";
 import type { ScannedItem } from "./classifier.js";
 import { compileRules } from "./compiled-rules.js";
@@ -38,7 +38,7 @@ export interface CategoryExplanation {
   readonly vetoed: boolean;
 }
 
-export type Explainer = (item: CollectedItem, sourceCategories: readonly string[]) => CategoryExplanation[];
+export type Explainer = (item: ClassifiableItem, sourceCategories: readonly string[]) => CategoryExplanation[];
 
 export function compileExplainer(categories: readonly Category[]): Explainer {
   const rules = compileRules(categories);

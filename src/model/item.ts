@@ -58,6 +58,12 @@ export interface CollectedItem {
   readonly aliases?: readonly string[];
 }
 
+/**
+ * What the classifier reads of an item, and nothing else: a stored item's classification needs
+ * only these columns, not its content (store.listItemsForReclassification, issue 12).
+ */
+export type ClassifiableItem = Pick<CollectedItem, "sourceId" | "title" | "summary" | "tags">;
+
 /** A collected item plus the category slugs the classifier gave it. */
 export interface ClassifiedItem extends CollectedItem {
   readonly categories: readonly string[];

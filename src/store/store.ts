@@ -1,4 +1,12 @@
-import type { ClassifiedItem, EpochMs, FeedQuery, SourceState, StoredItem, Retention } from "../model/index.js";
+import type {
+  ClassifiableItem,
+  ClassifiedItem,
+  EpochMs,
+  FeedQuery,
+  SourceState,
+  StoredItem,
+  Retention,
+} from "../model/index.js";
 
 export { StoreError } from "./store-error.js";
 
@@ -53,6 +61,15 @@ export interface UpsertResult {
 export interface PruneResult {
   readonly removed: number;
   readonly changedCategories: readonly string[];
+}
+
+/**
+ * A stored item as reclassification reads it: what the classifier looks at, and the categories it
+ * holds now (sorted), to compare with the new ones.
+ */
+export interface ItemToReclassify extends ClassifiableItem {
+  readonly id: string;
+  readonly categories: readonly string[];
 }
 
 /** A page of a feed plus the facts validators are built from. */
@@ -260,11 +277,26 @@ export interface Store {
   revision(): Promise<number>;
 
   /**
-   * One batch of stored items in id order, starting after `afterId` (undefined: from the
-   * start), with their categories; an empty result means the walk is done. Used to
-   * reclassify every stored item after a category config change.
+   * What `recordClassificationFingerprint` last recorded: the fingerprint of the rules every
+   * stored item is classified under. Undefined when none was recorded (a new store, or one
+   * migrated from before the fingerprint was kept).
    */
-  listItemsForReclassification(afterId: string | undefined, batch: number): Promise<StoredItem[]>;
+  classificationFingerprint(): Promise<string | undefined>;
+
+  /**
+   * Remember that every stored item is classified under the rules with this fingerprint: called
+   * only once a reclassification pass over every item completed. Changes no item and does not
+   * move the revision.
+   */
+  recordClassificationFingerprint(fingerprint: string): Promise<void>;
+
+  /**
+   * One batch of stored items in id order, starting after `afterId` (undefined: from the
+   * start), with their categories, read in one statement; an empty result means the walk is done.
+   * Only what classification reads: used to reclassify every stored item after a category config
+   * change, and by `classify --against-store`.
+   */
+  listItemsForReclassification(afterId: string | undefined, batch: number): Promise<ItemToReclassify[]>;
 
   /**
    * Replace, in one transaction, the categories these items get from their own source (the

@@ -30,18 +30,14 @@ describe("the bundled sample feed, classified by the shipped rules", () => {
 
     const classify = compileClassifier(result.config.categories);
     const classified = Object.fromEntries(
-      items.map((i, n) => [
+      items.map((i) => [
         i.title,
         classify(
           {
-            id: `sample-${n}`,
             sourceId: source?.id ?? "",
-            kind: "article",
             title: i.title,
             ...(i.description ? { summary: i.description } : {}),
-            authors: [],
             tags: [],
-            enclosures: [],
           },
           source?.categories ?? [],
         ),

@@ -3,6 +3,7 @@ import type { ClassifiedItem, FeedQuery, StoredItem } from "../../src/model/inde
 import {
   StoreError,
   type ChangeWatch,
+  type ItemToReclassify,
   type SourceRunRecord,
   type Store,
   type StoreChange,
@@ -993,7 +994,7 @@ export function describeStoreContract(
 
       it("walks every stored item once, in id order, with categories", async () => {
         await store.commitRun(run("walaw-world", 1_000), stories, 1_000);
-        const seen: StoredItem[] = [];
+        const seen: ItemToReclassify[] = [];
         let after: string | undefined;
         for (;;) {
           const batch = await store.listItemsForReclassification(after, 2);
@@ -1002,9 +1003,57 @@ export function describeStoreContract(
           seen.push(...batch);
           after = batch.at(-1)?.id;
         }
-        expect(ids(seen)).toEqual(["k1", "k2", "k3", "k4", "k5"]);
+        expect(seen.map((item) => item.id)).toEqual(["k1", "k2", "k3", "k4", "k5"]);
         expect(seen.every((i) => i.categories.length === 1 && i.categories[0] === "world")).toBe(true);
-        expect(seen.find((i) => i.id === "k3")).toMatchObject({ title: "Story k3", published: 5, firstSeen: 1_000 });
+        expect(seen.find((i) => i.id === "k3")).toEqual({
+          id: "k3",
+          sourceId: "walaw-world",
+          title: "Story k3",
+          summary: "Summary of k3",
+          tags: [],
+          categories: ["world"],
+        });
+      });
+
+      it("remembers the fingerprint of the rules last applied to every item, without moving the revision", async () => {
+        expect(await store.classificationFingerprint()).toBeUndefined();
+        await store.commitRun(run("walaw-world", 1_000), stories, 1_000);
+        const revision = await store.revision();
+        await store.recordClassificationFingerprint("rules-a");
+        expect(await store.classificationFingerprint()).toBe("rules-a");
+        await store.recordClassificationFingerprint("rules-b");
+        expect(await store.classificationFingerprint()).toBe("rules-b");
+        expect(await store.revision()).toBe(revision);
+      });
+
+      it("reads only what classification needs: no content, dates or links (issue 12: a 1M-item pass read every column)", async () => {
+        await store.commitRun(
+          run("walaw-world", 1_000),
+          [
+            makeItem("full", {
+              contentHtml: "<p>a long body</p>",
+              authors: [{ name: "A. Writer" }],
+              enclosures: [{ url: "https://example.org/a.mp3", type: "audio/mpeg" }],
+              imageUrl: "https://example.org/a.jpg",
+              language: "fr",
+              tags: ["Economy", "Bourse"],
+              categories: ["world", "morocco-economy", "technology"],
+            }),
+            makeItem("bare", { summary: undefined, categories: [] }),
+          ],
+          1_000,
+        );
+        expect(await store.listItemsForReclassification(undefined, 10)).toEqual([
+          { id: "bare", sourceId: "walaw-world", title: "Story bare", tags: [], categories: [] },
+          {
+            id: "full",
+            sourceId: "walaw-world",
+            title: "Story full",
+            summary: "Summary of full",
+            tags: ["Economy", "Bourse"],
+            categories: ["morocco-economy", "technology", "world"],
+          },
+        ]);
       });
 
       it("changes only the items whose category set really changed", async () => {
@@ -1036,10 +1085,8 @@ export function describeStoreContract(
         );
         await store.setItemCategories([{ id: "k1", categories: ["technology"] }], 9_000);
         const [k1] = await store.listItemsForReclassification(undefined, 1);
-        expect(k1).toMatchObject({
-          id: "k1",
-          sourceId: "walaw-world",
-          categories: ["morocco-economy", "technology"],
+        expect(k1).toMatchObject({ id: "k1", sourceId: "walaw-world", categories: ["morocco-economy", "technology"] });
+        expect((await store.queryFeed(feed())).items.find((i) => i.id === "k1")).toMatchObject({
           changedAt: 9_000,
         });
 

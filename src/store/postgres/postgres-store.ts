@@ -10,11 +10,18 @@ import {
 } from "../../model/index.js";
 import { redactUrl } from "../redact-url.js";
 import { contentHash } from "../rows/content-hash.js";
-import { itemContentParams, storedItemFromRow, type ItemRow } from "../rows/item-row.js";
+import {
+  itemContentParams,
+  itemToReclassifyFromRow,
+  storedItemFromRow,
+  type ItemRow,
+  type ReclassificationRow,
+} from "../rows/item-row.js";
 import { sourceStateAfterRun, sourceStateFromRow, type SourceStateRow } from "../rows/source-state-row.js";
 import type {
   CategoryDayCount,
   FeedPage,
+  ItemToReclassify,
   PruneResult,
   RecordedRun,
   SourceRunRecord,
@@ -87,6 +94,13 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const ITEM_COLUMNS = `i.id, i.source_id, i.kind, i.url, i.title, i.summary, i.content_html,
   i.authors::text AS authors, i.tags::text AS tags, i.enclosures::text AS enclosures, i.image_url, i.language,
   i.published, i.updated, i.first_seen, i.changed_at, i.content_hash`;
+
+/**
+ * What reclassification reads (ReclassificationRow), with the categories in the same statement as
+ * JSON text, as SQLite gives them, so both go through one row reader.
+ */
+const RECLASSIFICATION_COLUMNS = `i.id, i.source_id, i.title, i.summary, i.tags::text AS tags,
+  (SELECT COALESCE(json_agg(c.slug), '[]')::text FROM item_categories c WHERE c.item_id = i.id) AS categories`;
 
 /**
  * Connect to PostgreSQL (checking the server answers) and return the store. A schema other
@@ -372,19 +386,37 @@ export class PostgresStore implements Store {
     });
   }
 
-  async listItemsForReclassification(afterId: string | undefined, batch: number): Promise<StoredItem[]> {
+  async classificationFingerprint(): Promise<string | undefined> {
+    return this.#guard("read classification fingerprint", async () => {
+      const result = await this.#pool.query<{ fingerprint: string | null }>(
+        "SELECT classification_fingerprint AS fingerprint FROM store_revision WHERE id = 1",
+      );
+      return result.rows[0]?.fingerprint ?? undefined;
+    });
+  }
+
+  async recordClassificationFingerprint(fingerprint: string): Promise<void> {
+    await this.#guard("record classification fingerprint", async () => {
+      await this.#pool.query("UPDATE store_revision SET classification_fingerprint = $1 WHERE id = 1", [fingerprint]);
+    });
+  }
+
+  async listItemsForReclassification(afterId: string | undefined, batch: number): Promise<ItemToReclassify[]> {
     if (!Number.isSafeInteger(batch) || batch < 1) {
       throw new StoreError(`store: reclassification batch must be a positive integer, got ${batch}`);
     }
     return this.#guard("list items for reclassification", async () => {
       const result =
         afterId === undefined
-          ? await this.#pool.query<ItemRow>(`SELECT ${ITEM_COLUMNS} FROM items i ORDER BY i.id LIMIT $1`, [batch])
-          : await this.#pool.query<ItemRow>(
-              `SELECT ${ITEM_COLUMNS} FROM items i WHERE i.id > $1 ORDER BY i.id LIMIT $2`,
+          ? await this.#pool.query<ReclassificationRow>(
+              `SELECT ${RECLASSIFICATION_COLUMNS} FROM items i ORDER BY i.id LIMIT $1`,
+              [batch],
+            )
+          : await this.#pool.query<ReclassificationRow>(
+              `SELECT ${RECLASSIFICATION_COLUMNS} FROM items i WHERE i.id > $1 ORDER BY i.id LIMIT $2`,
               [afterId, batch],
             );
-      return this.#withCategories(result.rows);
+      return result.rows.map(itemToReclassifyFromRow);
     });
   }
 

@@ -1,5 +1,6 @@
 import type { Author, ClassifiedItem, Enclosure, ItemKind, StoredItem } from "../../model/index.js";
 import { StoreError } from "../store-error.js";
+import type { ItemToReclassify } from "../store.js";
 
 /** One row of `items`, as better-sqlite3 returns it. */
 export interface ItemRow {
@@ -79,6 +80,33 @@ export function storedItemFromRow(row: ItemRow, categories: readonly string[]): 
   };
 }
 
+/**
+ * What reclassification reads of one item (both stores): the columns the classifier looks at and
+ * the item's category slugs as one JSON array, read with the row. Not `content_html`, which a
+ * `--cpu-prof` of a 1M-item reclassification showed to be most of the reading (README, Scale).
+ */
+export interface ReclassificationRow {
+  readonly id: string;
+  readonly source_id: string;
+  readonly title: string;
+  readonly summary: string | null;
+  readonly tags: string;
+  readonly categories: string;
+}
+
+export function itemToReclassifyFromRow(row: ReclassificationRow): ItemToReclassify {
+  return {
+    id: row.id,
+    sourceId: row.source_id,
+    title: row.title,
+    ...optional("summary", row.summary),
+    tags: jsonArray(row, "tags").map((value) => stringFrom(row, "tags", value)),
+    categories: jsonArray(row, "categories")
+      .map((value) => stringFrom(row, "categories", value))
+      .sort(),
+  };
+}
+
 function optional<K extends string>(key: K, value: string | null): { [P in K]?: string } {
   return value === null ? {} : ({ [key]: value } as { [P in K]: string });
 }
@@ -101,7 +129,12 @@ function itemKind(row: ItemRow): ItemKind {
   throw corrupt(row, "kind");
 }
 
-function jsonArray(row: ItemRow, column: "authors" | "tags" | "enclosures"): unknown[] {
+type JsonColumn = "authors" | "tags" | "enclosures" | "categories";
+
+function jsonArray<C extends JsonColumn>(
+  row: { readonly id: string } & { readonly [K in C]: string },
+  column: C,
+): unknown[] {
   let value: unknown;
   try {
     value = JSON.parse(row[column]);
@@ -116,7 +149,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
 }
 
-function stringFrom(row: ItemRow, column: string, value: unknown): string {
+function stringFrom(row: { readonly id: string }, column: string, value: unknown): string {
   if (typeof value !== "string") throw corrupt(row, column);
   return value;
 }
@@ -139,6 +172,6 @@ function enclosureFrom(row: ItemRow, value: unknown): Enclosure {
   return { url, type, ...(typeof length === "number" ? { length } : {}) };
 }
 
-function corrupt(row: ItemRow, column: string, cause?: unknown): StoreError {
+function corrupt(row: { readonly id: string }, column: string, cause?: unknown): StoreError {
   return new StoreError(`store: item ${JSON.stringify(row.id)} has an unreadable ${column} column`, { cause });
 }

@@ -18,6 +18,7 @@ import type {
   DeliveryClaim,
   DeliveryKey,
   FeedPage,
+  ItemToReclassify,
   PruneResult,
   RecordedRun,
   SourceRunRecord,
@@ -34,7 +35,13 @@ import type {
 import { StoreError } from "../store-error.js";
 import { applyMigrations } from "./apply-migrations.js";
 import { contentHash } from "../rows/content-hash.js";
-import { itemContentParams, storedItemFromRow, type ItemRow } from "../rows/item-row.js";
+import {
+  itemContentParams,
+  itemToReclassifyFromRow,
+  storedItemFromRow,
+  type ItemRow,
+  type ReclassificationRow,
+} from "../rows/item-row.js";
 import { MIGRATIONS } from "./migrations.js";
 import { registerSqlFunctions } from "./sql-functions.js";
 import { sourceStateAfterRun, sourceStateFromRow, type SourceStateRow } from "../rows/source-state-row.js";
@@ -314,14 +321,31 @@ export class SqliteStore implements Store {
     return this.#retrying("read revision", () => this.#sql.revision.get() ?? 0);
   }
 
-  async listItemsForReclassification(afterId: string | undefined, batch: number): Promise<StoredItem[]> {
+  // Prepared per call, not with #sql: a handle on a schema before migration 12 (the migration
+  // tests write legacy rows through one) must still prepare its statements. Called once a pass.
+  async classificationFingerprint(): Promise<string | undefined> {
+    return this.#retrying("read classification fingerprint", () => {
+      const read = this.#db.prepare<[], string | null>(
+        "SELECT classification_fingerprint FROM store_revision WHERE id = 1",
+      );
+      return read.pluck().get() ?? undefined;
+    });
+  }
+
+  async recordClassificationFingerprint(fingerprint: string): Promise<void> {
+    await this.#retrying("record classification fingerprint", () => {
+      this.#db.prepare("UPDATE store_revision SET classification_fingerprint = ? WHERE id = 1").run(fingerprint);
+    });
+  }
+
+  async listItemsForReclassification(afterId: string | undefined, batch: number): Promise<ItemToReclassify[]> {
     if (!Number.isSafeInteger(batch) || batch < 1) {
       throw new StoreError(`store: reclassification batch must be a positive integer, got ${batch}`);
     }
     return this.#retrying("list items for reclassification", () => {
       const rows =
         afterId === undefined ? this.#sql.itemsFromStart.all(batch) : this.#sql.itemsAfter.all(afterId, batch);
-      return this.#withCategories(rows);
+      return rows.map(itemToReclassifyFromRow);
     });
   }
 
@@ -798,6 +822,13 @@ type Statements = ReturnType<typeof prepareStatements>;
 type DepartureStatements = ReturnType<typeof prepareDepartureStatements>;
 type WebSubStatements = ReturnType<typeof prepareWebSubStatements>;
 
+/**
+ * What reclassification reads (ReclassificationRow), the categories with the row: one statement
+ * per batch, each item's slugs a range of the covering item_categories_item index.
+ */
+const RECLASSIFICATION_COLUMNS = `i.id, i.source_id, i.title, i.summary, i.tags,
+  (SELECT json_group_array(c.slug) FROM item_categories c WHERE c.item_id = i.id) AS categories`;
+
 /** Every fixed statement, prepared once (after migrate, since they name its tables). */
 function prepareStatements(db: Database.Database) {
   return {
@@ -865,8 +896,12 @@ function prepareStatements(db: Database.Database) {
     expiredIds: db
       .prepare<[string, number], string>("SELECT id FROM items WHERE source_id = ? AND published < ?")
       .pluck(),
-    itemsFromStart: db.prepare<[number], ItemRow>("SELECT * FROM items ORDER BY id LIMIT ?"),
-    itemsAfter: db.prepare<[string, number], ItemRow>("SELECT * FROM items WHERE id > ? ORDER BY id LIMIT ?"),
+    itemsFromStart: db.prepare<[number], ReclassificationRow>(
+      `SELECT ${RECLASSIFICATION_COLUMNS} FROM items i ORDER BY i.id LIMIT ?`,
+    ),
+    itemsAfter: db.prepare<[string, number], ReclassificationRow>(
+      `SELECT ${RECLASSIFICATION_COLUMNS} FROM items i WHERE i.id > ? ORDER BY i.id LIMIT ?`,
+    ),
     sourceState: db.prepare<[string], SourceStateRow>("SELECT * FROM source_state WHERE source_id = ?"),
     allSourceStates: db.prepare<[], SourceStateRow>("SELECT * FROM source_state ORDER BY source_id"),
     deleteSourceState: db.prepare<[string]>("DELETE FROM source_state WHERE source_id = ?"),
