@@ -290,7 +290,8 @@ function describePostgres(url: string): void {
       ]);
       const page = await store.queryFeed({ categories: ["technology"], limit: 3, page: 2 });
       expect(page.items.map((i) => i.id)).toEqual(["big-019992", "big-019990", "big-019988"]);
-    });
+      // A bound on a stall, not a speed target (bench/scale measures that): 13-16 s on a loaded 2-core machine.
+    }, 60_000);
 
     it("serializes concurrent writers: two replicas committing the same new story store it once", async () => {
       const { store, schemaUrl } = await freshStore();
