@@ -1285,6 +1285,26 @@ export function describeStoreContract(
         expect(ids((await store.queryFeed(feed())).items)).toEqual(["tag:b.example,2026:10", "tag:a.example,2026:1"]);
       });
 
+      it("makes items of one run sharing a URL one story, named by the item listed first", async () => {
+        const result = await store.commitRun(
+          run("feed-a", 20_000),
+          [
+            makeItem("tag:a.example,2026:2", { sourceId: "feed-a", url: `${PAGE}#top`, published: 5_000 }),
+            makeItem("tag:a.example,2026:1", {
+              sourceId: "feed-a",
+              url: `${PAGE}?utm_source=rss`,
+              published: 6_000,
+              categories: ["technology"],
+            }),
+          ],
+          20_000,
+        );
+        expect(result.inserted).toEqual(["tag:a.example,2026:2", "tag:a.example,2026:1"]);
+        const { items } = await store.queryFeed(feed());
+        expect(ids(items)).toEqual(["tag:a.example,2026:2"]);
+        expect(items[0]?.categories).toEqual(["technology", "world"]);
+      });
+
       it("merges an unlinked ticker line with another source's article of the same headline a day later", async () => {
         const DAY = 86_400_000;
         const headline = "Tangier Med port handles a record 10 million containers";

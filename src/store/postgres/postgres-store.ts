@@ -9,9 +9,7 @@ import {
   type StoredItem,
 } from "../../model/index.js";
 import { redactUrl } from "../redact-url.js";
-import { contentHash } from "../rows/content-hash.js";
 import {
-  itemContentParams,
   itemToReclassifyFromRow,
   storedItemFromRow,
   type ItemRow,
@@ -42,23 +40,16 @@ import { applyMigrations } from "./apply-migrations.js";
 import { CHANGES_CHANNEL, encodeChange } from "./change-notice.js";
 import { listenForChanges } from "./change-listener.js";
 import { changeEntry, newWriterId, trimmedThrough, type ChangeRow } from "../rows/change-log.js";
-import { chunks } from "./chunks.js";
-import { contribute, loadKnownItems, type KnownItem } from "./known-items.js";
-import { ItemWrites } from "./item-writes.js";
+import { chunks } from "../rows/chunks.js";
+import { loadKnownItems } from "./known-items.js";
+import { flushWrites } from "./item-writes.js";
+import { newStoryMembers, planCategories, planRun } from "../rows/item-plan.js";
 import { recordDeletedState, stampWrittenState, stateChangesSince } from "./state-versions.js";
 import { MIGRATIONS } from "./migrations.js";
 import { inTransaction } from "./transaction.js";
 import { STORE_TYPES } from "./type-parsers.js";
 import { departureSlugs, STORE_SLUG } from "../rows/departures.js";
-import {
-  aliasesOf,
-  changedContentUpdated,
-  checkQuery,
-  checkRetention,
-  firstOfEachId,
-  firstStoredDates,
-  uniqueSlugs,
-} from "../rows/run-rules.js";
+import { checkQuery, checkRetention, firstOfEachId } from "../rows/run-rules.js";
 import {
   claimedDeliveryFromRow,
   subscriptionFromRow,
@@ -132,13 +123,6 @@ export async function openPostgresStore(url: string, opts: PostgresStoreOptions)
   return new PostgresStore(pool, connection, opts);
 }
 
-interface RunPlan {
-  readonly inserted: string[];
-  readonly updated: string[];
-  unchanged: number;
-  readonly changedCategories: Set<string>;
-}
-
 /** What a write transaction did: its result, and the categories to announce if it changed items. */
 interface WriteOutcome<T> {
   readonly result: T;
@@ -191,29 +175,10 @@ export class PostgresStore implements Store {
           client,
           unique.map((item) => item.id),
         );
-        const writes = new ItemWrites();
-        const plan: RunPlan = { inserted: [], updated: [], unchanged: 0, changedCategories: new Set() };
-        for (const item of unique) {
-          planUpsert(item, known.get(item.id), now, writes, plan);
-          for (const alias of aliasesOf(item)) writes.saveAlias(alias, item.id);
-        }
-        await writes.flush(client, now);
+        const { plan, writes } = planRun(unique, known, now);
+        await flushWrites(client, writes, now);
         if (this.#stories) {
-          const inserted = new Set(plan.inserted);
-          const joined = await joinStories(
-            client,
-            unique
-              .filter((item) => inserted.has(item.id))
-              // An undated item is dated by when we first saw it, as planUpsert stored it.
-              .map((item) => ({
-                id: item.id,
-                url: item.url,
-                aliases: aliasesOf(item),
-                title: item.title,
-                published: item.published ?? now,
-                sourceId: item.sourceId,
-              })),
-          );
+          const joined = await joinStories(client, newStoryMembers(unique, plan.inserted, now));
           const stories = [...joined, ...(await storiesOf(client, plan.updated))];
           for (const slug of await refreshStories(client, stories, now)) plan.changedCategories.add(slug);
         }
@@ -427,19 +392,8 @@ export class PostgresStore implements Store {
     return this.#guard("set item categories", () =>
       this.#write(async (client) => {
         const known = await loadKnownItems(client, [...new Set(changes.map((change) => change.id))]);
-        const writes = new ItemWrites();
-        const touched = new Set<string>();
-        const changedIds: string[] = [];
-        for (const change of changes) {
-          const item = known.get(change.id);
-          if (item === undefined) continue; // pruned since it was listed
-          const slugs = contribute(item, change.id, item.sourceId, uniqueSlugs(change.categories), writes);
-          if (slugs === undefined) continue;
-          writes.touch(change.id);
-          changedIds.push(change.id);
-          for (const slug of [...slugs.before, ...slugs.after]) touched.add(slug);
-        }
-        await writes.flush(client, now);
+        const { writes, changedIds, changedCategories: touched } = planCategories(changes, known);
+        await flushWrites(client, writes, now);
         if (this.#stories) {
           for (const slug of await refreshStories(client, await storiesOf(client, changedIds), now)) touched.add(slug);
         }
@@ -784,44 +738,6 @@ async function judgeStoredSubscription(
   );
   const row = counts.rows[0];
   return judgeSubscription({ renewal, host: row?.host ?? 0, total: row?.total ?? 0 }, caps);
-}
-
-/** Plan the insert of a new item, or the update of a stored one whose content or categories changed. */
-function planUpsert(
-  item: ClassifiedItem,
-  stored: KnownItem | undefined,
-  now: EpochMs,
-  writes: ItemWrites,
-  plan: RunPlan,
-): void {
-  const hash = contentHash(item);
-  const categories = uniqueSlugs(item.categories);
-  if (stored === undefined) {
-    const { published, updated } = firstStoredDates(item, now);
-    writes.insertItem({ ...itemContentParams(item, hash), published, updated });
-    writes.saveContribution(item.id, item.sourceId, categories);
-    writes.replaceSlugs(item.id, categories, published);
-    plan.inserted.push(item.id);
-    for (const slug of categories) plan.changedCategories.add(slug);
-    return;
-  }
-  // Only the source that stored the story first rewrites its content; otherwise two feeds
-  // carrying the same guid with different summaries would flip the row on every pass.
-  const contentChanged = stored.sourceId === item.sourceId && stored.contentHash !== hash;
-  const before = stored.slugs;
-  const slugs = contribute(stored, item.id, item.sourceId, categories, writes);
-  if (!contentChanged && slugs === undefined) {
-    plan.unchanged += 1;
-    return;
-  }
-  if (contentChanged) {
-    const updated = changedContentUpdated(item, stored.published, now);
-    writes.updateContent({ ...itemContentParams(item, hash), updated });
-  } else {
-    writes.touch(item.id);
-  }
-  plan.updated.push(item.id);
-  for (const slug of slugs ? [...slugs.before, ...slugs.after] : before) plan.changedCategories.add(slug);
 }
 
 const SOURCE_STATE_COLUMNS = `source_id, last_run_at, last_success_at, last_error, last_error_at, consecutive_failures,

@@ -2,9 +2,9 @@ import type { PoolClient } from "pg";
 import type { EpochMs } from "../../model/index.js";
 import { storyMemberFromRow, storyStateFromRow, type StoryMemberRow, type StoryRow } from "../rows/story-row.js";
 import { assignStories, lookupKeys, type NewMember } from "../stories/story-assignment.js";
-import { storyNamesOf, type StoryNaming } from "../stories/story-key.js";
+import { storyNamesOf, type JoiningItem } from "../stories/story-key.js";
 import { nextStoryState, type StoryMember, type StoryState } from "../stories/story-state.js";
-import { chunks } from "./chunks.js";
+import { chunks } from "../rows/chunks.js";
 
 /** How many ids one statement binds. */
 const CHUNK = 5_000;
@@ -13,11 +13,6 @@ const CHUNK = 5_000;
  * The PostgreSQL side of stories (src/store/stories/): set-based versions of what the SQLite store
  * does item by item, run inside the caller's write transaction after its item writes.
  */
-
-/** An item stored for the first time in this transaction, with what names its page. */
-export interface JoiningItem extends StoryNaming {
-  readonly id: string;
-}
 
 /** Put newly stored items (in the order given) into their stories; returns the stories they joined. */
 export async function joinStories(client: PoolClient, items: readonly JoiningItem[]): Promise<Set<string>> {

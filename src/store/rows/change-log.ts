@@ -6,6 +6,7 @@
  * others'. These are the dialect-free rules; each store holds only the statements.
  */
 import { randomBytes } from "node:crypto";
+import { uniqueSlugs } from "./run-rules.js";
 import type { StoreChange } from "../store.js";
 import { StoreError } from "../store-error.js";
 
@@ -52,7 +53,7 @@ export function newWriterId(): string {
 
 /** The entry a write that made `revision` logs; a long category list becomes "every category". */
 export function changeEntry(revision: number, categories: Iterable<string>, writer: string, at: number): ChangeEntry {
-  const slugs = [...new Set(categories)].sort();
+  const slugs = uniqueSlugs([...categories]);
   return slugs.length > MAX_LOGGED_CATEGORIES
     ? { revision, categories: [], everyCategory: true, writer, at }
     : { revision, categories: slugs, everyCategory: false, writer, at };

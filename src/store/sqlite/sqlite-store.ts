@@ -34,9 +34,7 @@ import type {
 } from "../store.js";
 import { StoreError } from "../store-error.js";
 import { applyMigrations } from "./apply-migrations.js";
-import { contentHash } from "../rows/content-hash.js";
 import {
-  itemContentParams,
   itemToReclassifyFromRow,
   storedItemFromRow,
   type ItemRow,
@@ -45,16 +43,8 @@ import {
 import { MIGRATIONS } from "./migrations.js";
 import { registerSqlFunctions } from "./sql-functions.js";
 import { sourceStateAfterRun, sourceStateFromRow, type SourceStateRow } from "../rows/source-state-row.js";
-import { departureSlugs, leftSlugs, STORE_SLUG } from "../rows/departures.js";
-import {
-  aliasesOf,
-  changedContentUpdated,
-  checkQuery,
-  checkRetention,
-  firstOfEachId,
-  firstStoredDates,
-  uniqueSlugs,
-} from "../rows/run-rules.js";
+import { departureSlugs, STORE_SLUG } from "../rows/departures.js";
+import { checkQuery, checkRetention, firstOfEachId } from "../rows/run-rules.js";
 import {
   claimedDeliveryFromRow,
   subscriptionFromRow,
@@ -66,6 +56,8 @@ import { LIVE_IN_ALL_SQL, LIVE_ON_HOST_SQL } from "./subscription-counts.js";
 import { callbackHost } from "../../urls/callback-host.js";
 import { STORY_FEED_COLUMNS, storedStoryFromRow, type StoryFeedRow } from "../rows/story-row.js";
 import { SqliteStoryWrites } from "./story-writes.js";
+import { SqliteItemWrites } from "./item-writes.js";
+import { newStoryMembers, planCategories, planRun } from "../rows/item-plan.js";
 import { SqliteStatusHistory } from "./status-history.js";
 import { changeEntry, entryChange, newWriterId } from "../rows/change-log.js";
 import { SqliteChangeLog } from "./change-log.js";
@@ -111,21 +103,6 @@ export function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Sq
   return new SqliteStore(db, opts.clock ?? Date.now);
 }
 
-interface UpsertCandidate {
-  readonly source_id: string;
-  readonly published: number;
-  readonly content_hash: string;
-}
-
-interface RunPlan {
-  readonly inserted: string[];
-  readonly updated: string[];
-  unchanged: number;
-  readonly changedCategories: Set<string>;
-  /** Stories whose members this run inserted or changed. */
-  readonly stories: Set<string>;
-}
-
 type FeedShape = "all" | "one" | "many";
 
 /** better-sqlite3 behind the async Store interface; nothing outside store/ sees that it is synchronous. */
@@ -138,6 +115,7 @@ export class SqliteStore implements Store {
   readonly #feedStatements = new Map<string, Database.Statement<[FeedParams], ItemRow>>();
   readonly #storyFeedStatements = new Map<string, Database.Statement<[FeedParams], StoryFeedRow>>();
   #storyWrites: SqliteStoryWrites | undefined;
+  #itemWrites: SqliteItemWrites | undefined;
   #statusHistory: SqliteStatusHistory | undefined;
   #storySlugStatement: Database.Statement<[string], { story_id: string; slug: string }> | undefined;
   #changeLog: SqliteChangeLog | undefined;
@@ -173,18 +151,15 @@ export class SqliteStore implements Store {
   async commitRun(run: SourceRunRecord, items: readonly ClassifiedItem[], now: EpochMs): Promise<UpsertResult> {
     return this.#retrying(`commit run of source ${JSON.stringify(run.sourceId)}`, () => {
       const plan = this.#write(() => {
-        const plan: RunPlan = {
-          inserted: [],
-          updated: [],
-          unchanged: 0,
-          changedCategories: new Set(),
-          stories: new Set(),
-        };
-        for (const item of firstOfEachId(items)) {
-          this.#upsertItem(item, now, plan);
-          this.#saveAliases(item);
+        const unique = firstOfEachId(items);
+        const { plan, writes } = planRun(unique, this.#items.load(unique.map((item) => item.id)), now);
+        this.#items.flush(writes, now);
+        if (this.#stories) {
+          // After the flush, as on PostgreSQL: items of one run sharing a key join one story.
+          const joined = this.#storyWriter.join(newStoryMembers(unique, plan.inserted, now));
+          const stories = new Set([...joined, ...this.#storyWriter.storiesOf(plan.updated)]);
+          this.#refreshStories(stories, now, plan.changedCategories);
         }
-        this.#refreshStories(plan.stories, now, plan.changedCategories);
         this.#recordRun(run, plan.inserted.length);
         // The run history exists from migration 8; a handle that never migrated has none to write.
         if (this.#stories) this.#history.record(run, plan.inserted.length, plan.updated.length);
@@ -355,22 +330,12 @@ export class SqliteStore implements Store {
   ): Promise<{ changedCategories: string[] }> {
     return this.#retrying("set item categories", () => {
       const changedCategories = this.#write(() => {
-        const touched = new Set<string>();
-        const changedIds: string[] = [];
-        let changed = false;
-        for (const change of changes) {
-          const owner = this.#sql.ownerOf.get(change.id);
-          if (owner === undefined) continue; // pruned since it was listed
-          const slugs = this.#contribute(change.id, owner.source_id, uniqueSlugs(change.categories), now);
-          if (slugs === undefined) continue;
-          this.#replaceSlugs(change.id, slugs.after, owner.published);
-          this.#sql.touchItem.run(now, change.id);
-          for (const slug of [...slugs.before, ...slugs.after]) touched.add(slug);
-          changedIds.push(change.id);
-          changed = true;
-        }
+        const known = this.#items.load([...new Set(changes.map((change) => change.id))]);
+        const { writes, changedIds, changedCategories: touched } = planCategories(changes, known);
+        this.#items.flush(writes, now);
         if (this.#stories) this.#refreshStories(this.#storyWriter.storiesOf(changedIds), now, touched);
-        return { plan: touched, changed, categories: touched };
+        // Each changed item changed at least one slug, so "changed" is "some slug changed".
+        return { plan: touched, changed: touched.size > 0, categories: touched };
       });
       return { changedCategories: [...changedCategories].sort() };
     });
@@ -508,58 +473,6 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Insert a new item, or update a stored one whose content or categories changed. */
-  #upsertItem(item: ClassifiedItem, now: EpochMs, plan: RunPlan): void {
-    const hash = contentHash(item);
-    const categories = uniqueSlugs(item.categories);
-    const stored = this.#sql.upsertCandidate.get(item.id);
-    if (stored === undefined) {
-      const { published, updated } = firstStoredDates(item, now);
-      this.#sql.insertItem.run({
-        ...itemContentParams(item, hash),
-        published,
-        updated,
-        first_seen: now,
-        changed_at: now,
-      });
-      this.#sql.saveContribution.run(item.id, item.sourceId, JSON.stringify(categories));
-      this.#replaceSlugs(item.id, categories, published);
-      if (this.#stories) {
-        const naming = {
-          url: item.url,
-          aliases: aliasesOf(item),
-          title: item.title,
-          published,
-          sourceId: item.sourceId,
-        };
-        plan.stories.add(this.#storyWriter.join(item.id, naming));
-      }
-      plan.inserted.push(item.id);
-      for (const slug of categories) plan.changedCategories.add(slug);
-      return;
-    }
-    // Only the source that stored the story first rewrites its content; otherwise two feeds
-    // carrying the same guid with different summaries would flip the row on every pass.
-    const contentChanged = stored.source_id === item.sourceId && stored.content_hash !== hash;
-    const slugs = this.#contribute(item.id, item.sourceId, categories, now);
-    if (!contentChanged && slugs === undefined) {
-      plan.unchanged += 1;
-      return;
-    }
-    if (contentChanged) {
-      const updated = changedContentUpdated(item, stored.published, now);
-      this.#sql.updateItemContent.run({ ...itemContentParams(item, hash), updated, changed_at: now });
-    } else {
-      this.#sql.touchItem.run(now, item.id);
-    }
-    if (slugs !== undefined) this.#replaceSlugs(item.id, slugs.after, stored.published);
-    if (this.#stories) for (const story of this.#storyWriter.storiesOf([item.id])) plan.stories.add(story);
-    plan.updated.push(item.id);
-    for (const slug of slugs ? [...slugs.before, ...slugs.after] : this.#sql.slugsOf.all(item.id)) {
-      plan.changedCategories.add(slug);
-    }
-  }
-
   /** Bring these stories in line with their members, adding the categories of those that changed. */
   #refreshStories(stories: Iterable<string>, now: EpochMs, changedCategories: Set<string>): void {
     if (!this.#stories) return;
@@ -578,37 +491,6 @@ export class SqliteStore implements Store {
       else list.push(slug);
     }
     return rows.map((row) => storedStoryFromRow(row, slugs.get(row.s_id) ?? []));
-  }
-
-  /** The item's other names (not content: no change to the item, its feeds or the revision). */
-  #saveAliases(item: ClassifiedItem): void {
-    for (const alias of aliasesOf(item)) this.#sql.saveAlias.run(alias, item.id);
-  }
-
-  /**
-   * Record one source's classification of a stored item. The item's categories are the union of
-   * every carrying source's latest classification; returns the old and new union when it changed,
-   * recording at `now` the feeds the item left.
-   */
-  #contribute(
-    itemId: string,
-    sourceId: string,
-    categories: readonly string[],
-    now: EpochMs,
-  ): { before: string[]; after: string[] } | undefined {
-    const json = JSON.stringify(categories);
-    if (this.#sql.contribution.get(itemId, sourceId) === json) return undefined;
-    this.#sql.saveContribution.run(itemId, sourceId, json);
-    const before = this.#sql.slugsOf.all(itemId);
-    const after = this.#sql.contributedSlugs.all(itemId);
-    if (sameSet(before, after)) return undefined;
-    for (const slug of leftSlugs(before, after)) this.#departures.recordDeparture.run({ id: itemId, slug, now });
-    return { before, after };
-  }
-
-  #replaceSlugs(itemId: string, slugs: readonly string[], published: number): void {
-    this.#sql.deleteSlugs.run(itemId);
-    for (const slug of slugs) this.#sql.insertSlug.run(itemId, slug, published);
   }
 
   /** Source health after a run: success resets the failure streak, the last error stays as history. */
@@ -686,6 +568,11 @@ export class SqliteStore implements Store {
   get #websub(): WebSubStatements {
     this.#websubStatements ??= prepareWebSubStatements(this.#db);
     return this.#websubStatements;
+  }
+
+  get #items(): SqliteItemWrites {
+    this.#itemWrites ??= new SqliteItemWrites(this.#db);
+    return this.#itemWrites;
   }
 
   get #storyWriter(): SqliteStoryWrites {
@@ -832,38 +719,7 @@ const RECLASSIFICATION_COLUMNS = `i.id, i.source_id, i.title, i.summary, i.tags,
 /** Every fixed statement, prepared once (after migrate, since they name its tables). */
 function prepareStatements(db: Database.Database) {
   return {
-    upsertCandidate: db.prepare<[string], UpsertCandidate>(
-      "SELECT source_id, published, content_hash FROM items WHERE id = ?",
-    ),
-    ownerOf: db.prepare<[string], { source_id: string; published: number }>(
-      "SELECT source_id, published FROM items WHERE id = ?",
-    ),
-    contribution: db
-      .prepare<[string, string], string>("SELECT categories FROM item_sources WHERE item_id = ? AND source_id = ?")
-      .pluck(),
-    saveContribution: db.prepare<[string, string, string]>(
-      `INSERT INTO item_sources (item_id, source_id, categories) VALUES (?, ?, ?)
-       ON CONFLICT (item_id, source_id) DO UPDATE SET categories = excluded.categories`,
-    ),
-    contributedSlugs: db
-      .prepare<[string], string>(
-        `SELECT DISTINCT c.value FROM item_sources s, json_each(s.categories) c
-         WHERE s.item_id = ? ORDER BY c.value`,
-      )
-      .pluck(),
-    insertItem: db.prepare(`INSERT INTO items
-      (id, source_id, kind, url, title, summary, content_html, authors, tags, enclosures, image_url, language,
-       published, updated, first_seen, changed_at, content_hash)
-      VALUES (@id, @source_id, @kind, @url, @title, @summary, @content_html, @authors, @tags, @enclosures,
-       @image_url, @language, @published, @updated, @first_seen, @changed_at, @content_hash)`),
-    updateItemContent: db.prepare(`UPDATE items SET
-      kind = @kind, url = @url, title = @title, summary = @summary, content_html = @content_html,
-      authors = @authors, tags = @tags, enclosures = @enclosures, image_url = @image_url, language = @language,
-      updated = @updated, changed_at = @changed_at, content_hash = @content_hash
-      WHERE id = @id`),
-    touchItem: db.prepare<[number, string]>("UPDATE items SET changed_at = ? WHERE id = ?"),
     deleteItem: db.prepare<[string]>("DELETE FROM items WHERE id = ?"),
-    slugsOf: db.prepare<[string], string>("SELECT slug FROM item_categories WHERE item_id = ? ORDER BY slug").pluck(),
     slugsOfMany: db.prepare<[string], { item_id: string; slug: string }>(
       `SELECT item_id, slug FROM item_categories
        WHERE item_id IN (SELECT value FROM json_each(?)) ORDER BY item_id, slug`,
@@ -874,20 +730,12 @@ function prepareStatements(db: Database.Database) {
          WHERE item_id IN (SELECT value FROM json_each(?)) ORDER BY slug`,
       )
       .pluck(),
-    deleteSlugs: db.prepare<[string]>("DELETE FROM item_categories WHERE item_id = ?"),
-    insertSlug: db.prepare<[string, string, number]>(
-      "INSERT INTO item_categories (item_id, slug, published) VALUES (?, ?, ?)",
-    ),
     knownIdsOrAliases: db
       .prepare<[string], string>(
         `SELECT DISTINCT j.value FROM json_each(?) j
          WHERE EXISTS (SELECT 1 FROM items WHERE id = j.value) OR EXISTS (SELECT 1 FROM item_aliases WHERE alias = j.value)`,
       )
       .pluck(),
-    // The newest pass's item wins an alias: a listing link whose page now declares another canonical URL.
-    saveAlias: db.prepare<[string, string]>(
-      "INSERT INTO item_aliases (alias, item_id) VALUES (?, ?) ON CONFLICT (alias) DO UPDATE SET item_id = excluded.item_id",
-    ),
     overflowIds: db
       .prepare<[string, number], string>(
         "SELECT id FROM items WHERE source_id = ? ORDER BY published DESC, id DESC LIMIT -1 OFFSET ?",
@@ -931,11 +779,6 @@ function prepareStatements(db: Database.Database) {
  */
 function prepareDepartureStatements(db: Database.Database) {
   return {
-    // Departures only move forward: another instance's clock may lag this one's.
-    recordDeparture: db.prepare<[{ id: string; slug: string; now: number }]>(
-      `INSERT INTO feed_departures (slug, kind, departed_at) SELECT @slug, kind, @now FROM items WHERE id = @id
-       ON CONFLICT (slug, kind) DO UPDATE SET departed_at = max(departed_at, excluded.departed_at)`,
-    ),
     // Run before the delete: each category the items were in, and "*" (they leave `all`).
     // "WHERE true" keeps SQLite from reading ON CONFLICT as a join constraint (sqlite.org/lang_upsert.html).
     recordDeletions: db.prepare<[{ ids: string; store: string; now: number }]>(
@@ -1026,12 +869,6 @@ function prepareWebSubStatements(db: Database.Database) {
       .prepare<[], number | null>("SELECT min(max(next_attempt_at, coalesce(lease_until, 0))) FROM websub_deliveries")
       .pluck(),
   };
-}
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  const left = new Set(a);
-  const right = new Set(b);
-  return left.size === right.size && [...left].every((slug) => right.has(slug));
 }
 
 /** How many newest items to skip before the overflow starts; an unbounded retention keeps every item. */

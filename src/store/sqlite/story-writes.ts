@@ -1,12 +1,16 @@
 import type Database from "better-sqlite3";
 import type { EpochMs } from "../../model/index.js";
 import { storyMemberFromRow, storyStateFromRow, type StoryMemberRow, type StoryRow } from "../rows/story-row.js";
-import { assignStories, lookupKeys } from "../stories/story-assignment.js";
-import { storyNamesOf, type StoryNaming } from "../stories/story-key.js";
+import { chunks } from "../rows/chunks.js";
+import { assignStories, lookupKeys, type NewMember } from "../stories/story-assignment.js";
+import { storyNamesOf, type JoiningItem } from "../stories/story-key.js";
 import { nextStoryState, type StoryChange } from "../stories/story-state.js";
+import { RECORD_DEPARTURE_SQL } from "./item-writes.js";
 
 /** How many unassigned items (stored before migration 6) one adoption step reads. */
 const ADOPT_BATCH = 5_000;
+/** How many story keys one lookup binds (as one JSON array). */
+const KEY_CHUNK = 5_000;
 
 /**
  * The SQLite side of stories (src/store/stories/): which story an item joins, and the story rows
@@ -20,19 +24,20 @@ export class SqliteStoryWrites {
     this.#sql = prepare(db);
   }
 
-  /** Put a newly stored item into its story (an existing one sharing a key, else its own); returns the story id. */
-  join(itemId: string, naming: StoryNaming): string {
-    const member = { id: itemId, ...storyNamesOf(naming) };
+  /**
+   * Put newly stored items (in the order given, so items of one run sharing a key join one story)
+   * into their stories: an existing one sharing a key, else their own. Returns the stories joined.
+   */
+  join(items: readonly JoiningItem[]): Set<string> {
+    const members: NewMember[] = items.map((item) => ({ id: item.id, ...storyNamesOf(item) }));
     const known = new Map<string, string>();
-    for (const key of lookupKeys([member])) {
-      const story = this.#sql.keyStory.get(key);
-      if (story !== undefined) known.set(key, story);
+    for (const keys of chunks(lookupKeys(members), KEY_CHUNK)) {
+      for (const row of this.#sql.keyStories.all(JSON.stringify(keys))) known.set(row.key, row.story_id);
     }
-    const { storyOf, newKeys } = assignStories([member], known);
+    const { storyOf, newKeys } = assignStories(members, known);
     for (const [key, story] of newKeys) this.#sql.insertKey.run(key, story);
-    const story = storyOf.get(itemId) ?? itemId;
-    this.#sql.setStory.run(story, itemId);
-    return story;
+    for (const [id, story] of storyOf) this.#sql.setStory.run(story, id);
+    return new Set(storyOf.values());
   }
 
   /** The stories of these items (an unknown or unassigned id has none). */
@@ -86,19 +91,16 @@ export class SqliteStoryWrites {
       const rows = this.#sql.unassigned.all(ADOPT_BATCH);
       if (rows.length === 0) return changed;
       changed ??= new Set();
-      const stories = new Set<string>();
-      for (const row of rows) {
-        const aliases = this.#sql.aliasesOf.all(row.id);
-        stories.add(
-          this.join(row.id, {
-            url: row.url,
-            aliases,
-            title: row.title,
-            published: row.published,
-            sourceId: row.source_id,
-          }),
-        );
-      }
+      const stories = this.join(
+        rows.map((row) => ({
+          id: row.id,
+          url: row.url,
+          aliases: this.#sql.aliasesOf.all(row.id),
+          title: row.title,
+          published: row.published,
+          sourceId: row.source_id,
+        })),
+      );
       for (const story of stories) for (const slug of this.refresh(story, now).changedSlugs) changed.add(slug);
     }
   }
@@ -106,7 +108,9 @@ export class SqliteStoryWrites {
 
 function prepare(db: Database.Database) {
   return {
-    keyStory: db.prepare<[string], string>("SELECT story_id FROM story_keys WHERE key = ?").pluck(),
+    keyStories: db.prepare<[string], { key: string; story_id: string }>(
+      "SELECT key, story_id FROM story_keys WHERE key IN (SELECT value FROM json_each(?))",
+    ),
     insertKey: db.prepare<[string, string]>(
       "INSERT INTO story_keys (key, story_id) VALUES (?, ?) ON CONFLICT (key) DO NOTHING",
     ),
@@ -141,11 +145,7 @@ function prepare(db: Database.Database) {
       "INSERT INTO story_categories (story_id, slug, published) VALUES (?, ?, ?)",
     ),
     deleteKeys: db.prepare<[string]>("DELETE FROM story_keys WHERE story_id = ?"),
-    // Departures only move forward: another instance's clock may lag this one's.
-    recordDeparture: db.prepare<[{ slug: string; kind: string; now: number }]>(
-      `INSERT INTO feed_departures (slug, kind, departed_at) VALUES (@slug, @kind, @now)
-       ON CONFLICT (slug, kind) DO UPDATE SET departed_at = max(departed_at, excluded.departed_at)`,
-    ),
+    recordDeparture: db.prepare<[{ slug: string; kind: string; now: number }]>(RECORD_DEPARTURE_SQL),
     unassigned: db.prepare<
       [number],
       { id: string; url: string | null; title: string; published: number; source_id: string }

@@ -76,6 +76,11 @@ export interface StoryNaming {
   readonly sourceId: string;
 }
 
+/** An item stored for the first time in this transaction, with what names its page. */
+export interface JoiningItem extends StoryNaming {
+  readonly id: string;
+}
+
 /** A key looked up but not registered; no probe counts when any probe's `unless` is known. */
 export interface StoryProbe {
   readonly key: string;

@@ -6,6 +6,7 @@
  */
 import type { EpochMs, ItemKind } from "../../model/index.js";
 import { STORE_SLUG } from "../rows/departures.js";
+import { uniqueSlugs } from "../rows/run-rules.js";
 
 /** One stored item of a story, as the rules need it (after this transaction's item writes). */
 export interface StoryMember {
@@ -104,7 +105,7 @@ export function nextStoryState(
       departures: [...previous.slugs, STORE_SLUG].map((slug) => ({ slug, kind })),
     };
   }
-  const slugs = [...new Set(memberSlugs)].sort();
+  const slugs = uniqueSlugs(memberSlugs);
   const hasArticle = members.some((member) => member.kind === "article");
   if (previous === undefined) {
     const founder = members.find((member) => member.id === storyId) ?? best;
@@ -149,7 +150,7 @@ export function nextStoryState(
   return {
     next,
     changed,
-    changedSlugs: changed ? [...new Set([...previous.slugs, ...slugs])].sort() : [],
+    changedSlugs: changed ? uniqueSlugs([...previous.slugs, ...slugs]) : [],
     departures: departuresOf(previous, next),
   };
 }
