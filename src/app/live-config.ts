@@ -115,7 +115,9 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
       started,
       slugs,
     );
-    if (outcome.changed > 0) runtime.notifyChange({ changedCategories: outcome.changedCategories });
+    if (outcome.changed > 0) {
+      runtime.notifyChange({ changedCategories: outcome.changedCategories }, { readAfterWrite: true });
+    }
     const { examined, changed, moves } = outcome;
     runtime.setConfigState({
       ...runtime.configState(),
