@@ -9,8 +9,9 @@
  *   1. the cold pass: every source new (30,000 items for 10,000 sources), the store filling;
  *   2. idle, IDLE_S seconds, the store full: the baseline;
  *   3. a mostly-304 pass: 20% of the feeds have 2 new items, the rest answer 304.
- * A new item in `world` invalidates the cached render, so the next GET renders anew: those renders
- * are in the percentiles, as a poller would see them.
+ * A new item in `world` invalidates the cached render: the next GETs get the previous bytes while
+ * one re-render runs in the background (publish/render-cache.ts), and wait for a render only when
+ * the change is more than a second old; either way they are in the percentiles, as a poller sees them.
  * Writes bench/results/scale-latency.json.
  */
 import { Agent, request } from "node:http";
@@ -134,7 +135,7 @@ async function save(rows) {
         ? `Layout: serve's default above one core: ${SERVERS} serving processes on one port (servers.mjs, node:cluster) and a collector that serves nothing (service.mjs, SCALE_SERVE_HTTP=0); SCALE_LATENCY_LAYOUT=single measures WEB_CONCURRENCY=1.`
         : "Layout: WEB_CONCURRENCY=1, one process collects and serves (SCALE_LATENCY_LAYOUT=cluster measures the default above one core).",
       `Collector: startService from dist/ with the parse pool, worker passes run by runAll (the scheduled pass's code path), built-in worker limits (concurrency 4, per_host 1) over ${HOSTS} simulated hosts.`,
-      "Every new item in world invalidates its cached render: the GET after it renders the feed (50 items) again; those renders are counted.",
+      "Every new item in world invalidates its cached render: GETs get the previous bytes while one background render runs (at most 1 s after the change, then they wait for it); whatever they wait is counted.",
       "The client, the simulator and the service share the machine's cores; on a loaded machine the client's own scheduling delay is in the numbers.",
     ],
     machine: host,

@@ -28,7 +28,9 @@ if (cluster.isPrimary) {
     });
   });
   const workers = Array.from({ length: Number(count) }, () => cluster.fork({ SCALE_SERVER_PORT: String(port) }));
-  await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once("message", resolve))));
+  // Each server also sends the cluster member's heartbeats; only its own `ready` counts here.
+  const ready = (worker) => new Promise((resolve) => worker.on("message", (message) => message?.ready && resolve()));
+  await Promise.all(workers.map(ready));
   serveParent({
     async close() {
       for (const worker of workers) worker.process.kill("SIGTERM");
@@ -44,6 +46,7 @@ if (cluster.isPrimary) {
   const { parseDatabaseUrl } = await dist("urls/database-url.js");
   const { readProduct } = await dist("app/product.js");
   const { startService } = await dist("app/service.js");
+  const { joinCluster, processChannel } = await dist("app/cluster/member.js");
   const logger = pino({ level: "silent" });
   const loaded = await loadConfig(configDir, await readProduct());
   if (!loaded.ok) throw new Error(`servers: config rejected: ${JSON.stringify(loaded.problems.slice(0, 3))}`);
@@ -59,7 +62,24 @@ if (cluster.isPrimary) {
       webConcurrency: Number(count),
     },
     { config: loaded.config, loadedAt: Date.now(), warnings: [] },
-    { clock: Date.now, logger, runWorker: false, watchConfig: false },
+    {
+      clock: Date.now,
+      logger,
+      runWorker: false,
+      watchConfig: false,
+      // A server of serve's cluster: it leaves the FEEDS_DIR snapshot to the collector. Without a
+      // member each bench server rewrote the snapshot (12 fresh renders) after every change,
+      // work serve's servers never do (renderAtom, which only the snapshot asks for here, was 6% of
+      // each server's CPU profile during a 2,000-source run on 2026-12-02).
+      cluster: joinCluster({
+        role: "server",
+        pid: process.pid,
+        channel: processChannel(process),
+        rssBytes: () => process.memoryUsage.rss(),
+        heartbeatMs: 60_000,
+        metricsTimeoutMs: 10_000,
+      }),
+    },
   );
   process.once("SIGTERM", () => void service.stop().then(() => process.exit(0)));
   process.send({ ready: true });

@@ -132,7 +132,9 @@ export function createConfigReloader(deps: ReloaderDeps): ConfigReloader {
       started,
       slugs,
     );
-    if (outcome.changed > 0) runtime.notifyChange({ changedCategories: outcome.changedCategories });
+    if (outcome.changed > 0) {
+      runtime.notifyChange({ changedCategories: outcome.changedCategories }, { readAfterWrite: true });
+    }
     // Recorded only after the whole walk: a pass that threw or was killed halfway leaves the old
     // fingerprint, so the next leader runs it again. A pass that lost leadership on the way may
     // have raced the new leader's, so it leaves the record to that one.

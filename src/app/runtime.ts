@@ -13,6 +13,7 @@ import type { Store } from "../store/store.js";
 import type { SourceRunResult } from "../worker/collect-source.js";
 import type { CategoryMoveCount } from "../worker/reclassify.js";
 import { createLimiter } from "../shared/limiter.js";
+import { describeError } from "../shared/describe-error.js";
 import { createWorker, type Worker, type WorkerPlan } from "../worker/worker.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { hubUrl } from "../websub/hub.js";
@@ -45,6 +46,10 @@ export interface FeedChange {
   readonly changedCategories: readonly string[];
 }
 
+export interface ChangeOptions {
+  readonly readAfterWrite?: boolean;
+}
+
 export interface Runtime {
   readonly settings: Settings;
   readonly store: Store;
@@ -56,8 +61,13 @@ export interface Runtime {
   readonly catalog: () => FeedCatalog;
   /** Hooks run after every change this instance made to the store (cache, snapshot, push). */
   onChange(listener: (change: FeedChange) => void): void;
-  /** Invalidate cached renders and run the change hooks (a reclassification, say). */
-  notifyChange(change: FeedChange): void;
+  /**
+   * Invalidate cached renders and run the change hooks (a reclassification, say). With
+   * `readAfterWrite`, requests wait for the new renders instead of getting the previous bytes
+   * for up to a second (render-cache.ts): an admin action or a config edit is answered, then
+   * looked at; a collect's changes are not.
+   */
+  notifyChange(change: FeedChange, options?: ChangeOptions): void;
   /** Put a new config state in force (the caller validated it). */
   setConfigState(next: ConfigState): void;
   close(): Promise<void>;
@@ -86,8 +96,8 @@ export async function createRuntime(
   const state: { current: ConfigState } = { current: initial };
   const store = await openStore(settings.database, { clock });
   const listeners: Array<(change: FeedChange) => void> = [];
-  const notifyChange = (change: FeedChange): void => {
-    feeds.invalidate([...change.changedCategories, ALL_SLUG]);
+  const notifyChange = (change: FeedChange, options: ChangeOptions = {}): void => {
+    feeds.invalidate([...change.changedCategories, ALL_SLUG], { serveStale: options.readAfterWrite !== true });
     for (const listener of listeners) listener(change);
   };
   const catalog = (): FeedCatalog => ({ site: state.current.config.site, categories: state.current.config.categories });
@@ -101,6 +111,12 @@ export async function createRuntime(
     hubs: () => [hubUrl(settings.baseUrl), ...initial.config.websub.externalHubs],
     ttlMinutes: () => ttlMinutes(state.current.config.sources),
     generator: productToken(initial.config.product),
+    clock,
+    onBackgroundError: (variant, error) =>
+      logger.warn(
+        { variant, err: describeError(error) },
+        "publish: a feed's re-render failed; its previous bytes are served",
+      ),
   });
   // The byte budget applies live: a reload that lowers it evicts at once.
   feeds.cache.setLimits({ maxBytes: initial.config.publish.cacheMaxBytes });

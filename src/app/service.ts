@@ -194,7 +194,7 @@ export async function startService(settings: Settings, config: ConfigState, opti
           );
         }
         const result = await runtime.store.purgeSource(id, clock());
-        if (result.removed > 0) runtime.notifyChange(result);
+        if (result.removed > 0) runtime.notifyChange(result, { readAfterWrite: true });
         return result;
       },
       reload: async () => {

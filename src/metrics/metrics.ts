@@ -170,6 +170,23 @@ export function createMetrics(): Metrics {
     },
   });
 
+  new Counter({
+    name: "feeds_render_cache_stale_hits_total",
+    help: "Feed requests answered with the previous bytes of a changed feed while its re-render ran (at most 1 s after the change).",
+    registers,
+    collect() {
+      mirror(this, cacheStats?.().staleHits);
+    },
+  });
+  new Counter({
+    name: "feeds_render_cache_background_errors_total",
+    help: "Re-renders of a changed feed that failed in the background; its previous bytes were served meanwhile.",
+    registers,
+    collect() {
+      mirror(this, cacheStats?.().backgroundErrors);
+    },
+  });
+
   let sourceHealth: (() => Promise<readonly SourceHealth[]>) | undefined;
   // One read of the store per scrape, shared by the three gauges below (forgotten once it settles).
   let healthRead: Promise<readonly SourceHealth[]> | undefined;

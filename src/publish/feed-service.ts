@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
 import { promisify } from "node:util";
 import { brotliCompress, constants as zlibConstants, gzip } from "node:zlib";
-import type { Category, Channel, EpochMs, FeedQuery, StoredItem } from "../model/index.js";
+import type { Category, Channel, Clock, EpochMs, FeedQuery, StoredItem } from "../model/index.js";
 import { ALL_SLUG } from "../model/index.js";
 import { CONTENT_TYPES, RENDERERS } from "./render.js";
-import { ANY_CATEGORY_TAG, createRenderCache, type RenderCache } from "./render-cache.js";
+import { ANY_CATEGORY_TAG, createRenderCache, type InvalidateOptions, type RenderCache } from "./render-cache.js";
 import { feedStylesheetHref } from "./feed-stylesheet.js";
 import {
   cacheKey,
@@ -62,25 +62,38 @@ export interface FeedServiceDeps {
   readonly hubs: () => readonly string[];
   readonly ttlMinutes: () => number | undefined;
   readonly generator: string;
+  /** Times how long a variant has been stale (render-cache.ts: served stale at most a second). */
+  readonly clock: Clock;
+  /** A re-render in the background failed: the stale bytes are served until the bound, then requests render. */
+  readonly onBackgroundError?: (variantKey: string, error: unknown) => void;
 }
 
 export interface FeedService {
-  /** The cached rendering, if present (no I/O): the hot path. */
+  /**
+   * The cached rendering, if present (no I/O): the hot path. It may be up to a second stale after
+   * a change, while its re-render runs in the background (render-cache.ts).
+   */
   cached(variant: FeedVariant): RenderedFeed | undefined;
+  /** What the store holds now: cached if fresh, else rendered (the hub and the snapshot need this). */
   render(variant: FeedVariant): Promise<RenderedFeed>;
-  invalidate(categories: readonly string[]): void;
+  /** The store changed for these categories: their variants are stale (see InvalidateOptions). */
+  invalidate(categories: readonly string[], options?: InvalidateOptions): void;
+  /** The catalog changed (a config reload): every variant renders anew before it is served. */
   invalidateAll(): void;
   readonly cache: RenderCache<RenderedFeed>;
 }
 
 export function createFeedService(deps: FeedServiceDeps): FeedService {
-  const cache = createRenderCache<RenderedFeed>();
+  const cache = createRenderCache<RenderedFeed>({
+    clock: deps.clock,
+    ...(deps.onBackgroundError && { onBackgroundError: deps.onBackgroundError }),
+  });
   return {
     cache,
     cached: (variant) => cache.peek(cacheKey(variant)),
     render: (variant) => cache.get(cacheKey(variant), dependencyTags(variant), () => renderVariant(variant, deps)),
-    invalidate: (categories) => cache.invalidate(categories),
-    invalidateAll: () => cache.clear(),
+    invalidate: (categories, options) => cache.invalidate(categories, options),
+    invalidateAll: () => cache.invalidateAll({ serveStale: false }),
   };
 }
 

@@ -128,6 +128,9 @@ describe("the service over an SQLite file", () => {
     expect(service.runtime.feeds.cached(WORLD_JSON)).toBe(world);
     // Once by the runtime's own change path; the store watch leaves our own change out.
     expect(snapshotRequests).toHaveBeenCalledTimes(1);
+    // A collect's change may be served from the previous bytes while it re-renders (render-cache.ts);
+    // the snapshot it requested renders the feed fresh.
+    await service.snapshots.idle();
     expect(await titles(service, "technology")).toEqual(["Quantum sensing startup opens lab in Rabat"]);
   });
 
@@ -153,7 +156,6 @@ describe("the service over an SQLite file", () => {
     await service.checkStoreNow();
 
     expect(feeds.cached(WORLD_JSON)).toBe(world);
-    expect(feeds.cached(TECHNOLOGY_JSON)).toBeUndefined();
     // The FEEDS_DIR snapshot renders the changed feeds too, on its own schedule: count after it
     // (counting across it made this test fail now and then under load: 21 misses for 16).
     await service.snapshots.idle();

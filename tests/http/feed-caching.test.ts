@@ -13,6 +13,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { maxAgeSeconds } from "../../src/http/max-age.js";
 import { startService, type Service } from "../../src/app/service.js";
+import { DEFAULT_MAX_STALE_MS } from "../../src/publish/render-cache.js";
 import { loadConfig, type Config } from "../../src/config/config.js";
 import type { Settings } from "../../src/config/settings.js";
 import type { ClassifiedItem, FeedFormat, StoredItem } from "../../src/model/index.js";
@@ -602,12 +603,15 @@ describe("serving pollers through the real service", () => {
       };
       await service.runtime.store.commitRun({ sourceId: "world-leaving", at: committedAt }, [leaving], committedAt);
       service.runtime.feeds.invalidate(["world"]);
+      // A changed feed's previous bytes answer for at most DEFAULT_MAX_STALE_MS (render-cache.ts); past it, the new ones.
+      now += DEFAULT_MAX_STALE_MS + 1;
       const before = await get("/feeds/world.rss");
       expect(header(before, "last-modified")).toBe(new Date(committedAt).toUTCString());
 
       const prunedAt = committedAt + HOUR;
       await service.runtime.store.prune("world-leaving", { maxItemsPerSource: 0, maxAgeMs: Infinity }, prunedAt);
       service.runtime.feeds.invalidate(["world"]);
+      now += DEFAULT_MAX_STALE_MS + 1;
       // The remaining items all changed before the one that left: without the departure,
       // Last-Modified would fall back to them and this request would get 304.
       const after = await get("/feeds/world.rss", { "if-modified-since": header(before, "last-modified") });

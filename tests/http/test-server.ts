@@ -65,6 +65,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     hubs: () => [],
     ttlMinutes: () => undefined,
     generator: "test",
+    clock,
   });
   const feedResponder = createFeedResponder({ feeds, categorySlugs: () => ["world"], maxAgeSeconds: () => 60 });
   const logger = options.logger ?? pino({ level: "silent" });

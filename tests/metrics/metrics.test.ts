@@ -259,11 +259,14 @@ describe("HTTP metrics", () => {
     expect(valueOf(exposition, "feeds_render_cache_bytes")).toBe(server.feeds.cache.stats().bytes);
     expect(valueOf(exposition, "feeds_render_cache_bytes")).toBeGreaterThan(0);
 
+    // After a change the previous bytes answer while the re-render runs (render-cache.ts).
     server.feeds.invalidate(["world"]);
     await request(["/feeds/world.rss"]);
     const later = await scrapeOverHttp();
     expect(valueOf(later.exposition, "feeds_render_cache_misses_total")).toBe(2);
-    expect(valueOf(later.exposition, "feeds_render_cache_hits_total")).toBe(2);
+    expect(valueOf(later.exposition, "feeds_render_cache_hits_total")).toBe(3);
+    expect(valueOf(later.exposition, "feeds_render_cache_stale_hits_total")).toBe(1);
+    expect(valueOf(later.exposition, "feeds_render_cache_background_errors_total")).toBe(0);
   });
 
   it("answers /metrics in the Prometheus text format with every metric named and typed", async () => {
@@ -301,6 +304,8 @@ describe("HTTP metrics", () => {
       feeds_render_cache_entries: "gauge",
       feeds_render_cache_bytes: "gauge",
       feeds_render_cache_evictions_total: "counter",
+      feeds_render_cache_stale_hits_total: "counter",
+      feeds_render_cache_background_errors_total: "counter",
       feeds_source_last_success_timestamp_seconds: "gauge",
       feeds_source_last_attempt_timestamp_seconds: "gauge",
       feeds_source_consecutive_failures: "gauge",

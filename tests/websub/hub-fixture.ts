@@ -113,6 +113,7 @@ export async function startHub(overrides: HubOverrides = {}, storeUrl = "sqlite:
     hubs: () => hubs.list,
     ttlMinutes: () => undefined,
     generator: "websub-test",
+    clock: () => clock.now,
   });
   const hub = createHub({
     baseUrl: BASE_URL,
