@@ -46,9 +46,15 @@ export function runServe(mainScript: string, env: Readonly<Record<string, string
         const seen = lines.find(accepts);
         if (seen) resolve(seen);
         else waiters.push({ accepts, resolve });
-        void exited.then((code) =>
-          reject(new Error(`serve exited (${String(code)}) before logging ${String(pattern)}`)),
-        );
+        void exited.then((code) => {
+          // Say why: the warnings and errors the process(es) logged, not only that it exited.
+          const said = lines.filter((line) => typeof line.level === "number" && line.level >= 40);
+          reject(
+            new Error(
+              `serve exited (${String(code)}) before logging ${String(pattern)}; it said ${JSON.stringify(said)}`,
+            ),
+          );
+        });
       }),
   };
 }
