@@ -17,7 +17,7 @@ import { describeError } from "../shared/describe-error.js";
 import { createWorker, type Worker, type WorkerPlan } from "../worker/worker.js";
 import type { Metrics } from "../metrics/metrics.js";
 import { hubUrl } from "../websub/hub.js";
-import { ttlMinutes } from "../publish/ttl.js";
+import { createTtlMinutes } from "../publish/ttl.js";
 
 /** The config in force plus what the last reload attempt said about it. */
 export interface ConfigState {
@@ -100,6 +100,7 @@ export async function createRuntime(
     feeds.invalidate([...change.changedCategories, ALL_SLUG], { serveStale: options.readAfterWrite !== true });
     for (const listener of listeners) listener(change);
   };
+  const ttlMinutes = createTtlMinutes();
   const catalog = (): FeedCatalog => ({ site: state.current.config.site, categories: state.current.config.categories });
 
   const feeds = createFeedService({

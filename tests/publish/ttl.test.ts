@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Source } from "../../src/model/index.js";
-import { ttlMinutes } from "../../src/publish/ttl.js";
+import { createTtlMinutes, ttlMinutes } from "../../src/publish/ttl.js";
 
 function source(schedule: Source["schedule"], enabled = true): Source {
   return {
@@ -25,5 +25,17 @@ describe("RSS <ttl> minutes", () => {
     expect(ttlMinutes([source({ every: 10_000 })])).toBe(1);
     expect(ttlMinutes([source({ every: 60_000 }, false)])).toBeUndefined();
     expect(ttlMinutes([])).toBeUndefined();
+  });
+});
+
+describe("createTtlMinutes (remembered per sources list)", () => {
+  it("computes once per list, and again for a reloaded one", () => {
+    const ttl = createTtlMinutes();
+    const first = [source({ every: 30 * 60_000 })];
+    expect(ttl(first)).toBe(30);
+    // The same list object is a config not reloaded: its answer holds.
+    first.push(source({ every: 5 * 60_000 }));
+    expect(ttl(first)).toBe(30);
+    expect(ttl([...first])).toBe(5);
   });
 });
