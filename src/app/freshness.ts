@@ -3,11 +3,13 @@ import type { Clock, EpochMs, Source, SourceState } from "../model/index.js";
 import type { Store } from "../store/store.js";
 import { nextRunAt } from "../worker/next-run.js";
 import { maxAgeSeconds, type FreshnessBounds } from "../http/max-age.js";
+import { createMinHeap } from "../shared/min-heap.js";
 
 /**
  * When each source is next due, from the config and the stored source states: what the leader's
  * worker will do, computed the same on every replica, including those that run no worker (whose
- * empty schedule list used to make them send the upper bound while the leader sent less).
+ * empty schedule list used to make them send the upper bound while the leader sent less). The
+ * definition that `createSoonestRun` keeps up to date incrementally (its tests compare the two).
  */
 export function nextRuns(
   sources: readonly Source[],
@@ -20,49 +22,110 @@ export function nextRuns(
   return sources.map((source) => nextRunAt(source, states.get(source.id), now, until));
 }
 
-/** A source's next run as last computed, with the inputs it came from. */
-interface KnownRun {
-  readonly source: Source;
-  readonly lastRunAt: EpochMs | undefined;
-  readonly nextAttemptAt: EpochMs | undefined;
-  readonly at: EpochMs;
+/** Where a source's next run, as last computed, is kept. */
+interface Entry {
+  readonly serial: number;
+  /** Its next run (`due`), or when its "none within reach" stops holding (not `due`). */
+  readonly key: EpochMs;
+  readonly due: boolean;
 }
 
 /**
- * `nextRuns` that remembers each source's answer while it still holds: the same source (config
- * object), the same lastRunAt and nextAttemptAt, and its time not yet come. Then every later
- * `now` before it gives the same first tick (the earliest start moves later, never past it), so
- * it is reused. The feed responder asks once a second: computed afresh, 10,000 sources walked
- * their cron plans for 0.3–1.9 s on the serving thread each time (bench/scale, issue 12 §2).
+ * The soonest of the sources' next runs, kept up to date as time passes and states change rather
+ * than computed afresh: the feed responder asks once a second, and walking 10,000 sources for it
+ * (even with each answer remembered) held the serving thread 10–70 ms, the longest stalls in the
+ * feed p99 during collects (bench/scale, issue 12 §2).
  */
-export function createNextRuns(compute: typeof nextRunAt = nextRunAt): typeof nextRuns {
-  const known = new Map<string, KnownRun>();
+export interface SoonestRun {
+  /**
+   * The earliest next run after `now`: the answer `maxAgeSeconds` gives for it equals the one for
+   * `nextRuns` of the same arguments (runs beyond the upper bound may show here, where `nextRuns`
+   * has none; the bound makes them the same).
+   */
+  at(
+    sources: readonly Source[],
+    states: ReadonlyMap<string, SourceState>,
+    now: EpochMs,
+    bounds: FreshnessBounds,
+  ): EpochMs | undefined;
+  /** These sources' stored states changed or went: their next runs are computed again when next asked. */
+  statesChanged(sourceIds: Iterable<string>): void;
+}
+
+/**
+ * Each source's next run is computed once and holds until that run's time comes (every later
+ * `now` before it has the same first tick), its state changes, or the config does (a new sources
+ * array). A source with no run within twice the upper bound is known to have none within the bound
+ * until one bound has passed. Runs wait in a min-heap by time, so a second in which nothing is due
+ * and nothing changed costs a peek; outdated heap entries are skipped when they surface.
+ */
+export function createSoonestRun(compute: typeof nextRunAt = nextRunAt): SoonestRun {
+  const entries = new Map<string, Entry>();
+  const runs = createMinHeap<{ readonly id: string; readonly serial: number }>();
+  const rechecks = createMinHeap<{ readonly id: string; readonly serial: number }>();
+  const dirty = new Set<string>();
+  let byId = new Map<string, Source>();
   let configured: readonly Source[] | undefined;
-  return (sources, states, now, bounds) => {
-    // A new config: forget what only removed sources had (the same objects are kept otherwise).
-    if (sources !== configured) {
-      const ids = new Set(sources.map((source) => source.id));
-      for (const id of known.keys()) if (!ids.has(id)) known.delete(id);
-      configured = sources;
-    }
-    const until = now + bounds.maxSeconds * 1000 + 1000;
-    return sources.map((source) => {
-      const state = states.get(source.id);
-      const was = known.get(source.id);
-      if (
-        was !== undefined &&
-        was.source === source &&
-        was.at > now &&
-        was.lastRunAt === state?.lastRunAt &&
-        was.nextAttemptAt === state?.nextAttemptAt
-      ) {
-        return was.at;
+  let window = 0;
+  let serial = 0;
+
+  const current = (node: { readonly id: string; readonly serial: number }): boolean =>
+    entries.get(node.id)?.serial === node.serial;
+
+  const place = (id: string, entry: Entry): void => {
+    entries.set(id, entry);
+    (entry.due ? runs : rechecks).push(entry.key, { id, serial: entry.serial });
+  };
+
+  /** Outdated entries pile up when states change faster than runs come due: rebuild past a bound. */
+  const compact = (): void => {
+    if (runs.size + rechecks.size <= 2 * entries.size + 64) return;
+    runs.clear();
+    rechecks.clear();
+    for (const [id, entry] of entries) place(id, entry);
+  };
+
+  return {
+    statesChanged(sourceIds) {
+      for (const id of sourceIds) dirty.add(id);
+    },
+    at(sources, states, now, bounds) {
+      const reach = bounds.maxSeconds * 1000 + 1000;
+      if (sources !== configured || reach !== window) {
+        configured = sources;
+        window = reach;
+        byId = new Map(sources.map((source) => [source.id, source]));
+        entries.clear();
+        runs.clear();
+        rechecks.clear();
+        dirty.clear();
+        for (const id of byId.keys()) dirty.add(id);
       }
-      const at = compute(source, state, now, until);
-      if (at === undefined) known.delete(source.id);
-      else known.set(source.id, { source, lastRunAt: state?.lastRunAt, nextAttemptAt: state?.nextAttemptAt, at });
-      return at;
-    });
+      // A run whose time has come, and a "none within reach" past its hold, are computed again.
+      for (let top = runs.peek(); top !== undefined && top.key <= now; top = runs.peek()) {
+        runs.pop();
+        if (current(top.value)) dirty.add(top.value.id);
+      }
+      for (let top = rechecks.peek(); top !== undefined && top.key < now; top = rechecks.peek()) {
+        rechecks.pop();
+        if (current(top.value)) dirty.add(top.value.id);
+      }
+      for (const id of dirty) {
+        const source = byId.get(id);
+        entries.delete(id);
+        if (source === undefined || !source.enabled) continue;
+        const at = compute(source, states.get(id), now, now + 2 * window);
+        serial += 1;
+        place(id, at === undefined ? { serial, key: now + window, due: false } : { serial, key: at, due: true });
+      }
+      dirty.clear();
+      compact();
+      for (let top = runs.peek(); top !== undefined; top = runs.peek()) {
+        if (current(top.value)) return top.key;
+        runs.pop();
+      }
+      return undefined;
+    },
   };
 }
 
@@ -94,7 +157,7 @@ export function createFreshness(deps: FreshnessDeps): Freshness {
   const states = new Map<string, SourceState>();
   let version = 0;
   let reading: Promise<void> | undefined;
-  const upcoming = createNextRuns();
+  const soonest = createSoonestRun();
 
   const refresh = (): Promise<void> =>
     (reading ??= deps.store
@@ -104,6 +167,8 @@ export function createFreshness(deps: FreshnessDeps): Freshness {
           // Deletions first: a state row that exists now was written after any deletion it follows.
           for (const sourceId of changes.removed) states.delete(sourceId);
           for (const state of changes.states) states.set(state.sourceId, state);
+          soonest.statesChanged(changes.removed);
+          soonest.statesChanged(changes.states.map((state) => state.sourceId));
           version = changes.version;
         },
         (error: unknown) => deps.logger.warn({ err: error }, "could not read source states for max-age"),
@@ -118,7 +183,8 @@ export function createFreshness(deps: FreshnessDeps): Freshness {
       void refresh();
       const now = deps.clock();
       const bounds = deps.bounds();
-      return maxAgeSeconds(upcoming(deps.sources(), states, now, bounds), now, bounds);
+      const at = soonest.at(deps.sources(), states, now, bounds);
+      return maxAgeSeconds(at === undefined ? [] : [at], now, bounds);
     },
   };
 }

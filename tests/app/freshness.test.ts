@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createFreshness, createNextRuns, nextRuns } from "../../src/app/freshness.js";
+import { createFreshness, createSoonestRun, nextRuns } from "../../src/app/freshness.js";
 import { maxAgeSeconds } from "../../src/http/max-age.js";
 import type { Source, SourceState } from "../../src/model/index.js";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
@@ -39,10 +39,21 @@ const SOURCES = [
   source("daily", { every: 86_400_000 }),
 ];
 
-describe("createNextRuns (max-age's next runs, remembered while they hold)", () => {
-  it("answers what nextRuns computes afresh, as time passes and source states change", () => {
-    const remembered = createNextRuns();
+describe("createSoonestRun (max-age's soonest next run, kept up to date, issue 12)", () => {
+  // No lower bound to hide a difference under.
+  const EXACT = { minSeconds: 1, maxSeconds: 900 };
+  const maxAgeOf = (at: number | undefined, now: number): number =>
+    maxAgeSeconds(at === undefined ? [] : [at], now, EXACT);
+
+  it("gives the max-age nextRuns computed afresh gives, as time passes and source states change", () => {
+    const soonest = createSoonestRun();
+    const sources = [
+      ...SOURCES,
+      source("yearly", { cron: "0 0 0 1 1 *" }),
+      { ...source("off", { every: 60_000 }), enabled: false },
+    ];
     let states = new Map<string, SourceState>();
+    const answers = new Set<number>();
     for (let now = NOW; now < NOW + 40 * 60_000; now += 7_000) {
       // Every 3 minutes a source runs (lastRunAt moves) and one backs off (nextAttemptAt).
       if ((now - NOW) % 180_000 < 7_000) {
@@ -50,59 +61,104 @@ describe("createNextRuns (max-age's next runs, remembered while they hold)", () 
         const which = SOURCES[Math.floor((now - NOW) / 180_000) % SOURCES.length] as Source;
         states.set(which.id, state(which.id, { lastRunAt: now - 1_000 }));
         states.set("every-30s", state("every-30s", { lastRunAt: now - 2_000, nextAttemptAt: now + 95_000 }));
+        soonest.statesChanged([which.id, "every-30s"]);
       }
-      expect(remembered(SOURCES, states, now, BOUNDS), new Date(now).toISOString()).toEqual(
-        nextRuns(SOURCES, states, now, BOUNDS),
-      );
+      const expected = maxAgeSeconds(nextRuns(sources, states, now, EXACT), now, EXACT);
+      expect(maxAgeOf(soonest.at(sources, states, now, EXACT), now), new Date(now).toISOString()).toBe(expected);
+      answers.add(expected);
     }
+    expect(answers.size).toBeGreaterThan(10); // the answer moved: the comparison saw changes
   });
 
-  it("computes a source again only when its time has come, its state or its config changed", () => {
+  it("knows a source with no run within reach has none until the bound has passed", () => {
     const compute = vi.fn(nextRunAt);
-    const remembered = createNextRuns(compute);
+    const soonest = createSoonestRun(compute);
+    const hourly = [source("cron-hourly", { cron: "0 5 * * * *" })];
+    const states = new Map<string, SourceState>();
+    const tight = { minSeconds: 1, maxSeconds: 300 };
+    const agrees = (now: number): void => {
+      const answer = soonest.at(hourly, states, now, tight);
+      expect(maxAgeSeconds(answer === undefined ? [] : [answer], now, tight), new Date(now).toISOString()).toBe(
+        maxAgeSeconds(nextRuns(hourly, states, now, tight), now, tight),
+      );
+    };
+    // At 10:06 the next run, 11:05, is beyond twice the 5-minute bound.
+    const start = Date.parse("2026-11-25T10:06:00Z");
+    expect(soonest.at(hourly, states, start, tight)).toBeUndefined();
+    for (let now = start; now <= start + 301_000; now += 10_000) agrees(now);
+    expect(compute).toHaveBeenCalledTimes(1);
+    // Past the hold it is computed again, and from 10:59:59 on the 11:05 run is within reach.
+    for (let now = start + 302_000; now < Date.parse("2026-11-25T11:05:00Z"); now += 10_000) agrees(now);
+    expect(compute.mock.calls.length).toBeGreaterThan(1);
+    expect(compute.mock.calls.length).toBeLessThan(20);
+    expect(soonest.at(hourly, states, Date.parse("2026-11-25T11:00:00Z"), tight)).toBe(
+      Date.parse("2026-11-25T11:05:00Z"),
+    );
+  });
+
+  it("computes a source again only when its time has come, its state changed or the config did", () => {
+    const compute = vi.fn(nextRunAt);
+    const soonest = createSoonestRun(compute);
     const tenMinutes = source("every-10m", { every: 600_000 });
-    const first = remembered([tenMinutes], new Map(), NOW, BOUNDS)[0] as number;
+    const config = [tenMinutes];
+    const first = soonest.at(config, new Map(), NOW, BOUNDS) as number;
     expect(first).toBeGreaterThan(NOW);
     expect(compute).toHaveBeenCalledTimes(1);
 
-    // A second later, a fresh (equal) states map: nothing to compute, the same answer.
-    const sameState = new Map([["every-10m", state("every-10m", {})]]);
-    expect(remembered([tenMinutes], sameState, NOW + 1_000, BOUNDS)).toEqual([first]);
+    // A second later, nothing changed: nothing to compute, the same answer.
+    expect(soonest.at(config, new Map(), NOW + 1_000, BOUNDS)).toBe(first);
     expect(compute).toHaveBeenCalledTimes(1);
 
-    // The source ran: computed again.
+    // The source ran: computed again, from its new state.
     const ran = new Map([["every-10m", state("every-10m", { lastRunAt: NOW + 2_000 })]]);
-    remembered([tenMinutes], ran, NOW + 2_000, BOUNDS);
+    soonest.statesChanged(["every-10m"]);
+    soonest.at(config, ran, NOW + 2_000, BOUNDS);
     expect(compute).toHaveBeenCalledTimes(2);
+    expect(compute).toHaveBeenLastCalledWith(tenMinutes, ran.get("every-10m"), NOW + 2_000, expect.any(Number));
 
-    // A backoff: computed again.
-    const backingOff = new Map([
-      ["every-10m", state("every-10m", { lastRunAt: NOW + 2_000, nextAttemptAt: first + 1 })],
-    ]);
-    remembered([tenMinutes], backingOff, NOW + 3_000, BOUNDS);
+    // A reloaded config (a new sources array): computed again.
+    const reloaded = [{ ...tenMinutes }];
+    soonest.at(reloaded, ran, NOW + 4_000, BOUNDS);
     expect(compute).toHaveBeenCalledTimes(3);
-
-    // A reloaded config (a new source object): computed again.
-    const reloaded = { ...tenMinutes };
-    remembered([reloaded], backingOff, NOW + 4_000, BOUNDS);
-    expect(compute).toHaveBeenCalledTimes(4);
 
     // Its time has come: computed again, and the answer moves on.
-    const later = remembered([reloaded], backingOff, first + 2, BOUNDS)[0] as number;
-    expect(compute).toHaveBeenCalledTimes(5);
-    expect(later).toBeGreaterThan(first + 2);
+    const due = soonest.at(reloaded, ran, NOW + 5_000, BOUNDS) as number;
+    expect(compute).toHaveBeenCalledTimes(3);
+    const later = soonest.at(reloaded, ran, due, BOUNDS) as number;
+    expect(compute).toHaveBeenCalledTimes(4);
+    expect(later).toBeGreaterThan(due);
   });
 
-  it("forgets a removed source, so it comes back computed afresh", () => {
+  it("walks none of 10,000 sources in a second when none is due and no state changed", () => {
     const compute = vi.fn(nextRunAt);
-    const remembered = createNextRuns(compute);
+    const soonest = createSoonestRun(compute);
+    const many = Array.from({ length: 10_000 }, (_, index) => source(`s${index}`, { every: 3_600_000 }));
+    const states = new Map(many.map(({ id }, index) => [id, state(id, { lastRunAt: NOW - index * 300 })]));
+    const first = soonest.at(many, states, NOW, BOUNDS) as number;
+    expect(compute).toHaveBeenCalledTimes(10_000);
+    compute.mockClear();
+    // Each second only the sources whose run came, and the one whose state changed, are computed.
+    let now = NOW;
+    for (; now < first; now += 1_000) soonest.at(many, states, now, BOUNDS);
+    expect(compute).toHaveBeenCalledTimes(0);
+    states.set("s42", state("s42", { lastRunAt: now }));
+    soonest.statesChanged(["s42"]);
+    soonest.at(many, states, now, BOUNDS);
+    expect(compute.mock.calls.map(([{ id }]) => id)).toEqual(expect.arrayContaining(["s42"]));
+    expect(compute.mock.calls.length).toBeLessThan(20);
+  });
+
+  it("drops a removed source, and computes it afresh when it comes back", () => {
+    const compute = vi.fn(nextRunAt);
+    const soonest = createSoonestRun(compute);
     const [a, b] = SOURCES as [Source, Source];
-    remembered([a, b], new Map(), NOW, BOUNDS);
-    remembered([a], new Map(), NOW + 1_000, BOUNDS);
-    expect(compute).toHaveBeenCalledTimes(2);
-    remembered([a, b], new Map(), NOW + 2_000, BOUNDS);
+    const both = [a, b];
+    soonest.at(both, new Map(), NOW, BOUNDS);
+    soonest.at([a], new Map(), NOW + 1_000, BOUNDS);
     expect(compute).toHaveBeenCalledTimes(3);
-    expect(compute).toHaveBeenLastCalledWith(b, undefined, NOW + 2_000, expect.any(Number));
+    soonest.at(both, new Map(), NOW + 2_000, BOUNDS);
+    expect(compute).toHaveBeenCalledTimes(5);
+    expect(compute).toHaveBeenCalledWith(b, undefined, NOW + 2_000, expect.any(Number));
   });
 });
 
