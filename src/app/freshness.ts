@@ -58,8 +58,7 @@ export function createFreshness(deps: FreshnessDeps): Freshness {
       void refresh();
       const now = deps.clock();
       const bounds = deps.bounds();
-      const at = soonest.at(deps.sources(), states, now, bounds);
-      return maxAgeSeconds(at === undefined ? [] : [at], now, bounds);
+      return maxAgeSeconds(soonest.at(deps.sources(), states, now, bounds), now, bounds);
     },
   };
 }

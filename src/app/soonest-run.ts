@@ -4,20 +4,26 @@ import { createMinHeap } from "../shared/min-heap.js";
 import { nextRunAt } from "../worker/next-run.js";
 
 /**
- * When each source is next due, from the config and the stored source states: what the leader's
- * worker will do, computed the same on every replica, including those that run no worker (whose
- * empty schedule list used to make them send the upper bound while the leader sent less). The
- * definition that `createSoonestRun` keeps up to date incrementally (its tests compare the two).
+ * The soonest of the sources' next runs, from the config and the stored source states: what the
+ * leader's worker will do, computed the same on every replica, including those that run no worker
+ * (whose empty schedule list used to make them send the upper bound while the leader sent less).
+ * Undefined when none is due within the upper bound. The definition that `createSoonestRun` keeps
+ * up to date incrementally (its tests compare the two).
  */
-export function nextRuns(
+export function soonestRun(
   sources: readonly Source[],
   states: ReadonlyMap<string, SourceState>,
   now: EpochMs,
   bounds: FreshnessBounds,
-): (EpochMs | undefined)[] {
+): EpochMs | undefined {
   // Past the upper bound every answer is the same, so the search stops there.
   const until = now + bounds.maxSeconds * 1000 + 1000;
-  return sources.map((source) => nextRunAt(source, states.get(source.id), now, until));
+  let soonest: EpochMs | undefined;
+  for (const source of sources) {
+    const at = nextRunAt(source, states.get(source.id), now, until);
+    if (at !== undefined && (soonest === undefined || at < soonest)) soonest = at;
+  }
+  return soonest;
 }
 
 /** Where a source's next run, as last computed, is kept. */
@@ -37,8 +43,8 @@ interface Entry {
 export interface SoonestRun {
   /**
    * The earliest next run after `now`: the answer `maxAgeSeconds` gives for it equals the one for
-   * `nextRuns` of the same arguments (runs beyond the upper bound may show here, where `nextRuns`
-   * has none; the bound makes them the same).
+   * `soonestRun` of the same arguments (a run beyond the upper bound may show here, where
+   * `soonestRun` has none; the bound makes them the same).
    */
   at(
     sources: readonly Source[],

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createFreshness } from "../../src/app/freshness.js";
-import { nextRuns } from "../../src/app/soonest-run.js";
+import { soonestRun } from "../../src/app/soonest-run.js";
 import { maxAgeSeconds } from "../../src/http/max-age.js";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/sqlite-store.js";
 import type { SourceStateChanges } from "../../src/store/store.js";
@@ -59,7 +59,7 @@ describe("createFreshness (max-age from source states read incrementally, issue 
   /** What reading every state afresh gives (the computation before reads were incremental). */
   const fromFullRead = async (): Promise<number> => {
     const states = new Map((await store.listSourceStates()).map((state) => [state.sourceId, state]));
-    return maxAgeSeconds(nextRuns(CONFIG, states, now, LIMITS), now, LIMITS);
+    return maxAgeSeconds(soonestRun(CONFIG, states, now, LIMITS), now, LIMITS);
   };
 
   const ran = (sourceId: string, extra: { error?: string; nextAttemptAt?: number } = {}) =>

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { createSoonestRun, nextRuns } from "../../src/app/soonest-run.js";
+import { createSoonestRun, soonestRun } from "../../src/app/soonest-run.js";
 import { maxAgeSeconds, type FreshnessBounds } from "../../src/http/max-age.js";
 import type { Source, SourceState } from "../../src/model/index.js";
 import { nextRunAt } from "../../src/worker/next-run.js";
@@ -16,13 +16,26 @@ const SOURCES = [
   source("daily", { every: 86_400_000 }),
 ];
 
+describe("soonestRun (the definition)", () => {
+  it("is the earliest next run among enabled sources, undefined when none is due within the bound", () => {
+    const states = new Map([["every-10m", state("every-10m", { lastRunAt: NOW - 60_000 })]]);
+    const tenMinutes = soonestRun([SOURCES[0] as Source], states, NOW, BOUNDS) as number;
+    const hourly = soonestRun([SOURCES[3] as Source], states, NOW, BOUNDS) as number;
+    expect(hourly).toBe(Date.parse("2026-11-25T10:05:00Z"));
+    expect(tenMinutes).toBeGreaterThan(hourly);
+    expect(soonestRun([SOURCES[0] as Source, SOURCES[3] as Source], states, NOW, BOUNDS)).toBe(hourly);
+    expect(soonestRun([SOURCES[3] as Source, SOURCES[0] as Source], states, NOW, BOUNDS)).toBe(hourly);
+    expect(soonestRun([{ ...(SOURCES[3] as Source), enabled: false }], states, NOW, BOUNDS)).toBeUndefined();
+    expect(soonestRun([source("yearly", { cron: "0 0 0 1 1 *" })], states, NOW, BOUNDS)).toBeUndefined();
+  });
+});
+
 describe("createSoonestRun (max-age's soonest next run, kept up to date, issue 12)", () => {
   // No lower bound to hide a difference under.
   const EXACT = { minSeconds: 1, maxSeconds: 900 };
-  const maxAgeOf = (at: number | undefined, now: number): number =>
-    maxAgeSeconds(at === undefined ? [] : [at], now, EXACT);
+  const maxAgeOf = (at: number | undefined, now: number): number => maxAgeSeconds(at, now, EXACT);
 
-  it("gives the max-age nextRuns computed afresh gives, as time passes and source states change", () => {
+  it("gives the max-age soonestRun computed afresh gives, as time passes and source states change", () => {
     const soonest = createSoonestRun();
     const sources = [
       ...SOURCES,
@@ -40,14 +53,14 @@ describe("createSoonestRun (max-age's soonest next run, kept up to date, issue 1
         states.set("every-30s", state("every-30s", { lastRunAt: now - 2_000, nextAttemptAt: now + 95_000 }));
         soonest.statesChanged([which.id, "every-30s"]);
       }
-      const expected = maxAgeSeconds(nextRuns(sources, states, now, EXACT), now, EXACT);
+      const expected = maxAgeSeconds(soonestRun(sources, states, now, EXACT), now, EXACT);
       expect(maxAgeOf(soonest.at(sources, states, now, EXACT), now), new Date(now).toISOString()).toBe(expected);
       answers.add(expected);
     }
     expect(answers.size).toBeGreaterThan(10); // the answer moved: the comparison saw changes
   });
 
-  it("agrees with nextRuns over random schedules, states, reloads, bounds, clock steps back and heavy churn", () => {
+  it("agrees with soonestRun over random schedules, states, reloads, bounds, clock steps back and heavy churn", () => {
     // A seeded generator (Park–Miller), so a failure names a reproducible step.
     let seed = 20_261_203;
     const random = (): number => (seed = (seed * 48_271) % 2_147_483_647) / 2_147_483_647;
@@ -97,10 +110,9 @@ describe("createSoonestRun (max-age's soonest next run, kept up to date, issue 1
       const at = soonest.at(sources, states, now, bounds);
       const when = at !== undefined && random() < 0.2 ? at : now;
       const answer = soonest.at(sources, states, when, bounds);
-      expect(
-        maxAgeSeconds(answer === undefined ? [] : [answer], when, bounds),
-        `step ${step} at ${new Date(when).toISOString()}`,
-      ).toBe(maxAgeSeconds(nextRuns(sources, states, when, bounds), when, bounds));
+      expect(maxAgeSeconds(answer, when, bounds), `step ${step} at ${new Date(when).toISOString()}`).toBe(
+        maxAgeSeconds(soonestRun(sources, states, when, bounds), when, bounds),
+      );
       now = when;
     }
   });
@@ -113,8 +125,8 @@ describe("createSoonestRun (max-age's soonest next run, kept up to date, issue 1
     const tight = { minSeconds: 1, maxSeconds: 300 };
     const agrees = (now: number): void => {
       const answer = soonest.at(hourly, states, now, tight);
-      expect(maxAgeSeconds(answer === undefined ? [] : [answer], now, tight), new Date(now).toISOString()).toBe(
-        maxAgeSeconds(nextRuns(hourly, states, now, tight), now, tight),
+      expect(maxAgeSeconds(answer, now, tight), new Date(now).toISOString()).toBe(
+        maxAgeSeconds(soonestRun(hourly, states, now, tight), now, tight),
       );
     };
     // At 10:06 the next run, 11:05, is beyond twice the 5-minute bound.

@@ -398,11 +398,12 @@ describe("serving pollers through the real service", () => {
     });
 
     it("bounds max-age by the next due source: 30 s floor, 900 s ceiling, else the time until then", () => {
-      expect(maxAgeSeconds([T0 + 5_000], T0, BUILT_IN_FRESHNESS)).toBe(30);
-      expect(maxAgeSeconds([T0 + 120_000, undefined, T0 + HOUR], T0, BUILT_IN_FRESHNESS)).toBe(120);
-      expect(maxAgeSeconds([T0 + 2 * HOUR], T0, BUILT_IN_FRESHNESS)).toBe(900);
-      expect(maxAgeSeconds([T0 - 1_000, undefined], T0, BUILT_IN_FRESHNESS)).toBe(900);
-      expect(maxAgeSeconds([], T0, BUILT_IN_FRESHNESS)).toBe(900);
+      expect(maxAgeSeconds(T0 + 5_000, T0, BUILT_IN_FRESHNESS)).toBe(30);
+      expect(maxAgeSeconds(T0 + 120_000, T0, BUILT_IN_FRESHNESS)).toBe(120);
+      expect(maxAgeSeconds(T0 + 120_001, T0, BUILT_IN_FRESHNESS)).toBe(121);
+      expect(maxAgeSeconds(T0 + 2 * HOUR, T0, BUILT_IN_FRESHNESS)).toBe(900);
+      expect(maxAgeSeconds(T0 - 1_000, T0, BUILT_IN_FRESHNESS)).toBe(900);
+      expect(maxAgeSeconds(undefined, T0, BUILT_IN_FRESHNESS)).toBe(900);
     });
 
     it("tells RSS readers the poll interval in <ttl> (the shortest source interval, 10 minutes)", async () => {
