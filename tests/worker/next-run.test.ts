@@ -1,29 +1,15 @@
 import cron from "node-cron";
 import { describe, expect, it } from "vitest";
-import type { Source, SourceState } from "../../src/model/index.js";
+import type { SourceState } from "../../src/model/index.js";
 import { nextCronTick, nextRunAt } from "../../src/worker/next-run.js";
 import { planSchedule } from "../../src/worker/schedule-plan.js";
+import { scheduledSource, sourceState } from "../fixtures/scheduled-sources.js";
 
 const NOW = Date.parse("2026-11-25T10:03:27.250Z");
 const HOUR = 3_600_000;
 
-const source = (id: string, schedule: Source["schedule"], enabled = true): Source => ({
-  id,
-  kind: "feed",
-  url: "https://example.org/rss",
-  schedule,
-  categories: [],
-  enabled,
-  retention: { maxItemsPerSource: 100, maxAgeMs: 90 * 86_400_000 },
-});
-
-const state = (fields: Partial<SourceState>): SourceState => ({
-  sourceId: "s",
-  consecutiveFailures: 0,
-  itemsCollected: 0,
-  warnings: [],
-  ...fields,
-});
+const source = scheduledSource;
+const state = (fields: Partial<SourceState>): SourceState => sourceState("s", fields);
 
 /** node-cron's own matcher, walked step by step: the oracle. */
 function firstMatch(expression: string, after: number, until: number, stepMs: number): number | undefined {
