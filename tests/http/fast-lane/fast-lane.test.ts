@@ -12,7 +12,6 @@ import {
   type FastLane,
   type FastLaneOptions,
 } from "../../../src/http/fast-lane/fast-lane.js";
-import { parseRequestHead } from "../../../src/http/fast-lane/request-head.js";
 import { startTestServer, type TestServer } from "../test-server.js";
 
 interface RawResponse {
@@ -290,41 +289,5 @@ describe("fast lane answers that must be rendered first", () => {
     expect(failures.map((error) => (error as Error).message)).toEqual(["render failed"]);
     client.socket.destroy();
     await server.close();
-  });
-});
-
-describe("parseRequestHead", () => {
-  it("reads a plain poll", () => {
-    expect(
-      parseRequestHead(
-        'GET /feeds/world.rss?limit=5 HTTP/1.1\r\nHost: a\r\nIf-None-Match: "x"\r\nAccept-Encoding: gzip, br',
-      ),
-    ).toEqual({
-      method: "GET",
-      target: "/feeds/world.rss?limit=5",
-      ifNoneMatch: '"x"',
-      acceptEncoding: "gzip, br",
-      close: false,
-    });
-    expect(parseRequestHead("HEAD / HTTP/1.1\r\nhost: a\r\nConnection: keep-alive, Close")?.close).toBe(true);
-  });
-
-  it.each([
-    ["another method", "POST /feeds/world.rss HTTP/1.1\r\nHost: a"],
-    ["HTTP/1.0", "GET /feeds/world.rss HTTP/1.0\r\nHost: a"],
-    ["no Host", "GET /feeds/world.rss HTTP/1.1\r\nAccept: */*"],
-    ["two Hosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b"],
-    ["a body", "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3"],
-    ["chunked", "GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked"],
-    ["obsolete folding", "GET / HTTP/1.1\r\nHost: a\r\nX-A: b\r\n c"],
-    ["a space before the colon", "GET / HTTP/1.1\r\nHost : a"],
-    ["a control character", "GET / HTTP/1.1\r\nHost: a\u0000b"],
-    ["an absolute-form target", "GET http://a/feeds/world.rss HTTP/1.1\r\nHost: a"],
-    ["a leading empty line", "\r\nGET / HTTP/1.1\r\nHost: a"],
-    ["two If-None-Match fields", 'GET / HTTP/1.1\r\nHost: a\r\nIf-None-Match: "a"\r\nIf-None-Match: "b"'],
-    // A browser tab gets XML feeds labelled for rendering (feed-stylesheet.ts), which only node:http does.
-    ["a browser tab (Sec-Fetch-Dest)", "GET /feeds/world.rss HTTP/1.1\r\nHost: a\r\nSec-Fetch-Dest: document"],
-  ])("leaves %s to node:http", (_, head) => {
-    expect(parseRequestHead(head)).toBeUndefined();
   });
 });
