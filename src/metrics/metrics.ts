@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import { ROUTE_LABELS, type RouteLabel } from "../http/route-label.js";
+import { registerHttpTally } from "./http-tally.js";
 import type { RenderCacheStats } from "../publish/render-cache.js";
 import type { DeliveryOutcome } from "../websub/deliver.js";
 import type { SourceRunResult } from "../worker/collect-source.js";
@@ -86,21 +87,15 @@ export function createMetrics(): Metrics {
     labelNames: ["source", "stage"] as const,
     registers,
   });
-  const httpRequests = new Counter({
-    name: "feeds_http_requests_total",
-    help: "Answered HTTP requests by route and status code.",
-    labelNames: ["route", "status"] as const,
-    registers,
-  });
-  const httpSeconds = new Histogram({
-    name: "feeds_http_request_duration_seconds",
-    help: "Time from receiving a request to the last byte handed to the OS, by route.",
-    labelNames: ["route"] as const,
+  const http = registerHttpTally({
+    counterName: "feeds_http_requests_total",
+    counterHelp: "Answered HTTP requests by route and status code.",
+    histogramName: "feeds_http_request_duration_seconds",
+    histogramHelp: "Time from receiving a request to the last byte handed to the OS, by route.",
+    routes: ROUTE_LABELS,
     buckets: HTTP_BUCKETS,
     registers,
   });
-  const httpCounterChildren = new Map<string, ReturnType<typeof httpRequests.labels>>();
-  const httpHistogramChildren = new Map<string, ReturnType<typeof httpSeconds.labels>>();
   const deliveries = new Counter({
     name: "feeds_websub_deliveries_total",
     help: "WebSub delivery attempts by outcome (delivered, gone, failed) and deliveries abandoned after every retry.",
@@ -236,7 +231,6 @@ export function createMetrics(): Metrics {
   );
 
   // Series that exist before their first event, so rate() and alerts see a 0, not nothing.
-  for (const route of ROUTE_LABELS) httpSeconds.zero({ route });
   for (const outcome of ["ok", "rejected"] as const) reloads.inc({ outcome }, 0);
   // The service starts only with a valid config.
   lastReloadOk.set(1);
@@ -259,15 +253,7 @@ export function createMetrics(): Metrics {
       if (result.removed > 0) items.inc({ source, change: "removed" }, result.removed);
     },
     observeHttp(route, status, seconds) {
-      // Children are looked up once per (route, status): prom-client hashes a labels object on
-      // every call otherwise, which showed on the feed hot path.
-      const key = `${route} ${status}`;
-      let counter = httpCounterChildren.get(key);
-      if (!counter) httpCounterChildren.set(key, (counter = httpRequests.labels(route, String(status))));
-      let histogram = httpHistogramChildren.get(route);
-      if (!histogram) httpHistogramChildren.set(route, (histogram = httpSeconds.labels(route)));
-      counter.inc();
-      histogram.observe(seconds);
+      http.observe(route, status, seconds);
     },
     recordDelivery(outcome) {
       deliveries.inc({ outcome });
