@@ -88,10 +88,18 @@ export function createFeedService(deps: FeedServiceDeps): FeedService {
     clock: deps.clock,
     ...(deps.onBackgroundError && { onBackgroundError: deps.onBackgroundError }),
   });
+  // A variant is immutable, and the responder keeps one per URL (feed-responder.ts): its key is
+  // built once, not on every poll.
+  const keys = new WeakMap<FeedVariant, string>();
+  const keyOf = (variant: FeedVariant): string => {
+    let key = keys.get(variant);
+    if (key === undefined) keys.set(variant, (key = cacheKey(variant)));
+    return key;
+  };
   return {
     cache,
-    cached: (variant) => cache.peek(cacheKey(variant)),
-    render: (variant) => cache.get(cacheKey(variant), dependencyTags(variant), () => renderVariant(variant, deps)),
+    cached: (variant) => cache.peek(keyOf(variant)),
+    render: (variant) => cache.get(keyOf(variant), dependencyTags(variant), () => renderVariant(variant, deps)),
     invalidate: (categories, options) => cache.invalidate(categories, options),
     invalidateAll: () => cache.invalidateAll({ serveStale: false }),
   };
