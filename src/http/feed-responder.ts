@@ -76,13 +76,14 @@ interface Prepared {
   headers: PreparedHeaders | undefined;
 }
 
+/** The answers themselves, built once per (feed, coding, max-age): a poll allocates none. */
 interface PreparedHeaders {
   readonly maxAge: number;
-  readonly ok: string[];
-  readonly notModified: string[];
-  /** The same as raw status line + fields, without Date and Connection (the transport adds them). */
-  readonly okHead: Buffer;
-  readonly notModifiedHead: Buffer;
+  readonly notModified: FeedAnswer;
+  /** A 200 to a GET, with the body. */
+  readonly ok: FeedAnswer;
+  /** A 200 to a HEAD: the same fields, no body. */
+  readonly okHead: FeedAnswer;
 }
 
 /**
@@ -131,15 +132,8 @@ export function createFeedResponder(deps: FeedResponderDeps): FeedResponder {
       "if-none-match": request.ifNoneMatch,
       "if-modified-since": request.ifModifiedSince,
     };
-    if (isNotModified(conditions, ready.etag, feed.lastModified)) {
-      return { status: 304, head: headers.notModifiedHead, fields: headers.notModified };
-    }
-    return {
-      status: 200,
-      head: headers.okHead,
-      fields: headers.ok,
-      ...(request.method === "GET" && { body: ready.body }),
-    };
+    if (isNotModified(conditions, ready.etag, feed.lastModified)) return headers.notModified;
+    return request.method === "GET" ? headers.ok : headers.okHead;
   }
 
   return {
@@ -158,12 +152,12 @@ function headersFor(ready: Prepared, maxAge: number): PreparedHeaders {
   if (ready.headers?.maxAge === maxAge) return ready.headers;
   const notModified = [...ready.common, "Cache-Control", `public, max-age=${maxAge}`];
   const ok = [...notModified, ...ready.full];
+  const okHead = rawHead("200 OK", ok);
   ready.headers = {
     maxAge,
-    notModified,
-    ok,
-    notModifiedHead: rawHead("304 Not Modified", notModified),
-    okHead: rawHead("200 OK", ok),
+    notModified: { status: 304, head: rawHead("304 Not Modified", notModified), fields: notModified },
+    ok: { status: 200, head: okHead, fields: ok, body: ready.body },
+    okHead: { status: 200, head: okHead, fields: ok },
   };
   return ready.headers;
 }

@@ -9,7 +9,13 @@ import { brotliCompressSync, gzipSync } from "node:zlib";
 import express from "express";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { createFeedResponder, type FeedResponderDeps } from "../../src/http/feed-responder.js";
+import {
+  createFeedResponder,
+  type FeedAnswer,
+  type FeedRequest,
+  type FeedResponderDeps,
+} from "../../src/http/feed-responder.js";
+import { HttpProblem } from "../../src/http/problem.js";
 import { createHttpServer } from "../../src/http/server.js";
 import type { FeedService, RenderedFeed } from "../../src/publish/feed-service.js";
 import type { FeedVariant } from "../../src/publish/feed-variant.js";
@@ -138,5 +144,31 @@ describe("feed handler hot path", () => {
     const ok = await fetch(`${origin}/feeds/world.rss`);
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe("<rss/>");
+  });
+});
+
+describe("feed responder answers", () => {
+  const responder = createFeedResponder({
+    feeds: fakeFeeds(renderedFeed, (variant) => Promise.resolve(renderedFeed(variant))),
+    categorySlugs: () => ["world"],
+    maxAgeSeconds: () => 60,
+    clock: () => T0,
+  });
+  const respond = (request: Partial<FeedRequest>): FeedAnswer => {
+    const answer = responder.respond({ method: "GET", target: "/feeds/world.rss", ...request });
+    if (answer instanceof Promise || answer instanceof HttpProblem) throw new Error("expected a cached answer");
+    return answer;
+  };
+
+  it("gives a GET the body, a HEAD the same fields without it, a 304 no body", () => {
+    const get = respond({ acceptEncoding: "gzip" });
+    const head = respond({ method: "HEAD", acceptEncoding: "gzip" });
+    const notModified = respond({ acceptEncoding: "gzip", ifNoneMatch: '"t-gz"' });
+    expect([get.status, head.status, notModified.status]).toEqual([200, 200, 304]);
+    expect(get.body).toEqual(gzipSync(Buffer.from("<rss/>")));
+    expect(head.body).toBeUndefined();
+    expect(head.head).toEqual(get.head);
+    expect(notModified.body).toBeUndefined();
+    expect(notModified.head.toString("latin1")).toMatch(/^HTTP\/1\.1 304 Not Modified\r\nETag: "t-gz"\r\n/);
   });
 });
