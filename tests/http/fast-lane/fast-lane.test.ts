@@ -185,6 +185,33 @@ describe("fast lane", () => {
 });
 
 describe("fast lane in front of a bare node:http server", () => {
+  it("keeps whole answers within a second and dates them anew in the next (RFC 9110 §6.6.1)", async () => {
+    const lane = createServer((_req, res) => res.end("node"));
+    let now = Date.UTC(2026, 11, 3, 8, 0, 0, 100);
+    const body = Buffer.from("lane");
+    const ok: FastAnswer = { status: 200, head: Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: 4\r\n`), body };
+    const notModified: FastAnswer = { status: 304, head: Buffer.from('HTTP/1.1 304 Not Modified\r\nETag: "x"\r\n') };
+    installFastLane(lane, {
+      clock: () => now,
+      answer: (request) => (request.target === "/304" ? notModified : ok),
+    });
+    await new Promise<void>((resolve) => lane.listen(0, "127.0.0.1", resolve));
+    const dates = async (): Promise<(string | undefined)[]> => {
+      const client = await open(`http://127.0.0.1:${(lane.address() as AddressInfo).port}`);
+      client.send(poll("/304") + poll("/200") + poll("/304"));
+      const responses = await client.read(["GET", "GET", "GET"]);
+      client.socket.destroy();
+      expect(responses.map((response) => response.status)).toEqual([304, 200, 304]);
+      expect(responses[1]?.body).toBe("lane");
+      return responses.map((response) => response.headers.get("date"));
+    };
+    expect(await dates()).toEqual(Array(3).fill("Thu, 03 Dec 2026 08:00:00 GMT"));
+    now += 950; // the same 304 and 200 a second later carry the new Date, not the kept bytes
+    expect(await dates()).toEqual(Array(3).fill("Thu, 03 Dec 2026 08:00:01 GMT"));
+    lane.closeAllConnections();
+    await new Promise<void>((resolve) => lane.close(() => resolve()));
+  });
+
   it("answers what it can, then node:http answers everything after the first request it cannot", async () => {
     const lane = createServer((req, res) => res.end(`node ${req.url}`));
     const body = Buffer.from("lane");
