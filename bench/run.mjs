@@ -7,7 +7,9 @@
  *   3. the real service (`dist/main.js serve`, its sources disabled) under wrk, with
  *      WEB_CONCURRENCY=1 and with one process per core (the default): cached 200 (identity,
  *      gzip) and 304;
- *   4. nginx on 127.0.0.1 serving the same bytes as static files under the same load, with
+ *   4. the reference points under the same load: bench/fixed-bytes-server.mjs writing the
+ *      service's own answers with as many processes, without parsing anything (the ceiling for
+ *      any Node server), and nginx on 127.0.0.1 serving the same bytes as static files, with
  *      worker_processes 1 and auto (its default: one per core);
  *   5. the collect rate over the corpus of real-world feeds, through file: sources.
  * Prints Markdown tables. Seeding runs in a child process (bench/seed.mjs). Needs `wrk` and `nginx` on PATH for steps 3-4 (skipped with a note if
@@ -81,7 +83,15 @@ function get(url, headers = {}) {
     const req = request(url, { headers, agent: false }, (res) => {
       const chunks = [];
       res.on("data", (chunk) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("end", () =>
+        resolve({
+          status: res.statusCode,
+          statusMessage: res.statusMessage,
+          headers: res.headers,
+          rawHeaders: res.rawHeaders,
+          body: Buffer.concat(chunks),
+        }),
+      );
     });
     req.on("error", reject);
     req.end();
@@ -343,6 +353,39 @@ async function startServeCommand(scratch, databaseUrl, processes) {
   );
 }
 
+const FIXED_BYTES = `bare node:net ×${CORES}, fixed bytes`;
+
+/** A response as received, as one HTTP/1.1 message again: status line, fields as sent, body. */
+function wholeResponse(response) {
+  let head = `HTTP/1.1 ${response.status} ${response.statusMessage}\r\n`;
+  for (let index = 0; index + 1 < response.rawHeaders.length; index += 2) {
+    head += `${response.rawHeaders[index]}: ${response.rawHeaders[index + 1]}\r\n`;
+  }
+  return Buffer.concat([Buffer.from(`${head}\r\n`, "latin1"), response.body]);
+}
+
+async function startFixedBytes(processes, responseFile) {
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, "bench/fixed-bytes-server.mjs"), String(processes), responseFile],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
+  const closed = new Promise((resolve) => child.once("close", resolve));
+  const port = await new Promise((resolve, reject) => {
+    child.stdout.setEncoding("utf8").once("data", (line) => resolve(Number(line.trim())));
+    child.once("exit", (code) => reject(new Error(`bench: fixed-bytes-server exited (${code})`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}${HOT_FEED}`,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await closed;
+    },
+  };
+}
+
 async function loadTests(scratch, databaseUrl) {
   const first = await startServeCommand(scratch, databaseUrl, 1);
   const url = `${first.address}${HOT_FEED}`;
@@ -362,6 +405,9 @@ async function loadTests(scratch, databaseUrl) {
     { name: "cached 200, gzip", headers: { "Accept-Encoding": "gzip" }, status: 200, nginxBody: gzip.body },
     { name: "304 (If-None-Match)", headers: { "If-None-Match": etag }, status: 304 },
   ];
+  // The service's own answers, byte for byte, for the fixed-bytes reference below.
+  const answers = new Map();
+  for (const scenario of scenarios) answers.set(scenario.name, wholeResponse(await get(url, scenario.headers)));
   const results = [];
   for (const processes of [1, CORES]) {
     const service = processes === 1 ? first : await startServeCommand(scratch, databaseUrl, processes);
@@ -384,6 +430,18 @@ async function loadTests(scratch, databaseUrl) {
       await service.stop();
     }
     if (CORES === 1) break;
+  }
+  // The ceiling for any Node server: as many processes as the service, writing the service's
+  // answer for every request head without reading it (bench/fixed-bytes-server.mjs).
+  for (const scenario of scenarios) {
+    const file = path.join(scratch, "fixed-answer.http");
+    await writeFile(file, answers.get(scenario.name));
+    const fixed = await startFixedBytes(CORES, file);
+    try {
+      results.push({ scenario: scenario.name, server: FIXED_BYTES, ...(await runWrk(fixed.url, scenario.headers)) });
+    } finally {
+      await fixed.stop();
+    }
   }
   for (const workers of ["1", "auto"]) {
     const port = await freePort();
@@ -418,14 +476,16 @@ function printLoadTable({ results, bytes }) {
   }
   // Issue 12's goal compares the default service (a process per core) with nginx's default (auto).
   const find = (scenario, server) => results.find((row) => row.scenario === scenario && row.server === server);
+  // The last column is the ceiling: what a Node server that parses nothing reaches against nginx.
   console.log(
-    `\n| scenario | service ÷ nginx, both defaults (${CORES} processes ÷ auto) | 1 process ÷ worker_processes 1 |`,
+    `\n| scenario | service ÷ nginx, both defaults (${CORES} processes ÷ auto) | 1 process ÷ worker_processes 1 | ${FIXED_BYTES} ÷ nginx auto |`,
   );
-  console.log("| --- | ---: | ---: |");
+  console.log("| --- | ---: | ---: | ---: |");
   for (const scenario of new Set(results.map((row) => row.scenario))) {
     const ratio = (ours, theirs) => (ours && theirs ? (ours.rps / theirs.rps).toFixed(2) : "n/a");
+    const nginxAuto = find(scenario, "nginx worker_processes auto");
     console.log(
-      `| ${scenario} | ${ratio(find(scenario, `service WEB_CONCURRENCY=${CORES}`), find(scenario, "nginx worker_processes auto"))} | ${ratio(find(scenario, "service WEB_CONCURRENCY=1"), find(scenario, "nginx worker_processes 1"))} |`,
+      `| ${scenario} | ${ratio(find(scenario, `service WEB_CONCURRENCY=${CORES}`), nginxAuto)} | ${ratio(find(scenario, "service WEB_CONCURRENCY=1"), find(scenario, "nginx worker_processes 1"))} | ${ratio(find(scenario, FIXED_BYTES), nginxAuto)} |`,
     );
   }
   console.log("\nCommands:");
