@@ -78,20 +78,23 @@ async function timed(fn) {
   return { ms: performance.now() - start, result };
 }
 
-function get(url, headers = {}) {
+/** One request on a connection of its own, closed after the answer (`keepAlive`: asked open, as wrk asks, then closed by us). */
+function get(url, headers = {}, { keepAlive = false } = {}) {
   return new Promise((resolve, reject) => {
-    const req = request(url, { headers, agent: false }, (res) => {
+    const fields = keepAlive ? { ...headers, Connection: "keep-alive" } : headers;
+    const req = request(url, { headers: fields, agent: false }, (res) => {
       const chunks = [];
       res.on("data", (chunk) => chunks.push(chunk));
-      res.on("end", () =>
+      res.on("end", () => {
+        res.socket?.destroy();
         resolve({
           status: res.statusCode,
           statusMessage: res.statusMessage,
           headers: res.headers,
           rawHeaders: res.rawHeaders,
           body: Buffer.concat(chunks),
-        }),
-      );
+        });
+      });
     });
     req.on("error", reject);
     req.end();
@@ -357,6 +360,8 @@ const FIXED_BYTES = `bare node:net ×${CORES}, fixed bytes`;
 
 /** A response as received, as one HTTP/1.1 message again: status line, fields as sent, body. */
 function wholeResponse(response) {
+  // wrk keeps its connections open: an answer saying close would make the reference reconnect each time.
+  if (response.headers.connection !== "keep-alive") throw new Error("bench: the captured answer does not keep alive");
   let head = `HTTP/1.1 ${response.status} ${response.statusMessage}\r\n`;
   for (let index = 0; index + 1 < response.rawHeaders.length; index += 2) {
     head += `${response.rawHeaders[index]}: ${response.rawHeaders[index + 1]}\r\n`;
@@ -407,7 +412,9 @@ async function loadTests(scratch, databaseUrl) {
   ];
   // The service's own answers, byte for byte, for the fixed-bytes reference below.
   const answers = new Map();
-  for (const scenario of scenarios) answers.set(scenario.name, wholeResponse(await get(url, scenario.headers)));
+  for (const scenario of scenarios) {
+    answers.set(scenario.name, wholeResponse(await get(url, scenario.headers, { keepAlive: true })));
+  }
   const results = [];
   for (const processes of [1, CORES]) {
     const service = processes === 1 ? first : await startServeCommand(scratch, databaseUrl, processes);
