@@ -5,7 +5,7 @@
  */
 import { createServer } from "node:http";
 import { connect, type AddressInfo, type Socket } from "node:net";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import {
   installFastLane,
   type FastAnswer,
@@ -185,6 +185,63 @@ describe("fast lane", () => {
 });
 
 describe("fast lane in front of a bare node:http server", () => {
+  /** A bare server with the lane answering every request with a 304, node:http's keep-alive timeout `keepAliveMs`. */
+  async function laneServer(keepAliveMs: number): Promise<{ origin: string; lane: FastLane; close(): Promise<void> }> {
+    const server = createServer((_req, res) => res.end("node"));
+    server.keepAliveTimeout = keepAliveMs;
+    const head = Buffer.from('HTTP/1.1 304 Not Modified\r\nETag: "x"\r\n');
+    const lane = installFastLane(server, { clock: () => Date.now(), answer: () => ({ status: 304, head }) });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return {
+      origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      lane,
+      close: async () => {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      },
+    };
+  }
+
+  it("keeps a connection that polls within the idle timeout, and closes it that long after its last answer", async () => {
+    // node:http's idle timeout: keepAliveTimeout + 1 s of grace, here 1.1 s.
+    const server = await laneServer(100);
+    const client = await open(server.origin);
+    let closedAt: number | undefined;
+    void client.closed.then(() => (closedAt = performance.now()));
+    let answeredAt = 0;
+    for (let polls = 1; polls <= 3; polls++) {
+      client.send(poll());
+      await client.read(Array<string>(polls).fill("GET"));
+      answeredAt = performance.now();
+      // 1.4 s after the first answer: open still, though a timer armed then and never moved would have closed it.
+      if (polls < 3) await new Promise((resolve) => setTimeout(resolve, 700));
+    }
+    await client.closed;
+    const idleMs = (closedAt ?? 0) - answeredAt;
+    expect(idleMs).toBeGreaterThanOrEqual(1_000);
+    expect(idleMs).toBeLessThan(1_800);
+    await server.close();
+  });
+
+  it("drops a connection's timer when the connection ends abruptly", async () => {
+    // Only setTimeout is faked, to count the timers the lane leaves behind; sockets run as ever.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      const server = await laneServer(60_000);
+      const before = vi.getTimerCount();
+      const clients = await Promise.all(Array.from({ length: 40 }, () => open(server.origin)));
+      await vi.waitFor(() => expect(server.lane.connections()).toBe(40));
+      expect(vi.getTimerCount() - before).toBe(40); // each waits for its first head
+      // A reset, not a FIN: the server sees an error and a close, never the end of the stream.
+      for (const client of clients) client.socket.resetAndDestroy();
+      await vi.waitFor(() => expect(server.lane.connections()).toBe(0));
+      expect(vi.getTimerCount() - before).toBe(0);
+      await server.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("keeps whole answers within a second and dates them anew in the next (RFC 9110 §6.6.1)", async () => {
     const lane = createServer((_req, res) => res.end("node"));
     let now = Date.UTC(2026, 11, 3, 8, 0, 0, 100);
