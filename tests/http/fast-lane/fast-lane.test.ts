@@ -184,27 +184,32 @@ describe("fast lane", () => {
   });
 });
 
-describe("fast lane in front of a bare node:http server", () => {
-  /** A bare server with the lane answering every request with a 304, node:http's keep-alive timeout `keepAliveMs`. */
-  async function laneServer(keepAliveMs: number): Promise<{ origin: string; lane: FastLane; close(): Promise<void> }> {
-    const server = createServer((_req, res) => res.end("node"));
-    server.keepAliveTimeout = keepAliveMs;
-    const head = Buffer.from('HTTP/1.1 304 Not Modified\r\nETag: "x"\r\n');
-    const lane = installFastLane(server, { clock: () => Date.now(), answer: () => ({ status: 304, head }) });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    return {
-      origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      lane,
-      close: async () => {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-      },
-    };
-  }
+/** A bare node:http server behind the lane; `keepAliveTimeout` is node:http's (default 5 s). */
+async function laneWith(
+  answer: FastLaneOptions["answer"],
+  failures: unknown[] = [],
+  keepAliveTimeout?: number,
+): Promise<{ origin: string; lane: FastLane; close(): Promise<void> }> {
+  const server = createServer((req, res) => res.end(`node ${req.url}`));
+  if (keepAliveTimeout !== undefined) server.keepAliveTimeout = keepAliveTimeout;
+  const lane = installFastLane(server, { clock: () => Date.now(), answer, failed: (error) => failures.push(error) });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    lane,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
 
+const NOT_MODIFIED: FastAnswer = { status: 304, head: Buffer.from('HTTP/1.1 304 Not Modified\r\nETag: "x"\r\n') };
+
+describe("fast lane in front of a bare node:http server", () => {
   it("keeps a connection that polls within the idle timeout, and closes it that long after its last answer", async () => {
     // node:http's idle timeout: keepAliveTimeout + 1 s of grace, here 1.1 s.
-    const server = await laneServer(100);
+    const server = await laneWith(() => NOT_MODIFIED, [], 100);
     const client = await open(server.origin);
     let closedAt: number | undefined;
     void client.closed.then(() => (closedAt = performance.now()));
@@ -227,7 +232,7 @@ describe("fast lane in front of a bare node:http server", () => {
     // Only setTimeout is faked, to count the timers the lane leaves behind; sockets run as ever.
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     try {
-      const server = await laneServer(60_000);
+      const server = await laneWith(() => NOT_MODIFIED, [], 60_000);
       const before = vi.getTimerCount();
       const clients = await Promise.all(Array.from({ length: 40 }, () => open(server.origin)));
       await vi.waitFor(() => expect(server.lane.connections()).toBe(40));
@@ -247,10 +252,9 @@ describe("fast lane in front of a bare node:http server", () => {
     let now = Date.UTC(2026, 11, 3, 8, 0, 0, 100);
     const body = Buffer.from("lane");
     const ok: FastAnswer = { status: 200, head: Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: 4\r\n`), body };
-    const notModified: FastAnswer = { status: 304, head: Buffer.from('HTTP/1.1 304 Not Modified\r\nETag: "x"\r\n') };
     installFastLane(lane, {
       clock: () => now,
-      answer: (request) => (request.target === "/304" ? notModified : ok),
+      answer: (request) => (request.target === "/304" ? NOT_MODIFIED : ok),
     });
     await new Promise<void>((resolve) => lane.listen(0, "127.0.0.1", resolve));
     const dates = async (): Promise<(string | undefined)[]> => {
@@ -324,23 +328,6 @@ describe("fast lane answers that must be rendered first", () => {
     head: Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${text.length}\r\n`),
     body: Buffer.from(text),
   });
-
-  async function laneWith(
-    answer: FastLaneOptions["answer"],
-    failures: unknown[] = [],
-  ): Promise<{ origin: string; lane: FastLane; close(): Promise<void> }> {
-    const server = createServer((req, res) => res.end(`node ${req.url}`));
-    const lane = installFastLane(server, { clock: () => Date.now(), answer, failed: (error) => failures.push(error) });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    return {
-      origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-      lane,
-      close: async () => {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-      },
-    };
-  }
 
   it("keeps the connection after a render, answering pipelined requests in order (regression: every change sent all pollers to the slow path for good)", async () => {
     const server = await laneWith((request) =>
