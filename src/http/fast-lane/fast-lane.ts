@@ -181,12 +181,18 @@ class Connection {
   #timers: Timers = { firstHeadMs: 0, idleMs: 0 };
   #timeout: NodeJS.Timeout | undefined;
   /**
-   * When the last answer was written (performance.now()). The idle timer is not re-armed per
-   * request: when it fires, it checks this and sleeps on if an answer came since. A socket
-   * timeout (socket.setTimeout) would be refreshed on every read and every write, which cost
-   * about 1 µs of CPU a request (bench/node-floor.mjs), 8% of a 304.
+   * When the last answer was handed to the OS in full (performance.now(), from the write's
+   * callback). The idle timer is not re-armed per request: when it fires, it checks this and
+   * sleeps on if an answer went out since. A socket timeout (socket.setTimeout) would be
+   * refreshed on every read and every write, which cost about 1 µs of CPU a request
+   * (bench/node-floor.mjs), 8% of a 304.
    */
   #answeredAt = 0;
+  /** Bytes still queued for the socket when the idle timer last fired (see #onTimeout). */
+  #queuedAtTimeout = 0;
+  readonly #onWritten = (): void => {
+    this.#answeredAt = performance.now();
+  };
   readonly #onData = (chunk: Buffer): void => this.#receive(chunk);
   readonly #onDrain = (): void => {
     if (!this.#rendering) this.socket.resume();
@@ -209,8 +215,16 @@ class Connection {
     this.#timeout = undefined;
     if (this.#done || this.#timer === "off") return;
     if (this.#timer === "idle") {
+      // An answer still going out to a slow reader is not idleness: as a socket timeout does
+      // (net.Socket#_onTimeout), wait on while its queue moves, and give up once it stalls.
+      const queued = this.socket.writableLength;
+      if (queued > 0 && queued !== this.#queuedAtTimeout) {
+        this.#queuedAtTimeout = queued;
+        this.#arm(this.#timers.idleMs);
+        return;
+      }
       const left = this.#answeredAt + this.#timers.idleMs - performance.now();
-      if (left > 0) {
+      if (queued === 0 && left > 0) {
         this.#arm(left);
         return;
       }
@@ -278,7 +292,6 @@ class Connection {
   #answered(request: RequestHead, answer: FastAnswer, startedAt: bigint): void {
     this.#write(request, answer);
     this.options.observe?.(answer.status, Number(process.hrtime.bigint() - startedAt) / 1e9);
-    this.#answeredAt = performance.now();
     if (this.#timer !== "idle") {
       this.#timer = "idle";
       this.#arm(this.#timers.idleMs);
@@ -338,7 +351,8 @@ class Connection {
 
   #write(request: RequestHead, answer: FastAnswer): void {
     const fields = request.close ? this.framing.close() : this.framing.keepAlive();
-    this.socket.write(this.framing.whole(answer.head, fields, request.method === "HEAD" ? undefined : answer.body));
+    const bytes = this.framing.whole(answer.head, fields, request.method === "HEAD" ? undefined : answer.body);
+    this.socket.write(bytes, this.#onWritten);
   }
 
   /** Runs #onTimeout in `ms` (0: never), replacing whatever timer ran; it does not keep the process alive. */

@@ -228,6 +228,46 @@ describe("fast lane in front of a bare node:http server", () => {
     await server.close();
   });
 
+  it("lets an answer take longer than the idle timeout to reach a slow reader, then keeps the connection alive (bug: the lane cut it off mid-body)", async () => {
+    // 64 MB cannot all sit in loopback socket buffers: most of it waits in Node until the client reads.
+    const body = Buffer.alloc(64 * 1024 * 1024, 0x61);
+    const head = Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n`);
+    const server = await laneWith(
+      (request) => (request.target === "/big" ? { status: 200, head, body } : NOT_MODIFIED),
+      [],
+      100,
+    ); // idle timeout 1.1 s
+    const { hostname, port } = new URL(server.origin);
+    const socket = connect(Number(port), hostname);
+    await new Promise<void>((resolve) => socket.once("connect", resolve));
+    let received = 0;
+    let closed = false;
+    socket.once("close", () => (closed = true));
+    socket.pause();
+    socket.write(poll("/big"));
+    // The client reads nothing for 2 s, longer than the idle timeout.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const wholeAnswer = body.length + 100;
+    await new Promise<void>((resolve) => {
+      socket.on("data", (chunk: Buffer) => {
+        received += chunk.length;
+        if (received >= wholeAnswer) resolve();
+      });
+      socket.once("close", () => resolve());
+      socket.resume();
+    });
+    expect(closed, `closed after ${received} of ${wholeAnswer}+ bytes`).toBe(false);
+    // Idle for 1 s from the moment the answer went out: inside the 1.4 s window, so the next
+    // poll is answered (counting from when the answer was written, 2 s earlier, would not be).
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const before = received;
+    socket.write(poll("/small"));
+    await vi.waitFor(() => expect(closed || received > before).toBe(true));
+    expect(closed, "closed while idle within the keep-alive window").toBe(false);
+    socket.destroy();
+    await server.close();
+  });
+
   it("drops a connection's timer when the connection ends abruptly", async () => {
     // Only setTimeout is faked, to count the timers the lane leaves behind; sockets run as ever.
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
