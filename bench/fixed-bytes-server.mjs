@@ -27,7 +27,10 @@ if (cluster.isPrimary) {
     });
   }
   cluster.on("exit", (_worker, code, signal) => {
-    if (signal !== "SIGTERM") console.error(`bench: a fixed-bytes worker exited (${signal ?? code})`);
+    if (signal === "SIGTERM") return;
+    // Without every worker the reference would measure less than it claims, or never start.
+    console.error(`bench: a fixed-bytes worker exited (${signal ?? code})`);
+    process.exit(1);
   });
   process.once("SIGTERM", () => {
     for (const worker of Object.values(cluster.workers ?? {})) worker?.kill("SIGTERM");

@@ -85,7 +85,11 @@ async function measure(name, responseFile) {
       `| ${name} | ${Math.round(requests / DURATION).toLocaleString("en")} | ${perRequestUs.toFixed(1)} µs |`,
     );
   } finally {
-    child.kill("SIGTERM");
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((resolve) => child.once("close", resolve));
+      child.kill("SIGTERM");
+      await exited; // the next server starts on a machine this one has left
+    }
   }
 }
 
