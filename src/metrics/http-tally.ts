@@ -70,6 +70,9 @@ export function registerHttpTally(options: HttpTallyOptions): HttpTally {
 
   return {
     observe(route, status, seconds) {
+      // prom-client refuses a non-finite duration (by throwing); here it is not counted at all,
+      // rather than turning the sum into NaN for good.
+      if (!Number.isFinite(seconds)) return;
       const tally = tallyOf(route);
       const counted = tally.statuses.get(status);
       if (counted) counted.count++;
@@ -102,6 +105,18 @@ function talliedHistogram(
     help,
     type: "histogram",
     aggregator: "sum",
+    /**
+     * registry.resetMetrics(), which also resets the counter: every count starts again from zero
+     * (the series stay, at 0, where prom-client's would vanish until their next event).
+     */
+    reset(): void {
+      for (const tally of tallies.values()) {
+        tally.statuses.clear();
+        tally.inBucket.fill(0);
+        tally.sum = 0;
+        tally.count = 0;
+      }
+    },
     get(): Promise<Pick<Data, "values"> & Record<"name" | "help" | "type" | "aggregator", string>> {
       const values: Data["values"] = [];
       for (const [route, tally] of tallies) {

@@ -79,6 +79,31 @@ describe("registerHttpTally", () => {
     }
   });
 
+  it("starts again from zero on registry.resetMetrics()", async () => {
+    const registry = new Registry();
+    const observe = byTally(registry);
+    observe("feed", 200, 0.05);
+    expect(await registry.metrics()).toContain('t_requests_total{route="feed",status="200"} 1');
+    observe("feed", 200, 0.05); // not yet scraped when the reset comes
+    registry.resetMetrics();
+    observe("feed", 304, 0.5);
+    const text = await registry.metrics();
+    expect(text).not.toContain('status="200"');
+    expect(text).toContain('t_requests_total{route="feed",status="304"} 1');
+    expect(text).toContain('t_seconds_sum{route="feed"} 0.5');
+    expect(text).toContain('t_seconds_count{route="feed"} 1');
+  });
+
+  it("leaves a non-finite duration out instead of poisoning the sum", async () => {
+    const registry = new Registry();
+    const observe = byTally(registry);
+    observe("feed", 200, Number.NaN);
+    observe("feed", 200, 0.25);
+    const text = await registry.metrics();
+    expect(text).toContain('t_seconds_sum{route="feed"} 0.25');
+    expect(text).toContain('t_seconds_count{route="feed"} 1');
+  });
+
   it("shows every route from the start, before its first request", async () => {
     const registry = new Registry();
     byTally(registry);
