@@ -1,4 +1,4 @@
-import { Counter, type Histogram, type LabelValues, type Metric, type Registry } from "prom-client";
+import type { Metric, Registry } from "prom-client";
 
 /**
  * Answered HTTP requests, counted in plain numbers on the request path and handed to prom-client
@@ -24,16 +24,33 @@ export interface HttpTallyOptions {
 
 /** One route's requests: counts by status, and durations per bucket (not cumulative; the last is past every bound). */
 interface RouteTally {
-  readonly statuses: Map<number, StatusTally>;
+  readonly statuses: Map<number, number>;
   readonly inBucket: Float64Array;
   sum: number;
   count: number;
 }
 
-interface StatusTally {
-  count: number;
-  /** What the counter has been told so far. */
-  reported: number;
+/** One sample as a registry formats it: `metricName` names a histogram's `_bucket`, `_sum` and `_count` series. */
+interface Sample {
+  readonly labels: Readonly<Record<string, string | number>>;
+  readonly value: number;
+  readonly metricName?: string;
+}
+
+/**
+ * A metric in prom-client's data form (what its classes' get() returns), computed from the
+ * tallies at each scrape. A registry takes any metric that answers get() and reset();
+ * prom-client's own AggregatorRegistry registers its merged metrics so. Its types admit only
+ * its classes, hence the one cast, in registerHttpTally.
+ */
+interface TalliedMetric {
+  readonly name: string;
+  readonly help: string;
+  readonly type: "counter" | "histogram";
+  readonly aggregator: "sum";
+  get(): Promise<Omit<TalliedMetric, "get" | "reset"> & { readonly values: Sample[] }>;
+  /** registry.resetMetrics(): counts start again from zero (prom-client's series would vanish until their next event; these stay at 0). */
+  reset(): void;
 }
 
 export function registerHttpTally(options: HttpTallyOptions): HttpTally {
@@ -49,24 +66,42 @@ export function registerHttpTally(options: HttpTallyOptions): HttpTally {
   };
   for (const route of routes) tallyOf(route);
 
-  new Counter({
-    name: options.counterName,
-    help: options.counterHelp,
-    labelNames: ["route", "status"] as const,
-    registers: options.registers,
-    // Runs before each scrape reads the counter: it catches up with the requests since the last.
-    collect() {
-      for (const [route, tally] of tallies) {
-        for (const [status, counted] of tally.statuses) {
-          if (counted.count === counted.reported) continue;
-          this.inc({ route, status: String(status) }, counted.count - counted.reported);
-          counted.reported = counted.count;
-        }
-      }
+  const metrics = [
+    tallied(options.counterName, options.counterHelp, "counter", {
+      samples: (route, tally) =>
+        [...tally.statuses].map(([status, count]) => ({ labels: { route, status: String(status) }, value: count })),
+      reset: (tally) => tally.statuses.clear(),
+    }),
+    tallied(options.histogramName, options.histogramHelp, "histogram", {
+      samples: (route, tally) => histogramSamples(options.histogramName, buckets, route, tally),
+      reset: (tally) => {
+        tally.inBucket.fill(0);
+        tally.sum = 0;
+        tally.count = 0;
+      },
+    }),
+  ];
+  for (const registry of options.registers) {
+    for (const metric of metrics) registry.registerMetric(metric as unknown as Metric);
+  }
+
+  function tallied(
+    name: string,
+    help: string,
+    type: TalliedMetric["type"],
+    parts: {
+      readonly samples: (route: string, tally: RouteTally) => Sample[];
+      readonly reset: (tally: RouteTally) => void;
     },
-  });
-  const histogram = talliedHistogram(options.histogramName, options.histogramHelp, tallies, buckets);
-  for (const registry of options.registers) registry.registerMetric(histogram);
+  ): TalliedMetric {
+    const header = { name, help, type, aggregator: "sum" } as const;
+    return {
+      ...header,
+      get: () =>
+        Promise.resolve({ ...header, values: [...tallies].flatMap(([route, tally]) => parts.samples(route, tally)) }),
+      reset: () => tallies.forEach(parts.reset),
+    };
+  }
 
   return {
     observe(route, status, seconds) {
@@ -74,9 +109,7 @@ export function registerHttpTally(options: HttpTallyOptions): HttpTally {
       // rather than turning the sum into NaN for good.
       if (!Number.isFinite(seconds)) return;
       const tally = tallyOf(route);
-      const counted = tally.statuses.get(status);
-      if (counted) counted.count++;
-      else tally.statuses.set(status, { count: 1, reported: 0 });
+      tally.statuses.set(status, (tally.statuses.get(status) ?? 0) + 1);
       let bucket = 0;
       while (bucket < buckets.length && seconds > (buckets[bucket] ?? Infinity)) bucket++;
       tally.inBucket[bucket] = (tally.inBucket[bucket] ?? 0) + 1;
@@ -86,59 +119,17 @@ export function registerHttpTally(options: HttpTallyOptions): HttpTally {
   };
 }
 
-/**
- * A histogram in prom-client's data form (what Histogram#get returns, a `_bucket` per bound
- * counted cumulatively, then `+Inf`, `_sum` and `_count` per route) computed from the tallies at
- * each scrape. A registry takes any metric that answers `get()` with that form; prom-client's
- * own AggregatorRegistry registers its merged metrics so. Its types know only its classes, hence
- * the one cast.
- */
-function talliedHistogram(
-  name: string,
-  help: string,
-  tallies: ReadonlyMap<string, RouteTally>,
-  bounds: readonly number[],
-): Metric {
-  type Data = Awaited<ReturnType<Histogram<"route">["get"]>>;
-  const metric = {
-    name,
-    help,
-    type: "histogram",
-    aggregator: "sum",
-    /**
-     * registry.resetMetrics(), which also resets the counter: every count starts again from zero
-     * (the series stay, at 0, where prom-client's would vanish until their next event).
-     */
-    reset(): void {
-      for (const tally of tallies.values()) {
-        tally.statuses.clear();
-        tally.inBucket.fill(0);
-        tally.sum = 0;
-        tally.count = 0;
-      }
-    },
-    get(): Promise<Pick<Data, "values"> & Record<"name" | "help" | "type" | "aggregator", string>> {
-      const values: Data["values"] = [];
-      for (const [route, tally] of tallies) {
-        let cumulative = 0;
-        bounds.forEach((bound, index) => {
-          cumulative += tally.inBucket[index] ?? 0;
-          values.push({ labels: withBound(route, bound), value: cumulative, metricName: `${name}_bucket` });
-        });
-        values.push(
-          { labels: withBound(route, "+Inf"), value: tally.count, metricName: `${name}_bucket` },
-          { labels: { route }, value: tally.sum, metricName: `${name}_sum` },
-          { labels: { route }, value: tally.count, metricName: `${name}_count` },
-        );
-      }
-      return Promise.resolve({ name, help, type: "histogram", aggregator: "sum", values });
-    },
-  };
-  return metric as unknown as Metric;
-}
-
-/** A bucket's labels: prom-client's types know only the declared label names, though every histogram adds `le`. */
-function withBound(route: string, bound: number | string): LabelValues<"route"> {
-  const labels: LabelValues<"route" | "le"> = { le: bound, route };
-  return labels;
+/** Laid out as prom-client's Histogram lays out its own: a cumulative `_bucket` per bound (`le` first), `+Inf`, `_sum`, `_count`. */
+function histogramSamples(name: string, bounds: readonly number[], route: string, tally: RouteTally): Sample[] {
+  let cumulative = 0;
+  const samples: Sample[] = bounds.map((bound, index) => {
+    cumulative += tally.inBucket[index] ?? 0;
+    return { labels: { le: bound, route }, value: cumulative, metricName: `${name}_bucket` };
+  });
+  samples.push(
+    { labels: { le: "+Inf", route }, value: tally.count, metricName: `${name}_bucket` },
+    { labels: { route }, value: tally.sum, metricName: `${name}_sum` },
+    { labels: { route }, value: tally.count, metricName: `${name}_count` },
+  );
+  return samples;
 }
