@@ -34,18 +34,25 @@ const TAB = 0x09;
 const DELETE = 0x7f;
 const LATIN1_MAX = 0xff;
 const CLOSE = /(?:^|,)\s*close\s*(?:,|$)/i;
+/**
+ * Fields that change how a message is framed or answered: their presence sends the request to llhttp.
+ * Sec-Fetch-Dest marks a browser (W3C Fetch Metadata): a person opening a feed in a tab gets it
+ * labelled for the browser to render (feed-stylesheet.ts), which only the node:http path does.
+ */
+const HAND_OFF_FIELDS = new Set(["transfer-encoding", "expect", "upgrade", "sec-fetch-dest"]);
+/** The fields read here, each at its place in the values read; each must appear at most once for the lane to answer. */
+const READ_FIELDS = new Map(
+  ["host", "accept-encoding", "if-none-match", "if-modified-since", "connection", "content-length"].map(
+    (name, slot) => [name, slot] as const,
+  ),
+);
 
 /** Parses a head (the bytes before CRLF CRLF, as latin1); undefined means "not for the fast lane". */
 export function parseRequestHead(head: string): RequestHead | undefined {
   const firstEnd = head.indexOf("\r\n");
   const requestLine = REQUEST_LINE.exec(firstEnd === -1 ? head : head.slice(0, firstEnd));
   if (!requestLine) return undefined;
-  let host = false;
-  let acceptEncoding: string | undefined;
-  let ifNoneMatch: string | undefined;
-  let ifModifiedSince: string | undefined;
-  let connection: string | undefined;
-  let contentLength: string | undefined;
+  const values: (string | undefined)[] = [];
   for (let start = firstEnd === -1 ? head.length + 2 : firstEnd + 2; start <= head.length;) {
     const found = head.indexOf("\r\n", start);
     const end = found === -1 ? head.length : found;
@@ -53,44 +60,17 @@ export function parseRequestHead(head: string): RequestHead | undefined {
     if (field === undefined) return undefined;
     // Names are case-insensitive (RFC 9110 §5.1); only a few matter here.
     const name = head.slice(start, field.colon).toLowerCase();
-    switch (name) {
-      // Fields that change how a message is framed or answered: llhttp's to handle. Sec-Fetch-Dest
-      // marks a browser (W3C Fetch Metadata): a person opening a feed in a tab gets it labelled for
-      // the browser to render (feed-stylesheet.ts), which only the node:http path does.
-      case "transfer-encoding":
-      case "expect":
-      case "upgrade":
-      case "sec-fetch-dest":
-        return undefined;
-      // The fields read here; each must appear at most once for the lane to answer.
-      case "host":
-        if (host) return undefined;
-        host = true;
-        break;
-      case "accept-encoding":
-        if (acceptEncoding !== undefined) return undefined;
-        acceptEncoding = head.slice(field.valueStart, field.valueEnd);
-        break;
-      case "if-none-match":
-        if (ifNoneMatch !== undefined) return undefined;
-        ifNoneMatch = head.slice(field.valueStart, field.valueEnd);
-        break;
-      case "if-modified-since":
-        if (ifModifiedSince !== undefined) return undefined;
-        ifModifiedSince = head.slice(field.valueStart, field.valueEnd);
-        break;
-      case "connection":
-        if (connection !== undefined) return undefined;
-        connection = head.slice(field.valueStart, field.valueEnd);
-        break;
-      case "content-length":
-        if (contentLength !== undefined) return undefined;
-        contentLength = head.slice(field.valueStart, field.valueEnd);
-        break;
+    const slot = READ_FIELDS.get(name);
+    if (slot === undefined) {
+      if (HAND_OFF_FIELDS.has(name)) return undefined;
+    } else {
+      if (values[slot] !== undefined) return undefined;
+      values[slot] = head.slice(field.valueStart, field.valueEnd);
     }
     start = end + 2;
   }
-  if (!host) return undefined;
+  const [host, acceptEncoding, ifNoneMatch, ifModifiedSince, connection, contentLength] = values;
+  if (host === undefined) return undefined;
   if (contentLength !== undefined && contentLength !== "0") return undefined;
   const request: { -readonly [K in keyof RequestHead]: RequestHead[K] } = {
     method: requestLine[1] === "HEAD" ? "HEAD" : "GET",
