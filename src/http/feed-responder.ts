@@ -72,12 +72,12 @@ interface Prepared {
   readonly common: readonly string[];
   /** Headers only a 200 carries. */
   readonly full: readonly string[];
-  /** `[name, value, …]` for a 200 and a 304, for `maxAge`; rebuilt when max-age changes. */
-  headers: PreparedHeaders | undefined;
+  /** The 304, GET and HEAD answers for one max-age; rebuilt when max-age changes. */
+  answers: PreparedAnswers | undefined;
 }
 
 /** The answers themselves, built once per (feed, coding, max-age): a poll allocates none. */
-interface PreparedHeaders {
+interface PreparedAnswers {
   readonly maxAge: number;
   readonly notModified: FeedAnswer;
   /** A 200 to a GET, with the body. */
@@ -127,13 +127,13 @@ export function createFeedResponder(deps: FeedResponderDeps): FeedResponder {
    */
   function answerWith(request: FeedRequest, feed: RenderedFeed): FeedAnswer {
     const ready = prepare(feed, chooseCoding(request.acceptEncoding), isBrowserTab(request.secFetchDest));
-    const headers = headersFor(ready, maxAge());
+    const answers = answersFor(ready, maxAge());
     const conditions: Pick<IncomingHttpHeaders, "if-none-match" | "if-modified-since"> = {
       "if-none-match": request.ifNoneMatch,
       "if-modified-since": request.ifModifiedSince,
     };
-    if (isNotModified(conditions, ready.etag, feed.lastModified)) return headers.notModified;
-    return request.method === "GET" ? headers.ok : headers.okHead;
+    if (isNotModified(conditions, ready.etag, feed.lastModified)) return answers.notModified;
+    return request.method === "GET" ? answers.ok : answers.okHead;
   }
 
   return {
@@ -148,18 +148,18 @@ export function createFeedResponder(deps: FeedResponderDeps): FeedResponder {
   };
 }
 
-function headersFor(ready: Prepared, maxAge: number): PreparedHeaders {
-  if (ready.headers?.maxAge === maxAge) return ready.headers;
+function answersFor(ready: Prepared, maxAge: number): PreparedAnswers {
+  if (ready.answers?.maxAge === maxAge) return ready.answers;
   const notModified = [...ready.common, "Cache-Control", `public, max-age=${maxAge}`];
   const ok = [...notModified, ...ready.full];
   const okHead = rawHead("200 OK", ok);
-  ready.headers = {
+  ready.answers = {
     maxAge,
     notModified: { status: 304, head: rawHead("304 Not Modified", notModified), fields: notModified },
     ok: { status: 200, head: okHead, fields: ok, body: ready.body },
     okHead: { status: 200, head: okHead, fields: ok },
   };
-  return ready.headers;
+  return ready.answers;
 }
 
 /** `HTTP/1.1 <status>` and `name: value` lines from a flat `[name, value, …]` list (RFC 9112 §4, §5). */
@@ -208,6 +208,6 @@ function buildPrepared(feed: RenderedFeed, coding: ContentCoding, tab: boolean):
     // Shared caches must keep a browser tab's Content-Type apart from a reader's (RFC 9110 §12.5.5).
     common: ["ETag", etag, "Vary", tabType === undefined ? "Accept-Encoding" : "Accept-Encoding, Sec-Fetch-Dest"],
     full,
-    headers: undefined,
+    answers: undefined,
   };
 }
