@@ -218,8 +218,9 @@ class Connection {
       // An answer still going out to a slow reader is not idleness: as a socket timeout does
       // (net.Socket#_onTimeout), wait on while its queue moves, and give up once it stalls.
       const queued = this.socket.writableLength;
-      if (queued > 0 && queued !== this.#queuedAtTimeout) {
-        this.#queuedAtTimeout = queued;
+      const moved = queued !== this.#queuedAtTimeout;
+      this.#queuedAtTimeout = queued;
+      if (queued > 0 && moved) {
         this.#arm(this.#timers.idleMs);
         return;
       }
